@@ -1,0 +1,227 @@
+/*
+ * blocking.c — see blocking.h. State per blocked client: a copy of its
+ * argv (one allocation), the keys it waits on, its deadline timer.
+ */
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "kmap.h"
+#include "mem.h"
+#include "multi.h"
+#include "resp.h"
+#include "server.h"
+
+#include <event2/event.h>
+#include <string.h>
+
+typedef struct bstate {
+    struct cmd *cmd;
+    int argc;
+    md_arg_t *argv;          /* points into buf */
+    int nkeys;
+    md_arg_t *keys;          /* points into buf */
+    int dbid;
+    int timeout_reply;
+    int reblocked;           /* set when the re-run blocked again */
+    int rerunning;
+    struct event *timer;
+    char *buf;
+} bstate_t;
+
+static kmap_t waiting;       /* (db, key) -> blocked clients, FIFO */
+static kmap_t ready;         /* (db, key) signalled since the last serve */
+static size_t nblocked;
+
+int blocking_is_blocked(const client_t *c) { return c->bstate != NULL; }
+size_t blocking_clients(void) { return nblocked; }
+size_t blocking_keys(void) { return kmap_size(&waiting); }
+
+static void on_timeout(evutil_socket_t fd, short what, void *arg);
+
+/* Copy argv and keys into one buffer owned by the state. */
+static void state_copy_args(bstate_t *s, int argc, const md_arg_t *argv, int nkeys,
+                            const md_arg_t *keys)
+{
+    size_t total = 0;
+    for (int i = 0; i < argc; i++) total += argv[i].len;
+    for (int i = 0; i < nkeys; i++) total += keys[i].len;
+    s->buf = mem_alloc(total + 1);
+    s->argv = mem_alloc((size_t)argc * sizeof(md_arg_t));
+    s->keys = mem_alloc((size_t)nkeys * sizeof(md_arg_t));
+    char *p = s->buf;
+    for (int i = 0; i < argc; i++) {
+        memcpy(p, argv[i].ptr, argv[i].len);
+        s->argv[i].ptr = p;
+        s->argv[i].len = argv[i].len;
+        p += argv[i].len;
+    }
+    for (int i = 0; i < nkeys; i++) {
+        memcpy(p, keys[i].ptr, keys[i].len);
+        s->keys[i].ptr = p;
+        s->keys[i].len = keys[i].len;
+        p += keys[i].len;
+    }
+    s->argc = argc;
+    s->nkeys = nkeys;
+}
+
+int blocking_block(client_t *c, struct cmd *cmd, int nkeys, const md_arg_t *keys,
+                   int64_t timeout_ms, int timeout_reply)
+{
+    if (c->flags & CLIENT_FAKE || multi_executing(c)) return -1;
+    if (c->bstate) {
+        c->bstate->reblocked = 1;
+        return 0;
+    }
+    bstate_t *s = mem_calloc(sizeof(*s));
+    s->cmd = cmd;
+    s->dbid = c->dbid;
+    s->timeout_reply = timeout_reply;
+    state_copy_args(s, c->argc, c->argv, nkeys, keys);
+    for (int i = 0; i < nkeys; i++) {
+        int dup = 0;
+        for (int j = 0; j < i; j++)
+            dup |= keys[j].len == keys[i].len && memcmp(keys[j].ptr, keys[i].ptr, keys[i].len) == 0;
+        if (!dup) kmap_add(&waiting, s->dbid, keys[i].ptr, keys[i].len, c);
+    }
+    if (timeout_ms > 0) {
+        s->timer = evtimer_new(srv.base, on_timeout, c);
+        struct timeval tv = {(time_t)(timeout_ms / 1000), (suseconds_t)(timeout_ms % 1000) * 1000};
+        evtimer_add(s->timer, &tv);
+    }
+    c->bstate = s;
+    nblocked++;
+    return 0;
+}
+
+/* Remove every trace of c's blocked state. */
+static void unblock(client_t *c)
+{
+    bstate_t *s = c->bstate;
+    if (!s) return;
+    for (int i = 0; i < s->nkeys; i++)
+        kmap_remove(&waiting, s->dbid, s->keys[i].ptr, s->keys[i].len, c);
+    if (s->timer) event_free(s->timer);
+    mem_free(s->argv);
+    mem_free(s->keys);
+    mem_free(s->buf);
+    mem_free(s);
+    c->bstate = NULL;
+    nblocked--;
+}
+
+/* After unblocking: send the reply, then run input that queued up. */
+static void resume(client_t *c)
+{
+    client_flush(c);
+    if (!(c->flags & CLIENT_CLOSE_ASAP)) client_resume_input(c);
+}
+
+static void reply_timeout(client_t *c, int kind)
+{
+    if (kind == MD_BLOCK_NULL) resp_add_null(c->out, c->resp);
+    else resp_add_null_array(c->out, c->resp);
+}
+
+static void on_timeout(evutil_socket_t fd, short what, void *arg)
+{
+    client_t *c = arg;
+    if (!c->bstate) return;
+    int kind = c->bstate->timeout_reply;
+    unblock(c);
+    reply_timeout(c, kind);
+    resume(c);
+}
+
+int blocking_unblock(client_t *c, int with_error)
+{
+    if (!c->bstate) return 0;
+    int kind = c->bstate->timeout_reply;
+    unblock(c);
+    if (with_error) {
+        static const char msg[] = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+        resp_add_error(c->out, msg, sizeof(msg) - 1);
+        cmd_count_error(msg, sizeof(msg) - 1);
+    } else {
+        reply_timeout(c, kind);
+    }
+    resume(c);
+    return 1;
+}
+
+void blocking_client_gone(client_t *c) { unblock(c); }
+
+void blocking_signal_key(int dbid, const char *key, size_t len)
+{
+    if (!kmap_find(&waiting, dbid, key, len)) return;
+    if (!kmap_find(&ready, dbid, key, len)) kmap_add(&ready, dbid, key, len, NULL);
+}
+
+/* Re-run c's blocked command; unblock it unless it blocked again. */
+static void rerun(client_t *c)
+{
+    bstate_t *s = c->bstate;
+    const md_arg_t *saved_argv = c->argv;
+    int saved_argc = c->argc, saved_db = c->dbid;
+    s->reblocked = 0;
+    s->rerunning = 1;
+    c->argv = s->argv;
+    c->argc = s->argc;
+    c->dbid = s->dbid;
+    cmd_call(c, s->cmd);
+    c->argv = (md_arg_t *)saved_argv;
+    c->argc = saved_argc;
+    c->dbid = saved_db;
+    if (c->bstate == s) s->rerunning = 0;
+    if (c->bstate == s && !s->reblocked) {
+        unblock(c);
+        resume(c);
+    }
+}
+
+typedef struct pending {
+    int dbid;
+    size_t len;
+    char *key;
+} pending_t;
+
+static void collect_ready(kmap_key_t *k, void *priv)
+{
+    pending_t **v = priv;
+    size_t n = 0;
+    while ((*v)[n].key) n++;
+    (*v)[n].dbid = k->dbid;
+    (*v)[n].len = k->len;
+    (*v)[n].key = mem_strndup(k->key, k->len);
+}
+
+void blocking_serve(void)
+{
+    static int serving;
+    if (serving) return; /* the outer loop picks up new ready keys */
+    serving = 1;
+    while (kmap_size(&ready)) {
+        size_t n = kmap_size(&ready);
+        pending_t *v = mem_calloc((n + 1) * sizeof(*v));
+        kmap_foreach(&ready, collect_ready, &v);
+        for (size_t i = 0; i < n; i++) kmap_remove(&ready, v[i].dbid, v[i].key, v[i].len, NULL);
+        for (size_t i = 0; i < n; i++) {
+            kmap_key_t *k = kmap_find(&waiting, v[i].dbid, v[i].key, v[i].len);
+            /* Snapshot the FIFO: re-runs change the list. */
+            size_t cnt = k ? k->count : 0;
+            client_t **cl = mem_alloc((cnt + 1) * sizeof(*cl));
+            size_t j = 0;
+            for (kmap_node_t *x = k ? k->head : NULL; x; x = x->next) cl[j++] = x->c;
+            for (j = 0; j < cnt; j++) {
+                /* A client may have been served through another key. */
+                if (!kmap_find(&waiting, v[i].dbid, v[i].key, v[i].len)) break;
+                client_t *c = cl[j];
+                if (c->bstate && !(c->flags & CLIENT_CLOSE_ASAP)) rerun(c);
+            }
+            mem_free(cl);
+            mem_free(v[i].key);
+        }
+        mem_free(v);
+    }
+    serving = 0;
+}

@@ -1,0 +1,98 @@
+/*
+ * client.h — one connection: its query buffer and parser, its output
+ * buffer, and per-connection state (db, protocol, name, flags).
+ *
+ * Life cycle: client_create() on accept; the read event parses and runs as
+ * many complete commands as the buffer holds, then tries to write the
+ * replies at once; what the socket does not take is written on the write
+ * event. client_close() may be called at any time; a client that is inside
+ * a command is only marked and freed after the command returns.
+ */
+#ifndef MODIS_CLIENT_H
+#define MODIS_CLIENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sdk_host.h"
+#include "reply.h"
+#include "resp.h"
+
+struct event;
+struct cmd;
+
+/* client flags */
+#define CLIENT_CLOSE_AFTER_REPLY (1u << 0)
+#define CLIENT_CLOSE_ASAP        (1u << 1)
+#define CLIENT_UNIX              (1u << 2)
+#define CLIENT_IN_CALL           (1u << 3)
+#define CLIENT_REPLY_OFF         (1u << 4)
+#define CLIENT_REPLY_SKIP_NEXT   (1u << 5)
+#define CLIENT_REPLY_SKIP        (1u << 6)
+#define CLIENT_NO_EVICT          (1u << 7)
+#define CLIENT_NO_TOUCH          (1u << 8)
+#define CLIENT_PROTECTED         (1u << 9)  /* freed later, not now */
+#define CLIENT_FAKE              (1u << 10) /* no socket (AOF load, scripts) */
+
+typedef struct client {
+    uint64_t id;
+    int fd;
+    unsigned flags;
+    struct event *ev_read, *ev_write;
+    int write_pending;       /* ev_write is armed */
+
+    char *qbuf;              /* query buffer */
+    size_t qcap, qlen, qpos; /* qpos: start of the unparsed command */
+    size_t qpeak;
+    resp_parser_t parser;
+    md_arg_t *argv;          /* the current command's arguments */
+    int argc, argv_cap;
+    struct cmd *cmd, *lastcmd;
+
+    reply_t *out;            /* allocated lazily-sized reply buffer */
+
+    int resp;                /* 2 or 3 */
+    int dbid;
+    int authenticated;
+    char *name;
+    char *lib_name, *lib_ver;
+    char addr[64], laddr[64];
+    int64_t ctime_ms, last_interaction_ms;
+    long long commands;      /* commands processed on this connection */
+    long long net_in, net_out;
+    struct bstate *bstate;   /* blocked on keys (blocking.c) */
+    struct mstate *mstate;   /* MULTI/WATCH state (multi.c) */
+    struct client *next_pending, *prev_all, *next_all;
+} client_t;
+
+/* Create a client on an accepted socket (non-blocking already). */
+client_t *client_create(int fd, int is_unix);
+/* Close now if safe, else mark for closing after the current command. */
+void client_close(client_t *c);
+/* A client without socket, for internal command execution. */
+client_t *client_create_fake(void);
+void client_free_fake(client_t *c);
+
+/* Run buffered input after the client was unblocked. */
+void client_resume_input(client_t *c);
+/* Flush output now; arms the write event for what remains. */
+void client_flush(client_t *c);
+/* After a reply was added outside the client's own read event (e.g. an
+ * unblocked client), make sure it gets written. */
+void client_schedule_write(client_t *c);
+/* Reply buffer access honouring CLIENT REPLY OFF/SKIP. */
+reply_t *client_reply(client_t *c);
+
+/* All connected clients, for CLIENT LIST/KILL and cron. */
+client_t *client_first(void);
+size_t client_count(void);
+/* Format this client's CLIENT LIST line (no newline) into buf. */
+int client_info_line(client_t *c, char *buf, size_t cap);
+client_t *client_by_id(uint64_t id);
+
+/* cron: idle timeouts and buffer shrinking. */
+void client_cron(void);
+/* Free clients marked CLOSE_ASAP (called between events). */
+void client_free_closed(void);
+
+#endif

@@ -1,0 +1,454 @@
+/*
+ * cmd.c — command table (chained hash, case-insensitive names) and the
+ * dispatcher with Redis's pre-call checks and error texts.
+ */
+#include "cmd.h"
+#include "client.h"
+#include "config.h"
+#include "log.h"
+#include "mem.h"
+#include "resp.h"
+#include "sdk_ctx.h"
+#include "server.h"
+#include "util.h"
+#include "evict.h"
+#include "blocking.h"
+#include "multi.h"
+#include "propagate.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#define CMD_BUCKETS 1024
+
+static cmd_t *table[CMD_BUCKETS];
+static size_t ncommands;
+
+static const struct { const char *word; uint64_t flag; } flag_words[] = {
+    {"write", CMD_WRITE}, {"readonly", CMD_READONLY}, {"denyoom", CMD_DENYOOM},
+    {"deny-oom", CMD_DENYOOM}, {"module", CMD_MODULE}, {"admin", CMD_ADMIN},
+    {"pubsub", CMD_PUBSUB}, {"noscript", CMD_NOSCRIPT},
+    {"blocking", CMD_BLOCKING}, {"loading", CMD_LOADING}, {"stale", CMD_STALE},
+    {"skip_monitor", CMD_SKIP_MONITOR}, {"skip_slowlog", CMD_SKIP_SLOWLOG},
+    {"asking", CMD_ASKING}, {"fast", CMD_FAST}, {"no_auth", CMD_NO_AUTH},
+    {"may_replicate", CMD_MAY_REPLICATE},
+    {"no_mandatory_keys", CMD_NO_MANDATORY_KEYS}, {"no_multi", CMD_NO_MULTI},
+    {"movablekeys", CMD_MOVABLE_KEYS}, {"allow_busy", CMD_ALLOW_BUSY},
+    {"protected", CMD_PROTECTED},
+    {NULL, 0}};
+
+void cmd_table_init(void) { memset(table, 0, sizeof(table)); }
+
+static uint64_t name_hash(const char *s, size_t n)
+{
+    return util_hash_nocase(s, n) & (CMD_BUCKETS - 1);
+}
+
+cmd_t *cmd_lookup(const char *name, size_t len)
+{
+    for (cmd_t *c = table[name_hash(name, len)]; c; c = c->next)
+        if (strlen(c->name) == len && strncasecmp(c->name, name, len) == 0)
+            return c;
+    return NULL;
+}
+
+cmd_t *cmd_lookup_sub(cmd_t *parent, const char *name, size_t len)
+{
+    for (int i = 0; i < parent->nsubs; i++)
+        if (util_eq_nocase(name, len, parent->subs[i]->name)) return parent->subs[i];
+    return NULL;
+}
+
+const char *cmd_fullname(const cmd_t *c) { return c->fullname; }
+
+static int parse_flags(const char *s, uint64_t *out, char *bad, size_t badcap)
+{
+    *out = 0;
+    while (s && *s) {
+        while (*s == ' ') s++;
+        size_t n = strcspn(s, " ");
+        if (!n) break;
+        int found = 0;
+        for (int i = 0; flag_words[i].word; i++) {
+            if (strlen(flag_words[i].word) == n && strncmp(flag_words[i].word, s, n) == 0) {
+                *out |= flag_words[i].flag;
+                found = 1;
+            }
+        }
+        if (!found) {
+            snprintf(bad, badcap, "%.*s", (int)n, s);
+            return -1;
+        }
+        s += n;
+    }
+    return 0;
+}
+
+/* Split "@string @write" into a NULL-terminated array without '@'. */
+static char **parse_acl(const char *s)
+{
+    char **out = mem_calloc(sizeof(char *));
+    int n = 0;
+    while (s && *s) {
+        while (*s == ' ' || *s == '@') s++;
+        size_t k = strcspn(s, " ");
+        if (!k) break;
+        out = mem_realloc(out, (size_t)(n + 2) * sizeof(char *));
+        out[n++] = mem_strndup(s, k);
+        out[n] = NULL;
+        s += k;
+    }
+    return out;
+}
+
+static char *lower_dup(const char *s)
+{
+    char *d = mem_strdup(s);
+    for (char *p = d; *p; p++) *p = (char)tolower((unsigned char)*p);
+    return d;
+}
+
+static void cmd_free(cmd_t *c)
+{
+    for (int i = 0; i < c->nsubs; i++) cmd_free(c->subs[i]);
+    mem_free(c->subs);
+    for (char **a = c->acl; a && *a; a++) mem_free(*a);
+    mem_free(c->acl);
+    mem_free(c->name);
+    mem_free(c->fullname);
+    mem_free(c);
+}
+
+static cmd_t *cmd_build(struct md_module *owner, const md_command_t *d,
+                        cmd_t *parent, const char *group, char *errbuf,
+                        size_t errcap)
+{
+    uint64_t flags;
+    char bad[64];
+    if (parse_flags(d->flags, &flags, bad, sizeof(bad)) != 0) {
+        snprintf(errbuf, errcap, "unknown flag '%s' in command '%s'", bad, d->name);
+        return NULL;
+    }
+    cmd_t *c = mem_calloc(sizeof(*c));
+    c->name = lower_dup(d->name);
+    if (parent) {
+        size_t n = strlen(parent->name) + strlen(c->name) + 2;
+        c->fullname = mem_alloc(n);
+        snprintf(c->fullname, n, "%s|%s", parent->name, c->name);
+    } else {
+        c->fullname = mem_strdup(c->name);
+    }
+    c->handler = d->handler;
+    c->arity = d->arity;
+    c->flags = flags;
+    c->first_key = d->first_key;
+    c->last_key = d->last_key;
+    c->step = d->step;
+    c->acl = parse_acl(d->acl);
+    c->decl = d;
+    c->group = d->group ? d->group : group;
+    c->owner = owner;
+    c->parent = parent;
+    if (d->subcommands) {
+        for (const md_command_t *s = d->subcommands; s->name; s++) {
+            cmd_t *sub = cmd_build(owner, s, c, group, errbuf, errcap);
+            if (!sub) {
+                cmd_free(c);
+                return NULL;
+            }
+            c->subs = mem_realloc(c->subs, (size_t)(c->nsubs + 1) * sizeof(cmd_t *));
+            c->subs[c->nsubs++] = sub;
+        }
+    }
+    return c;
+}
+
+int cmd_register(struct md_module *owner, const md_command_t *decls,
+                 const char *group, const char **err, char *errbuf,
+                 size_t errcap)
+{
+    int n = 0;
+    for (const md_command_t *d = decls; d->name; d++, n++) {
+        if (cmd_lookup(d->name, strlen(d->name))) {
+            snprintf(errbuf, errcap, "command '%s' already exists", d->name);
+            *err = errbuf;
+            return -1;
+        }
+        for (const md_command_t *e = decls; e < d; e++) {
+            if (strcasecmp(e->name, d->name) == 0) {
+                snprintf(errbuf, errcap, "command '%s' declared twice", d->name);
+                *err = errbuf;
+                return -1;
+            }
+        }
+    }
+    cmd_t **built = mem_calloc((size_t)(n + 1) * sizeof(cmd_t *));
+    for (int i = 0; i < n; i++) {
+        built[i] = cmd_build(owner, &decls[i], NULL, group, errbuf, errcap);
+        if (!built[i]) {
+            for (int j = 0; j < i; j++) cmd_free(built[j]);
+            mem_free(built);
+            *err = errbuf;
+            return -1;
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        uint64_t h = name_hash(built[i]->name, strlen(built[i]->name));
+        built[i]->next = table[h];
+        table[h] = built[i];
+        ncommands++;
+    }
+    mem_free(built);
+    return 0;
+}
+
+void cmd_unregister_owner(struct md_module *owner)
+{
+    for (int i = 0; i < CMD_BUCKETS; i++) {
+        cmd_t **pp = &table[i];
+        while (*pp) {
+            cmd_t *c = *pp;
+            if (c->owner == owner) {
+                *pp = c->next;
+                cmd_free(c);
+                ncommands--;
+            } else {
+                pp = &c->next;
+            }
+        }
+    }
+}
+
+void cmd_foreach(void (*fn)(cmd_t *c, void *priv), void *priv)
+{
+    for (int i = 0; i < CMD_BUCKETS; i++)
+        for (cmd_t *c = table[i]; c; c = c->next) fn(c, priv);
+}
+
+size_t cmd_count(void) { return ncommands; }
+
+/* ---- error statistics ---- */
+
+typedef struct errstat {
+    struct errstat *next;
+    long long count;
+    char name[];
+} errstat_t;
+
+static errstat_t *errstats;
+static int nerrstats;
+
+void cmd_count_error(const char *err, size_t len)
+{
+    size_t n = 0;
+    while (n < len && err[n] != ' ') n++;
+    srv.stat_total_error_replies++;
+    for (errstat_t *e = errstats; e; e = e->next) {
+        if (strlen(e->name) == n && memcmp(e->name, err, n) == 0) {
+            e->count++;
+            return;
+        }
+    }
+    if (nerrstats >= 128) return; /* Redis caps the distinct names too */
+    errstat_t *e = mem_alloc(sizeof(*e) + n + 1);
+    memcpy(e->name, err, n);
+    e->name[n] = '\0';
+    e->count = 1;
+    e->next = errstats;
+    errstats = e;
+    nerrstats++;
+}
+
+void cmd_errstats_foreach(cmd_errstat_fn fn, void *priv)
+{
+    for (errstat_t *e = errstats; e; e = e->next) fn(priv, e->name, e->count);
+}
+
+static void reset_one(cmd_t *c, void *priv)
+{
+    c->calls = c->usec = c->rejected_calls = c->failed_calls = 0;
+    for (int i = 0; i < c->nsubs; i++) reset_one(c->subs[i], priv);
+}
+
+void cmd_reset_stats(void)
+{
+    while (errstats) {
+        errstat_t *n = errstats->next;
+        mem_free(errstats);
+        errstats = n;
+    }
+    nerrstats = 0;
+    cmd_foreach(reset_one, NULL);
+}
+
+/* ---- dispatch ---- */
+
+/* Reply an error before the command runs (counted as rejected). */
+static void reject(client_t *c, cmd_t *cmd, const char *msg, size_t n)
+{
+    multi_flag_error(c);
+    resp_add_error(client_reply(c), msg, n);
+    cmd_count_error(msg, n);
+    if (cmd) cmd->rejected_calls++;
+}
+
+static void reject_unknown(client_t *c)
+{
+    char args[256];
+    size_t al = 0;
+    args[0] = '\0';
+    for (int i = 1; i < c->argc && al < 128; i++) {
+        int k = snprintf(args + al, sizeof(args) - al, "'%.*s' ",
+                         (int)(c->argv[i].len < 128 - al ? c->argv[i].len : 128 - al),
+                         c->argv[i].ptr);
+        if (k < 0) break;
+        al += (size_t)k;
+        if (al >= sizeof(args)) al = sizeof(args) - 1;
+    }
+    char msg[512];
+    int n = snprintf(msg, sizeof(msg),
+                     "ERR unknown command '%.*s', with args beginning with: %s",
+                     (int)(c->argv[0].len < 128 ? c->argv[0].len : 128),
+                     c->argv[0].ptr, args);
+    reject(c, NULL, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
+}
+
+static void reject_unknown_sub(client_t *c, cmd_t *parent)
+{
+    char msg[512], upper[64];
+    size_t k = 0;
+    for (; parent->name[k] && k < sizeof(upper) - 1; k++)
+        upper[k] = (char)toupper((unsigned char)parent->name[k]);
+    upper[k] = '\0';
+    int n = snprintf(msg, sizeof(msg), "ERR unknown subcommand '%.*s'. Try %s HELP.",
+                     (int)(c->argv[1].len < 128 ? c->argv[1].len : 128),
+                     c->argv[1].ptr, upper);
+    reject(c, parent, msg, (size_t)n);
+}
+
+void cmd_call(client_t *c, cmd_t *cmd)
+{
+    md_ctx_t ctx;
+    sdk_ctx_init(&ctx, c, cmd, c->argc, c->argv);
+    uint64_t start = util_monotonic_us();
+    srv.cmd_time_ms = util_mstime();
+    c->flags |= CLIENT_IN_CALL;
+    cmd->handler(&ctx, c->argc, c->argv);
+    c->flags &= ~CLIENT_IN_CALL;
+    prop_flush(c->dbid, c->argc, c->argv, ctx.dirty > 0);
+    uint64_t dur = util_monotonic_us() - start;
+    cmd->calls++;
+    cmd->usec += (long long)dur;
+    if (ctx.failed) cmd->failed_calls++;
+    srv.dirty += ctx.dirty;
+    sdk_ctx_done(&ctx);
+    srv.stat_numcommands++;
+    c->commands++;
+}
+
+/* Commands that act on the transaction itself instead of being queued. */
+static int is_multi_control(const cmd_t *cmd)
+{
+    const char *n = cmd->parent ? cmd->parent->name : cmd->name;
+    return !strcmp(n, "exec") || !strcmp(n, "discard") || !strcmp(n, "multi") ||
+           !strcmp(n, "watch") || !strcmp(n, "quit") || !strcmp(n, "reset");
+}
+
+void cmd_process(client_t *c)
+{
+    cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
+    /* CLIENT REPLY SKIP applies to the command after it. */
+    if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
+        c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
+        c->flags |= CLIENT_REPLY_SKIP;
+    }
+    static reply_t scratch;
+    reply_t *saved = NULL;
+    int was_off = c->flags & CLIENT_REPLY_OFF;
+    if (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) {
+        saved = c->out;
+        reply_init(&scratch);
+        c->out = &scratch;
+    }
+    if (!cmd) {
+        reject_unknown(c);
+        goto done;
+    }
+    if ((cmd->flags & CMD_PROTECTED) && !config_protected_allowed(cmd->name, c)) {
+        char msg[400];
+        int n = snprintf(msg, sizeof(msg), "ERR %s command not allowed. If the enable-%s-command "
+                         "option is set to \"local\", you can run it from a local connection, "
+                         "otherwise you need to set this option in the configuration file, and "
+                         "then restart the server.", cmd->name[0] == 'd' ? "DEBUG" : "MODULE",
+                         cmd->name);
+        reject(c, cmd, msg, (size_t)n);
+        goto done;
+    }
+    if (cmd->nsubs && c->argc >= 2) {
+        cmd_t *sub = cmd_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
+        if (!sub) {
+            reject_unknown_sub(c, cmd);
+            goto done;
+        }
+        cmd = sub;
+    }
+    if ((cmd->arity > 0 && c->argc != cmd->arity) ||
+        (cmd->arity < 0 && c->argc < -cmd->arity) || !cmd->handler) {
+        char msg[256];
+        int n = snprintf(msg, sizeof(msg),
+                         "ERR wrong number of arguments for '%s' command",
+                         cmd->fullname);
+        reject(c, cmd, msg, (size_t)n);
+        goto done;
+    }
+    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+        reject(c, cmd, "NOAUTH Authentication required.", 31);
+        goto done;
+    }
+    if (srv.maxmemory && !(c->flags & CLIENT_FAKE)) {
+        int ok = evict_perform() == 0;
+        if (!ok && (cmd->flags & CMD_DENYOOM)) {
+            static const char oom[] =
+                "OOM command not allowed when used memory > 'maxmemory'.";
+            reject(c, cmd, oom, sizeof(oom) - 1);
+            goto done;
+        }
+    }
+    if (multi_active(c) && !is_multi_control(cmd)) {
+        if (cmd->flags & CMD_NO_MULTI) {
+            static const char msg[] = "ERR Command not allowed inside a transaction";
+            reject(c, cmd, msg, sizeof(msg) - 1);
+        } else {
+            multi_queue(c, cmd);
+        }
+        goto done;
+    }
+    c->cmd = cmd;
+    cmd_call(c, cmd);
+    c->lastcmd = cmd;
+    c->cmd = NULL;
+    blocking_serve();
+done:
+    if (saved) {
+        /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except
+         * the reply of the CLIENT REPLY ON that ended the silence. */
+        if (was_off && !(c->flags & CLIENT_REPLY_OFF))
+            reply_append(saved, scratch.buf, scratch.pos);
+        reply_reset(&scratch);
+        c->out = saved;
+    }
+    if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
+}
+
+int cmd_get_keys(cmd_t *cmd, int argc, const md_arg_t *argv, int *out, int cap)
+{
+    int n = 0;
+    if (cmd->first_key <= 0) return 0;
+    int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
+    int step = cmd->step > 0 ? cmd->step : 1;
+    for (int i = cmd->first_key; i <= last && i < argc && n < cap; i += step)
+        out[n++] = i;
+    return n;
+}

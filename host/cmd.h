@@ -1,0 +1,93 @@
+/*
+ * cmd.h — the command table and the dispatcher.
+ *
+ * Host and module commands are declared the same way (md_command_t arrays)
+ * and live in one case-insensitive table. cmd_process() runs the checks in
+ * DESIGN.md's fixed order (arity, auth, OOM) before calling the handler,
+ * then updates statistics.
+ */
+#ifndef MODIS_CMD_H
+#define MODIS_CMD_H
+
+#include <stdint.h>
+
+#include "sdk_host.h"
+
+struct client;
+struct md_module;
+
+/* flags, from md_command_t.flags words */
+#define CMD_WRITE            (1ull << 0)
+#define CMD_READONLY         (1ull << 1)
+#define CMD_DENYOOM          (1ull << 2)
+#define CMD_MODULE           (1ull << 3)
+#define CMD_ADMIN            (1ull << 4)
+#define CMD_PUBSUB           (1ull << 5)
+#define CMD_NOSCRIPT         (1ull << 6)
+#define CMD_BLOCKING         (1ull << 7)
+#define CMD_LOADING          (1ull << 8)
+#define CMD_STALE            (1ull << 9)
+#define CMD_SKIP_MONITOR     (1ull << 10)
+#define CMD_SKIP_SLOWLOG     (1ull << 11)
+#define CMD_ASKING           (1ull << 12)
+#define CMD_FAST             (1ull << 13)
+#define CMD_NO_AUTH          (1ull << 14)
+#define CMD_MAY_REPLICATE    (1ull << 15)
+#define CMD_NO_MANDATORY_KEYS (1ull << 16)
+#define CMD_NO_MULTI         (1ull << 17)
+#define CMD_MOVABLE_KEYS     (1ull << 18)
+#define CMD_ALLOW_BUSY       (1ull << 19)
+#define CMD_PROTECTED        (1ull << 20) /* enable-debug/module-command */
+
+typedef struct cmd {
+    char *name;               /* lower case; "encoding" for a subcommand */
+    char *fullname;           /* "object|encoding" */
+    md_cmd_fn handler;
+    int arity;
+    uint64_t flags;
+    int first_key, last_key, step;
+    char **acl;               /* NULL-terminated, without '@' */
+    const md_command_t *decl; /* summary/since/complexity live here */
+    const char *group;
+    struct md_module *owner;     /* NULL for host commands */
+    struct cmd *parent;
+    struct cmd **subs;
+    int nsubs;
+    struct cmd *next;         /* hash chain */
+    long long calls, usec, rejected_calls, failed_calls;
+} cmd_t;
+
+void cmd_table_init(void);
+/*
+ * Register a NULL-name-terminated array. On a duplicate name nothing is
+ * registered and *err gets a static message naming it. `group` is the
+ * COMMAND DOCS group ("string", "generic", "server", "module").
+ */
+int cmd_register(struct md_module *owner, const md_command_t *decls,
+                 const char *group, const char **err, char *errbuf,
+                 size_t errcap);
+/* Remove every command of `owner`. */
+void cmd_unregister_owner(struct md_module *owner);
+
+cmd_t *cmd_lookup(const char *name, size_t len);
+cmd_t *cmd_lookup_sub(cmd_t *parent, const char *name, size_t len);
+const char *cmd_fullname(const cmd_t *c);
+/* Iterate every top-level command. */
+void cmd_foreach(void (*fn)(cmd_t *c, void *priv), void *priv);
+size_t cmd_count(void);
+
+/* Run the command in client->argv. */
+void cmd_process(struct client *c);
+/* Run argv as client c without the network checks (fake clients). */
+void cmd_call(struct client *c, cmd_t *cmd);
+
+/* Error statistics: count an error reply by its first word. */
+void cmd_count_error(const char *err, size_t len);
+typedef void (*cmd_errstat_fn)(void *priv, const char *name, long long count);
+void cmd_errstats_foreach(cmd_errstat_fn fn, void *priv);
+void cmd_reset_stats(void);
+
+/* Keys of argv for COMMAND GETKEYS; returns the count (indexes in out). */
+int cmd_get_keys(cmd_t *cmd, int argc, const md_arg_t *argv, int *out, int cap);
+
+#endif

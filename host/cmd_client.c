@@ -1,0 +1,453 @@
+/*
+ * cmd_client.c — CLIENT and its subcommands: ID, INFO, LIST, KILL, GETNAME,
+ * SETNAME, SETINFO, REPLY, NO-EVICT, NO-TOUCH, GETREDIR, HELP, with Redis
+ * 7.4's replies and error texts.
+ *
+ * A client killed by another is freed at once (client_close); a client
+ * that kills itself is only flagged CLIENT_CLOSE_AFTER_REPLY, so the reply
+ * to its CLIENT KILL still goes out before the connection closes.
+ * CLIENT REPLY OFF/SKIP only set flags: the dispatcher (cmd.c) drops the
+ * replies, which is why those two forms write no reply here.
+ */
+#include "client.h"
+#include "hostcmds.h"
+#include "mem.h"
+#include "sdk_ctx.h"
+#include "server.h"
+#include "util.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* cmd_server.c: the rule CLIENT SETNAME and HELLO SETNAME share. */
+int client_name_valid(md_arg_t name);
+
+static client_t *cl(md_ctx_t *c) { return c->client; }
+
+/* Client types, as CLIENT LIST TYPE and CLIENT KILL TYPE name them. */
+enum { CTYPE_NORMAL, CTYPE_REPLICA, CTYPE_PUBSUB, CTYPE_MASTER };
+
+static int client_type_by_name(md_arg_t a)
+{
+    if (md_arg_eq(a, "normal")) return CTYPE_NORMAL;
+    if (md_arg_eq(a, "slave") || md_arg_eq(a, "replica")) return CTYPE_REPLICA;
+    if (md_arg_eq(a, "pubsub")) return CTYPE_PUBSUB;
+    if (md_arg_eq(a, "master")) return CTYPE_MASTER;
+    return -1;
+}
+
+/* Every connection is a normal one until replication and pub/sub mark
+ * theirs. */
+static int client_type(const client_t *c) { return CTYPE_NORMAL; }
+
+/* Reply an error built from a format; user text in it is cut to a sane
+ * length (the reply writer turns CR/LF into spaces). */
+static void reply_errorf(md_ctx_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void reply_errorf(md_ctx_t *c, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    md_reply_error(c, msg);
+}
+
+static int arg_limit(md_arg_t a) { return (int)(a.len > 128 ? 128 : a.len); }
+
+/* ---- CLIENT LIST / INFO ---- */
+
+typedef struct text {
+    char *p;
+    size_t len, cap;
+} text_t;
+
+/* Append c's CLIENT LIST line and a newline. */
+static void text_add_client(text_t *t, client_t *c)
+{
+    for (;;) {
+        size_t room = t->cap - t->len;
+        int n = room ? client_info_line(c, t->p + t->len, room) : -1;
+        if (n >= 0 && (size_t)n + 1 < room) {
+            t->len += (size_t)n;
+            t->p[t->len++] = '\n';
+            return;
+        }
+        size_t want = t->cap ? t->cap * 2 : 1024;
+        while (n >= 0 && want - t->len <= (size_t)n + 1) want *= 2;
+        t->p = mem_realloc(t->p, want);
+        t->cap = want;
+    }
+}
+
+static void reply_text(md_ctx_t *c, text_t *t)
+{
+    md_reply_verbatim(c, "txt", t->p ? t->p : "", t->len);
+    mem_free(t->p);
+}
+
+static int client_list_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    text_t t = {0};
+    if (argc == 4 && md_arg_eq(argv[2], "type")) {
+        int type = client_type_by_name(argv[3]);
+        if (type == -1) {
+            reply_errorf(c, "ERR Unknown client type '%.*s'", arg_limit(argv[3]), argv[3].ptr);
+            return MD_OK;
+        }
+        for (client_t *x = client_first(); x; x = x->next_all)
+            if (client_type(x) == type) text_add_client(&t, x);
+    } else if (argc > 3 && md_arg_eq(argv[2], "id")) {
+        for (int j = 3; j < argc; j++) {
+            long long id;
+            if (md_arg_ll(argv[j], &id) != MD_OK) {
+                mem_free(t.p);
+                md_reply_error(c, "ERR Invalid client ID");
+                return MD_OK;
+            }
+            client_t *x = id > 0 ? client_by_id((uint64_t)id) : NULL;
+            if (x) text_add_client(&t, x);
+        }
+    } else if (argc != 2) {
+        md_reply_syntax(c);
+        return MD_OK;
+    } else {
+        for (client_t *x = client_first(); x; x = x->next_all) text_add_client(&t, x);
+    }
+    reply_text(c, &t);
+    return MD_OK;
+}
+
+static int client_info_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    text_t t = {0};
+    text_add_client(&t, cl(c));
+    reply_text(c, &t);
+    return MD_OK;
+}
+
+/* ---- CLIENT KILL ---- */
+
+typedef struct kill_filter {
+    md_arg_t addr, laddr;    /* ptr == NULL: not given */
+    int type;                /* -1: any */
+    uint64_t id;             /* 0: any */
+    int skipme;
+    long long maxage;        /* seconds; 0: any */
+} kill_filter_t;
+
+static int arg_is(md_arg_t a, const char *s)
+{
+    return a.len == strlen(s) && memcmp(a.ptr, s, a.len) == 0;
+}
+
+/* Parse "<filter> <value> ..." pairs from argv[2]; replies the error itself. */
+static int kill_parse(md_ctx_t *c, int argc, const md_arg_t *argv, kill_filter_t *f)
+{
+    for (int i = 2; i + 1 < argc; i += 2) {
+        md_arg_t opt = argv[i], val = argv[i + 1];
+        if (md_arg_eq(opt, "id")) {
+            long long id;
+            if (md_arg_ll(val, &id) != MD_OK || id < 1) {
+                md_reply_error(c, "ERR client-id should be greater than 0");
+                return MD_ERR;
+            }
+            f->id = (uint64_t)id;
+        } else if (md_arg_eq(opt, "type")) {
+            f->type = client_type_by_name(val);
+            if (f->type == -1) {
+                reply_errorf(c, "ERR Unknown client type '%.*s'", arg_limit(val), val.ptr);
+                return MD_ERR;
+            }
+        } else if (md_arg_eq(opt, "addr")) {
+            f->addr = val;
+        } else if (md_arg_eq(opt, "laddr")) {
+            f->laddr = val;
+        } else if (md_arg_eq(opt, "user")) {
+            /* Only the default user exists; every connection runs as it. */
+            if (!arg_is(val, "default")) {
+                reply_errorf(c, "ERR No such user '%.*s'", arg_limit(val), val.ptr);
+                return MD_ERR;
+            }
+        } else if (md_arg_eq(opt, "skipme")) {
+            if (md_arg_eq(val, "yes")) {
+                f->skipme = 1;
+            } else if (md_arg_eq(val, "no")) {
+                f->skipme = 0;
+            } else {
+                md_reply_syntax(c);
+                return MD_ERR;
+            }
+        } else if (md_arg_eq(opt, "maxage")) {
+            if (md_arg_ll(val, &f->maxage) != MD_OK) {
+                md_reply_error(c, "ERR maxage is not an integer or out of range");
+                return MD_ERR;
+            }
+        } else {
+            md_reply_syntax(c);
+            return MD_ERR;
+        }
+    }
+    return MD_OK;
+}
+
+static int kill_matches(const kill_filter_t *f, client_t *x, client_t *me, int64_t now_ms)
+{
+    if (f->addr.ptr && !arg_is(f->addr, x->addr)) return 0;
+    if (f->laddr.ptr && !arg_is(f->laddr, x->laddr)) return 0;
+    if (f->type != -1 && client_type(x) != f->type) return 0;
+    if (f->id && x->id != f->id) return 0;
+    if (f->skipme && x == me) return 0;
+    if (f->maxage && (now_ms - x->ctime_ms) / 1000 < f->maxage) return 0;
+    return 1;
+}
+
+static int client_kill_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    kill_filter_t f = {.type = -1, .skipme = 1};
+    client_t *me = cl(c);
+    if (argc == 3) {
+        f.addr = argv[2];    /* the old form: CLIENT KILL addr:port */
+        f.skipme = 0;        /* ... which may kill the caller too */
+    } else if (argc % 2 == 1) {
+        md_reply_syntax(c);
+        return MD_OK;
+    } else if (kill_parse(c, argc, argv, &f) != MD_OK) {
+        return MD_OK;
+    }
+    int64_t now = util_mstime();
+    long long killed = 0;
+    int close_me = 0;
+    for (client_t *x = client_first(), *next; x; x = next) {
+        next = x->next_all;
+        if (!kill_matches(&f, x, me, now)) continue;
+        if (x == me) close_me = 1;
+        else client_close(x);
+        killed++;
+    }
+    if (argc == 3) {
+        if (killed) md_reply_ok(c);
+        else md_reply_error(c, "ERR No such client");
+    } else {
+        md_reply_int(c, killed);
+    }
+    /* Only after the reply is queued: it is written, then we close. */
+    if (close_me) me->flags |= CLIENT_CLOSE_AFTER_REPLY;
+    return MD_OK;
+}
+
+/* ---- names and attributes ---- */
+
+static int client_id_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    md_reply_int(c, (long long)cl(c)->id);
+    return MD_OK;
+}
+
+static int client_getname_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    const char *name = cl(c)->name;
+    if (name) md_reply_bulk(c, name, strlen(name));
+    else md_reply_null(c);
+    return MD_OK;
+}
+
+/* Replace *slot with a copy of v (NULL when v is empty). */
+static void set_attr(char **slot, md_arg_t v)
+{
+    mem_free(*slot);
+    *slot = v.len ? mem_strndup(v.ptr, v.len) : NULL;
+}
+
+static int client_setname_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (!client_name_valid(argv[2])) {
+        md_reply_error(c, "ERR Client names cannot contain spaces, newlines or special characters.");
+        return MD_OK;
+    }
+    set_attr(&cl(c)->name, argv[2]);
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+static int client_setinfo_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    md_arg_t attr = argv[2];
+    char **slot;
+    if (md_arg_eq(attr, "lib-name")) {
+        slot = &cl(c)->lib_name;
+    } else if (md_arg_eq(attr, "lib-ver")) {
+        slot = &cl(c)->lib_ver;
+    } else {
+        reply_errorf(c, "ERR Unrecognized option '%.*s'", arg_limit(attr), attr.ptr);
+        return MD_OK;
+    }
+    if (!client_name_valid(argv[3])) {
+        reply_errorf(c, "ERR %.*s cannot contain spaces, newlines or special characters.",
+                     (int)attr.len, attr.ptr);
+        return MD_OK;
+    }
+    set_attr(slot, argv[3]);
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+/* ---- modes ---- */
+
+static int client_reply_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    client_t *x = cl(c);
+    if (md_arg_eq(argv[2], "on")) {
+        x->flags &= ~(CLIENT_REPLY_SKIP | CLIENT_REPLY_OFF);
+        md_reply_ok(c);
+    } else if (md_arg_eq(argv[2], "off")) {
+        x->flags |= CLIENT_REPLY_OFF;
+    } else if (md_arg_eq(argv[2], "skip")) {
+        if (!(x->flags & CLIENT_REPLY_OFF)) x->flags |= CLIENT_REPLY_SKIP_NEXT;
+    } else {
+        md_reply_syntax(c);
+    }
+    return MD_OK;
+}
+
+/* ON/OFF switch of one client flag. */
+static int switch_flag(md_ctx_t *c, md_arg_t v, unsigned flag)
+{
+    if (md_arg_eq(v, "on")) cl(c)->flags |= flag;
+    else if (md_arg_eq(v, "off")) cl(c)->flags &= ~flag;
+    else return md_reply_syntax(c);
+    return md_reply_ok(c);
+}
+
+static int client_no_evict_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    switch_flag(c, argv[2], CLIENT_NO_EVICT);
+    return MD_OK;
+}
+
+static int client_no_touch_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    switch_flag(c, argv[2], CLIENT_NO_TOUCH);
+    return MD_OK;
+}
+
+/* Client-side caching (CLIENT TRACKING) does not exist yet, so there is
+ * never a redirection. */
+static int client_getredir_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    md_reply_int(c, -1);
+    return MD_OK;
+}
+
+static int client_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    /* Redis's text, for the subcommands Modis has. */
+    static const char *const lines[] = {
+        "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GETREDIR",
+        "    Return the client ID we are redirecting to when tracking is enabled.",
+        "GETNAME",
+        "    Return the name of the current connection.",
+        "ID",
+        "    Return the ID of the current connection.",
+        "INFO",
+        "    Return information about the current client connection.",
+        "KILL <ip:port>",
+        "    Kill connection made from <ip:port>.",
+        "KILL <option> <value> [<option> <value> [...]]",
+        "    Kill connections. Options are:",
+        "    * ADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made from the specified address",
+        "    * LADDR (<ip:port>|<unixsocket>:0)",
+        "      Kill connections made to specified local address",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Kill connections by type.",
+        "    * USER <username>",
+        "      Kill connections authenticated by <username>.",
+        "    * SKIPME (YES|NO)",
+        "      Skip killing current connection (default: yes).",
+        "    * ID <client-id>",
+        "      Kill connections by client id.",
+        "    * MAXAGE <maxage>",
+        "      Kill connections older than the specified age.",
+        "LIST [options ...]",
+        "    Return information about client connections. Options:",
+        "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+        "      Return clients of specified type.",
+        "REPLY (ON|OFF|SKIP)",
+        "    Control the replies sent to the current connection.",
+        "SETNAME <name>",
+        "    Assign the name <name> to the current connection.",
+        "SETINFO <option> <value>",
+        "    Set client meta attr. Options are:",
+        "    * LIB-NAME: the client lib name.",
+        "    * LIB-VER: the client lib version.",
+        "NO-EVICT (ON|OFF)",
+        "    Protect current client connection from eviction.",
+        "NO-TOUCH (ON|OFF)",
+        "    Will not touch LRU/LFU stats when this mode is on.",
+        "HELP",
+        "    Print this help.",
+        NULL};
+    long n = 0;
+    while (lines[n]) n++;
+    md_reply_array(c, n);
+    for (long i = 0; i < n; i++) md_reply_simple(c, lines[i]);
+    return MD_OK;
+}
+
+/* ---- the table ---- */
+
+#define CONN_ACL "@slow @connection"
+#define ADMIN_CONN_ACL "@admin @slow @dangerous @connection"
+#define CONN_FLAGS "noscript loading stale"
+#define ADMIN_CONN_FLAGS "admin noscript loading stale"
+
+static const md_command_t client_subcommands[] = {
+    {.name = "getname", .handler = client_getname_cmd, .arity = 2, .flags = CONN_FLAGS,
+     .acl = CONN_ACL, .summary = "Returns the name of the connection.", .since = "2.6.9",
+     .complexity = "O(1)", .group = "connection"},
+    {.name = "getredir", .handler = client_getredir_cmd, .arity = 2, .flags = CONN_FLAGS,
+     .acl = CONN_ACL,
+     .summary = "Returns the client ID to which the connection's tracking notifications are redirected.",
+     .since = "6.0.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "help", .handler = client_help_cmd, .arity = 2, .flags = "loading stale",
+     .acl = CONN_ACL, .summary = "Returns helpful text about the different subcommands.",
+     .since = "5.0.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "id", .handler = client_id_cmd, .arity = 2, .flags = CONN_FLAGS, .acl = CONN_ACL,
+     .summary = "Returns the unique client ID of the connection.", .since = "5.0.0",
+     .complexity = "O(1)", .group = "connection"},
+    {.name = "info", .handler = client_info_cmd, .arity = 2, .flags = CONN_FLAGS,
+     .acl = CONN_ACL, .summary = "Returns information about the connection.", .since = "6.2.0",
+     .complexity = "O(1)", .group = "connection"},
+    {.name = "kill", .handler = client_kill_cmd, .arity = -3, .flags = ADMIN_CONN_FLAGS,
+     .acl = ADMIN_CONN_ACL, .summary = "Terminates open connections.", .since = "2.4.0",
+     .complexity = "O(N) where N is the number of client connections", .group = "connection"},
+    {.name = "list", .handler = client_list_cmd, .arity = -2, .flags = ADMIN_CONN_FLAGS,
+     .acl = ADMIN_CONN_ACL, .summary = "Lists open connections.", .since = "2.4.0",
+     .complexity = "O(N) where N is the number of client connections", .group = "connection"},
+    {.name = "no-evict", .handler = client_no_evict_cmd, .arity = 3, .flags = ADMIN_CONN_FLAGS,
+     .acl = ADMIN_CONN_ACL, .summary = "Sets the client eviction mode of the connection.",
+     .since = "7.0.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "no-touch", .handler = client_no_touch_cmd, .arity = 3, .flags = CONN_FLAGS,
+     .acl = CONN_ACL,
+     .summary = "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+     .since = "7.2.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "reply", .handler = client_reply_cmd, .arity = 3, .flags = CONN_FLAGS,
+     .acl = CONN_ACL, .summary = "Instructs the server whether to reply to commands.",
+     .since = "3.2.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "setinfo", .handler = client_setinfo_cmd, .arity = 4, .flags = CONN_FLAGS,
+     .acl = CONN_ACL, .summary = "Sets information specific to the client or connection.",
+     .since = "7.2.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "setname", .handler = client_setname_cmd, .arity = 3, .flags = CONN_FLAGS,
+     .acl = CONN_ACL, .summary = "Sets the connection name.", .since = "2.6.9",
+     .complexity = "O(1)", .group = "connection"},
+    {0}};
+
+const md_command_t hostcmds_client[] = {
+    {.name = "client", .arity = -2, .acl = "@slow",
+     .summary = "A container for client connection commands.", .since = "2.4.0",
+     .complexity = "Depends on subcommand.", .subcommands = client_subcommands,
+     .group = "connection"},
+    {0}};

@@ -1,0 +1,400 @@
+/*
+ * cmd_command.c — the COMMAND command: COUNT, INFO, DOCS, LIST, GETKEYS,
+ * GETKEYSANDFLAGS, HELP, and the bare form listing every command. The
+ * metadata comes from each command's declaration (host or module).
+ */
+#include "cmd.h"
+#include "client.h"
+#include "hostcmds.h"
+#include "mem.h"
+#include "module.h"
+#include "sdk_ctx.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct { uint64_t f; const char *name; } flag_names[] = {
+    {CMD_WRITE, "write"}, {CMD_READONLY, "readonly"}, {CMD_DENYOOM, "denyoom"},
+    {CMD_MODULE, "module"}, {CMD_ADMIN, "admin"}, {CMD_PUBSUB, "pubsub"},
+    {CMD_NOSCRIPT, "noscript"}, {CMD_BLOCKING, "blocking"}, {CMD_LOADING, "loading"},
+    {CMD_STALE, "stale"}, {CMD_SKIP_MONITOR, "skip_monitor"},
+    {CMD_SKIP_SLOWLOG, "skip_slowlog"}, {CMD_ASKING, "asking"}, {CMD_FAST, "fast"},
+    {CMD_NO_AUTH, "no_auth"}, {CMD_MAY_REPLICATE, "may_replicate"},
+    {CMD_NO_MANDATORY_KEYS, "no_mandatory_keys"}, {CMD_NO_MULTI, "no_multi"},
+    {CMD_MOVABLE_KEYS, "movablekeys"}, {CMD_ALLOW_BUSY, "allow_busy"},
+    {CMD_PROTECTED, "protected"}, {0, NULL}};
+
+/* ACL categories: the declared ones, then those implied by the flags. */
+static int acl_list(const cmd_t *c, const char **out, int cap)
+{
+    int n = 0;
+    static const struct { uint64_t f; const char *cat; } implied[] = {
+        {CMD_WRITE, "write"}, {CMD_READONLY, "read"}, {CMD_ADMIN, "admin"},
+        {CMD_ADMIN, "dangerous"}, {CMD_PUBSUB, "pubsub"}, {CMD_FAST, "fast"},
+        {CMD_BLOCKING, "blocking"}, {0, NULL}};
+    for (char **a = c->acl; a && *a && n < cap; a++) out[n++] = *a;
+    for (int i = 0; implied[i].cat && n < cap; i++) {
+        if (!(c->flags & implied[i].f)) continue;
+        int have = 0;
+        for (int j = 0; j < n; j++) have |= strcmp(out[j], implied[i].cat) == 0;
+        if (!have) out[n++] = implied[i].cat;
+    }
+    if (!(c->flags & CMD_FAST) && n < cap) {
+        int have = 0;
+        for (int j = 0; j < n; j++) have |= strcmp(out[j], "slow") == 0;
+        if (!have) out[n++] = "slow";
+    }
+    return n;
+}
+
+static void reply_str(md_ctx_t *ctx, const char *s) { md_reply_bulk(ctx, s, strlen(s)); }
+
+static void reply_status_set(md_ctx_t *ctx, const char **items, int n, const char *prefix)
+{
+    md_reply_set(ctx, n);
+    for (int i = 0; i < n; i++) {
+        char buf[128];
+        snprintf(buf, sizeof(buf), "%s%s", prefix, items[i]);
+        md_reply_simple(ctx, buf);
+    }
+}
+
+static void reply_key_specs(md_ctx_t *ctx, const cmd_t *c)
+{
+    if (c->first_key <= 0) {
+        md_reply_array(ctx, 0);
+        return;
+    }
+    md_reply_array(ctx, 1);
+    md_reply_map(ctx, 3);
+    reply_str(ctx, "flags");
+    md_reply_set(ctx, 2);
+    md_reply_simple(ctx, (c->flags & CMD_WRITE) ? "RW" : "RO");
+    md_reply_simple(ctx, (c->flags & CMD_WRITE) ? "update" : "access");
+    reply_str(ctx, "begin_search");
+    md_reply_map(ctx, 2);
+    reply_str(ctx, "type");
+    reply_str(ctx, "index");
+    reply_str(ctx, "spec");
+    md_reply_map(ctx, 1);
+    reply_str(ctx, "index");
+    md_reply_int(ctx, c->first_key);
+    reply_str(ctx, "find_keys");
+    md_reply_map(ctx, 2);
+    reply_str(ctx, "type");
+    reply_str(ctx, "range");
+    reply_str(ctx, "spec");
+    md_reply_map(ctx, 3);
+    reply_str(ctx, "lastkey");
+    md_reply_int(ctx, c->last_key < 0 ? c->last_key : c->last_key - c->first_key);
+    reply_str(ctx, "keystep");
+    md_reply_int(ctx, c->step);
+    reply_str(ctx, "limit");
+    md_reply_int(ctx, 0);
+}
+
+static void reply_info(md_ctx_t *ctx, const cmd_t *c)
+{
+    const char *flags[24], *acl[32];
+    int nf = 0;
+    for (int i = 0; flag_names[i].name; i++)
+        if (c->flags & flag_names[i].f) flags[nf++] = flag_names[i].name;
+    int na = acl_list(c, acl, 32);
+    md_reply_array(ctx, 10);
+    reply_str(ctx, c->fullname);
+    md_reply_int(ctx, c->arity);
+    reply_status_set(ctx, flags, nf, "");
+    md_reply_int(ctx, c->first_key);
+    md_reply_int(ctx, c->last_key);
+    md_reply_int(ctx, c->step);
+    reply_status_set(ctx, acl, na, "@");
+    md_reply_set(ctx, 0);
+    reply_key_specs(ctx, c);
+    md_reply_array(ctx, c->nsubs);
+    for (int i = 0; i < c->nsubs; i++) reply_info(ctx, c->subs[i]);
+}
+
+static void reply_docs(md_ctx_t *ctx, const cmd_t *c)
+{
+    const md_command_t *d = c->decl;
+    int fields = 4 + (c->owner ? 1 : 0) + (c->nsubs ? 1 : 0);
+    md_reply_map(ctx, fields);
+    reply_str(ctx, "summary");
+    reply_str(ctx, d->summary ? d->summary : "");
+    reply_str(ctx, "since");
+    reply_str(ctx, d->since ? d->since : "1.0.0");
+    reply_str(ctx, "group");
+    reply_str(ctx, c->group ? c->group : "module");
+    reply_str(ctx, "complexity");
+    reply_str(ctx, d->complexity ? d->complexity : "");
+    if (c->owner) {
+        reply_str(ctx, "module");
+        reply_str(ctx, c->owner->name);
+    }
+    if (c->nsubs) {
+        reply_str(ctx, "subcommands");
+        md_reply_map(ctx, c->nsubs);
+        for (int i = 0; i < c->nsubs; i++) {
+            reply_str(ctx, c->subs[i]->fullname);
+            reply_docs(ctx, c->subs[i]);
+        }
+    }
+}
+
+typedef struct collect {
+    cmd_t **v;
+    int n, cap;
+} collect_t;
+
+static void collect_cb(cmd_t *c, void *priv)
+{
+    collect_t *col = priv;
+    if (col->n == col->cap) {
+        col->cap = col->cap ? col->cap * 2 : 256;
+        col->v = mem_realloc(col->v, (size_t)col->cap * sizeof(cmd_t *));
+    }
+    col->v[col->n++] = c;
+}
+
+static collect_t collect_all(void)
+{
+    collect_t col = {0};
+    cmd_foreach(collect_cb, &col);
+    return col;
+}
+
+static int command_bare(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    collect_t col = collect_all();
+    md_reply_array(ctx, col.n);
+    for (int i = 0; i < col.n; i++) reply_info(ctx, col.v[i]);
+    mem_free(col.v);
+    return MD_OK;
+}
+
+static int command_count(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    md_reply_int(ctx, (long long)cmd_count());
+    return MD_OK;
+}
+
+/* Find "name" or "parent|sub". */
+static cmd_t *find_full(md_arg_t a)
+{
+    const char *bar = memchr(a.ptr, '|', a.len);
+    if (!bar) return cmd_lookup(a.ptr, a.len);
+    cmd_t *p = cmd_lookup(a.ptr, (size_t)(bar - a.ptr));
+    if (!p) return NULL;
+    return cmd_lookup_sub(p, bar + 1, a.len - (size_t)(bar - a.ptr) - 1);
+}
+
+static int command_info(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    if (argc == 2) return command_bare(ctx, argc, argv);
+    md_reply_array(ctx, argc - 2);
+    for (int i = 2; i < argc; i++) {
+        cmd_t *c = find_full(argv[i]);
+        if (c) reply_info(ctx, c);
+        else md_reply_null_array(ctx);
+    }
+    return MD_OK;
+}
+
+static int command_docs(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    if (argc == 2) {
+        collect_t col = collect_all();
+        md_reply_map(ctx, col.n);
+        for (int i = 0; i < col.n; i++) {
+            reply_str(ctx, col.v[i]->fullname);
+            reply_docs(ctx, col.v[i]);
+        }
+        mem_free(col.v);
+        return MD_OK;
+    }
+    int found = 0;
+    for (int i = 2; i < argc; i++) found += find_full(argv[i]) != NULL;
+    md_reply_map(ctx, found);
+    for (int i = 2; i < argc; i++) {
+        cmd_t *c = find_full(argv[i]);
+        if (!c) continue;
+        reply_str(ctx, c->fullname);
+        reply_docs(ctx, c);
+    }
+    return MD_OK;
+}
+
+static int list_match(const cmd_t *c, int mode, md_arg_t arg)
+{
+    if (mode == 0) return 1;
+    if (mode == 1) return c->owner && util_eq_nocase(arg.ptr, arg.len, c->owner->name);
+    if (mode == 2) {
+        const char *acl[32];
+        int n = acl_list(c, acl, 32);
+        md_arg_t cat = arg;
+        if (cat.len && cat.ptr[0] == '@') cat.ptr++, cat.len--;
+        for (int i = 0; i < n; i++)
+            if (util_eq_nocase(cat.ptr, cat.len, acl[i])) return 1;
+        return 0;
+    }
+    return util_glob(arg.ptr, arg.len, c->fullname, strlen(c->fullname), 1);
+}
+
+static int command_list(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    int mode = 0;
+    md_arg_t arg = {0};
+    if (argc == 5 && md_arg_eq(argv[2], "FILTERBY")) {
+        arg = argv[4];
+        if (md_arg_eq(argv[3], "MODULE")) mode = 1;
+        else if (md_arg_eq(argv[3], "ACLCAT")) mode = 2;
+        else if (md_arg_eq(argv[3], "PATTERN")) mode = 3;
+        else {
+            md_reply_syntax(ctx);
+            return MD_OK;
+        }
+    } else if (argc != 2) {
+        md_reply_syntax(ctx);
+        return MD_OK;
+    }
+    collect_t col = collect_all();
+    void *h = md_reply_defer(ctx);
+    long n = 0;
+    for (int i = 0; i < col.n; i++) {
+        cmd_t *c = col.v[i];
+        if (list_match(c, mode, arg)) {
+            reply_str(ctx, c->fullname);
+            n++;
+        }
+        for (int s = 0; s < c->nsubs; s++) {
+            if (list_match(c->subs[s], mode, arg)) {
+                reply_str(ctx, c->subs[s]->fullname);
+                n++;
+            }
+        }
+    }
+    md_reply_defer_set(ctx, h, MD_DEFER_ARRAY, n);
+    mem_free(col.v);
+    return MD_OK;
+}
+
+static int getkeys(md_ctx_t *ctx, int argc, const md_arg_t *argv, int with_flags)
+{
+    cmd_t *c = cmd_lookup(argv[2].ptr, argv[2].len);
+    if (c && c->nsubs && argc >= 4) {
+        cmd_t *s = cmd_lookup_sub(c, argv[3].ptr, argv[3].len);
+        if (s) c = s;
+    }
+    int n = argc - 2;
+    if (!c) {
+        md_reply_error(ctx, "ERR Invalid command specified");
+        return MD_OK;
+    }
+    if ((c->arity > 0 && c->arity != n) || n < -c->arity) {
+        md_reply_error(ctx, "ERR Invalid number of arguments specified for command");
+        return MD_OK;
+    }
+    int *idx = mem_alloc((size_t)n * sizeof(int));
+    int k = cmd_get_keys(c, n, argv + 2, idx, n);
+    if (k == 0) {
+        md_reply_error(ctx, "ERR The command has no key arguments");
+    } else {
+        md_reply_array(ctx, k);
+        for (int i = 0; i < k; i++) {
+            if (with_flags) {
+                md_reply_array(ctx, 2);
+                md_reply_bulk(ctx, argv[2 + idx[i]].ptr, argv[2 + idx[i]].len);
+                md_reply_set(ctx, 2);
+                md_reply_simple(ctx, (c->flags & CMD_WRITE) ? "RW" : "RO");
+                md_reply_simple(ctx, (c->flags & CMD_WRITE) ? "update" : "access");
+            } else {
+                md_reply_bulk(ctx, argv[2 + idx[i]].ptr, argv[2 + idx[i]].len);
+            }
+        }
+    }
+    mem_free(idx);
+    return MD_OK;
+}
+
+static int command_getkeys(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    return getkeys(ctx, argc, argv, 0);
+}
+
+static int command_getkeysandflags(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    return getkeys(ctx, argc, argv, 1);
+}
+
+static int command_help(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    static const char *lines[] = {
+        "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "(no subcommand)",
+        "    Return details about all Redis commands.",
+        "COUNT",
+        "    Return the total number of commands in this Redis server.",
+        "LIST",
+        "    Return a list of all commands in this Redis server.",
+        "INFO [<command-name> ...]",
+        "    Return details about multiple Redis commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "DOCS [<command-name> ...]",
+        "    Return documentation details about multiple Redis commands.",
+        "    If no command names are given, documentation details for all",
+        "    commands are returned.",
+        "GETKEYS <full-command>",
+        "    Return the keys from a full Redis command.",
+        "GETKEYSANDFLAGS <full-command>",
+        "    Return the keys and the access flags from a full Redis command.",
+        "HELP",
+        "    Print this help."};
+    int n = (int)(sizeof(lines) / sizeof(lines[0]));
+    md_reply_array(ctx, n);
+    for (int i = 0; i < n; i++) md_reply_simple(ctx, lines[i]);
+    return MD_OK;
+}
+
+/* COMMAND with no subcommand is dispatched here (arity -1 parent). */
+static int command_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    return command_bare(ctx, argc, argv);
+}
+
+static const md_command_t command_subs[] = {
+    {.name = "count", .handler = command_count, .arity = 2, .flags = "loading stale",
+     .acl = "@slow @connection", .summary = "Returns a count of commands.", .since = "2.8.13",
+     .complexity = "O(1)", .group = "server"},
+    {.name = "info", .handler = command_info, .arity = -2, .flags = "loading stale",
+     .acl = "@slow @connection", .summary = "Returns information about one, multiple or all commands.",
+     .since = "2.8.13", .complexity = "O(N) where N is the number of commands to look up",
+     .group = "server"},
+    {.name = "docs", .handler = command_docs, .arity = -2, .flags = "loading stale",
+     .acl = "@slow @connection", .summary = "Returns documentary information about one, multiple or all commands.",
+     .since = "7.0.0", .complexity = "O(N) where N is the number of commands to look up",
+     .group = "server"},
+    {.name = "list", .handler = command_list, .arity = -2, .flags = "loading stale",
+     .acl = "@slow @connection", .summary = "Returns a list of command names.", .since = "7.0.0",
+     .complexity = "O(N) where N is the total number of Redis commands", .group = "server"},
+    {.name = "getkeys", .handler = command_getkeys, .arity = -3, .flags = "loading stale",
+     .acl = "@slow @connection", .summary = "Extracts the key names from an arbitrary command.",
+     .since = "2.8.13", .complexity = "O(N) where N is the number of arguments to the command",
+     .group = "server"},
+    {.name = "getkeysandflags", .handler = command_getkeysandflags, .arity = -3,
+     .flags = "loading stale", .acl = "@slow @connection",
+     .summary = "Extracts the key names and access flags for an arbitrary command.",
+     .since = "7.0.0", .complexity = "O(N) where N is the number of arguments to the command",
+     .group = "server"},
+    {.name = "help", .handler = command_help, .arity = 2, .flags = "loading stale",
+     .acl = "@slow @connection", .summary = "Returns helpful text about the different subcommands.",
+     .since = "5.0.0", .complexity = "O(1)", .group = "server"},
+    {0}};
+
+const md_command_t hostcmds_command[] = {
+    {.name = "command", .handler = command_cmd, .arity = -1, .flags = "loading stale",
+     .acl = "@slow @connection", .summary = "Returns detailed information about all commands.",
+     .since = "2.8.13", .complexity = "O(N) where N is the total number of Redis commands",
+     .subcommands = command_subs, .group = "server"},
+    {0}};

@@ -1,0 +1,313 @@
+/*
+ * cmd_server.c — connection and server commands: PING, ECHO, QUIT, RESET,
+ * SELECT, HELLO, AUTH, TIME, DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN.
+ */
+#include "client.h"
+#include "hostcmds.h"
+#include "mem.h"
+#include "module.h"
+#include "notify.h"
+#include "sdk_ctx.h"
+#include "server.h"
+#include "shutdown.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define COMPAT_VERSION "7.4.0"
+
+static client_t *cl(md_ctx_t *c) { return c->client; }
+
+static int ping_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (argc > 2) {
+        md_reply_error(c, "ERR wrong number of arguments for 'ping' command");
+        return MD_OK;
+    }
+    if (argc == 2) md_reply_bulk(c, argv[1].ptr, argv[1].len);
+    else md_reply_simple(c, "PONG");
+    return MD_OK;
+}
+
+static int echo_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    md_reply_bulk(c, argv[1].ptr, argv[1].len);
+    return MD_OK;
+}
+
+static int quit_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    md_reply_ok(c);
+    cl(c)->flags |= CLIENT_CLOSE_AFTER_REPLY;
+    return MD_OK;
+}
+
+static int reset_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    client_t *x = cl(c);
+    x->dbid = 0;
+    x->resp = 2;
+    mem_free(x->name);
+    x->name = NULL;
+    x->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT |
+                  CLIENT_NO_EVICT | CLIENT_NO_TOUCH);
+    x->authenticated = srv.requirepass == NULL || srv.requirepass[0] == '\0';
+    md_reply_simple(c, "RESET");
+    return MD_OK;
+}
+
+static int select_db(md_ctx_t *c, md_arg_t a)
+{
+    long long id;
+    if (md_arg_ll(a, &id) != MD_OK) {
+        md_reply_error(c, MD_ERR_NOT_INT);
+        return MD_ERR;
+    }
+    if (id < 0 || id >= srv.databases) {
+        md_reply_error(c, "ERR DB index is out of range");
+        return MD_ERR;
+    }
+    cl(c)->dbid = (int)id;
+    return MD_OK;
+}
+
+static int select_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (select_db(c, argv[1]) == MD_OK) md_reply_ok(c);
+    return MD_OK;
+}
+
+/* Check a password for user `user` (only "default" exists). */
+static int check_pass(md_arg_t user, md_arg_t pass)
+{
+    if (!util_eq_nocase(user.ptr, user.len, "default") || user.len != 7 ||
+        memcmp(user.ptr, "default", 7) != 0)
+        return 0;
+    if (!srv.requirepass || !srv.requirepass[0]) return 1; /* nopass */
+    return pass.len == strlen(srv.requirepass) &&
+           memcmp(pass.ptr, srv.requirepass, pass.len) == 0;
+}
+
+static int auth_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (argc > 3) {
+        md_reply_syntax(c);
+        return MD_OK;
+    }
+    if (argc == 2 && (!srv.requirepass || !srv.requirepass[0])) {
+        md_reply_error(c, "ERR AUTH <password> called without any password configured "
+                          "for the default user. Are you sure your configuration is correct?");
+        return MD_OK;
+    }
+    md_arg_t user = argc == 3 ? argv[1] : md_str("default");
+    md_arg_t pass = argv[argc - 1];
+    if (check_pass(user, pass)) {
+        cl(c)->authenticated = 1;
+        md_reply_ok(c);
+    } else {
+        md_reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
+    }
+    return MD_OK;
+}
+
+/* Client names may not contain spaces, newlines or other special chars. */
+int client_name_valid(md_arg_t name)
+{
+    for (size_t i = 0; i < name.len; i++)
+        if (name.ptr[i] < '!' || name.ptr[i] > '~') return 0;
+    return 1;
+}
+
+static int hello_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    client_t *x = cl(c);
+    long long ver = x->resp;
+    int j = 1;
+    if (argc >= 2) {
+        if (md_arg_ll(argv[1], &ver) != MD_OK) {
+            md_reply_error(c, "ERR Protocol version is not an integer or out of range");
+            return MD_OK;
+        }
+        j = 2;
+        if (ver < 2 || ver > 3) {
+            md_reply_error(c, "NOPROTO unsupported protocol version");
+            return MD_OK;
+        }
+    }
+    md_arg_t user = {0}, pass = {0}, name = {0};
+    int has_auth = 0, has_name = 0;
+    for (; j < argc; j++) {
+        int left = argc - j - 1;
+        if (md_arg_eq(argv[j], "AUTH") && left >= 2) {
+            user = argv[j + 1];
+            pass = argv[j + 2];
+            has_auth = 1;
+            j += 2;
+        } else if (md_arg_eq(argv[j], "SETNAME") && left >= 1) {
+            name = argv[j + 1];
+            has_name = 1;
+            j++;
+        } else {
+            char msg[256];
+            snprintf(msg, sizeof(msg), "ERR Syntax error in HELLO option '%.*s'",
+                     (int)(argv[j].len > 128 ? 128 : argv[j].len), argv[j].ptr);
+            md_reply_error(c, msg);
+            return MD_OK;
+        }
+    }
+    if (has_auth && !check_pass(user, pass)) {
+        md_reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
+        return MD_OK;
+    }
+    if (!has_auth && !x->authenticated) {
+        md_reply_error(c, "NOAUTH HELLO must be called with the client already authenticated, "
+                          "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
+                          "authenticate the client and select the RESP protocol version at the "
+                          "same time");
+        return MD_OK;
+    }
+    if (has_name && !client_name_valid(name)) {
+        md_reply_error(c, "ERR Client names cannot contain spaces, newlines or special characters.");
+        return MD_OK;
+    }
+    if (has_auth) x->authenticated = 1;
+    if (has_name) {
+        mem_free(x->name);
+        x->name = name.len ? mem_strndup(name.ptr, name.len) : NULL;
+    }
+    x->resp = (int)ver;
+    md_reply_map(c, 7);
+    md_reply_bulk(c, "server", 6);
+    md_reply_bulk(c, "redis", 5);
+    md_reply_bulk(c, "version", 7);
+    md_reply_bulk(c, COMPAT_VERSION, strlen(COMPAT_VERSION));
+    md_reply_bulk(c, "proto", 5);
+    md_reply_int(c, ver);
+    md_reply_bulk(c, "id", 2);
+    md_reply_int(c, (long long)x->id);
+    md_reply_bulk(c, "mode", 4);
+    md_reply_bulk(c, "standalone", 10);
+    md_reply_bulk(c, "role", 4);
+    md_reply_bulk(c, "master", 6);
+    md_reply_bulk(c, "modules", 7);
+    int nm = 0;
+    for (module_t *m = module_first(); m; m = m->next) nm++;
+    md_reply_array(c, nm);
+    for (module_t *m = module_first(); m; m = m->next) {
+        md_reply_map(c, 2);
+        md_reply_bulk(c, "name", 4);
+        md_reply_bulk(c, m->name, strlen(m->name));
+        md_reply_bulk(c, "ver", 3);
+        md_reply_int(c, m->manifest->version);
+    }
+    return MD_OK;
+}
+
+static int time_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    int64_t us = util_ustime();
+    md_reply_array(c, 2);
+    md_reply_bulk_ll(c, us / 1000000);
+    md_reply_bulk_ll(c, us % 1000000);
+    return MD_OK;
+}
+
+static int dbsize_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    md_reply_int(c, (long long)ks_size(&srv.db[cl(c)->dbid]));
+    return MD_OK;
+}
+
+/* FLUSHDB/FLUSHALL option: none, ASYNC or SYNC. */
+static int flush_opt_ok(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (argc > 2 || (argc == 2 && !md_arg_eq(argv[1], "ASYNC") && !md_arg_eq(argv[1], "SYNC"))) {
+        md_reply_syntax(c);
+        return 0;
+    }
+    return 1;
+}
+
+static int flushdb_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (!flush_opt_ok(c, argc, argv)) return MD_OK;
+    int id = cl(c)->dbid;
+    md_dirty(c, (long long)ks_flush(&srv.db[id]));
+    notify_db_modified(id);
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+static int flushall_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (!flush_opt_ok(c, argc, argv)) return MD_OK;
+    long long n = 0;
+    for (int i = 0; i < srv.databases; i++) n += (long long)ks_flush(&srv.db[i]);
+    notify_db_modified(-1);
+    md_dirty(c, n + 1);
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+static int shutdown_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    for (int j = 1; j < argc; j++) {
+        if (!md_arg_eq(argv[j], "NOSAVE") && !md_arg_eq(argv[j], "SAVE") &&
+            !md_arg_eq(argv[j], "NOW") && !md_arg_eq(argv[j], "FORCE") &&
+            !md_arg_eq(argv[j], "ABORT")) {
+            md_reply_syntax(c);
+            return MD_OK;
+        }
+        if (md_arg_eq(argv[j], "ABORT")) {
+            md_reply_error(c, "ERR No shutdown in progress.");
+            return MD_OK;
+        }
+    }
+    shutdown_now("SHUTDOWN command");
+}
+
+const md_command_t hostcmds_server[] = {
+    {.name = "ping", .handler = ping_cmd, .arity = -1, .flags = "fast", .acl = "@fast @connection",
+     .summary = "Returns the server's liveliness response.", .since = "1.0.0", .complexity = "O(1)",
+     .group = "connection"},
+    {.name = "echo", .handler = echo_cmd, .arity = 2, .flags = "fast", .acl = "@fast @connection",
+     .summary = "Returns the given string.", .since = "1.0.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "quit", .handler = quit_cmd, .arity = -1,
+     .flags = "allow_busy noscript loading stale fast no_auth", .acl = "@fast @connection",
+     .summary = "Closes the connection.", .since = "1.0.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "reset", .handler = reset_cmd, .arity = 1,
+     .flags = "noscript loading stale fast no_auth allow_busy", .acl = "@fast @connection",
+     .summary = "Resets the connection.", .since = "6.2.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "select", .handler = select_cmd, .arity = 2, .flags = "loading stale fast",
+     .acl = "@fast @connection", .summary = "Changes the selected database.", .since = "1.0.0",
+     .complexity = "O(1)", .group = "connection"},
+    {.name = "hello", .handler = hello_cmd, .arity = -1,
+     .flags = "noscript loading stale fast no_auth allow_busy", .acl = "@fast @connection",
+     .summary = "Handshakes with the Redis server.", .since = "6.0.0", .complexity = "O(1)",
+     .group = "connection"},
+    {.name = "auth", .handler = auth_cmd, .arity = -2,
+     .flags = "noscript loading stale fast no_auth allow_busy", .acl = "@fast @connection",
+     .summary = "Authenticates the connection.", .since = "1.0.0",
+     .complexity = "O(N) where N is the number of passwords defined for the user",
+     .group = "connection"},
+    {.name = "time", .handler = time_cmd, .arity = 1, .flags = "loading stale fast",
+     .acl = "@fast", .summary = "Returns the server time.", .since = "2.6.0",
+     .complexity = "O(1)", .group = "server"},
+    {.name = "dbsize", .handler = dbsize_cmd, .arity = 1, .flags = "readonly fast",
+     .acl = "@keyspace @read @fast", .summary = "Returns the number of keys in the database.",
+     .since = "1.0.0", .complexity = "O(1)", .group = "server"},
+    {.name = "flushdb", .handler = flushdb_cmd, .arity = -1, .flags = "write",
+     .acl = "@keyspace @write @slow @dangerous",
+     .summary = "Remove all keys from the current database.", .since = "1.0.0",
+     .complexity = "O(N) where N is the number of keys in the selected database", .group = "server"},
+    {.name = "flushall", .handler = flushall_cmd, .arity = -1, .flags = "write",
+     .acl = "@keyspace @write @slow @dangerous", .summary = "Removes all keys from all databases.",
+     .since = "1.0.0", .complexity = "O(N) where N is the total number of keys in all databases",
+     .group = "server"},
+    {.name = "shutdown", .handler = shutdown_cmd, .arity = -1,
+     .flags = "admin noscript loading stale no_multi allow_busy", .acl = "@admin @slow @dangerous",
+     .summary = "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+     .since = "1.0.0", .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+     .group = "server"},
+    {0}};

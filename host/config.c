@@ -1,0 +1,784 @@
+/*
+ * config.c — the parameter table and everything that reads or writes it.
+ *
+ * Each parameter has a type (bool, integer with optional memory units,
+ * enum, string, or special with its own parse/format) and a pointer into
+ * `srv`. Immutable parameters can only be set from the file or command
+ * line. Error texts follow Redis 7.
+ */
+#include "autoconfig.h"
+#include "config.h"
+#include "client.h"
+#include "cmd.h"
+#include "evict.h"
+#include "log.h"
+#include "mem.h"
+#include "module.h"
+#include "notify.h"
+#include "server.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+enum { T_BOOL, T_INT, T_LL, T_MEM, T_STR, T_ENUM, T_SPECIAL };
+
+#define IMMUTABLE 1
+#define SENSITIVE 2
+
+typedef struct param {
+    const char *name;
+    const char *alias;
+    int type;
+    int flags;
+    void *var;
+    long long min, max;       /* numeric limits */
+    const char *def;          /* default, as text */
+    const char *const *enums; /* T_ENUM: names, index = value */
+    int (*set)(const char *v, char *err, size_t cap);  /* T_SPECIAL */
+    char *(*get)(void);                                 /* T_SPECIAL */
+} param_t;
+
+static const char *const loglevels[] = {"debug", "verbose", "notice", "warning", "nothing", NULL};
+static const char *const policies[] = {
+    "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", NULL};
+static const char *const fsyncs[] = {"always", "everysec", "no", NULL};
+static int appendfsync_v = 1;
+static char *appendfilename_v, *appenddirname_v;
+static int io_threads_v = 1;
+static long long repl_backlog_size_v;
+static int supervised_v;
+static int enable_debug_v, enable_module_v;
+static const char *const protected_names[] = {"no", "yes", "local", NULL};
+static const char *const supervised_names[] = {"no", "upstart", "systemd", "auto", NULL};
+
+static int set_notify(const char *v, char *err, size_t cap)
+{
+    int f = notify_parse_flags(v);
+    if (f < 0) {
+        snprintf(err, cap, "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+        return -1;
+    }
+    srv.notify_flags = f;
+    return 0;
+}
+
+static char *get_notify(void)
+{
+    char buf[32];
+    notify_format_flags(srv.notify_flags, buf, sizeof(buf));
+    return mem_strdup(buf);
+}
+
+static int set_save(const char *v, char *err, size_t cap)
+{
+    /* "seconds changes [seconds changes ...]" or "" */
+    const char *p = v;
+    int count = 0;
+    while (*p) {
+        while (*p == ' ') p++;
+        if (!*p) break;
+        char *end;
+        errno = 0;
+        long long x = strtoll(p, &end, 10);
+        if (end == p || errno || x < 0 || (*end && *end != ' ')) {
+            snprintf(err, cap, "Invalid save parameters");
+            return -1;
+        }
+        p = end;
+        count++;
+    }
+    if (count % 2) {
+        snprintf(err, cap, "Invalid save parameters");
+        return -1;
+    }
+    mem_free(srv.save_params);
+    srv.save_params = mem_strdup(v);
+    return 0;
+}
+
+static char *get_save(void) { return mem_strdup(srv.save_params ? srv.save_params : ""); }
+
+static int set_dir(const char *v, char *err, size_t cap)
+{
+    if (chdir(v) != 0) {
+        snprintf(err, cap, "No such file or directory");
+        return -1;
+    }
+    mem_free(srv.dir);
+    srv.dir = mem_strdup(v);
+    return 0;
+}
+
+static char *get_dir(void)
+{
+    char buf[4096];
+    if (!getcwd(buf, sizeof(buf))) return mem_strdup(srv.dir ? srv.dir : "");
+    return mem_strdup(buf);
+}
+
+static param_t params[] = {
+    {"port", NULL, T_INT, 0, &srv.port, 0, 65535, "6379"},
+    {"bind", NULL, T_STR, 0, &srv.bind, 0, 0, "* -::*"},
+    {"unixsocket", NULL, T_STR, IMMUTABLE, &srv.unixsocket, 0, 0, ""},
+    {"unixsocketperm", NULL, T_INT, IMMUTABLE, &srv.unixsocketperm, 0, 0777, "0"},
+    {"protected-mode", NULL, T_BOOL, 0, &srv.protected_mode, 0, 1, "yes"},
+    {"tcp-backlog", NULL, T_INT, IMMUTABLE, &srv.tcp_backlog, 0, INT_MAX, "511"},
+    {"tcp-keepalive", NULL, T_INT, 0, &srv.tcp_keepalive, 0, INT_MAX, "300"},
+    {"timeout", NULL, T_INT, 0, &srv.timeout, 0, INT_MAX, "0"},
+    {"hz", NULL, T_INT, 0, &srv.hz, 0, INT_MAX, "10"},
+    {"databases", NULL, T_INT, IMMUTABLE, &srv.databases, 1, INT_MAX, "16"},
+    {"requirepass", NULL, T_STR, SENSITIVE, &srv.requirepass, 0, 0, ""},
+    {"maxclients", NULL, T_LL, 0, &srv.maxclients, 1, LLONG_MAX, "10000"},
+    {"proto-max-bulk-len", NULL, T_MEM, 0, &srv.proto_max_bulk_len, 1024 * 1024, LLONG_MAX, "512mb"},
+    {"client-query-buffer-limit", NULL, T_MEM, 0, &srv.client_query_buffer_limit, 1024 * 1024, LLONG_MAX, "1gb"},
+    {"maxmemory", NULL, T_MEM, 0, &srv.maxmemory, 0, LLONG_MAX, "0"},
+    {"maxmemory-policy", NULL, T_ENUM, 0, &srv.maxmemory_policy, 0, 0, "noeviction", policies},
+    {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
+    {"lfu-log-factor", NULL, T_INT, 0, &srv.lfu_log_factor, 0, INT_MAX, "10"},
+    {"lfu-decay-time", NULL, T_INT, 0, &srv.lfu_decay_time, 0, INT_MAX, "1"},
+    {"dir", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_dir, get_dir},
+    {"logfile", NULL, T_STR, IMMUTABLE, &srv.logfile, 0, 0, ""},
+    {"loglevel", NULL, T_ENUM, 0, &srv.verbosity, 0, 0, "notice", loglevels},
+    {"daemonize", NULL, T_BOOL, IMMUTABLE, &srv.daemonize, 0, 1, "no"},
+    {"supervised", NULL, T_ENUM, IMMUTABLE, &supervised_v, 0, 0, "no", supervised_names},
+    {"pidfile", NULL, T_STR, IMMUTABLE, &srv.pidfile, 0, 0, ""},
+    {"dbfilename", NULL, T_STR, 0, &srv.dbfilename, 0, 0, "dump.rdb"},
+    {"save", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_save, get_save},
+    {"appendonly", NULL, T_BOOL, 0, &srv.appendonly, 0, 1, "no"},
+    {"appendfsync", NULL, T_ENUM, 0, &appendfsync_v, 0, 0, "everysec", fsyncs},
+    {"appendfilename", NULL, T_STR, IMMUTABLE, &appendfilename_v, 0, 0, "appendonly.aof"},
+    {"appenddirname", NULL, T_STR, IMMUTABLE, &appenddirname_v, 0, 0, "appendonlydir"},
+    {"active-expire-enabled", NULL, T_BOOL, 0, &srv.active_expire_enabled, 0, 1, "yes"},
+    {"active-expire-effort", NULL, T_INT, 0, &srv.active_expire_effort, 1, 10, "1"},
+    {"lazyfree-lazy-user-del", NULL, T_BOOL, 0, &srv.lazyfree_lazy_user_del, 0, 1, "no"},
+    {"lazyfree-lazy-user-flush", NULL, T_BOOL, 0, &srv.lazyfree_lazy_user_flush, 0, 1, "no"},
+    {"lazyfree-lazy-expire", NULL, T_BOOL, 0, &srv.lazyfree_lazy_expire, 0, 1, "no"},
+    {"slowlog-log-slower-than", NULL, T_LL, 0, &srv.slowlog_log_slower_than, -1, LLONG_MAX, "10000"},
+    {"slowlog-max-len", NULL, T_LL, 0, &srv.slowlog_max_len, 0, LONG_MAX, "128"},
+    {"notify-keyspace-events", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_notify, get_notify},
+    {"io-threads", NULL, T_INT, IMMUTABLE, &io_threads_v, 1, 128, "1"},
+    {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},
+    {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
+    {"repl-backlog-size", NULL, T_MEM, 0, &repl_backlog_size_v, 1, LLONG_MAX, "1mb"},
+    {NULL}};
+
+int config_protected_allowed(const char *name, struct client *c)
+{
+    int v = name[0] == 'd' ? enable_debug_v : enable_module_v;
+    if (v == 1) return 1;
+    if (v == 2) return (c->flags & CLIENT_UNIX) || strncmp(c->addr, "127.", 4) == 0 ||
+                       strncmp(c->addr, "::1:", 4) == 0;
+    return 0;
+}
+
+/* Module-registered parameters. */
+static param_t *extra;
+static int nextra;
+
+static param_t *param_find(const char *name)
+{
+    for (param_t *p = params; p->name; p++)
+        if (strcasecmp(p->name, name) == 0 || (p->alias && strcasecmp(p->alias, name) == 0))
+            return p;
+    for (int i = 0; i < nextra; i++)
+        if (strcasecmp(extra[i].name, name) == 0) return &extra[i];
+    return NULL;
+}
+
+/* Parse "1gb", "100mb", "10k", "5" (Redis memtoull rules). */
+static int parse_mem(const char *v, long long *out)
+{
+    const char *u = v;
+    while (*u && (isdigit((unsigned char)*u) || *u == '-')) u++;
+    long long mul = 1;
+    if (!*u) mul = 1;
+    else if (!strcasecmp(u, "b")) mul = 1;
+    else if (!strcasecmp(u, "k")) mul = 1000;
+    else if (!strcasecmp(u, "kb")) mul = 1024;
+    else if (!strcasecmp(u, "m")) mul = 1000 * 1000;
+    else if (!strcasecmp(u, "mb")) mul = 1024 * 1024;
+    else if (!strcasecmp(u, "g")) mul = 1000LL * 1000 * 1000;
+    else if (!strcasecmp(u, "gb")) mul = 1024LL * 1024 * 1024;
+    else return -1;
+    long long n;
+    if (util_str2ll(v, (size_t)(u - v), &n) != 0) return -1;
+    if (n > 0 && n > LLONG_MAX / mul) return -1;
+    *out = n * mul;
+    return 0;
+}
+
+static int param_set(param_t *p, const char *v, char *err, size_t cap)
+{
+    long long n;
+    switch (p->type) {
+    case T_BOOL:
+        if (!strcasecmp(v, "yes")) *(int *)p->var = 1;
+        else if (!strcasecmp(v, "no")) *(int *)p->var = 0;
+        else {
+            snprintf(err, cap, "argument must be 'yes' or 'no'");
+            return -1;
+        }
+        return 0;
+    case T_INT:
+    case T_LL:
+    case T_MEM:
+        if (p->type == T_MEM ? parse_mem(v, &n) != 0
+                             : util_str2ll(v, strlen(v), &n) != 0) {
+            snprintf(err, cap, p->type == T_MEM ? "argument must be a memory value"
+                                                : "argument couldn't be parsed into an integer");
+            return -1;
+        }
+        if (n < p->min || n > p->max) {
+            snprintf(err, cap, "argument must be between %lld and %lld inclusive",
+                     p->min, p->max);
+            return -1;
+        }
+        if (p->type == T_INT) *(int *)p->var = (int)n;
+        else *(long long *)p->var = n;
+        return 0;
+    case T_STR:
+        mem_free(*(char **)p->var);
+        *(char **)p->var = mem_strdup(v);
+        return 0;
+    case T_ENUM:
+        for (int i = 0; p->enums[i]; i++) {
+            if (!strcasecmp(p->enums[i], v)) {
+                *(int *)p->var = i;
+                return 0;
+            }
+        }
+        {
+            size_t off = (size_t)snprintf(err, cap, "argument(s) must be one of the following: ");
+            for (int i = 0; p->enums[i] && off < cap; i++)
+                off += (size_t)snprintf(err + off, cap - off, "%s%s", i ? ", " : "", p->enums[i]);
+        }
+        return -1;
+    case T_SPECIAL:
+        return p->set(v, err, cap);
+    }
+    return -1;
+}
+
+static char *param_get(param_t *p)
+{
+    char buf[64];
+    switch (p->type) {
+    case T_BOOL: return mem_strdup(*(int *)p->var ? "yes" : "no");
+    case T_INT:
+        if (p->var == &srv.unixsocketperm) {
+            snprintf(buf, sizeof(buf), "%o", *(int *)p->var);
+            return mem_strdup(buf);
+        }
+        util_ll2str(buf, sizeof(buf), *(int *)p->var);
+        return mem_strdup(buf);
+    case T_LL:
+    case T_MEM:
+        util_ll2str(buf, sizeof(buf), *(long long *)p->var);
+        return mem_strdup(buf);
+    case T_STR: return mem_strdup(*(char **)p->var ? *(char **)p->var : "");
+    case T_ENUM: return mem_strdup(p->enums[*(int *)p->var]);
+    case T_SPECIAL: return p->get();
+    }
+    return mem_strdup("");
+}
+
+void config_init(void)
+{
+    char err[256];
+    for (param_t *p = params; p->name; p++) {
+        if (p->type == T_SPECIAL && p->set == set_dir) continue;
+        if (p->type == T_SPECIAL) {
+            if (p->set == set_save) srv.save_params = mem_strdup("3600 1 300 100 60 10000");
+            continue;
+        }
+        if (p->type == T_STR) {
+            *(char **)p->var = p->def[0] ? mem_strdup(p->def) : NULL;
+            continue;
+        }
+        param_set(p, p->def, err, sizeof(err));
+    }
+    srv.loading = 0;
+    srv.dir = NULL;
+}
+
+int config_register_ll(const char *name, long long *var, long long def,
+                       long long min, long long max)
+{
+    if (param_find(name)) return -1;
+    extra = mem_realloc(extra, (size_t)(nextra + 1) * sizeof(param_t));
+    memset(&extra[nextra], 0, sizeof(param_t));
+    extra[nextra].name = mem_strdup(name);
+    extra[nextra].type = T_LL;
+    extra[nextra].var = var;
+    extra[nextra].min = min;
+    extra[nextra].max = max;
+    *var = def;
+    nextra++;
+    return 0;
+}
+
+int config_set_one(const char *name, const char *value, char *err, size_t cap)
+{
+    param_t *p = param_find(name);
+    if (!p) {
+        snprintf(err, cap, "unknown parameter");
+        return -1;
+    }
+    return param_set(p, value, err, cap);
+}
+
+char *config_get_value(const char *name)
+{
+    param_t *p = param_find(name);
+    return p ? param_get(p) : NULL;
+}
+
+/* ---- config text parsing ---- */
+
+/* Split one line into words with redis.conf quoting (same rules as the
+ * inline protocol). Returns the count; words are mem_alloc'd. */
+static int split_words(const char *line, char ***out)
+{
+    char **w = NULL;
+    int n = 0;
+    const char *p = line;
+    while (1) {
+        while (*p && isspace((unsigned char)*p)) p++;
+        if (!*p) break;
+        char *buf = mem_alloc(strlen(p) + 1);
+        size_t k = 0;
+        if (*p == '"' || *p == '\'') {
+            char q = *p++;
+            while (*p && *p != q) {
+                if (*p == '\\' && p[1]) {
+                    p++;
+                    if (q == '"') {
+                        switch (*p) {
+                        case 'n': buf[k++] = '\n'; break;
+                        case 'r': buf[k++] = '\r'; break;
+                        case 't': buf[k++] = '\t'; break;
+                        default: buf[k++] = *p;
+                        }
+                    } else {
+                        buf[k++] = *p;
+                    }
+                    p++;
+                } else {
+                    buf[k++] = *p++;
+                }
+            }
+            if (*p != q) {
+                mem_free(buf);
+                for (int i = 0; i < n; i++) mem_free(w[i]);
+                mem_free(w);
+                return -1;
+            }
+            p++;
+        } else {
+            while (*p && !isspace((unsigned char)*p)) buf[k++] = *p++;
+        }
+        buf[k] = '\0';
+        w = mem_realloc(w, (size_t)(n + 1) * sizeof(char *));
+        w[n++] = buf;
+    }
+    *out = w;
+    return n;
+}
+
+static void free_words(char **w, int n)
+{
+    for (int i = 0; i < n; i++) mem_free(w[i]);
+    mem_free(w);
+}
+
+/* Join words[1..n) with spaces (multi-word values such as save, bind). */
+static char *join_words(char **w, int n)
+{
+    size_t len = 1;
+    for (int i = 1; i < n; i++) len += strlen(w[i]) + 1;
+    char *s = mem_alloc(len);
+    s[0] = '\0';
+    for (int i = 1; i < n; i++) {
+        if (i > 1) strcat(s, " ");
+        strcat(s, w[i]);
+    }
+    return s;
+}
+
+int config_load_text(const char *text, int *errline, char *err, size_t errcap,
+                     char *badline, size_t badcap)
+{
+    int lineno = 0;
+    int save_reset = 0;
+    const char *p = text;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = mem_strndup(p, len);
+        p += len + (nl ? 1 : 0);
+        lineno++;
+        char *t = line;
+        while (isspace((unsigned char)*t)) t++;
+        if (*t == '#' || *t == '\0') {
+            mem_free(line);
+            continue;
+        }
+        char **w;
+        int n = split_words(t, &w);
+        int rc = 0;
+        if (n < 0) {
+            snprintf(err, errcap, "Unbalanced quotes in configuration line");
+            rc = -1;
+        } else if (n > 0) {
+            if (!strcasecmp(w[0], "loadmodule") && n >= 2) {
+                module_queue(w[1], n - 2, w + 2);
+            } else if (!strcasecmp(w[0], "include") && n == 2) {
+                snprintf(err, errcap, "include is not supported");
+                rc = -1;
+            } else {
+                param_t *pp = param_find(w[0]);
+                if (!pp || n < 2) {
+                    snprintf(err, errcap, "Bad directive or wrong number of arguments");
+                    rc = -1;
+                } else {
+                    char *v = join_words(w, n);
+                    if (pp->set == set_save && save_reset == 0) {
+                        /* the first save line replaces the default */
+                        save_reset = 1;
+                        mem_free(srv.save_params);
+                        srv.save_params = mem_strdup("");
+                    }
+                    if (pp->set == set_save && srv.save_params[0] && v[0]) {
+                        size_t l = strlen(srv.save_params) + strlen(v) + 2;
+                        char *joined = mem_alloc(l);
+                        snprintf(joined, l, "%s %s", srv.save_params, v);
+                        mem_free(v);
+                        v = joined;
+                    }
+                    if (param_set(pp, v, err, errcap) != 0) rc = -1;
+                    mem_free(v);
+                }
+            }
+            free_words(w, n);
+        }
+        if (rc != 0) {
+            *errline = lineno;
+            snprintf(badline, badcap, "%s", t);
+            mem_free(line);
+            return -1;
+        }
+        mem_free(line);
+    }
+    return 0;
+}
+
+char *config_args_to_text(int argc, char **argv)
+{
+    size_t cap = 256, len = 0;
+    char *s = mem_alloc(cap);
+    s[0] = '\0';
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int is_opt = a[0] == '-' && a[1] == '-' && a[2];
+        size_t need = strlen(a) * 2 + 8;
+        if (len + need >= cap) {
+            while (len + need >= cap) cap *= 2;
+            s = mem_realloc(s, cap);
+        }
+        if (is_opt) {
+            if (len) s[len++] = '\n';
+            len += (size_t)sprintf(s + len, "%s", a + 2);
+        } else {
+            /* a value: quote it so empty strings and spaces survive */
+            s[len++] = ' ';
+            s[len++] = '"';
+            for (const char *c = a; *c; c++) {
+                if (*c == '"' || *c == '\\') s[len++] = '\\';
+                s[len++] = *c;
+            }
+            s[len++] = '"';
+            s[len] = '\0';
+        }
+    }
+    return s;
+}
+
+void config_load_or_die(const char *path, const char *overrides)
+{
+    char *text = NULL;
+    size_t len = 0;
+    if (path) {
+        FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+        if (!f) {
+            fprintf(stderr, "Fatal error, can't open config file '%s': %s\n", path,
+                    strerror(errno));
+            exit(1);
+        }
+        char buf[4096];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+            text = mem_realloc(text, len + n + 1);
+            memcpy(text + len, buf, n);
+            len += n;
+        }
+        if (f != stdin) fclose(f);
+    }
+    size_t ol = overrides ? strlen(overrides) : 0;
+    text = mem_realloc(text, len + ol + 2);
+    text[len] = '\n';
+    memcpy(text + len + 1, overrides ? overrides : "", ol);
+    text[len + 1 + ol] = '\0';
+    int line;
+    char err[512], bad[512];
+    if (config_load_text(text, &line, err, sizeof(err), bad, sizeof(bad)) != 0) {
+        fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Modis %s) ***\n", PACKAGE_VERSION);
+        fprintf(stderr, "Reading the configuration file, at line %d\n", line);
+        fprintf(stderr, ">>> '%s'\n%s\n", bad, err);
+        exit(1);
+    }
+    mem_free(text);
+}
+
+/* ---- CONFIG command ---- */
+
+
+int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    size_t total = sizeof(params) / sizeof(params[0]) - 1 + (size_t)nextra;
+    param_t **hits = mem_calloc((total + 1) * sizeof(param_t *));
+    size_t nh = 0;
+    for (size_t i = 0; i < total; i++) {
+        param_t *p = i < sizeof(params) / sizeof(params[0]) - 1 ? &params[i]
+                     : &extra[i - (sizeof(params) / sizeof(params[0]) - 1)];
+        for (int a = 2; a < argc; a++) {
+            int match = util_glob(argv[a].ptr, argv[a].len, p->name, strlen(p->name), 1) ||
+                        (p->alias && util_glob(argv[a].ptr, argv[a].len, p->alias, strlen(p->alias), 1));
+            if (match) {
+                hits[nh++] = p;
+                break;
+            }
+        }
+    }
+    md_reply_map(c, (long)nh);
+    for (size_t i = 0; i < nh; i++) {
+        char *v = param_get(hits[i]);
+        md_reply_bulk(c, hits[i]->name, strlen(hits[i]->name));
+        md_reply_bulk(c, v, strlen(v));
+        mem_free(v);
+    }
+    mem_free(hits);
+    return MD_OK;
+}
+
+int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    char msg[512], err[300];
+    if ((argc - 2) % 2 != 0) {
+        md_reply_error(c, "ERR wrong number of arguments for 'config|set' command");
+        return MD_OK;
+    }
+    int n = (argc - 2) / 2;
+    param_t **ps = mem_calloc((size_t)n * sizeof(param_t *));
+    char **olds = mem_calloc((size_t)n * sizeof(char *));
+    int failed = 0;
+    /* Validate names first: unknown, immutable, duplicates. */
+    for (int i = 0; i < n && !failed; i++) {
+        char *name = mem_strndup(argv[2 + i * 2].ptr, argv[2 + i * 2].len);
+        ps[i] = param_find(name);
+        if (!ps[i]) {
+            snprintf(msg, sizeof(msg),
+                     "ERR Unknown option or number of arguments for CONFIG SET - '%s'", name);
+            failed = 1;
+        } else if (ps[i]->flags & IMMUTABLE) {
+            snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to argument "
+                     "'%s') - can't set immutable config", name);
+            failed = 1;
+        } else {
+            for (int j = 0; j < i; j++) {
+                if (ps[j] == ps[i]) {
+                    snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to "
+                             "argument '%s') - duplicate parameter", name);
+                    failed = 1;
+                }
+            }
+        }
+        mem_free(name);
+    }
+    /* Apply, remembering old values to roll back on failure. */
+    int applied = 0;
+    for (int i = 0; i < n && !failed; i++) {
+        olds[i] = param_get(ps[i]);
+        char *v = mem_strndup(argv[3 + i * 2].ptr, argv[3 + i * 2].len);
+        if (param_set(ps[i], v, err, sizeof(err)) != 0) {
+            snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to argument "
+                     "'%s') - %s", ps[i]->name, err);
+            failed = 1;
+        } else {
+            applied = i + 1;
+        }
+        mem_free(v);
+    }
+    if (failed) {
+        for (int i = 0; i < applied; i++) param_set(ps[i], olds[i], err, sizeof(err));
+        md_reply_error(c, msg);
+    } else {
+        md_reply_ok(c);
+    }
+    for (int i = 0; i < n; i++) mem_free(olds[i]);
+    mem_free(olds);
+    mem_free(ps);
+    return MD_OK;
+}
+
+int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    cmd_reset_stats();
+    srv.stat_numcommands = srv.stat_numconnections = srv.stat_rejected_conn = 0;
+    srv.stat_net_input_bytes = srv.stat_net_output_bytes = 0;
+    srv.stat_expired_stale_perc_x100 = srv.stat_expire_cycle_time_used = 0;
+    srv.stat_total_error_replies = srv.stat_unexpected_error_replies = 0;
+    srv.stat_client_qbuf_limit_disconnections = 0;
+    ks_stats.expired_keys = ks_stats.evicted_keys = 0;
+    ks_stats.hits = ks_stats.misses = 0;
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+/* Is `line` a directive for parameter p (ignoring case and leading blanks)? */
+static param_t *line_param(const char *line)
+{
+    while (isspace((unsigned char)*line)) line++;
+    if (*line == '#' || !*line) return NULL;
+    size_t n = strcspn(line, " \t");
+    char name[128];
+    if (n >= sizeof(name)) return NULL;
+    memcpy(name, line, n);
+    name[n] = '\0';
+    return param_find(name);
+}
+
+static void append_directive(char **out, size_t *len, size_t *cap, param_t *p)
+{
+    char *v = param_get(p);
+    size_t need = strlen(p->name) + strlen(v) * 2 + 8;
+    if (*len + need >= *cap) {
+        while (*len + need >= *cap) *cap *= 2;
+        *out = mem_realloc(*out, *cap);
+    }
+    if (p->set == set_save && v[0] == '\0') {
+        *len += (size_t)sprintf(*out + *len, "save \"\"\n");
+    } else if (p->set == set_save || p->var == &srv.bind) {
+        *len += (size_t)sprintf(*out + *len, "%s %s\n", p->name, v);
+    } else {
+        *len += (size_t)sprintf(*out + *len, "%s \"", p->name);
+        for (char *c = v; *c; c++) {
+            if (*c == '"' || *c == '\\') (*out)[(*len)++] = '\\';
+            (*out)[(*len)++] = *c;
+        }
+        *len += (size_t)sprintf(*out + *len, "\"\n");
+    }
+    mem_free(v);
+}
+
+int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (!srv.configfile) {
+        md_reply_error(c, "ERR The server is running without a config file");
+        return MD_OK;
+    }
+    FILE *f = fopen(srv.configfile, "r");
+    size_t cap = 4096, len = 0;
+    char *out = mem_alloc(cap);
+    out[0] = '\0';
+    size_t total = sizeof(params) / sizeof(params[0]) - 1;
+    char *done = mem_calloc(total + (size_t)nextra + 1);
+    char line[8192];
+    while (f && fgets(line, sizeof(line), f)) {
+        param_t *p = line_param(line);
+        if (p && p >= params && p < params + total) {
+            if (done[p - params]) continue; /* later duplicates collapse */
+            done[p - params] = 1;
+            append_directive(&out, &len, &cap, p);
+            continue;
+        }
+        if (strstr(line, "# Generated by CONFIG REWRITE")) continue;
+        size_t l = strlen(line);
+        if (len + l + 2 >= cap) {
+            while (len + l + 2 >= cap) cap *= 2;
+            out = mem_realloc(out, cap);
+        }
+        memcpy(out + len, line, l);
+        len += l;
+        out[len] = '\0';
+    }
+    if (f) fclose(f);
+    /* Parameters that differ from their default and were not in the file. */
+    int header = 0;
+    for (size_t i = 0; i < total; i++) {
+        param_t *p = &params[i];
+        if (done[i] || p->flags & IMMUTABLE) continue;
+        char *v = param_get(p);
+        int differs = p->type == T_SPECIAL ? p->set != set_dir && !(p->set == set_save &&
+                      !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
+                                           : strcmp(v, p->def) != 0;
+        if (p->type == T_MEM || p->type == T_LL || p->type == T_INT) {
+            long long a, b;
+            if (parse_mem(p->def, &a) == 0 && util_str2ll(v, strlen(v), &b) == 0) differs = a != b;
+        }
+        mem_free(v);
+        if (!differs) continue;
+        if (!header) {
+            const char *h = "# Generated by CONFIG REWRITE\n";
+            if (len + strlen(h) + 2 >= cap) out = mem_realloc(out, cap *= 2);
+            len += (size_t)sprintf(out + len, "%s", h);
+            header = 1;
+        }
+        append_directive(&out, &len, &cap, p);
+    }
+    mem_free(done);
+    char tmp[4200];
+    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", srv.configfile, (int)getpid());
+    FILE *w = fopen(tmp, "w");
+    int ok = w && fwrite(out, 1, len, w) == len;
+    if (w) ok = (fflush(w) == 0 && fsync(fileno(w)) == 0 && fclose(w) == 0) && ok;
+    if (ok) ok = rename(tmp, srv.configfile) == 0;
+    mem_free(out);
+    if (!ok) {
+        unlink(tmp);
+        char msg[256];
+        snprintf(msg, sizeof(msg), "ERR Rewriting config file: %s", strerror(errno));
+        md_reply_error(c, msg);
+        return MD_OK;
+    }
+    log_msg(LOG_NOTICE, "CONFIG REWRITE executed with success.");
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+int config_cmd_help(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    static const char *lines[] = {
+        "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "GET <pattern>",
+        "    Return parameters matching the glob-like <pattern> and their values.",
+        "SET <directive> <value>",
+        "    Set the configuration <directive> to <value>.",
+        "RESETSTAT",
+        "    Reset statistics reported by the INFO command.",
+        "REWRITE",
+        "    Rewrite the configuration file.",
+        "HELP",
+        "    Print this help."};
+    int n = (int)(sizeof(lines) / sizeof(lines[0]));
+    md_reply_array(c, n);
+    for (int i = 0; i < n; i++) md_reply_simple(c, lines[i]);
+    return MD_OK;
+}

@@ -1,0 +1,47 @@
+/*
+ * config.h — redis.conf-compatible configuration: the parameter table
+ * (names, types, defaults, limits), config file and command-line parsing,
+ * and the CONFIG command (GET, SET, RESETSTAT, REWRITE).
+ */
+#ifndef MODIS_CONFIG_H
+#define MODIS_CONFIG_H
+
+#include <stddef.h>
+
+#include "sdk_host.h"
+
+/* Set every parameter to its default. */
+void config_init(void);
+/* Parse config text (file contents + command-line overrides). Returns 0,
+ * or -1 with line number and reason filled in. */
+int config_load_text(const char *text, int *errline, char *err, size_t errcap,
+                     char *badline, size_t badcap);
+/* Read `path` (may be NULL) and append `overrides`; exits on error with
+ * Redis's FATAL CONFIG FILE ERROR report. */
+void config_load_or_die(const char *path, const char *overrides);
+/* Build override text from argv (as redis-server does). */
+char *config_args_to_text(int argc, char **argv);
+
+/* Set one parameter by name (used by CONFIG SET and tests).
+ * Returns 0 or -1 with the reason. */
+int config_set_one(const char *name, const char *value, char *err, size_t cap);
+/* Current value as text (NULL when unknown). Caller frees. */
+char *config_get_value(const char *name);
+
+/* May `client` run the protected command `name` ("debug", "module")
+ * under enable-debug-command / enable-module-command? */
+struct client;
+int config_protected_allowed(const char *name, struct client *c);
+
+/* Command handlers. */
+int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv);
+int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv);
+int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv);
+int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv);
+int config_cmd_help(md_ctx_t *c, int argc, const md_arg_t *argv);
+
+/* Module-registered parameters (hash-max-listpack-entries...). */
+int config_register_ll(const char *name, long long *var, long long def,
+                       long long min, long long max);
+
+#endif

@@ -1,0 +1,24 @@
+/*
+ * hostcmds.c — registers the host's own command tables at start-up.
+ */
+#include "hostcmds.h"
+#include "cmd.h"
+#include "multi.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+void hostcmds_register(void)
+{
+    static const md_command_t *const tables[] = {
+        hostcmds_server, hostcmds_admin, hostcmds_client, hostcmds_command,
+        hostcmds_keys, hostcmds_info, hostcmds_multi, NULL};
+    for (int i = 0; tables[i]; i++) {
+        const char *err = NULL;
+        char buf[200];
+        if (cmd_register(NULL, tables[i], "server", &err, buf, sizeof(buf)) != 0) {
+            fprintf(stderr, "modis: host command table: %s\n", err);
+            exit(1);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/*
+ * hostcmds.h — the command tables the host itself provides, one array per
+ * cmd_*.c file, all registered at start-up by hostcmds_register().
+ */
+#ifndef MODIS_HOSTCMDS_H
+#define MODIS_HOSTCMDS_H
+
+#include "sdk_host.h"
+
+extern const md_command_t hostcmds_server[];   /* cmd_server.c */
+extern const md_command_t hostcmds_admin[];    /* cmd_admin.c */
+extern const md_command_t hostcmds_client[];   /* cmd_client.c */
+extern const md_command_t hostcmds_command[];  /* cmd_command.c */
+extern const md_command_t hostcmds_keys[];     /* cmd_keys.c */
+extern const md_command_t hostcmds_info[];     /* info.c */
+
+/* Register every host table; exits on a duplicate (a build bug). */
+void hostcmds_register(void);
+
+#endif

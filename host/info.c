@@ -1,0 +1,835 @@
+/*
+ * info.c — INFO: the server's state and statistics as text, with Redis
+ * 7.4's section names, field names, field order and number formats, so
+ * exporters, dashboards and client libraries read Modis as they read Redis.
+ *
+ * Sections are always written in Redis's order, whatever the order of the
+ * arguments. Fields that describe a Redis feature Modis does not have (yet)
+ * keep Redis's idle value (0, -1, "ok"), never an invented measurement.
+ * Modis adds `modis_version` to Server and one `module_memory_<name>` line
+ * per module to Modules; Redis's own `module:` lines stay byte-compatible.
+ *
+ * Invariant: the text is built in one mem_alloc'd buffer owned by
+ * info_generate()'s caller; nothing here keeps a pointer into it.
+ */
+#define _GNU_SOURCE /* RUSAGE_THREAD */
+
+#include "autoconfig.h" /* PACKAGE_VERSION, HAVE_JEMALLOC */
+
+#include "info.h"
+#include "client.h"
+#include "cmd.h"
+#include "config.h"
+#include "evict.h"
+#include "hostcmds.h"
+#include "ks.h"
+#include "mem.h"
+#include "module.h"
+#include "server.h"
+#include "util.h"
+
+#include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#ifdef HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+#ifndef PACKAGE_VERSION
+#define PACKAGE_VERSION "unknown"
+#endif
+
+#define INFO_COMPAT_VERSION "7.4.0"
+
+/* ---- a growable text buffer ---- */
+
+typedef struct ibuf {
+    char *p;
+    size_t len, cap;
+} ibuf_t;
+
+static void ib_reserve(ibuf_t *b, size_t more)
+{
+    if (b->cap - b->len > more) return;
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len <= more) cap *= 2;
+    b->p = mem_realloc(b->p, cap);
+    b->cap = cap;
+}
+
+static void ib_printf(ibuf_t *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ib_printf(ibuf_t *b, const char *fmt, ...)
+{
+    va_list ap;
+    ib_reserve(b, 256);
+    va_start(ap, fmt);
+    int n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0) return;
+    if ((size_t)n >= b->cap - b->len) {
+        ib_reserve(b, (size_t)n + 1);
+        va_start(ap, fmt);
+        vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
+}
+
+/* Append a name with INFO's reserved characters (# : CR LF) replaced by
+ * '_', as Redis's getSafeInfoString() does for command and error names. */
+static void ib_safe(ibuf_t *b, const char *s)
+{
+    size_t n = strlen(s);
+    ib_reserve(b, n + 1);
+    for (size_t i = 0; i < n; i++)
+        b->p[b->len++] = strchr("#:\r\n", s[i]) ? '_' : s[i];
+    b->p[b->len] = '\0';
+}
+
+/* Redis's bytesToHuman(): 1023B, 1.00K, 1.50M ... */
+static void human_bytes(char *s, size_t cap, unsigned long long n)
+{
+    static const char units[] = "KMGTP";
+    if (n < 1024) {
+        snprintf(s, cap, "%lluB", n);
+        return;
+    }
+    double d = (double)n / 1024;
+    for (int i = 0; units[i]; i++, d /= 1024) {
+        if (d < 1024) {
+            snprintf(s, cap, "%.2f%c", d, units[i]);
+            return;
+        }
+    }
+    snprintf(s, cap, "%lluB", n);
+}
+
+/* ---- state sampled over time ---- */
+
+static size_t startup_memory;
+
+void info_init(void) { startup_memory = mem_used(); }
+
+/* Redis keeps 16 samples, one per 100 ms, and reports their mean. */
+#define RATE_SAMPLES 16
+typedef struct rate {
+    long long last_value;
+    int64_t last_ms;
+    long long samples[RATE_SAMPLES];
+    int idx;
+} rate_t;
+
+static rate_t rate_in, rate_out;
+
+static void rate_track(rate_t *r, long long value, int64_t now)
+{
+    if (r->last_ms) {
+        int64_t dt = now - r->last_ms;
+        long long dv = value - r->last_value;
+        r->samples[r->idx] = dt > 0 && dv > 0 ? dv * 1000 / dt : 0;
+        r->idx = (r->idx + 1) % RATE_SAMPLES;
+    }
+    r->last_value = value;
+    r->last_ms = now;
+}
+
+static double rate_mean(const rate_t *r)
+{
+    long long sum = 0;
+    for (int i = 0; i < RATE_SAMPLES; i++) sum += r->samples[i];
+    return (double)sum / RATE_SAMPLES;
+}
+
+void info_cron(void)
+{
+    int64_t now = util_mstime();
+    if (rate_in.last_ms && now - rate_in.last_ms < 100) return;
+    rate_track(&rate_in, srv.stat_net_input_bytes, now);
+    rate_track(&rate_out, srv.stat_net_output_bytes, now);
+}
+
+/* A random replication id for this process's life (Redis makes one at
+ * start-up; replication will own it once it exists). */
+static const char *master_replid(void)
+{
+    static char id[41];
+    if (!id[0]) {
+        unsigned char r[20];
+        FILE *f = fopen("/dev/urandom", "rb");
+        size_t got = f ? fread(r, 1, sizeof(r), f) : 0;
+        if (f) fclose(f);
+        uint64_t x = util_hash(srv.runid, 40) ^ (uint64_t)util_ustime();
+        for (size_t i = got; i < sizeof(r); i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            r[i] = (unsigned char)(x >> 56);
+        }
+        for (int i = 0; i < 20; i++) snprintf(id + i * 2, 3, "%02x", r[i]);
+    }
+    return id;
+}
+
+/* ---- Server ---- */
+
+static const char *build_id(void)
+{
+    static char id[17];
+    if (!id[0]) {
+        const char *s = "modis-" PACKAGE_VERSION " " __VERSION__;
+        uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+        for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+        snprintf(id, sizeof(id), "%016llx", (unsigned long long)h);
+    }
+    return id;
+}
+
+static const char *executable_path(void)
+{
+    static char path[4096];
+    if (!path[0]) {
+        ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+        path[n > 0 ? n : 0] = '\0';
+    }
+    return path;
+}
+
+/* The value of a config parameter as text, into buf. */
+static const char *config_text(const char *name, char *buf, size_t cap, const char *dflt)
+{
+    char *v = config_get_value(name);
+    snprintf(buf, cap, "%s", v ? v : dflt);
+    mem_free(v);
+    return buf;
+}
+
+/* Redis's listener lines: listener0 is TCP (one bind= per address),
+ * listener1 the unix socket. */
+static void info_listeners(ibuf_t *b)
+{
+    if (srv.port) {
+        ib_printf(b, "listener0:name=tcp");
+        const char *s = srv.bind ? srv.bind : "";
+        while (*s) {
+            while (*s == ' ') s++;
+            size_t n = strcspn(s, " ");
+            if (n) ib_printf(b, ",bind=%.*s", (int)n, s);
+            s += n;
+        }
+        ib_printf(b, ",port=%d\r\n", srv.port);
+    }
+    if (srv.unixsocket && srv.unixsocket[0])
+        ib_printf(b, "listener1:name=unix,bind=%s\r\n", srv.unixsocket);
+}
+
+static void info_server(ibuf_t *b)
+{
+    struct utsname un;
+    if (uname(&un) != 0) memset(&un, 0, sizeof(un));
+    int64_t now_us = util_ustime();
+    long long uptime = (long long)(now_us / 1000 - srv.start_ms) / 1000;
+    char sup[32];
+    config_text("supervised", sup, sizeof(sup), "no");
+    if (strcmp(sup, "auto") == 0) snprintf(sup, sizeof(sup), "no");
+    const char *api = srv.base ? event_base_get_method(srv.base) : "";
+    ib_printf(b,
+        "# Server\r\n"
+        "redis_version:%s\r\n"
+        "modis_version:%s\r\n"
+        "redis_git_sha1:00000000\r\n"
+        "redis_git_dirty:0\r\n"
+        "redis_build_id:%s\r\n"
+        "redis_mode:standalone\r\n"
+        "os:%s %s %s\r\n"
+        "arch_bits:%d\r\n"
+        "monotonic_clock:POSIX clock_gettime\r\n"
+        "multiplexing_api:%s\r\n"
+        "gcc_version:%d.%d.%d\r\n"
+        "process_id:%lld\r\n"
+        "process_supervised:%s\r\n"
+        "run_id:%s\r\n"
+        "tcp_port:%d\r\n"
+        "server_time_usec:%lld\r\n"
+        "uptime_in_seconds:%lld\r\n"
+        "uptime_in_days:%lld\r\n"
+        "hz:%d\r\n"
+        "configured_hz:%d\r\n"
+        "lru_clock:%u\r\n"
+        "executable:%s\r\n"
+        "config_file:%s\r\n"
+        "io_threads_active:0\r\n",
+        INFO_COMPAT_VERSION, PACKAGE_VERSION, build_id(),
+        un.sysname, un.release, un.machine, (int)(sizeof(long) * 8), api,
+#ifdef __GNUC__
+        __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
+#else
+        0, 0, 0,
+#endif
+        (long long)srv.pid, sup, srv.runid, srv.port, (long long)now_us, uptime,
+        uptime / 86400, srv.hz, srv.hz, (unsigned)ks_lru_clock(), executable_path(),
+        srv.configfile ? srv.configfile : "");
+    info_listeners(b);
+}
+
+/* ---- Clients ---- */
+
+static void info_clients(ibuf_t *b)
+{
+    size_t maxin = 0, maxout = 0;
+    for (client_t *c = client_first(); c; c = c->next_all) {
+        if (c->qcap > maxin) maxin = c->qcap;
+        if (c->out->blocks_bytes > maxout) maxout = c->out->blocks_bytes;
+    }
+    ib_printf(b,
+        "# Clients\r\n"
+        "connected_clients:%zu\r\n"
+        "cluster_connections:0\r\n"
+        "maxclients:%lld\r\n"
+        "client_recent_max_input_buffer:%zu\r\n"
+        "client_recent_max_output_buffer:%zu\r\n"
+        "blocked_clients:0\r\n"
+        "tracking_clients:0\r\n"
+        "pubsub_clients:0\r\n"
+        "watching_clients:0\r\n"
+        "clients_in_timeout_table:0\r\n"
+        "total_watched_keys:0\r\n"
+        "total_blocking_keys:0\r\n"
+        "total_blocking_keys_on_nokey:0\r\n",
+        client_count(), srv.maxclients, maxin, maxout);
+}
+
+/* ---- Memory ---- */
+
+typedef struct allocator_stats {
+    long long allocated, active, resident, muzzy;
+} allocator_stats_t;
+
+static void allocator_stats(allocator_stats_t *a, size_t used, size_t rss)
+{
+    a->allocated = (long long)used;
+    a->active = (long long)used;
+    a->resident = (long long)rss;
+    a->muzzy = 0;
+#ifdef HAVE_JEMALLOC
+    uint64_t epoch = 1;
+    size_t sz = sizeof(epoch);
+    mallctl("epoch", &epoch, &sz, &epoch, sz);
+    size_t v;
+    sz = sizeof(v);
+    if (mallctl("stats.allocated", &v, &sz, NULL, 0) == 0) a->allocated = (long long)v;
+    if (mallctl("stats.active", &v, &sz, NULL, 0) == 0) a->active = (long long)v;
+    if (mallctl("stats.resident", &v, &sz, NULL, 0) == 0) a->resident = (long long)v;
+#ifdef MALLCTL_ARENAS_ALL
+    char name[64];
+    snprintf(name, sizeof(name), "stats.arenas.%d.pmuzzy", (int)MALLCTL_ARENAS_ALL);
+    if (mallctl(name, &v, &sz, NULL, 0) == 0) a->muzzy = (long long)v * sysconf(_SC_PAGESIZE);
+#endif
+#endif
+}
+
+static double ratio(long long a, long long b) { return b ? (double)a / (double)b : 0; }
+
+/* Bytes that hold no user data: clients, and the keyspace's tables and
+ * entry headers (what Redis counts as dict overhead). */
+static size_t clients_memory(void)
+{
+    size_t n = 0;
+    for (client_t *c = client_first(); c; c = c->next_all)
+        n += sizeof(*c) + c->qcap + sizeof(reply_t) + c->out->blocks_bytes +
+             (size_t)c->argv_cap * sizeof(md_arg_t);
+    return n;
+}
+
+static size_t keyspace_overhead(size_t *rehashing)
+{
+    size_t n = 0;
+    *rehashing = 0;
+    for (int i = 0; i < srv.databases; i++) {
+        const ks_db_t *db = &srv.db[i];
+        for (int t = 0; t < 2; t++)
+            if (db->t.b[t]) n += (size_t)(db->t.mask[t] + 1) * sizeof(ks_entry_t *);
+        if (db->t.rehashidx != -1 && db->t.b[0])
+            *rehashing += (size_t)(db->t.mask[0] + 1) * sizeof(ks_entry_t *);
+        n += db->vol.cap * sizeof(void *);
+        n += ks_size(db) * sizeof(ks_entry_t);
+    }
+    return n;
+}
+
+static void info_memory(ibuf_t *b)
+{
+    size_t used = mem_used();
+    size_t rss = mem_rss();
+    if (used > srv.stat_peak_memory) srv.stat_peak_memory = used;
+    size_t peak = srv.stat_peak_memory;
+    size_t rehashing;
+    size_t clients = clients_memory();
+    size_t overhead = startup_memory + clients + keyspace_overhead(&rehashing);
+    if (overhead > used) overhead = used;
+    size_t dataset = used - overhead;
+    size_t net = used > startup_memory ? used - startup_memory : 1;
+    long long total_sys = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
+    allocator_stats_t a;
+    allocator_stats(&a, used, rss);
+
+    char h_used[32], h_rss[32], h_peak[32], h_sys[32], h_zero[32], h_max[32];
+    human_bytes(h_used, sizeof(h_used), used);
+    human_bytes(h_rss, sizeof(h_rss), rss);
+    human_bytes(h_peak, sizeof(h_peak), peak);
+    human_bytes(h_sys, sizeof(h_sys), (unsigned long long)total_sys);
+    human_bytes(h_zero, sizeof(h_zero), 0);
+    human_bytes(h_max, sizeof(h_max), (unsigned long long)srv.maxmemory);
+
+    ib_printf(b,
+        "# Memory\r\n"
+        "used_memory:%zu\r\n"
+        "used_memory_human:%s\r\n"
+        "used_memory_rss:%zu\r\n"
+        "used_memory_rss_human:%s\r\n"
+        "used_memory_peak:%zu\r\n"
+        "used_memory_peak_human:%s\r\n"
+        "used_memory_peak_perc:%.2f%%\r\n"
+        "used_memory_overhead:%zu\r\n"
+        "used_memory_startup:%zu\r\n"
+        "used_memory_dataset:%zu\r\n"
+        "used_memory_dataset_perc:%.2f%%\r\n"
+        "allocator_allocated:%lld\r\n"
+        "allocator_active:%lld\r\n"
+        "allocator_resident:%lld\r\n"
+        "allocator_muzzy:%lld\r\n"
+        "total_system_memory:%lld\r\n"
+        "total_system_memory_human:%s\r\n",
+        used, h_used, rss, h_rss, peak, h_peak, peak ? (float)used * 100 / peak : 0,
+        overhead, startup_memory, dataset, (float)dataset * 100 / net,
+        a.allocated, a.active, a.resident, a.muzzy, total_sys, h_sys);
+    /* Scripting (EVAL and functions) is not there yet: Redis's idle values. */
+    ib_printf(b,
+        "used_memory_lua:0\r\n"
+        "used_memory_vm_eval:0\r\n"
+        "used_memory_lua_human:%s\r\n"
+        "used_memory_scripts_eval:0\r\n"
+        "number_of_cached_scripts:0\r\n"
+        "number_of_functions:0\r\n"
+        "number_of_libraries:0\r\n"
+        "used_memory_vm_functions:0\r\n"
+        "used_memory_vm_total:0\r\n"
+        "used_memory_vm_total_human:%s\r\n"
+        "used_memory_functions:0\r\n"
+        "used_memory_scripts:0\r\n"
+        "used_memory_scripts_human:%s\r\n",
+        h_zero, h_zero, h_zero);
+    ib_printf(b,
+        "maxmemory:%lld\r\n"
+        "maxmemory_human:%s\r\n"
+        "maxmemory_policy:%s\r\n"
+        "allocator_frag_ratio:%.2f\r\n"
+        "allocator_frag_bytes:%lld\r\n"
+        "allocator_rss_ratio:%.2f\r\n"
+        "allocator_rss_bytes:%lld\r\n"
+        "rss_overhead_ratio:%.2f\r\n"
+        "rss_overhead_bytes:%lld\r\n"
+        "mem_fragmentation_ratio:%.2f\r\n"
+        "mem_fragmentation_bytes:%lld\r\n"
+        "mem_not_counted_for_evict:0\r\n"
+        "mem_replication_backlog:0\r\n"
+        "mem_total_replication_buffers:0\r\n"
+        "mem_clients_slaves:0\r\n"
+        "mem_clients_normal:%zu\r\n"
+        "mem_cluster_links:0\r\n"
+        "mem_aof_buffer:0\r\n"
+        "mem_allocator:%s\r\n"
+        "mem_overhead_db_hashtable_rehashing:%zu\r\n"
+        "active_defrag_running:0\r\n"
+        "lazyfree_pending_objects:0\r\n"
+        "lazyfreed_objects:0\r\n",
+        srv.maxmemory, h_max, evict_policy_name(srv.maxmemory_policy),
+        ratio(a.active, a.allocated), a.active - a.allocated,
+        ratio(a.resident, a.active), a.resident - a.active,
+        ratio((long long)rss, a.resident), (long long)rss - a.resident,
+        ratio((long long)rss, (long long)used), (long long)rss - (long long)used,
+        clients, mem_allocator_name(), rehashing);
+}
+
+/* ---- Persistence ---- */
+
+static void info_persistence(ibuf_t *b)
+{
+    long long lastsave = srv.lastsave ? (long long)srv.lastsave : (long long)(srv.start_ms / 1000);
+    ib_printf(b,
+        "# Persistence\r\n"
+        "loading:%d\r\n"
+        "async_loading:0\r\n"
+        "current_cow_peak:0\r\n"
+        "current_cow_size:0\r\n"
+        "current_cow_size_age:0\r\n"
+        "current_fork_perc:0.00\r\n"
+        "current_save_keys_processed:0\r\n"
+        "current_save_keys_total:0\r\n"
+        "rdb_changes_since_last_save:%lld\r\n"
+        "rdb_bgsave_in_progress:0\r\n"
+        "rdb_last_save_time:%lld\r\n"
+        "rdb_last_bgsave_status:ok\r\n"
+        "rdb_last_bgsave_time_sec:-1\r\n"
+        "rdb_current_bgsave_time_sec:-1\r\n"
+        "rdb_saves:0\r\n"
+        "rdb_last_cow_size:0\r\n"
+        "rdb_last_load_keys_expired:0\r\n"
+        "rdb_last_load_keys_loaded:0\r\n"
+        "aof_enabled:%d\r\n"
+        "aof_rewrite_in_progress:0\r\n"
+        "aof_rewrite_scheduled:0\r\n"
+        "aof_last_rewrite_time_sec:-1\r\n"
+        "aof_current_rewrite_time_sec:-1\r\n"
+        "aof_last_bgrewrite_status:ok\r\n"
+        "aof_rewrites:0\r\n"
+        "aof_rewrites_consecutive_failures:0\r\n"
+        "aof_last_write_status:ok\r\n"
+        "aof_last_cow_size:0\r\n"
+        "module_fork_in_progress:0\r\n"
+        "module_fork_last_cow_size:0\r\n",
+        srv.loading ? 1 : 0, srv.dirty, lastsave, srv.appendonly ? 1 : 0);
+}
+
+/* ---- Stats ---- */
+
+static void info_stats(ibuf_t *b)
+{
+    ib_printf(b,
+        "# Stats\r\n"
+        "total_connections_received:%lld\r\n"
+        "total_commands_processed:%lld\r\n"
+        "instantaneous_ops_per_sec:%lld\r\n"
+        "total_net_input_bytes:%lld\r\n"
+        "total_net_output_bytes:%lld\r\n"
+        "total_net_repl_input_bytes:0\r\n"
+        "total_net_repl_output_bytes:0\r\n"
+        "instantaneous_input_kbps:%.2f\r\n"
+        "instantaneous_output_kbps:%.2f\r\n"
+        "instantaneous_input_repl_kbps:0.00\r\n"
+        "instantaneous_output_repl_kbps:0.00\r\n"
+        "rejected_connections:%lld\r\n"
+        "sync_full:0\r\n"
+        "sync_partial_ok:0\r\n"
+        "sync_partial_err:0\r\n"
+        "expired_subkeys:0\r\n"
+        "expired_keys:%lld\r\n"
+        "expired_stale_perc:%.2f\r\n"
+        "expired_time_cap_reached_count:0\r\n"
+        "expire_cycle_cpu_milliseconds:%lld\r\n"
+        "evicted_keys:%lld\r\n"
+        "evicted_clients:0\r\n"
+        "evicted_scripts:0\r\n"
+        "total_eviction_exceeded_time:0\r\n"
+        "current_eviction_exceeded_time:0\r\n"
+        "keyspace_hits:%lld\r\n"
+        "keyspace_misses:%lld\r\n",
+        srv.stat_numconnections, srv.stat_numcommands, srv.stat_instantaneous_ops,
+        srv.stat_net_input_bytes, srv.stat_net_output_bytes,
+        rate_mean(&rate_in) / 1024, rate_mean(&rate_out) / 1024, srv.stat_rejected_conn,
+        ks_stats.expired_keys, (double)srv.stat_expired_stale_perc_x100 / 100,
+        srv.stat_expire_cycle_time_used / 1000, ks_stats.evicted_keys, ks_stats.hits,
+        ks_stats.misses);
+    ib_printf(b,
+        "pubsub_channels:0\r\n"
+        "pubsub_patterns:0\r\n"
+        "pubsubshard_channels:0\r\n"
+        "latest_fork_usec:0\r\n"
+        "total_forks:0\r\n"
+        "migrate_cached_sockets:0\r\n"
+        "slave_expires_tracked_keys:0\r\n"
+        "active_defrag_hits:0\r\n"
+        "active_defrag_misses:0\r\n"
+        "active_defrag_key_hits:0\r\n"
+        "active_defrag_key_misses:0\r\n"
+        "total_active_defrag_time:0\r\n"
+        "current_active_defrag_time:0\r\n"
+        "tracking_total_keys:0\r\n"
+        "tracking_total_items:0\r\n"
+        "tracking_total_prefixes:0\r\n"
+        "unexpected_error_replies:%lld\r\n"
+        "total_error_replies:%lld\r\n"
+        "dump_payload_sanitizations:0\r\n"
+        "total_reads_processed:0\r\n"
+        "total_writes_processed:0\r\n"
+        "io_threaded_reads_processed:0\r\n"
+        "io_threaded_writes_processed:0\r\n"
+        "client_query_buffer_limit_disconnections:%lld\r\n"
+        "client_output_buffer_limit_disconnections:0\r\n"
+        "reply_buffer_shrinks:0\r\n"
+        "reply_buffer_expands:0\r\n"
+        "eventloop_cycles:0\r\n"
+        "eventloop_duration_sum:0\r\n"
+        "eventloop_duration_cmd_sum:0\r\n"
+        "instantaneous_eventloop_cycles_per_sec:0\r\n"
+        "instantaneous_eventloop_duration_usec:0\r\n"
+        "acl_access_denied_auth:0\r\n"
+        "acl_access_denied_cmd:0\r\n"
+        "acl_access_denied_key:0\r\n"
+        "acl_access_denied_channel:0\r\n",
+        srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
+        srv.stat_client_qbuf_limit_disconnections);
+}
+
+/* ---- Replication, CPU, Cluster ---- */
+
+static void info_replication(ibuf_t *b)
+{
+    char backlog[32];
+    config_text("repl-backlog-size", backlog, sizeof(backlog), "1048576");
+    ib_printf(b,
+        "# Replication\r\n"
+        "role:master\r\n"
+        "connected_slaves:0\r\n"
+        "master_failover_state:no-failover\r\n"
+        "master_replid:%s\r\n"
+        "master_replid2:0000000000000000000000000000000000000000\r\n"
+        "master_repl_offset:0\r\n"
+        "second_repl_offset:-1\r\n"
+        "repl_backlog_active:0\r\n"
+        "repl_backlog_size:%s\r\n"
+        "repl_backlog_first_byte_offset:0\r\n"
+        "repl_backlog_histlen:0\r\n",
+        master_replid(), backlog);
+}
+
+static void info_cpu(ibuf_t *b)
+{
+    struct rusage self, children, thread;
+    memset(&thread, 0, sizeof(thread));
+    getrusage(RUSAGE_SELF, &self);
+    getrusage(RUSAGE_CHILDREN, &children);
+#ifdef RUSAGE_THREAD
+    getrusage(RUSAGE_THREAD, &thread);
+#else
+    thread = self;
+#endif
+#define TV(t) (long)(t).tv_sec, (long)(t).tv_usec
+    ib_printf(b,
+        "# CPU\r\n"
+        "used_cpu_sys:%ld.%06ld\r\n"
+        "used_cpu_user:%ld.%06ld\r\n"
+        "used_cpu_sys_children:%ld.%06ld\r\n"
+        "used_cpu_user_children:%ld.%06ld\r\n"
+        "used_cpu_sys_main_thread:%ld.%06ld\r\n"
+        "used_cpu_user_main_thread:%ld.%06ld\r\n",
+        TV(self.ru_stime), TV(self.ru_utime), TV(children.ru_stime),
+        TV(children.ru_utime), TV(thread.ru_stime), TV(thread.ru_utime));
+#undef TV
+}
+
+static void info_cluster(ibuf_t *b) { ib_printf(b, "# Cluster\r\ncluster_enabled:0\r\n"); }
+
+/* ---- Modules ---- */
+
+static int module_uses(const module_t *m, const module_t *dep)
+{
+    for (int i = 0; i < m->ndeps; i++)
+        if (m->deps[i] == dep) return 1;
+    return 0;
+}
+
+/*
+ * Redis's line, "module:name=x,ver=N,api=1,filters=0,usedby=[a|b],
+ * using=[c],options=[]", stays exactly as Redis writes it; the memory the
+ * module holds follows on a line of its own, "module_memory_<name>:<bytes>",
+ * one key per module so dictionary-style INFO parsers keep every value.
+ */
+static void info_modules(ibuf_t *b)
+{
+    ib_printf(b, "# Modules\r\n");
+    for (module_t *m = module_first(); m; m = m->next) {
+        ib_printf(b, "module:name=");
+        ib_safe(b, m->name);
+        ib_printf(b, ",ver=%u,api=%u,filters=0,usedby=[", (unsigned)m->manifest->version,
+                  (unsigned)m->manifest->abi_major);
+        int first = 1;
+        for (module_t *o = module_first(); o; o = o->next) {
+            if (o == m || !module_uses(o, m)) continue;
+            ib_printf(b, "%s", first ? "" : "|");
+            ib_safe(b, o->name);
+            first = 0;
+        }
+        ib_printf(b, "],using=[");
+        for (int i = 0; i < m->ndeps; i++) {
+            ib_printf(b, "%s", i ? "|" : "");
+            ib_safe(b, m->deps[i]->name);
+        }
+        ib_printf(b, "],options=[]\r\nmodule_memory_");
+        ib_safe(b, m->name);
+        ib_printf(b, ":%zu\r\n", m->mem_used);
+    }
+}
+
+/* ---- Commandstats, Errorstats, Latencystats ---- */
+
+static void cmdstat_one(ibuf_t *b, const cmd_t *c)
+{
+    if (c->calls || c->failed_calls || c->rejected_calls) {
+        ib_printf(b, "cmdstat_");
+        ib_safe(b, c->fullname);
+        ib_printf(b, ":calls=%lld,usec=%lld,usec_per_call=%.2f,rejected_calls=%lld,"
+                     "failed_calls=%lld\r\n",
+                  c->calls, c->usec, c->calls ? (float)c->usec / c->calls : 0.0,
+                  c->rejected_calls, c->failed_calls);
+    }
+    for (int i = 0; i < c->nsubs; i++) cmdstat_one(b, c->subs[i]);
+}
+
+static void cmdstat_cb(cmd_t *c, void *priv) { cmdstat_one(priv, c); }
+
+static void info_commandstats(ibuf_t *b)
+{
+    ib_printf(b, "# Commandstats\r\n");
+    cmd_foreach(cmdstat_cb, b);
+}
+
+typedef struct errstat_list {
+    const char *name[256];
+    long long count[256];
+    int n;
+} errstat_list_t;
+
+static void errstat_collect(void *priv, const char *name, long long count)
+{
+    errstat_list_t *l = priv;
+    if (l->n == 256) return;
+    l->name[l->n] = name;
+    l->count[l->n++] = count;
+}
+
+/* Redis keeps error names in a radix tree, so they come out sorted. */
+static void info_errorstats(ibuf_t *b)
+{
+    errstat_list_t l;
+    l.n = 0;
+    cmd_errstats_foreach(errstat_collect, &l);
+    for (int i = 1; i < l.n; i++) {
+        for (int j = i; j > 0 && strcmp(l.name[j - 1], l.name[j]) > 0; j--) {
+            const char *tn = l.name[j];
+            long long tc = l.count[j];
+            l.name[j] = l.name[j - 1];
+            l.count[j] = l.count[j - 1];
+            l.name[j - 1] = tn;
+            l.count[j - 1] = tc;
+        }
+    }
+    ib_printf(b, "# Errorstats\r\n");
+    for (int i = 0; i < l.n; i++) {
+        ib_printf(b, "errorstat_");
+        ib_safe(b, l.name[i]);
+        ib_printf(b, ":count=%lld\r\n", l.count[i]);
+    }
+}
+
+/* Per-command latency histograms are not kept yet: the section is there,
+ * empty, as Redis shows it with latency-tracking off. */
+static void info_latencystats(ibuf_t *b) { ib_printf(b, "# Latencystats\r\n"); }
+
+/* ---- Keyspace ---- */
+
+/* Mean remaining TTL in ms over a sample of the db's volatile keys (the
+ * expire cycle does not keep Redis's running estimate yet). */
+static long long avg_ttl(const ks_db_t *db)
+{
+    if (db->avg_ttl) return db->avg_ttl;
+    const ptrset_t *v = &db->vol;
+    if (!v->used || !v->cap) return 0;
+    int64_t now = util_mstime();
+    long long sum = 0, n = 0;
+    for (size_t i = 0; i < v->cap && i < 4096 && n < 64; i++) {
+        const ks_entry_t *e = ptrset_at(v, i);
+        if (e && e->expire > now) {
+            sum += e->expire - now;
+            n++;
+        }
+    }
+    return n ? sum / n : 0;
+}
+
+static void info_keyspace(ibuf_t *b)
+{
+    ib_printf(b, "# Keyspace\r\n");
+    for (int i = 0; i < srv.databases; i++) {
+        const ks_db_t *db = &srv.db[i];
+        size_t keys = ks_size(db);
+        if (!keys) continue;
+        ib_printf(b, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld,subexpiry=0\r\n", i, keys,
+                  db->vol.used, avg_ttl(db));
+    }
+}
+
+/* ---- section selection ---- */
+
+enum { SEC_DEFAULT = 1, SEC_ALL = 2 };
+
+static const struct section {
+    const char *name, *alias;
+    void (*fn)(ibuf_t *b);
+    int in;                  /* SEC_DEFAULT: in the default set; SEC_ALL: only all */
+} sections[] = {
+    {"server", NULL, info_server, SEC_DEFAULT},
+    {"clients", NULL, info_clients, SEC_DEFAULT},
+    {"memory", NULL, info_memory, SEC_DEFAULT},
+    {"persistence", NULL, info_persistence, SEC_DEFAULT},
+    {"stats", NULL, info_stats, SEC_DEFAULT},
+    {"replication", NULL, info_replication, SEC_DEFAULT},
+    {"cpu", NULL, info_cpu, SEC_DEFAULT},
+    {"modules", "module_list", info_modules, SEC_DEFAULT},
+    {"commandstats", NULL, info_commandstats, SEC_ALL},
+    {"errorstats", NULL, info_errorstats, SEC_DEFAULT},
+    {"latencystats", NULL, info_latencystats, SEC_ALL},
+    {"cluster", NULL, info_cluster, SEC_DEFAULT},
+    {"keyspace", NULL, info_keyspace, SEC_DEFAULT},
+};
+#define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
+
+char *info_generate(int n, const md_arg_t *names, size_t *len)
+{
+    int want[NSECTIONS] = {0};
+    for (int i = 0; i <= n; i++) {
+        int all = 0, dflt = 0;
+        if (i == n) dflt = n == 0;
+        else if (util_eq_nocase(names[i].ptr, names[i].len, "all") ||
+                 util_eq_nocase(names[i].ptr, names[i].len, "everything")) all = 1;
+        else if (util_eq_nocase(names[i].ptr, names[i].len, "default")) dflt = 1;
+        for (size_t s = 0; s < NSECTIONS; s++) {
+            if (all || (dflt && sections[s].in == SEC_DEFAULT)) want[s] = 1;
+            else if (i < n && (util_eq_nocase(names[i].ptr, names[i].len, sections[s].name) ||
+                               (sections[s].alias &&
+                                util_eq_nocase(names[i].ptr, names[i].len, sections[s].alias))))
+                want[s] = 1;
+        }
+    }
+    ibuf_t b = {0};
+    ib_reserve(&b, 1);
+    b.p[0] = '\0';
+    for (size_t s = 0; s < NSECTIONS; s++) {
+        if (!want[s]) continue;
+        if (b.len) ib_printf(&b, "\r\n");
+        sections[s].fn(&b);
+    }
+    *len = b.len;
+    return b.p;
+}
+
+/* ---- the command ---- */
+
+static int info_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    size_t len;
+    char *text = info_generate(argc - 1, argv + 1, &len);
+    md_reply_verbatim(c, "txt", text, len);
+    mem_free(text);
+    return MD_OK;
+}
+
+const md_command_t hostcmds_info[] = {
+    {.name = "info", .handler = info_cmd, .arity = -1, .flags = "loading stale",
+     .acl = "@slow @dangerous", .summary = "Returns information and statistics about the server.",
+     .since = "1.0.0", .complexity = "O(1)", .group = "server"},
+    {0}};

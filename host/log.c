@@ -1,0 +1,41 @@
+/*
+ * log.c — writes log lines; opens the file per line like Redis so log
+ * rotation needs no signal.
+ */
+#include "log.h"
+#include "server.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+void log_vmsg(int level, const char *fmt, va_list ap)
+{
+    static const char marks[] = ".-*#";
+    if (level < srv.verbosity || level >= LOG_NOTHING) return;
+    int to_stdout = !srv.logfile || srv.logfile[0] == '\0';
+    FILE *f = to_stdout ? stdout : fopen(srv.logfile, "a");
+    if (!f) return;
+    char msg[1024], tbuf[64];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    localtime_r(&tv.tv_sec, &tm);
+    size_t off = strftime(tbuf, sizeof(tbuf), "%d %b %Y %H:%M:%S.", &tm);
+    snprintf(tbuf + off, sizeof(tbuf) - off, "%03d", (int)(tv.tv_usec / 1000));
+    fprintf(f, "%d:M %s %c %s\n", (int)getpid(), tbuf, marks[level], msg);
+    fflush(f);
+    if (!to_stdout) fclose(f);
+}
+
+void log_msg(int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_vmsg(level, fmt, ap);
+    va_end(ap);
+}
+

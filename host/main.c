@@ -1,0 +1,224 @@
+/*
+ * main.c — process start-up and shutdown: arguments, configuration, the
+ * databases, host commands, modules, listeners, the cron timer, signals,
+ * and the libevent loop.
+ */
+#include "autoconfig.h"
+#include "config.h"
+#include "client.h"
+#include "cmd.h"
+#include "expire.h"
+#include "hostcmds.h"
+#include "ks_hooks.h"
+#include "log.h"
+#include "mem.h"
+#include "module.h"
+#include "multi.h"
+#include "sdk_extra.h"
+#include "net.h"
+#include "sdk_ctx.h"
+#include "server.h"
+#include "shutdown.h"
+#include "types.h"
+#include "util.h"
+
+#include <event2/event.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+server_t srv;
+ks_hooks_t ks_hooks;
+const md_api_t *sdk_host_api;
+md_module_t *sdk_host_self;
+
+static struct event *cron_ev, *sigterm_ev, *sigint_ev;
+
+static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
+static int hook_may_expire(void) { return !srv.loading; }
+static int hook_lfu(void)
+{
+    return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU ||
+           srv.maxmemory_policy == MAXMEM_VOLATILE_LFU;
+}
+static unsigned hook_decay(void) { return (unsigned)srv.lfu_decay_time; }
+static unsigned hook_logf(void) { return (unsigned)srv.lfu_log_factor; }
+static void hook_free_value(md_type_t *t, void *v) { t->ops.free(v); }
+
+static void random_bytes(void *buf, size_t n)
+{
+    int fd = open("/dev/urandom", O_RDONLY);
+    if (fd < 0 || read(fd, buf, n) != (ssize_t)n) {
+        uint64_t x = (uint64_t)util_ustime() ^ (uint64_t)getpid();
+        for (size_t i = 0; i < n; i++) ((unsigned char *)buf)[i] = (unsigned char)(x >> (i % 8 * 8));
+    }
+    if (fd >= 0) close(fd);
+}
+
+static void init_identity(void)
+{
+    unsigned char r[20];
+    uint64_t seed;
+    random_bytes(r, sizeof(r));
+    for (int i = 0; i < 20; i++) sprintf(srv.runid + i * 2, "%02x", r[i]);
+    random_bytes(&seed, sizeof(seed));
+    util_hash_seed(seed);
+    srandom((unsigned)seed);
+}
+
+static void cron(evutil_socket_t fd, short what, void *arg)
+{
+    static long long ticks;
+    ticks++;
+    srv.cmd_time_ms = 0;
+    expire_cycle();
+    sdk_cron_run();
+    client_cron();
+    for (int i = 0; i < srv.databases; i++) {
+        ks_rehash_step_time(&srv.db[i], 1000);
+        if (ticks % 10 == 0) ks_maybe_shrink(&srv.db[i]);
+    }
+    size_t used = mem_used();
+    if (used > srv.stat_peak_memory) srv.stat_peak_memory = used;
+    int64_t now = util_mstime();
+    if (now - srv.ops_sample_last_ms >= 1000) {
+        long long d = srv.stat_numcommands - srv.ops_sample_last_count;
+        srv.stat_instantaneous_ops = d * 1000 / (now - srv.ops_sample_last_ms);
+        srv.ops_sample_last_count = srv.stat_numcommands;
+        srv.ops_sample_last_ms = now;
+    }
+    client_free_closed();
+    if (srv.shutdown_asap) shutdown_now("SIGTERM");
+    /* Re-arm with the current hz (CONFIG SET hz applies at once). */
+    struct timeval tv = {0, 1000000 / (srv.hz > 0 ? (srv.hz > 500 ? 500 : srv.hz) : 10)};
+    evtimer_add(cron_ev, &tv);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    log_msg(LOG_WARNING, "Received %s scheduling shutdown...",
+            sig == SIGINT ? "SIGINT" : "SIGTERM");
+    srv.shutdown_asap = 1;
+    shutdown_now(sig == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "Usage: ./modis-server [/path/to/modis.conf] [options] [-]\n"
+            "       ./modis-server - (read config from stdin)\n"
+            "       ./modis-server -v or --version\n"
+            "       ./modis-server -h or --help\n"
+            "       ./modis-server --module-info /path/to/module.so\n\n"
+            "Examples:\n"
+            "       ./modis-server (run the server with default config)\n"
+            "       ./modis-server /etc/modis/6379.conf\n"
+            "       ./modis-server --port 7777\n"
+            "       ./modis-server /etc/mymodis.conf --loglevel verbose\n");
+    exit(1);
+}
+
+static void write_pidfile(void)
+{
+    if (!srv.pidfile || !srv.pidfile[0]) return;
+    FILE *f = fopen(srv.pidfile, "w");
+    if (f) {
+        fprintf(f, "%d\n", (int)getpid());
+        fclose(f);
+    }
+}
+
+static char *abs_path(const char *p)
+{
+    char buf[4096];
+    if (p[0] == '/' || !getcwd(buf, sizeof(buf))) return mem_strdup(p);
+    size_t n = strlen(buf) + strlen(p) + 2;
+    char *out = mem_alloc(n);
+    snprintf(out, n, "%s/%s", buf, p);
+    return out;
+}
+
+int main(int argc, char **argv)
+{
+    const char *conffile = NULL;
+    int first_opt = 1;
+    if (argc >= 2) {
+        if (!strcmp(argv[1], "-v") || !strcmp(argv[1], "--version")) {
+            printf("Modis server v=%s malloc=%s bits=%d\n", PACKAGE_VERSION,
+                   mem_allocator_name(), (int)(sizeof(long) * 8));
+            return 0;
+        }
+        if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) usage();
+        if (!strcmp(argv[1], "--module-info")) {
+            if (argc != 3) usage();
+            return module_print_info(argv[2]);
+        }
+        if (argv[1][0] != '-' || !strcmp(argv[1], "-")) {
+            conffile = argv[1];
+            first_opt = 2;
+        }
+    }
+    init_identity();
+    srv.pid = getpid();
+    srv.start_ms = util_mstime();
+    sdk_host_api = sdk_api();
+    cmd_table_init();
+    multi_init();
+    hostcmds_register();
+    config_init();
+    char *overrides = config_args_to_text(argc - first_opt, argv + first_opt);
+    if (conffile && strcmp(conffile, "-")) srv.configfile = abs_path(conffile);
+    config_load_or_die(conffile, overrides);
+    mem_free(overrides);
+
+    if (srv.daemonize) {
+        if (fork() != 0) exit(0);
+        setsid();
+        int fd = open("/dev/null", O_RDWR);
+        if (fd >= 0) {
+            dup2(fd, 0);
+            dup2(fd, 1);
+            dup2(fd, 2);
+            if (fd > 2) close(fd);
+        }
+        srv.pid = getpid();
+    }
+    signal(SIGPIPE, SIG_IGN);
+    srv.db = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
+    for (int i = 0; i < srv.databases; i++) ks_db_init(&srv.db[i], i);
+    ks_hooks.now_ms = hook_now;
+    ks_hooks.may_expire = hook_may_expire;
+    ks_hooks.expired = expire_on_expired;
+    ks_hooks.free_value = hook_free_value;
+    ks_hooks.lfu = hook_lfu;
+    ks_hooks.lfu_decay_time = hook_decay;
+    ks_hooks.lfu_log_factor = hook_logf;
+
+    log_msg(LOG_NOTICE, "oO0OoO0OoO0Oo Modis is starting oO0OoO0OoO0Oo");
+    log_msg(LOG_NOTICE, "Modis version=%s, bits=%d, pid=%d, just started", PACKAGE_VERSION,
+            (int)(sizeof(long) * 8), (int)srv.pid);
+    srv.base = event_base_new();
+    if (net_listen() != 0) exit(1);
+    char err[1024];
+    if (module_load_queued(err, sizeof(err)) != 0) {
+        log_msg(LOG_WARNING, "%s", err);
+        exit(1);
+    }
+    write_pidfile();
+    log_msg(LOG_NOTICE, "Server initialized");
+    log_msg(LOG_NOTICE, "Ready to accept connections tcp");
+
+    cron_ev = evtimer_new(srv.base, cron, NULL);
+    struct timeval tv = {0, 1000000 / (srv.hz > 0 ? srv.hz : 10)};
+    evtimer_add(cron_ev, &tv);
+    sigterm_ev = evsignal_new(srv.base, SIGTERM, on_signal, NULL);
+    sigint_ev = evsignal_new(srv.base, SIGINT, on_signal, NULL);
+    evsignal_add(sigterm_ev, NULL);
+    evsignal_add(sigint_ev, NULL);
+    event_base_dispatch(srv.base);
+    return 0;
+}

@@ -1,0 +1,390 @@
+/*
+ * module.c — the module loader. See module.h for the load contract.
+ */
+#include "module.h"
+#include "cmd.h"
+#include "log.h"
+#include "mem.h"
+#include "sdk_ctx.h"
+#include "types.h"
+
+#include <ctype.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static module_t *modules;
+static module_service_t *services;
+
+module_t *module_first(void) { return modules; }
+
+module_t *module_find(const char *name)
+{
+    for (module_t *m = modules; m; m = m->next)
+        if (strcasecmp(m->name, name) == 0) return m;
+    return NULL;
+}
+
+static module_service_t *service_find(const char *name)
+{
+    for (module_service_t *s = services; s; s = s->next)
+        if (strcmp(s->name, name) == 0) return s;
+    return NULL;
+}
+
+static int valid_name(const char *s)
+{
+    if (!s || !*s || strlen(s) > 64) return 0;
+    for (; *s; s++)
+        if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-'))
+            return 0;
+    return 1;
+}
+
+/*
+ * Check a manifest before running any code of its module. Returns 0, or -1
+ * with the reason in err.
+ */
+static int manifest_check(const md_manifest_t *mf, char *err, size_t cap)
+{
+    if (mf->magic != MD_MANIFEST_MAGIC) {
+        snprintf(err, cap, "bad manifest magic (not a Modis module)");
+        return -1;
+    }
+    if (mf->abi_major != MD_ABI_MAJOR) {
+        snprintf(err, cap, "module built for SDK ABI %u.%u, this server has ABI %d.%d",
+                 mf->abi_major, mf->abi_minor, MD_ABI_MAJOR, MD_ABI_MINOR);
+        return -1;
+    }
+    if (mf->abi_minor > MD_ABI_MINOR) {
+        snprintf(err, cap, "module needs SDK ABI %u.%u, this server has only %d.%d",
+                 mf->abi_major, mf->abi_minor, MD_ABI_MAJOR, MD_ABI_MINOR);
+        return -1;
+    }
+    if (!valid_name(mf->name)) {
+        snprintf(err, cap, "invalid module name in manifest");
+        return -1;
+    }
+    return 0;
+}
+
+static int requires_met(const md_manifest_t *mf, char *err, size_t cap)
+{
+    for (const md_service_ref_t *r = mf->requires; r && r->name; r++) {
+        module_service_t *s = service_find(r->name);
+        if (!s || s->version < r->version) {
+            snprintf(err, cap, "module '%s' requires service '%s' >= %u, which no "
+                     "loaded module provides", mf->name, r->name, r->version);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Remove everything m registered (types must be empty). */
+static void module_unregister(module_t *m)
+{
+    cmd_unregister_owner(m);
+    for (int i = 0; i < m->ntypes; i++) types_remove(m->types[i]);
+    m->ntypes = 0;
+    module_service_t **pp = &services;
+    while (*pp) {
+        module_service_t *s = *pp;
+        if (s->provider == m) {
+            *pp = s->next;
+            mem_free(s->name);
+            mem_free(s);
+        } else {
+            pp = &s->next;
+        }
+    }
+}
+
+static void module_free(module_t *m)
+{
+    for (int i = 0; i < m->argc; i++) mem_free(m->argv[i]);
+    mem_free(m->argv);
+    mem_free(m->name);
+    mem_free(m->path);
+    mem_free(m);
+}
+
+int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
+{
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        snprintf(err, cap, "%s", dlerror());
+        return -1;
+    }
+    const md_manifest_t *mf = dlsym(dl, "md_manifest");
+    md_init_fn init = (md_init_fn)dlsym(dl, "md_init");
+    if (!mf || !init) {
+        snprintf(err, cap, "%s is not a Modis module (no md_manifest/md_init)", path);
+        dlclose(dl);
+        return -1;
+    }
+    if (manifest_check(mf, err, cap) != 0 || requires_met(mf, err, cap) != 0) {
+        dlclose(dl);
+        return -1;
+    }
+    if (module_find(mf->name)) {
+        snprintf(err, cap, "module '%s' is already loaded", mf->name);
+        dlclose(dl);
+        return -1;
+    }
+    module_t *m = mem_calloc(sizeof(*m));
+    m->name = mem_strdup(mf->name);
+    m->path = mem_strdup(path);
+    m->dl = dl;
+    m->manifest = mf;
+    m->argc = argc;
+    m->argv = mem_calloc((size_t)(argc + 1) * sizeof(char *));
+    for (int i = 0; i < argc; i++) m->argv[i] = mem_strdup(argv[i]);
+    md_arg_t *args = mem_calloc((size_t)(argc + 1) * sizeof(md_arg_t));
+    for (int i = 0; i < argc; i++) args[i] = (md_arg_t){argv[i], strlen(argv[i])};
+
+    m->in_init = 1;
+    int rc = init(m, sdk_api(), argc, args);
+    m->in_init = 0;
+    mem_free(args);
+    if (rc == MD_OK && m->err[0] == '\0') {
+        /* Every type the manifest declares must have been registered. */
+        for (const char *const *t = mf->types; t && *t; t++) {
+            int found = 0;
+            for (int i = 0; i < m->ntypes; i++)
+                if (strcmp(m->types[i]->name, *t) == 0) found = 1;
+            if (!found) {
+                snprintf(m->err, sizeof(m->err),
+                         "type '%s' declared in the manifest was not registered", *t);
+                break;
+            }
+        }
+    }
+    if (rc != MD_OK || m->err[0]) {
+        snprintf(err, cap, "%s", m->err[0] ? m->err : "module initialization failed");
+        module_unregister(m);
+        dlclose(dl);
+        module_free(m);
+        return -1;
+    }
+    /* Keep load order: append. */
+    module_t **pp = &modules;
+    while (*pp) pp = &(*pp)->next;
+    *pp = m;
+    log_msg(LOG_NOTICE, "Module '%s' loaded from %s", m->name, path);
+    return 0;
+}
+
+int module_unload(const char *name, char *err, size_t cap)
+{
+    module_t *m = module_find(name);
+    if (!m) {
+        snprintf(err, cap, "no such module with that name");
+        return -1;
+    }
+    for (int i = 0; i < m->ntypes; i++) {
+        if (m->types[i]->nkeys) {
+            snprintf(err, cap, "module '%s' still has %zu key(s) of type '%s'",
+                     m->name, m->types[i]->nkeys, m->types[i]->name);
+            return -1;
+        }
+    }
+    for (module_t *o = modules; o; o = o->next) {
+        for (int i = 0; i < o->ndeps; i++) {
+            if (o->deps[i] == m) {
+                snprintf(err, cap, "module '%s' is used by module '%s'", m->name, o->name);
+                return -1;
+            }
+        }
+    }
+    module_unregister(m);
+    module_t **pp = &modules;
+    while (*pp != m) pp = &(*pp)->next;
+    *pp = m->next;
+    dlclose(m->dl);
+    log_msg(LOG_NOTICE, "Module '%s' unloaded", m->name);
+    module_free(m);
+    return 0;
+}
+
+/* ---- start-up queue, ordered by service requirements ---- */
+
+typedef struct queued {
+    struct queued *next;
+    char *path;
+    int argc;
+    char **argv;
+} queued_t;
+
+static queued_t *queue;
+
+void module_queue(const char *path, int argc, char **argv)
+{
+    queued_t *q = mem_calloc(sizeof(*q));
+    q->path = mem_strdup(path);
+    q->argc = argc;
+    q->argv = mem_calloc((size_t)(argc + 1) * sizeof(char *));
+    for (int i = 0; i < argc; i++) q->argv[i] = mem_strdup(argv[i]);
+    queued_t **pp = &queue;
+    while (*pp) pp = &(*pp)->next;
+    *pp = q;
+}
+
+static void queued_free(queued_t *q)
+{
+    for (int i = 0; i < q->argc; i++) mem_free(q->argv[i]);
+    mem_free(q->argv);
+    mem_free(q->path);
+    mem_free(q);
+}
+
+/* Peek at a queued module's manifest: are its requirements met now? */
+static int queued_ready(queued_t *q)
+{
+    void *dl = dlopen(q->path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) return 1; /* let module_load report the error */
+    const md_manifest_t *mf = dlsym(dl, "md_manifest");
+    char tmp[256];
+    int ok = !mf || mf->magic != MD_MANIFEST_MAGIC || requires_met(mf, tmp, sizeof(tmp)) == 0;
+    dlclose(dl);
+    return ok;
+}
+
+int module_load_queued(char *err, size_t cap)
+{
+    while (queue) {
+        queued_t **pp = &queue, *pick = NULL;
+        for (; *pp; pp = &(*pp)->next) {
+            if (queued_ready(*pp)) {
+                pick = *pp;
+                break;
+            }
+        }
+        if (!pick) pp = &queue, pick = queue; /* report the unmet need */
+        *pp = pick->next;
+        char e[512];
+        int rc = module_load(pick->path, pick->argc, pick->argv, e, sizeof(e));
+        if (rc != 0) snprintf(err, cap, "Module %s failed to load: %s", pick->path, e);
+        queued_free(pick);
+        if (rc != 0) {
+            while (queue) {
+                queued_t *n = queue->next;
+                queued_free(queue);
+                queue = n;
+            }
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int module_print_info(const char *path)
+{
+    void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!dl) {
+        fprintf(stderr, "cannot open %s: %s\n", path, dlerror());
+        return 1;
+    }
+    const md_manifest_t *mf = dlsym(dl, "md_manifest");
+    char err[256];
+    if (!mf || manifest_check(mf, err, sizeof(err)) != 0) {
+        fprintf(stderr, "%s: %s\n", path, mf ? err : "not a Modis module");
+        dlclose(dl);
+        return 1;
+    }
+    printf("name: %s\nversion: %u\nabi: %u.%u\n", mf->name, mf->version,
+           mf->abi_major, mf->abi_minor);
+    if (mf->description) printf("description: %s\n", mf->description);
+    printf("types:");
+    for (const char *const *t = mf->types; t && *t; t++) printf(" %s", *t);
+    printf("\nrdb-types:");
+    for (size_t i = 0; i < mf->n_rdb_types; i++) printf(" %u", mf->rdb_types[i]);
+    printf("\nprovides:");
+    for (const md_service_ref_t *r = mf->provides; r && r->name; r++)
+        printf(" %s@%u", r->name, r->version);
+    printf("\nrequires:");
+    for (const md_service_ref_t *r = mf->requires; r && r->name; r++)
+        printf(" %s@%u", r->name, r->version);
+    printf("\n");
+    dlclose(dl);
+    return 0;
+}
+
+/* ---- SDK registration section ---- */
+
+static md_type_t *api_type_register(md_module_t *m, const char *name,
+                                    const md_type_ops_t *ops)
+{
+    if (!m || !m->in_init) return NULL;
+    int declared = 0;
+    for (const char *const *t = m->manifest->types; t && *t; t++)
+        if (strcmp(*t, name) == 0) declared = 1;
+    if (!declared) {
+        snprintf(m->err, sizeof(m->err), "type '%s' is not declared in the manifest", name);
+        return NULL;
+    }
+    if (m->ntypes == MODULE_MAX_TYPES || !ops || !ops->free) {
+        snprintf(m->err, sizeof(m->err), "type '%s': bad callbacks or too many types", name);
+        return NULL;
+    }
+    md_type_t *t = types_add(m, name, ops);
+    if (!t) {
+        snprintf(m->err, sizeof(m->err), "type name '%s' is already taken", name);
+        return NULL;
+    }
+    m->types[m->ntypes++] = t;
+    return t;
+}
+
+static int api_commands_register(md_module_t *m, const md_command_t *cmds)
+{
+    const char *e = NULL;
+    char buf[200];
+    if (!m || !m->in_init) return MD_ERR;
+    if (cmd_register(m, cmds, "module", &e, buf, sizeof(buf)) != 0) {
+        snprintf(m->err, sizeof(m->err), "%s", e);
+        return MD_ERR;
+    }
+    return MD_OK;
+}
+
+static int api_service_export(md_module_t *m, const char *name, uint32_t version,
+                              const void *table)
+{
+    if (!m || !m->in_init) return MD_ERR;
+    if (service_find(name)) {
+        snprintf(m->err, sizeof(m->err), "service '%s' is already provided", name);
+        return MD_ERR;
+    }
+    module_service_t *s = mem_calloc(sizeof(*s));
+    s->name = mem_strdup(name);
+    s->version = version;
+    s->table = table;
+    s->provider = m;
+    s->next = services;
+    services = s;
+    return MD_OK;
+}
+
+static const void *api_service_import(md_module_t *m, const char *name,
+                                      uint32_t min_version)
+{
+    module_service_t *s = service_find(name);
+    if (!s || s->version < min_version) return NULL;
+    if (m && s->provider != m) {
+        int known = 0;
+        for (int i = 0; i < m->ndeps; i++)
+            if (m->deps[i] == s->provider) known = 1;
+        if (!known && m->ndeps < MODULE_MAX_DEPS) m->deps[m->ndeps++] = s->provider;
+    }
+    return s->table;
+}
+
+void sdk_api_fill_module(md_api_t *a)
+{
+    a->type_register = api_type_register;
+    a->commands_register = api_commands_register;
+    a->service_export = api_service_export;
+    a->service_import = api_service_import;
+}

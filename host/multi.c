@@ -1,0 +1,258 @@
+/*
+ * multi.c — see multi.h.
+ */
+#include "multi.h"
+#include "client.h"
+#include "cmd.h"
+#include "kmap.h"
+#include "mem.h"
+#include "notify.h"
+#include "resp.h"
+#include "sdk_ctx.h"
+#include "server.h"
+
+#include <string.h>
+
+typedef struct queued {
+    struct cmd *cmd;
+    int argc;
+    md_arg_t *argv;
+    char *buf;
+} queued_t;
+
+typedef struct wkey {
+    int dbid;
+    size_t len;
+    char *key;
+} wkey_t;
+
+struct mstate {
+    int active;              /* MULTI issued */
+    int executing;
+    int error;               /* a queued command was rejected */
+    int dirty;               /* a watched key changed */
+    queued_t *q;
+    int nq, capq;
+    wkey_t *w;               /* watched keys */
+    int nw, capw;
+};
+
+static kmap_t watched;
+
+static struct mstate *ms(client_t *c)
+{
+    if (!c->mstate) c->mstate = mem_calloc(sizeof(struct mstate));
+    return c->mstate;
+}
+
+int multi_active(const client_t *c) { return c->mstate && c->mstate->active; }
+int multi_executing(const client_t *c) { return c->mstate && c->mstate->executing; }
+int multi_queued(const client_t *c) { return multi_active(c) ? c->mstate->nq : -1; }
+
+static void queue_clear(struct mstate *m)
+{
+    for (int i = 0; i < m->nq; i++) {
+        mem_free(m->q[i].argv);
+        mem_free(m->q[i].buf);
+    }
+    m->nq = 0;
+    m->active = m->error = 0;
+}
+
+void multi_queue(client_t *c, struct cmd *cmd)
+{
+    struct mstate *m = ms(c);
+    if (m->nq == m->capq) {
+        m->capq = m->capq ? m->capq * 2 : 8;
+        m->q = mem_realloc(m->q, (size_t)m->capq * sizeof(queued_t));
+    }
+    queued_t *q = &m->q[m->nq++];
+    size_t total = 0;
+    for (int i = 0; i < c->argc; i++) total += c->argv[i].len;
+    q->cmd = cmd;
+    q->argc = c->argc;
+    q->buf = mem_alloc(total + 1);
+    q->argv = mem_alloc((size_t)c->argc * sizeof(md_arg_t));
+    char *p = q->buf;
+    for (int i = 0; i < c->argc; i++) {
+        memcpy(p, c->argv[i].ptr, c->argv[i].len);
+        q->argv[i].ptr = p;
+        q->argv[i].len = c->argv[i].len;
+        p += c->argv[i].len;
+    }
+    resp_add_simple(c->out, "QUEUED", 6);
+}
+
+void multi_flag_error(client_t *c)
+{
+    if (multi_active(c)) c->mstate->error = 1;
+}
+
+static void unwatch_all(client_t *c)
+{
+    struct mstate *m = c->mstate;
+    if (!m) return;
+    for (int i = 0; i < m->nw; i++) {
+        kmap_remove(&watched, m->w[i].dbid, m->w[i].key, m->w[i].len, c);
+        mem_free(m->w[i].key);
+    }
+    m->nw = 0;
+    m->dirty = 0;
+}
+
+void multi_client_gone(client_t *c)
+{
+    if (!c->mstate) return;
+    unwatch_all(c);
+    queue_clear(c->mstate);
+    mem_free(c->mstate->q);
+    mem_free(c->mstate->w);
+    mem_free(c->mstate);
+    c->mstate = NULL;
+}
+
+static void on_key_modified(int dbid, const char *key, size_t len)
+{
+    kmap_key_t *k = kmap_find(&watched, dbid, key, len);
+    for (kmap_node_t *n = k ? k->head : NULL; n; n = n->next) n->c->mstate->dirty = 1;
+}
+
+static void mark_db(kmap_key_t *k, void *priv)
+{
+    int dbid = *(int *)priv;
+    if (dbid != -1 && k->dbid != dbid) return;
+    /* Redis marks watchers of keys that existed; a flush touches all. */
+    for (kmap_node_t *n = k->head; n; n = n->next) n->c->mstate->dirty = 1;
+}
+
+static void on_db_modified(int dbid) { kmap_foreach(&watched, mark_db, &dbid); }
+
+void multi_init(void)
+{
+    notify_listeners.key_modified = on_key_modified;
+    notify_listeners.db_modified = on_db_modified;
+}
+
+/* ---- commands ---- */
+
+static int multi_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    client_t *c = ctx->client;
+    if (multi_active(c)) {
+        md_reply_error(ctx, "ERR MULTI calls can not be nested");
+        return MD_OK;
+    }
+    ms(c)->active = 1;
+    md_reply_ok(ctx);
+    return MD_OK;
+}
+
+static int discard_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    client_t *c = ctx->client;
+    if (!multi_active(c)) {
+        md_reply_error(ctx, "ERR DISCARD without MULTI");
+        return MD_OK;
+    }
+    queue_clear(c->mstate);
+    unwatch_all(c);
+    md_reply_ok(ctx);
+    return MD_OK;
+}
+
+static int exec_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    client_t *c = ctx->client;
+    if (!multi_active(c)) {
+        md_reply_error(ctx, "ERR EXEC without MULTI");
+        return MD_OK;
+    }
+    struct mstate *m = c->mstate;
+    if (m->error) {
+        md_reply_error(ctx, "EXECABORT Transaction discarded because of previous errors.");
+        queue_clear(m);
+        unwatch_all(c);
+        return MD_OK;
+    }
+    if (m->dirty) {
+        md_reply_null_array(ctx);
+        queue_clear(m);
+        unwatch_all(c);
+        return MD_OK;
+    }
+    unwatch_all(c);
+    md_reply_array(ctx, m->nq);
+    m->executing = 1;
+    m->active = 0;
+    const md_arg_t *saved_argv = c->argv;
+    int saved_argc = c->argc;
+    for (int i = 0; i < m->nq; i++) {
+        c->argv = m->q[i].argv;
+        c->argc = m->q[i].argc;
+        cmd_call(c, m->q[i].cmd);
+    }
+    c->argv = (md_arg_t *)saved_argv;
+    c->argc = saved_argc;
+    m->executing = 0;
+    queue_clear(m);
+    return MD_OK;
+}
+
+static int watch_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    client_t *c = ctx->client;
+    if (multi_active(c)) {
+        md_reply_error(ctx, "ERR WATCH inside MULTI is not allowed");
+        return MD_OK;
+    }
+    struct mstate *m = ms(c);
+    for (int i = 1; i < argc; i++) {
+        int dup = 0;
+        for (int j = 0; j < m->nw; j++)
+            dup |= m->w[j].dbid == c->dbid && m->w[j].len == argv[i].len &&
+                   memcmp(m->w[j].key, argv[i].ptr, argv[i].len) == 0;
+        if (dup) continue;
+        if (m->nw == m->capw) {
+            m->capw = m->capw ? m->capw * 2 : 4;
+            m->w = mem_realloc(m->w, (size_t)m->capw * sizeof(wkey_t));
+        }
+        m->w[m->nw].dbid = c->dbid;
+        m->w[m->nw].len = argv[i].len;
+        m->w[m->nw].key = mem_strndup(argv[i].ptr, argv[i].len);
+        m->nw++;
+        kmap_add(&watched, c->dbid, argv[i].ptr, argv[i].len, c);
+    }
+    md_reply_ok(ctx);
+    return MD_OK;
+}
+
+static int unwatch_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+{
+    unwatch_all(ctx->client);
+    md_reply_ok(ctx);
+    return MD_OK;
+}
+
+const md_command_t hostcmds_multi[] = {
+    {.name = "multi", .handler = multi_cmd, .arity = 1,
+     .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
+     .summary = "Starts a transaction.", .since = "1.2.0", .complexity = "O(1)",
+     .group = "transactions"},
+    {.name = "exec", .handler = exec_cmd, .arity = 1,
+     .flags = "noscript loading stale skip_slowlog", .acl = "@slow @transaction",
+     .summary = "Executes all commands in a transaction.", .since = "1.2.0",
+     .complexity = "Depends on commands in the transaction", .group = "transactions"},
+    {.name = "discard", .handler = discard_cmd, .arity = 1,
+     .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
+     .summary = "Discards a transaction.", .since = "2.0.0",
+     .complexity = "O(N), when N is the number of queued commands", .group = "transactions"},
+    {.name = "watch", .handler = watch_cmd, .arity = -2,
+     .flags = "noscript loading stale fast allow_busy", .first_key = 1, .last_key = -1,
+     .step = 1, .acl = "@fast @transaction",
+     .summary = "Monitors changes to keys to determine the execution of a transaction.",
+     .since = "2.2.0", .complexity = "O(1) for every key.", .group = "transactions"},
+    {.name = "unwatch", .handler = unwatch_cmd, .arity = 1,
+     .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
+     .summary = "Forgets about watched keys of a transaction.", .since = "2.2.0",
+     .complexity = "O(N)", .group = "transactions"},
+    {0}};

@@ -1,0 +1,26 @@
+/*
+ * propagate.h — what a write command leaves behind for the AOF and
+ * replicas: by default the command as called, or what the command asked
+ * for through md_replicate(). Commands collected during a call are handed
+ * to every registered sink, in order, after the call returns.
+ */
+#ifndef MODIS_PROPAGATE_H
+#define MODIS_PROPAGATE_H
+
+#include "sdk_host.h"
+
+typedef void (*prop_sink_fn)(int dbid, int argc, const md_arg_t *argv);
+
+/* Register a sink (AOF, replication backlog). */
+void prop_add_sink(prop_sink_fn fn);
+/* Record argv (copied) for the current call. */
+void prop_record(int argc, const md_arg_t *argv);
+/* Mark that the call's own argv must be propagated. */
+void prop_record_verbatim(void);
+/* After a call: hand records to the sinks (if any) and clear them.
+ * `argv` is the call's own argv, used for verbatim records. */
+void prop_flush(int dbid, int argc, const md_arg_t *argv, int dirty);
+/* Whether any sink is registered (skip the work when none). */
+int prop_active(void);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * reply.c — output buffer management. Invariant: when head != NULL, every
+ * byte in buf precedes every byte in the blocks; `sent` counts bytes
+ * already written from buf (while buf still has bytes), else from head.
+ */
+#include "reply.h"
+#include "mem.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+void reply_init(reply_t *r)
+{
+    r->pos = r->sent = 0;
+    r->head = r->tail = NULL;
+    r->blocks_bytes = 0;
+}
+
+void reply_reset(reply_t *r)
+{
+    reply_block_t *b = r->head;
+    while (b) {
+        reply_block_t *n = b->next;
+        mem_free(b);
+        b = n;
+    }
+    reply_init(r);
+}
+
+static reply_block_t *block_new(size_t need)
+{
+    size_t cap = need > REPLY_BLOCK_SIZE ? need : REPLY_BLOCK_SIZE;
+    reply_block_t *b = mem_alloc(sizeof(*b) + cap);
+    b->next = NULL;
+    b->used = 0;
+    b->cap = cap;
+    return b;
+}
+
+static void block_push(reply_t *r, reply_block_t *b)
+{
+    if (r->tail) r->tail->next = b;
+    else r->head = b;
+    r->tail = b;
+}
+
+void reply_append(reply_t *r, const char *p, size_t n)
+{
+    if (!r->head) {
+        size_t room = REPLY_INLINE_SIZE - r->pos;
+        size_t k = n < room ? n : room;
+        memcpy(r->buf + r->pos, p, k);
+        r->pos += k;
+        p += k;
+        n -= k;
+        if (!n) return;
+    }
+    reply_block_t *t = r->tail;
+    if (t && t->cap > t->used) {
+        size_t k = t->cap - t->used;
+        if (k > n) k = n;
+        memcpy(t->data + t->used, p, k);
+        t->used += k;
+        r->blocks_bytes += k;
+        p += k;
+        n -= k;
+    }
+    if (n) {
+        reply_block_t *b = block_new(n);
+        memcpy(b->data, p, n);
+        b->used = n;
+        r->blocks_bytes += n;
+        block_push(r, b);
+    }
+}
+
+void *reply_defer(reply_t *r)
+{
+    /* An empty block of its own, then a fresh block for what follows. */
+    reply_block_t *b = mem_alloc(sizeof(*b) + 32);
+    b->next = NULL;
+    b->used = 0;
+    b->cap = 0; /* never appended to: cap stays 0 until filled */
+    block_push(r, b);
+    return b;
+}
+
+void reply_fill(reply_t *r, void *handle, const char *p, size_t n)
+{
+    reply_block_t *b = handle;
+    if (n > 32) n = 32; /* headers are short; the block has 32 bytes */
+    memcpy(b->data, p, n);
+    b->used = n;
+    r->blocks_bytes += n;
+}
+
+int reply_pending(const reply_t *r)
+{
+    return r->pos > 0 || r->head != NULL;
+}
+
+size_t reply_bytes(const reply_t *r)
+{
+    if (r->pos) return r->pos - r->sent + r->blocks_bytes;
+    return r->blocks_bytes - r->sent;
+}
+
+ssize_t reply_write(reply_t *r, int fd)
+{
+    struct iovec iov[64];
+    int n = 0;
+    int buf_in = r->pos > 0;
+    if (buf_in) {
+        iov[n].iov_base = r->buf + r->sent;
+        iov[n].iov_len = r->pos - r->sent;
+        n++;
+    }
+    size_t skip = buf_in ? 0 : r->sent;
+    for (reply_block_t *b = r->head; b && n < 64; b = b->next) {
+        if (b->used - skip == 0) {
+            skip = 0;
+            continue;
+        }
+        iov[n].iov_base = b->data + skip;
+        iov[n].iov_len = b->used - skip;
+        skip = 0;
+        n++;
+    }
+    if (n == 0) {
+        reply_reset(r);
+        return 0;
+    }
+    ssize_t w = writev(fd, iov, n);
+    if (w <= 0) return w;
+    size_t left = (size_t)w;
+    if (buf_in) {
+        size_t k = r->pos - r->sent;
+        if (left < k) {
+            r->sent += left;
+            return w;
+        }
+        left -= k;
+        r->pos = 0;
+        r->sent = 0;
+    }
+    while (r->head) {
+        reply_block_t *b = r->head;
+        size_t k = b->used - r->sent;
+        if (left < k) {
+            r->sent += left;
+            break;
+        }
+        left -= k;
+        r->sent = 0;
+        r->blocks_bytes -= b->used;
+        r->head = b->next;
+        if (!r->head) r->tail = NULL;
+        mem_free(b);
+    }
+    return w;
+}

@@ -1,0 +1,42 @@
+/*
+ * reply.h — a client's output buffer: a fixed inline buffer for the common
+ * small reply plus a list of heap blocks for large or many replies. Bytes
+ * are only appended at the tail, except deferred headers, which reserve an
+ * empty block that is filled later. Writing to the socket uses writev over
+ * the inline buffer and the blocks, in order.
+ */
+#ifndef MODIS_REPLY_H
+#define MODIS_REPLY_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define REPLY_INLINE_SIZE (16 * 1024)
+#define REPLY_BLOCK_SIZE (16 * 1024)
+
+typedef struct reply_block {
+    struct reply_block *next;
+    size_t used, cap;
+    char data[];
+} reply_block_t;
+
+typedef struct reply {
+    size_t pos;              /* bytes used in buf */
+    size_t sent;             /* bytes of the head (buf or first block) sent */
+    reply_block_t *head, *tail;
+    size_t blocks_bytes;     /* bytes held in blocks, for output limits */
+    char buf[REPLY_INLINE_SIZE];
+} reply_t;
+
+void reply_init(reply_t *r);
+void reply_reset(reply_t *r);          /* drop everything */
+void reply_append(reply_t *r, const char *p, size_t n);
+int reply_pending(const reply_t *r);
+size_t reply_bytes(const reply_t *r);  /* unsent bytes */
+/* Reserve a deferred spot; returns a handle for reply_fill. */
+void *reply_defer(reply_t *r);
+void reply_fill(reply_t *r, void *handle, const char *p, size_t n);
+/* Write as much as possible to fd; returns bytes written or -1 (errno). */
+ssize_t reply_write(reply_t *r, int fd);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * sdk_ctx.c — per-call context set-up and tear-down, and the API table
+ * assembled from the sdk_*.c sections.
+ */
+#include "sdk_ctx.h"
+#include "mem.h"
+
+#include <string.h>
+
+void sdk_ctx_init(md_ctx_t *ctx, struct client *c, struct cmd *cmd, int argc,
+                  const md_arg_t *argv)
+{
+    ctx->client = c;
+    ctx->cmd = cmd;
+    ctx->argc = argc;
+    ctx->argv = argv;
+    ctx->dirty = 0;
+    ctx->failed = 0;
+    ctx->nkeys = 0;
+    ctx->more = NULL;
+}
+
+void sdk_ctx_done(md_ctx_t *ctx)
+{
+    sdk_key_chunk_t *k = ctx->more;
+    while (k) {
+        sdk_key_chunk_t *n = k->next;
+        mem_free(k);
+        k = n;
+    }
+    ctx->more = NULL;
+    ctx->nkeys = 0;
+}
+
+const md_api_t *sdk_api(void)
+{
+    static md_api_t api;
+    if (!api.size) {
+        api.size = sizeof(api);
+        sdk_api_fill_mem(&api);
+        sdk_api_fill_keys(&api);
+        sdk_api_fill_reply(&api);
+        sdk_api_fill_args(&api);
+        sdk_api_fill_misc(&api);
+        sdk_api_fill_rdb(&api);
+        sdk_api_fill_module(&api);
+        sdk_api_fill_extra(&api);
+    }
+    return &api;
+}

@@ -1,0 +1,100 @@
+/*
+ * server.h — the process-wide server state: configuration values, the
+ * databases, the event base, and the statistics INFO reports. One instance,
+ * `srv`, defined in main.c. Subsystems keep their own private state in
+ * their own files; only what several of them read lives here.
+ */
+#ifndef MODIS_SERVER_H
+#define MODIS_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ks.h"
+
+struct event_base;
+struct client;
+
+typedef struct server {
+    /* configuration (names as in redis.conf) */
+    char *bind;              /* space-separated addresses */
+    int port;
+    char *unixsocket;
+    int unixsocketperm;
+    int protected_mode;
+    int tcp_backlog;
+    int tcp_keepalive;
+    int timeout;             /* client idle timeout, seconds (0 = none) */
+    int hz;
+    int databases;
+    char *requirepass;
+    long long maxclients;
+    long long proto_max_bulk_len;
+    long long client_query_buffer_limit;
+    long long maxmemory;
+    int maxmemory_policy;
+    int maxmemory_samples;
+    int lfu_log_factor;
+    int lfu_decay_time;
+    char *dir;
+    char *logfile;
+    int verbosity;
+    int daemonize;
+    char *pidfile;
+    char *dbfilename;
+    char *save_params;
+    int appendonly;
+    int active_expire_enabled;
+    int active_expire_effort;
+    int lazyfree_lazy_user_del;
+    int lazyfree_lazy_user_flush;
+    int lazyfree_lazy_expire;
+    long long slowlog_log_slower_than;
+    long long slowlog_max_len;
+    long long latency_tracking;
+    char *notify_keyspace_events_str;
+    int notify_flags;
+    char *configfile;        /* absolute path, or NULL */
+
+    /* runtime */
+    struct event_base *base;
+    ks_db_t *db;
+    pid_t pid;
+    char runid[41];
+    int64_t start_ms;
+    int64_t cmd_time_ms;     /* time cached at the start of a command */
+    int shutdown_asap;
+    int loading;
+    long long dirty;         /* changes since the last save */
+    int64_t lastsave;
+    uint64_t next_client_id;
+    int active_expire_paused;
+
+    /* statistics */
+    long long stat_numcommands;
+    long long stat_numconnections;
+    long long stat_rejected_conn;
+    long long stat_net_input_bytes;
+    long long stat_net_output_bytes;
+    long long stat_expired_stale_perc_x100;
+    long long stat_expire_cycle_time_used;
+    long long stat_total_error_replies;
+    long long stat_unexpected_error_replies;
+    long long stat_client_qbuf_limit_disconnections;
+    size_t stat_peak_memory;
+    long long stat_instantaneous_ops;
+    long long ops_sample_last_count;
+    int64_t ops_sample_last_ms;
+} server_t;
+
+extern server_t srv;
+
+/* maxmemory-policy values */
+enum {
+    MAXMEM_NOEVICTION, MAXMEM_ALLKEYS_LRU, MAXMEM_ALLKEYS_LFU,
+    MAXMEM_ALLKEYS_RANDOM, MAXMEM_VOLATILE_LRU, MAXMEM_VOLATILE_LFU,
+    MAXMEM_VOLATILE_RANDOM, MAXMEM_VOLATILE_TTL
+};
+
+#endif

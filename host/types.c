@@ -1,0 +1,49 @@
+/*
+ * types.c — the type slot registry. Slot ids are stable for the life of the
+ * process; slot 0 is never used so a zeroed entry cannot look typed.
+ */
+#include "types.h"
+#include "mem.h"
+
+#include <string.h>
+#include <strings.h>
+
+static md_type_t *slots[TYPES_MAX + 1];
+
+md_type_t *types_by_id(uint8_t id) { return slots[id]; }
+
+md_type_t *types_by_name(const char *name, size_t len)
+{
+    for (int i = 1; i <= TYPES_MAX; i++)
+        if (slots[i] && strlen(slots[i]->name) == len &&
+            strncasecmp(slots[i]->name, name, len) == 0)
+            return slots[i];
+    return NULL;
+}
+
+md_type_t *types_add(struct md_module *owner, const char *name,
+                     const md_type_ops_t *ops)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n >= sizeof(slots[0]->name) || types_by_name(name, n))
+        return NULL;
+    for (int i = 1; i <= TYPES_MAX; i++) {
+        if (slots[i]) continue;
+        md_type_t *t = mem_calloc(sizeof(*t));
+        memcpy(t->name, name, n + 1);
+        t->id = (uint8_t)i;
+        size_t sz = ops->size < sizeof(t->ops) ? ops->size : sizeof(t->ops);
+        memcpy(&t->ops, ops, sz);
+        t->ops.size = sizeof(t->ops);
+        t->owner = owner;
+        slots[i] = t;
+        return t;
+    }
+    return NULL;
+}
+
+void types_remove(md_type_t *t)
+{
+    slots[t->id] = NULL;
+    mem_free(t);
+}

@@ -1,0 +1,37 @@
+/*
+ * types.h — the host-owned type slots. A key entry records a slot id; the
+ * slot holds the module's callbacks (copied, so a module can be upgraded by
+ * swapping them), the display name TYPE shows, and a live key count used to
+ * refuse MODULE UNLOAD.
+ */
+#ifndef MODIS_TYPES_H
+#define MODIS_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sdk_host.h"
+
+struct md_module;
+
+struct md_type {
+    char name[32];
+    uint8_t id;
+    md_type_ops_t ops;       /* zero-filled past the module's ops size */
+    struct md_module *owner;
+    size_t nkeys;            /* live keys of this type, all dbs */
+};
+
+#define TYPES_MAX 255
+
+/* The slot with `id`, or NULL. */
+md_type_t *types_by_id(uint8_t id);
+/* Look up a slot by display name (case-insensitive). */
+md_type_t *types_by_name(const char *name, size_t len);
+/* Claim a new slot; NULL when the name is taken or slots ran out. */
+md_type_t *types_add(struct md_module *owner, const char *name,
+                     const md_type_ops_t *ops);
+/* Release a slot (only when nkeys == 0). */
+void types_remove(md_type_t *t);
+
+#endif

@@ -1,0 +1,294 @@
+/*
+ * util.c — number parsing/formatting with Redis's exact rules, glob
+ * matching, clocks and the keyspace hash function.
+ */
+#include "util.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+#include <time.h>
+
+int util_str2ull(const char *s, size_t len, unsigned long long *out)
+{
+    unsigned long long v = 0;
+    if (len == 0 || len > 20) return -1;
+    if (len > 1 && s[0] == '0') return -1;
+    for (size_t i = 0; i < len; i++) {
+        unsigned d = (unsigned char)s[i] - '0';
+        if (d > 9) return -1;
+        if (v > (UINT64_MAX - d) / 10) return -1;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return 0;
+}
+
+int util_str2ll(const char *s, size_t len, long long *out)
+{
+    unsigned long long v;
+    int neg = 0;
+    if (len == 0) return -1;
+    if (s[0] == '-') {
+        neg = 1;
+        s++;
+        len--;
+        if (len == 0 || s[0] == '0') return -1;
+    }
+    if (util_str2ull(s, len, &v) != 0) return -1;
+    if (neg) {
+        if (v > (unsigned long long)LLONG_MAX + 1) return -1;
+        *out = (long long)(0 - v);
+    } else {
+        if (v > (unsigned long long)LLONG_MAX) return -1;
+        *out = (long long)v;
+    }
+    return 0;
+}
+
+int util_str2d(const char *s, size_t len, double *out)
+{
+    char buf[256];
+    char *end;
+    if (len == 0 || len >= sizeof(buf)) return -1;
+    if (isspace((unsigned char)s[0])) return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    double v = strtod(buf, &end);
+    if ((size_t)(end - buf) != len || isnan(v)) return -1;
+    if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || v == 0)) return -1;
+    *out = v;
+    return 0;
+}
+
+int util_str2ld(const char *s, size_t len, long double *out)
+{
+    char buf[5600];
+    char *end;
+    if (len == 0 || len >= sizeof(buf)) return -1;
+    if (isspace((unsigned char)s[0])) return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    errno = 0;
+    long double v = strtold(buf, &end);
+    if ((size_t)(end - buf) != len || isnan(v) || errno == ERANGE) return -1;
+    *out = v;
+    return 0;
+}
+
+int util_ll2str(char *buf, size_t cap, long long v)
+{
+    char tmp[24];
+    unsigned long long u = v < 0 ? 0 - (unsigned long long)v : (unsigned long long)v;
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) tmp[n++] = '-';
+    if ((size_t)n + 1 > cap) return 0;
+    for (int i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+    return n;
+}
+
+int util_ld2str(char *buf, size_t cap, long double v, int human)
+{
+    int n;
+    if (isinf(v)) {
+        if (cap < 5) return 0;
+        memcpy(buf, v > 0 ? "inf" : "-inf", v > 0 ? 4 : 5);
+        return v > 0 ? 3 : 4;
+    }
+    if (human) {
+        n = snprintf(buf, cap, "%.17Lf", v);
+        if (n < 0 || (size_t)n >= cap) return 0;
+        if (strchr(buf, '.')) {
+            while (n > 0 && buf[n - 1] == '0') n--;
+            if (n > 0 && buf[n - 1] == '.') n--;
+            buf[n] = '\0';
+        }
+        if (n == 2 && buf[0] == '-' && buf[1] == '0') {
+            buf[0] = '0';
+            buf[1] = '\0';
+            n = 1;
+        }
+    } else {
+        n = snprintf(buf, cap, "%.17Lg", v);
+        if (n < 0 || (size_t)n >= cap) return 0;
+    }
+    return n;
+}
+
+int util_d2str(char *buf, size_t cap, double v)
+{
+    if (isinf(v)) return snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
+    if (isnan(v)) return snprintf(buf, cap, "nan");
+    return snprintf(buf, cap, "%.17g", v);
+}
+
+/* Matches one [...] class at p (just after '['); advances *pp past ']'. */
+static int glob_class(const char **pp, const char *pend, char c, int nocase)
+{
+    const char *p = *pp;
+    int neg = 0, match = 0;
+    if (p < pend && *p == '^') {
+        neg = 1;
+        p++;
+    }
+    while (p < pend && *p != ']') {
+        if (*p == '\\' && p + 1 < pend) {
+            p++;
+            if (*p == c) match = 1;
+        } else if (p + 2 < pend && p[1] == '-' && p[2] != ']') {
+            char lo = p[0], hi = p[2], cc = c;
+            if (lo > hi) { char t = lo; lo = hi; hi = t; }
+            if (nocase) {
+                lo = (char)tolower((unsigned char)lo);
+                hi = (char)tolower((unsigned char)hi);
+                cc = (char)tolower((unsigned char)cc);
+            }
+            if (cc >= lo && cc <= hi) match = 1;
+            p += 2;
+        } else if (nocase ? tolower((unsigned char)*p) == tolower((unsigned char)c)
+                          : *p == c) {
+            match = 1;
+        }
+        p++;
+    }
+    *pp = p < pend ? p + 1 : p;
+    return neg ? !match : match;
+}
+
+static int glob_rec(const char *p, const char *pend, const char *s,
+                    const char *send, int nocase, int depth)
+{
+    if (depth > 1000) return 0;
+    while (p < pend) {
+        switch (*p) {
+        case '*':
+            while (p + 1 < pend && p[1] == '*') p++;
+            if (p + 1 == pend) return 1;
+            for (; s <= send; s++)
+                if (glob_rec(p + 1, pend, s, send, nocase, depth + 1)) return 1;
+            return 0;
+        case '?':
+            if (s == send) return 0;
+            s++;
+            p++;
+            break;
+        case '[':
+            if (s == send) return 0;
+            p++;
+            if (!glob_class(&p, pend, *s, nocase)) return 0;
+            s++;
+            break;
+        case '\\':
+            if (p + 1 < pend) p++;
+            /* fall through */
+        default:
+            if (s == send) return 0;
+            if (nocase ? tolower((unsigned char)*p) != tolower((unsigned char)*s)
+                       : *p != *s)
+                return 0;
+            s++;
+            p++;
+        }
+    }
+    return s == send;
+}
+
+int util_glob(const char *pat, size_t plen, const char *s, size_t slen,
+              int nocase)
+{
+    return glob_rec(pat, pat + plen, s, s + slen, nocase, 0);
+}
+
+int64_t util_ustime(void)
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+int64_t util_mstime(void) { return util_ustime() / 1000; }
+
+uint64_t util_monotonic_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static uint64_t hash_seed = 0x9e3779b97f4a7c15ULL;
+
+void util_hash_seed(uint64_t seed) { hash_seed = seed | 1; }
+
+static inline uint64_t mix64(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t load64(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return v;
+}
+
+/* A multiply-fold hash: 16 bytes per round, tail folded in little chunks. */
+uint64_t util_hash(const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    uint64_t h = hash_seed ^ (n * 0xa0761d6478bd642fULL);
+    while (n >= 16) {
+        h = mix64(load64(p) ^ 0xe7037ed1a0b428dbULL ^ h,
+                  load64(p + 8) ^ 0x8ebc6af09c88c6e3ULL);
+        p += 16;
+        n -= 16;
+    }
+    uint64_t a = 0, b = 0;
+    if (n >= 8) {
+        a = load64(p);
+        b = load64(p + n - 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, p, 4);
+        memcpy(&y, p + n - 4, 4);
+        a = x;
+        b = y;
+    } else if (n > 0) {
+        a = ((uint64_t)p[0] << 16) | ((uint64_t)p[n >> 1] << 8) | p[n - 1];
+    }
+    return mix64(a ^ 0xe7037ed1a0b428dbULL ^ h, b ^ 0x589965cc75374cc3ULL ^ n);
+}
+
+uint64_t util_hash_nocase(const void *data, size_t n)
+{
+    unsigned char buf[64];
+    const unsigned char *p = data;
+    uint64_t h = 0;
+    while (n) {
+        size_t k = n < sizeof(buf) ? n : sizeof(buf);
+        for (size_t i = 0; i < k; i++) buf[i] = (unsigned char)tolower(p[i]);
+        h ^= util_hash(buf, k);
+        h *= 0x100000001b3ULL;
+        p += k;
+        n -= k;
+    }
+    return h;
+}
+
+int util_eq_nocase(const char *s, size_t len, const char *word)
+{
+    size_t wl = strlen(word);
+    return wl == len && strncasecmp(s, word, len) == 0;
+}

@@ -1,0 +1,47 @@
+/*
+ * util.h — small pure helpers shared by the host: strict number parsing and
+ * formatting with Redis's rules, glob matching, time, hashing.
+ * Nothing here allocates or touches global state (except the hash seed).
+ */
+#ifndef MODIS_UTIL_H
+#define MODIS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Strict: the whole buffer must be a canonical decimal (no spaces, no '+',
+ * no leading zeros) in range. Returns 0 on success, -1 otherwise. */
+int util_str2ll(const char *s, size_t len, long long *out);
+/* Like util_str2ll but for unsigned 64-bit values. */
+int util_str2ull(const char *s, size_t len, unsigned long long *out);
+/* Strict double: strtod over the whole buffer, no spaces, not NaN. */
+int util_str2d(const char *s, size_t len, double *out);
+/* Strict long double as Redis INCRBYFLOAT accepts it. */
+int util_str2ld(const char *s, size_t len, long double *out);
+
+/* Format v into buf (cap bytes, NUL-terminated); returns the length. */
+int util_ll2str(char *buf, size_t cap, long long v);
+/* Redis's long double formatting: human (%.17Lf trimmed, INCRBYFLOAT) or
+ * exact (%.17Lg). Returns the length, 0 if it did not fit. */
+int util_ld2str(char *buf, size_t cap, long double v, int human);
+/* Redis's double reply formatting (%.17g, inf/-inf). */
+int util_d2str(char *buf, size_t cap, double v);
+
+/* Glob-style match with *, ?, [a-z], [^x] and backslash escapes. */
+int util_glob(const char *pat, size_t plen, const char *s, size_t slen,
+              int nocase);
+
+/* Wall-clock time in ms / us since the epoch; monotonic us. */
+int64_t util_mstime(void);
+int64_t util_ustime(void);
+uint64_t util_monotonic_us(void);
+
+/* Seeded 64-bit hash of a byte string (seed set once at start-up). */
+void util_hash_seed(uint64_t seed);
+uint64_t util_hash(const void *p, size_t n);
+uint64_t util_hash_nocase(const void *p, size_t n);
+
+/* Case-insensitive equality of a counted string with a C string. */
+int util_eq_nocase(const char *s, size_t len, const char *word);
+
+#endif

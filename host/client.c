@@ -165,8 +165,8 @@ static void client_set_argv(client_t *c, char *base)
 static void client_process_input(client_t *c, size_t *want)
 {
     *want = 0;
-    c->parser.max_bulk = c->authenticated ? srv.proto_max_bulk_len : 16384;
-    c->parser.max_mbulk = c->authenticated ? 1024 * 1024 : 10;
+    c->parser.max_bulk = srv.proto_max_bulk_len;
+    c->parser.unauth = !c->authenticated;
     while (c->qpos < c->qlen && !c->bstate &&
            !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
         size_t consumed = 0;
@@ -185,8 +185,7 @@ static void client_process_input(client_t *c, size_t *want)
         }
         c->qpos += consumed;
         resp_parser_reset(&c->parser);
-        c->parser.max_bulk = c->authenticated ? srv.proto_max_bulk_len : 16384;
-        c->parser.max_mbulk = c->authenticated ? 1024 * 1024 : 10;
+        c->parser.unauth = !c->authenticated;
     }
     if (c->qpos == c->qlen) {
         c->qpos = c->qlen = 0;

@@ -445,6 +445,7 @@ done:
 int cmd_get_keys(cmd_t *cmd, int argc, const md_arg_t *argv, int *out, int cap)
 {
     int n = 0;
+    if (cmd->decl->getkeys) return cmd->decl->getkeys(argc, argv, out, cap);
     if (cmd->first_key <= 0) return 0;
     int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
     int step = cmd->step > 0 ? cmd->step : 1;

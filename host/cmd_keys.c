@@ -18,6 +18,7 @@
  * call made changes), except the EXPIRE family, which propagates
  * PEXPIREAT with an absolute time, or DEL/UNLINK when the time has passed.
  */
+#include "blocking.h"
 #include "client.h"
 #include "cmd.h"
 #include "hostcmds.h"
@@ -124,18 +125,22 @@ static int parse_dbid(md_ctx_t *c, md_arg_t a, int *out)
 
 /*
  * Move entry `e` of `from` to the name `name` in `to` (which must be free
- * there), keeping its value, TTL and LRU/LFU data. `e` is freed; the new
- * entry is returned. Fires "new" like Redis's dbAdd().
+ * there), keeping its value, TTL, sub-key TTL tracking and LRU/LFU data.
+ * `e` is freed; the new entry is returned. Like Redis's dbAdd(), signals
+ * the key ready (clients blocked on it) and fires "new".
  */
 static ks_entry_t *relink(ks_db_t *from, ks_entry_t *e, ks_db_t *to, md_arg_t name)
 {
     uint8_t type, lru[3];
     int64_t expire;
+    int subexp;
     memcpy(lru, e->lru, sizeof(lru));
-    void *v = ks_detach(from, e, &type, &expire);
+    void *v = ks_detach_sub(from, e, &type, &expire, &subexp);
     ks_entry_t *n = ks_add(to, name.ptr, name.len, type, v);
     memcpy(n->lru, lru, sizeof(lru));
     if (expire) ks_set_expire(to, n, expire);
+    if (subexp) ks_set_subexpire(to, n, 1);
+    blocking_signal_key(to->id, name.ptr, name.len);
     notify_keyspace(NOTIFY_NEW, "new", name.ptr, name.len, to->id);
     return n;
 }
@@ -478,9 +483,12 @@ static int copy_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         return MD_OK;
     }
     int64_t expire = e->expire;
+    int subexp = e->subexp;
     if (d) ks_delete(dst, d);
     ks_entry_t *n = ks_add(dst, newkey.ptr, newkey.len, t->id, v);
     if (expire) ks_set_expire(dst, n, expire);
+    if (subexp) ks_set_subexpire(dst, n, 1); /* the copy has the same field TTLs */
+    blocking_signal_key(dst->id, newkey.ptr, newkey.len);
     notify_keyspace(NOTIFY_NEW, "new", newkey.ptr, newkey.len, dst->id);
     notify_key_modified(dst->id, newkey.ptr, newkey.len);
     notify_keyspace(NOTIFY_GENERIC, "copy_to", newkey.ptr, newkey.len, dst->id);
@@ -751,8 +759,8 @@ static int pexpireat_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 }
 
 /* TTL/PTTL/EXPIRETIME/PEXPIRETIME: -2 missing, -1 no TTL. Seconds are
- * rounded to the nearest, with Redis's arithmetic (which wraps for TTLs
- * near LLONG_MAX). */
+ * rounded to the nearest; near LLONG_MAX the sum is taken unsigned, which
+ * gives what Redis replies (9223372036854776 for PEXPIREAT LLONG_MAX). */
 static void ttl_generic(md_ctx_t *c, md_arg_t key, int ms, int absolute)
 {
     ks_entry_t *e = lookup(c, cur_db(c), key, LK_NOTOUCH);
@@ -766,7 +774,7 @@ static void ttl_generic(md_ctx_t *c, md_arg_t key, int ms, int absolute)
     }
     long long ttl = absolute ? e->expire : e->expire - now_ms();
     if (ttl < 0) ttl = 0;
-    if (!ms) ttl = (long long)((unsigned long long)ttl + 500) / 1000;
+    if (!ms) ttl = (long long)(((unsigned long long)ttl + 500) / 1000);
     md_reply_int(c, ttl);
 }
 

@@ -6,6 +6,7 @@
 #include "hostcmds.h"
 #include "mem.h"
 #include "module.h"
+#include "multi.h"
 #include "notify.h"
 #include "sdk_ctx.h"
 #include "server.h"
@@ -46,6 +47,7 @@ static int quit_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 static int reset_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     client_t *x = cl(c);
+    multi_client_gone(x);
     x->dbid = 0;
     x->resp = 2;
     mem_free(x->name);

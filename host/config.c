@@ -46,9 +46,10 @@ typedef struct param {
 } param_t;
 
 static const char *const loglevels[] = {"debug", "verbose", "notice", "warning", "nothing", NULL};
+/* Same order as the MAXMEM_* values (server.h). */
 static const char *const policies[] = {
-    "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
-    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", NULL};
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+    "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction", NULL};
 static const char *const fsyncs[] = {"always", "everysec", "no", NULL};
 static int appendfsync_v = 1;
 static char *appendfilename_v, *appenddirname_v;
@@ -56,6 +57,8 @@ static int io_threads_v = 1;
 static long long repl_backlog_size_v;
 static int supervised_v;
 static int enable_debug_v, enable_module_v;
+static long long maxmemory_clients_v;
+static int eviction_tenacity_v;
 static const char *const protected_names[] = {"no", "yes", "local", NULL};
 static const char *const supervised_names[] = {"no", "upstart", "systemd", "auto", NULL};
 
@@ -142,6 +145,8 @@ static param_t params[] = {
     {"maxmemory", NULL, T_MEM, 0, &srv.maxmemory, 0, LLONG_MAX, "0"},
     {"maxmemory-policy", NULL, T_ENUM, 0, &srv.maxmemory_policy, 0, 0, "noeviction", policies},
     {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
+    {"maxmemory-clients", NULL, T_MEM, 0, &maxmemory_clients_v, 0, LLONG_MAX, "0"},
+    {"maxmemory-eviction-tenacity", NULL, T_INT, 0, &eviction_tenacity_v, 0, 100, "10"},
     {"lfu-log-factor", NULL, T_INT, 0, &srv.lfu_log_factor, 0, INT_MAX, "10"},
     {"lfu-decay-time", NULL, T_INT, 0, &srv.lfu_decay_time, 0, INT_MAX, "1"},
     {"dir", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_dir, get_dir},
@@ -550,10 +555,19 @@ void config_load_or_die(const char *path, const char *overrides)
 /* ---- CONFIG command ---- */
 
 
+/* Does the argument contain any of the characters in `set`? */
+static int strpbrk_n(md_arg_t a, const char *set)
+{
+    for (size_t i = 0; i < a.len; i++)
+        if (strchr(set, a.ptr[i])) return 1;
+    return 0;
+}
+
 int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     size_t total = sizeof(params) / sizeof(params[0]) - 1 + (size_t)nextra;
     param_t **hits = mem_calloc((total + 1) * sizeof(param_t *));
+    const md_arg_t **names = mem_calloc((total + 1) * sizeof(md_arg_t *));
     size_t nh = 0;
     for (size_t i = 0; i < total; i++) {
         param_t *p = i < sizeof(params) / sizeof(params[0]) - 1 ? &params[i]
@@ -562,7 +576,9 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
             int match = util_glob(argv[a].ptr, argv[a].len, p->name, strlen(p->name), 1) ||
                         (p->alias && util_glob(argv[a].ptr, argv[a].len, p->alias, strlen(p->alias), 1));
             if (match) {
-                hits[nh++] = p;
+                hits[nh] = p;
+                /* A plain name (no glob characters) is echoed as typed. */
+                names[nh++] = strpbrk_n(argv[a], "*?[\\") ? NULL : &argv[a];
                 break;
             }
         }
@@ -570,11 +586,13 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
     md_reply_map(c, (long)nh);
     for (size_t i = 0; i < nh; i++) {
         char *v = param_get(hits[i]);
-        md_reply_bulk(c, hits[i]->name, strlen(hits[i]->name));
+        if (names[i]) md_reply_bulk(c, names[i]->ptr, names[i]->len);
+        else md_reply_bulk(c, hits[i]->name, strlen(hits[i]->name));
         md_reply_bulk(c, v, strlen(v));
         mem_free(v);
     }
     mem_free(hits);
+    mem_free(names);
     return MD_OK;
 }
 
@@ -582,7 +600,7 @@ int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     char msg[512], err[300];
     if ((argc - 2) % 2 != 0) {
-        md_reply_error(c, "ERR wrong number of arguments for 'config|set' command");
+        md_reply_syntax(c);
         return MD_OK;
     }
     int n = (argc - 2) / 2;
@@ -665,23 +683,51 @@ static param_t *line_param(const char *line)
     return param_find(name);
 }
 
+/* Memory values as CONFIG REWRITE writes them: 5mb, 1gb, 100kb, 123. */
+static void format_mem(long long v, char *out, size_t cap)
+{
+    static const struct { long long unit; const char *sfx; } units[] = {
+        {1024LL * 1024 * 1024, "gb"}, {1024 * 1024, "mb"}, {1024, "kb"}};
+    for (int i = 0; i < 3; i++) {
+        if (v && v % units[i].unit == 0) {
+            snprintf(out, cap, "%lld%s", v / units[i].unit, units[i].sfx);
+            return;
+        }
+    }
+    snprintf(out, cap, "%lld", v);
+}
+
+/* Append "name value\n" with Redis's rewrite formatting per type. */
 static void append_directive(char **out, size_t *len, size_t *cap, param_t *p)
 {
     char *v = param_get(p);
-    size_t need = strlen(p->name) + strlen(v) * 2 + 8;
+    char mem[64];
+    int quote = p->type == T_STR || p->set == set_dir || p->set == set_notify;
+    if (p->var == &srv.bind) quote = 0;
+    if (p->type == T_MEM) {
+        format_mem(*(long long *)p->var, mem, sizeof(mem));
+        mem_free(v);
+        v = mem_strdup(mem);
+    }
+    if (p->set == set_save && v[0] == '\0') quote = 1;
+    size_t need = strlen(p->name) + strlen(v) * 4 + 8;
     if (*len + need >= *cap) {
         while (*len + need >= *cap) *cap *= 2;
         *out = mem_realloc(*out, *cap);
     }
-    if (p->set == set_save && v[0] == '\0') {
-        *len += (size_t)sprintf(*out + *len, "save \"\"\n");
-    } else if (p->set == set_save || p->var == &srv.bind) {
+    if (!quote) {
         *len += (size_t)sprintf(*out + *len, "%s %s\n", p->name, v);
     } else {
         *len += (size_t)sprintf(*out + *len, "%s \"", p->name);
-        for (char *c = v; *c; c++) {
-            if (*c == '"' || *c == '\\') (*out)[(*len)++] = '\\';
-            (*out)[(*len)++] = *c;
+        for (unsigned char *c = (unsigned char *)v; *c; c++) {
+            if (*c == '"' || *c == '\\') {
+                (*out)[(*len)++] = '\\';
+                (*out)[(*len)++] = (char)*c;
+            } else if (*c < 32 || *c > 126) {
+                *len += (size_t)sprintf(*out + *len, "\\x%02x", *c);
+            } else {
+                (*out)[(*len)++] = (char)*c;
+            }
         }
         *len += (size_t)sprintf(*out + *len, "\"\n");
     }

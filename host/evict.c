@@ -15,8 +15,8 @@
 #include <strings.h>
 
 static const char *const names[] = {
-    "noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
-    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"};
+    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+    "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"};
 
 int evict_policy_parse(const char *s)
 {

@@ -182,6 +182,7 @@ int resp_parse(resp_parser_t *p, char *buf, size_t len, size_t *consumed,
             if (r == 0) return RESP_NEED_MORE;
             if (r == -2) return fail(p, "too big mbulk count string");
             if (r < 0 || n > p->max_mbulk) return fail(p, "invalid multibulk length");
+            if (p->unauth && n > 10) return fail(p, "unauthenticated multibulk length");
             p->kind = '*';
             p->pos = next;
             p->nargs = 0;
@@ -209,6 +210,7 @@ int resp_parse(resp_parser_t *p, char *buf, size_t len, size_t *consumed,
             if (r == 0) return RESP_NEED_MORE;
             if (r == -2) return fail(p, "too big bulk count string");
             if (r < 0 || n < 0 || n > p->max_bulk) return fail(p, "invalid bulk length");
+            if (p->unauth && n > 16384) return fail(p, "unauthenticated bulk length");
             p->bulk_len = n;
             p->pos = next;
         }

@@ -31,6 +31,7 @@ typedef struct resp_parser {
     int nargs, cap;
     long long max_bulk;     /* proto-max-bulk-len */
     long long max_mbulk;    /* multibulk count limit */
+    int unauth;             /* client not authenticated: tighter limits */
     const char *err;        /* error text after RESP_ERROR (static) */
     char errbuf[64];
     int inline_empty;       /* the inline line was empty: skip, no command */

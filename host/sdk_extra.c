@@ -191,6 +191,14 @@ static int x_config_register_ll(md_module_t *m, const char *name, long long *var
     return config_register_ll(name, var, def, min, max) == 0 ? MD_OK : MD_ERR;
 }
 
+static int x_config_get_ll(const char *name, long long *out)
+{
+    char *v = config_get_value(name);
+    int rc = v && util_str2ll(v, strlen(v), out) == 0 ? MD_OK : MD_ERR;
+    mem_free(v);
+    return rc;
+}
+
 static int x_ctx_select_db(md_ctx_t *c, int dbid)
 {
     if (dbid < 0 || dbid >= srv.databases) return MD_ERR;
@@ -258,4 +266,5 @@ void sdk_api_fill_extra(md_api_t *a)
     a->key_ready = x_key_ready;
     a->in_multi = x_in_multi;
     a->parse_timeout = x_parse_timeout;
+    a->config_get_ll = x_config_get_ll;
 }

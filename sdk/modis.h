@@ -50,6 +50,7 @@ typedef struct md_rdb md_rdb_t;         /* an RDB stream (save or load) */
 typedef struct md_aof md_aof_t;         /* an AOF rewrite sink */
 typedef struct md_digest md_digest_t;   /* DEBUG DIGEST accumulator */
 typedef struct md_info md_info_t;       /* an INFO section being written */
+typedef unsigned char md_lp_t;          /* a listpack (Redis's byte format) */
 
 /* A counted byte string; never NUL-terminated by contract. */
 typedef struct md_arg {
@@ -82,6 +83,10 @@ typedef struct md_manifest {
 /* Commands                                                            */
 /* ------------------------------------------------------------------ */
 typedef int (*md_cmd_fn)(md_ctx_t *ctx, int argc, const md_arg_t *argv);
+/* Key positions for commands whose keys move (numkeys arguments): fill
+ * out[] with argv indexes, at most cap; return the count (0 if none or
+ * the arguments are malformed). Set "movablekeys" in the flags. */
+typedef int (*md_getkeys_fn)(int argc, const md_arg_t *argv, int *out, int cap);
 
 /*
  * A command declared as data. `flags` and `acl` are space-separated words
@@ -103,6 +108,12 @@ typedef struct md_command {
     const struct md_command *subcommands;
     const char *group;       /* COMMAND DOCS group: "string", "hash"...;
                                 NULL = "module" */
+    md_getkeys_fn getkeys;   /* for movablekeys commands, else NULL */
+    /* The argument syntax as in Redis's docs, for COMMAND DOCS and
+     * redis-cli hints: "key value [NX | XX] [EX seconds | KEEPTTL]".
+     * Lower-case words are arguments (named "key"/"...key" = key type),
+     * upper-case words are tokens, [..] optional, "x [x ...]" repeats. */
+    const char *syntax;
 } md_command_t;
 
 /* ------------------------------------------------------------------ */
@@ -285,6 +296,38 @@ typedef struct md_api {
     void (*key_ready)(md_ctx_t *c, md_arg_t key);
     int (*in_multi)(md_ctx_t *c);
     int (*parse_timeout)(md_ctx_t *c, md_arg_t a, int64_t *ms);
+
+    /* listpack (1.0): Redis's listpack byte format, shared by every
+     * type's compact encoding and written to RDB as is. */
+    md_lp_t *(*lp_new)(md_module_t *m);
+    void (*lp_free)(md_module_t *m, md_lp_t *lp);
+    size_t (*lp_bytes)(const md_lp_t *lp);
+    unsigned long (*lp_count)(const md_lp_t *lp);
+    unsigned char *(*lp_first)(md_lp_t *lp);
+    unsigned char *(*lp_last)(md_lp_t *lp);
+    unsigned char *(*lp_next)(md_lp_t *lp, unsigned char *p);
+    unsigned char *(*lp_prev)(md_lp_t *lp, unsigned char *p);
+    unsigned char *(*lp_seek)(md_lp_t *lp, long index);
+    const unsigned char *(*lp_get)(const unsigned char *p, size_t *len,
+                                   long long *ival);
+    md_lp_t *(*lp_insert)(md_module_t *m, md_lp_t *lp, const void *s,
+                          size_t n, unsigned char *p, int where,
+                          unsigned char **newp);
+    md_lp_t *(*lp_delete)(md_module_t *m, md_lp_t *lp, unsigned char *p,
+                          unsigned char **nextp);
+    md_lp_t *(*lp_delete_range)(md_module_t *m, md_lp_t *lp, long index,
+                                unsigned long num);
+    unsigned char *(*lp_find)(md_lp_t *lp, unsigned char *p, const void *s,
+                              size_t n, unsigned skip);
+    int (*lp_validate)(const unsigned char *blob, size_t size);
+    md_lp_t *(*lp_dup)(md_module_t *m, const md_lp_t *lp);
+    md_lp_t *(*lp_from_ziplist)(md_module_t *m, const unsigned char *zl,
+                                size_t size);
+    md_lp_t *(*lp_from_zipmap)(md_module_t *m, const unsigned char *zm,
+                               size_t size);
+
+    /* reading configuration (1.0) */
+    int (*config_get_ll)(const char *name, long long *out);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -497,6 +540,10 @@ static inline int md_config_register_ll(const char *name, long long *var,
                                         long long def, long long min,
                                         long long max)
 { return md__api->config_register_ll(md__self, name, var, def, min, max); }
+/* Read a numeric server or module parameter ("proto-max-bulk-len",
+ * "maxmemory", memory units already applied): MD_OK or MD_ERR. */
+static inline int md_config_get_ll(const char *name, long long *out)
+{ return md__api->config_get_ll(name, out); }
 /* Call fn(ctx) from the server cron (hz times a second); ctx has no
  * client: use md_ctx_select_db() before opening keys. Only in md_init. */
 static inline int md_cron_register(void (*fn)(md_ctx_t *ctx))
@@ -542,6 +589,61 @@ static inline void md_key_ready(md_ctx_t *c, md_arg_t key) { md__api->key_ready(
  * negative", "timeout is out of range"). */
 static inline int md_parse_timeout(md_ctx_t *c, md_arg_t a, int64_t *ms)
 { return md__api->parse_timeout(c, a, ms); }
+/*
+ * Listpacks. Every function that changes a listpack may move it: use the
+ * returned pointer. Entry pointers (`p`) stay valid until the next change.
+ * Strings that are canonical integers are stored as integers, as Redis
+ * does; md_lp_get() then returns NULL and sets *ival, else it returns the
+ * bytes and sets *len.
+ */
+#define MD_LP_BEFORE 0
+#define MD_LP_AFTER 1
+#define MD_LP_REPLACE 2
+static inline md_lp_t *md_lp_new(void) { return md__api->lp_new(md__self); }
+static inline void md_lp_free(md_lp_t *lp) { md__api->lp_free(md__self, lp); }
+static inline size_t md_lp_bytes(const md_lp_t *lp) { return md__api->lp_bytes(lp); }
+static inline unsigned long md_lp_count(const md_lp_t *lp) { return md__api->lp_count(lp); }
+static inline unsigned char *md_lp_first(md_lp_t *lp) { return md__api->lp_first(lp); }
+static inline unsigned char *md_lp_last(md_lp_t *lp) { return md__api->lp_last(lp); }
+static inline unsigned char *md_lp_next(md_lp_t *lp, unsigned char *p)
+{ return md__api->lp_next(lp, p); }
+static inline unsigned char *md_lp_prev(md_lp_t *lp, unsigned char *p)
+{ return md__api->lp_prev(lp, p); }
+/* Entry at index (negative counts from the end), or NULL. */
+static inline unsigned char *md_lp_seek(md_lp_t *lp, long index)
+{ return md__api->lp_seek(lp, index); }
+static inline const unsigned char *md_lp_get(const unsigned char *p, size_t *len,
+                                             long long *ival)
+{ return md__api->lp_get(p, len, ival); }
+/* Insert s before/after p, or replace p; p NULL with MD_LP_AFTER appends
+ * and with MD_LP_BEFORE prepends. *newp (if given) = the new entry. */
+static inline md_lp_t *md_lp_insert(md_lp_t *lp, const void *s, size_t n,
+                                    unsigned char *p, int where,
+                                    unsigned char **newp)
+{ return md__api->lp_insert(md__self, lp, s, n, p, where, newp); }
+static inline md_lp_t *md_lp_append(md_lp_t *lp, const void *s, size_t n)
+{ return md__api->lp_insert(md__self, lp, s, n, NULL, MD_LP_AFTER, NULL); }
+/* Delete the entry at p; *nextp (if given) = the entry that followed. */
+static inline md_lp_t *md_lp_delete(md_lp_t *lp, unsigned char *p,
+                                    unsigned char **nextp)
+{ return md__api->lp_delete(md__self, lp, p, nextp); }
+static inline md_lp_t *md_lp_delete_range(md_lp_t *lp, long index, unsigned long num)
+{ return md__api->lp_delete_range(md__self, lp, index, num); }
+/* From p on, the first entry equal to s, looking at every (skip+1)-th
+ * entry (skip 1 = only keys of a key/value listpack); NULL if none. */
+static inline unsigned char *md_lp_find(md_lp_t *lp, unsigned char *p,
+                                        const void *s, size_t n, unsigned skip)
+{ return md__api->lp_find(lp, p, s, n, skip); }
+/* Check an untrusted blob (RDB, RESTORE) completely: MD_OK or MD_ERR. */
+static inline int md_lp_validate(const unsigned char *blob, size_t size)
+{ return md__api->lp_validate(blob, size); }
+static inline md_lp_t *md_lp_dup(const md_lp_t *lp) { return md__api->lp_dup(md__self, lp); }
+/* Convert the legacy encodings found in old RDB files; NULL if invalid. */
+static inline md_lp_t *md_lp_from_ziplist(const unsigned char *zl, size_t size)
+{ return md__api->lp_from_ziplist(md__self, zl, size); }
+static inline md_lp_t *md_lp_from_zipmap(const unsigned char *zm, size_t size)
+{ return md__api->lp_from_zipmap(md__self, zm, size); }
+
 /* True inside MULTI/EXEC (or a script). */
 static inline int md_in_multi(md_ctx_t *c) { return md__api->in_multi(c); }
 

@@ -160,6 +160,7 @@ stop_server() {
 cleanup() {
     local s
     trap - EXIT INT TERM
+    if [ -n "$CHILD" ]; then kill -TERM "$CHILD" 2>/dev/null; wait "$CHILD" 2>/dev/null; fi
     for s in "${SERVERS[@]}"; do stop_server "$s"; done
     if [ $KEEP = 1 ] || [ $FAILED = 1 ]; then
         echo "logs kept in $TMP" >&2
@@ -168,8 +169,8 @@ cleanup() {
     fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'echo "compare.sh: interrupted" >&2; exit 130' INT
+trap 'echo "compare.sh: terminated" >&2; exit 143' TERM
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -177,6 +178,19 @@ log_tail() {
     echo "---- last lines of $1 ----" >&2
     tail -n 15 "$1" >&2
     echo "----" >&2
+}
+
+# client IN OUT ERR CMD...: run a client pinned and time-limited, in the
+# background so that a signal to this script is handled at once (the trap
+# then stops it); returns its exit status (124: timed out)
+CHILD=''
+client() {
+    local in=$1 out=$2 err=$3 rc; shift 3
+    timeout "$TIMEOUT" "${CLIENT_PIN[@]}" "$@" <"$in" >"$out" 2>"$err" &
+    CHILD=$!
+    wait "$CHILD"; rc=$?
+    CHILD=''
+    return $rc
 }
 
 # start_server NAME: start on a free port in a fresh dir; 0 when it answers
@@ -322,12 +336,13 @@ LOAD_MSG=
 load() {
     local name=$1 file=$TMP/$2 expect=$3 out rc e r
     if [ "${HAS_ECHO[$name]}" = 1 ]; then
-        out=$(timeout --foreground "$TIMEOUT" "${CLIENT_PIN[@]}" "$REDIS_CLI" -h 127.0.0.1 \
-              -p "${PORT[$name]}" --pipe <"$file" 2>&1); rc=$?
+        client "$file" "$TMP/load.out" "$TMP/load.out" \
+            "$REDIS_CLI" -h 127.0.0.1 -p "${PORT[$name]}" --pipe; rc=$?
     else
-        out=$(timeout --foreground "$TIMEOUT" "${CLIENT_PIN[@]}" python3 "$SCRIPT_DIR/pipe_load.py" \
-              127.0.0.1 "${PORT[$name]}" "$expect" <"$file" 2>&1); rc=$?
+        client "$file" "$TMP/load.out" "$TMP/load.out" \
+            python3 "$SCRIPT_DIR/pipe_load.py" 127.0.0.1 "${PORT[$name]}" "$expect"; rc=$?
     fi
+    out=$(cat "$TMP/load.out")
     e=$(sed -n 's/.*errors: \([0-9]*\), replies: \([0-9]*\).*/\1/p' <<<"$out" | tail -1)
     r=$(sed -n 's/.*errors: \([0-9]*\), replies: \([0-9]*\).*/\2/p' <<<"$out" | tail -1)
     if [ "$rc" = 0 ] && [ "$e" = 0 ] && [ "$r" = "$expect" ]; then return 0; fi
@@ -387,9 +402,9 @@ prefill() {
     get)
         cnt=$(gen "strkeys.$KEYSPACE" strkeys "$KEYSPACE") && load "$name" "strkeys.$KEYSPACE" "$cnt" ;;
     lpop|rpop)
-        out=$(timeout --foreground "$TIMEOUT" "${CLIENT_PIN[@]}" "$REDIS_BENCHMARK" -h 127.0.0.1 \
-              -p "${PORT[$name]}" -c "$CLIENTS" -n "$n" -P 16 -t lpush --csv 2>&1); rc=$?
-        [ $rc = 0 ] || LOAD_MSG=$(tr '\n' ' ' <<<"$out" | cut -c1-200)
+        client /dev/null "$TMP/load.out" "$TMP/load.out" "$REDIS_BENCHMARK" -h 127.0.0.1 \
+            -p "${PORT[$name]}" -c "$CLIENTS" -n "$n" -P 16 -t lpush --csv; rc=$?
+        [ $rc = 0 ] || LOAD_MSG=$(tr '\n' ' ' <"$TMP/load.out" | cut -c1-200)
         return $rc ;;
     spop)
         cnt=$(gen "set.$n" set "$n") && load "$name" "set.$n" "$cnt" ;;
@@ -417,9 +432,9 @@ bench() {
         return
     fi
     [[ $RAND_TESTS == *" $test "* ]] && rflag=(-r "$KEYSPACE")
-    out=$(timeout --foreground "$TIMEOUT" "${CLIENT_PIN[@]}" "$REDIS_BENCHMARK" -h 127.0.0.1 \
-          -p "${PORT[$name]}" -c "$CLIENTS" -n "$n" -P "$p" "${rflag[@]}" \
-          -t "$test" --csv 2>"$errf"); rc=$?
+    client /dev/null "$TMP/bench.out" "$errf" "$REDIS_BENCHMARK" -h 127.0.0.1 \
+        -p "${PORT[$name]}" -c "$CLIENTS" -n "$n" -P "$p" "${rflag[@]}" -t "$test" --csv; rc=$?
+    out=$(cat "$TMP/bench.out")
     if ! alive "${PID[$name]}"; then
         wait "${PID[$name]}" 2>/dev/null; st=$?
         for l in $(labels "$test"); do RES[$name/$l]=CRASH; done
@@ -489,8 +504,8 @@ throughput() {
          "best of $REPEAT"
     # warm-up, not reported: first connections, page faults, cpu clocks
     for s in "${SERVERS[@]}"; do
-        timeout --foreground "$TIMEOUT" "${CLIENT_PIN[@]}" "$REDIS_BENCHMARK" -h 127.0.0.1 \
-            -p "${PORT[$s]}" -c "$CLIENTS" -n 20000 -t ping_mbulk -q >/dev/null 2>&1
+        client /dev/null /dev/null /dev/null "$REDIS_BENCHMARK" -h 127.0.0.1 \
+            -p "${PORT[$s]}" -c "$CLIENTS" -n 20000 -t ping_mbulk -q
     done
     printf '%-12s %4s %13s %13s %7s %7s\n' test P "modis ops/s" "redis ops/s" ratio spread
     for p in "${PIPE_LIST[@]}"; do

@@ -513,6 +513,7 @@ START_TEST(detach_and_readd)
     ck_assert_int_eq(tv_id(ks_find(&b, "renamed", 7)), 42);
     ck_assert(ptrset_has(&b.vol, n));
     ck_assert_uint_eq(tval->nkeys, 1);
+    ks_flush(&a);
     ks_flush(&b);
     ck_assert_int_eq(live_values, 0);
 }

@@ -110,11 +110,34 @@ static void unblock(client_t *c)
     nblocked--;
 }
 
-/* After unblocking: send the reply, then run input that queued up. */
+static client_t **to_resume;   /* unblocked inside a command: resume later */
+static size_t nresume, capresume;
+
+/* After unblocking: send the reply, then run input that queued up. Inside
+ * another client's command (CLIENT UNBLOCK) this waits until that command
+ * is done (blocking_serve). */
 static void resume(client_t *c)
 {
+    if (srv.in_command) {
+        if (nresume == capresume) {
+            capresume = capresume ? capresume * 2 : 8;
+            to_resume = mem_realloc(to_resume, capresume * sizeof(*to_resume));
+        }
+        to_resume[nresume++] = c;
+        return;
+    }
     client_flush(c);
     if (!(c->flags & CLIENT_CLOSE_ASAP)) client_resume_input(c);
+}
+
+/* Resume clients whose unblocking happened inside a command. */
+static void resume_pending(void)
+{
+    while (nresume) {
+        client_t *c = to_resume[--nresume];
+        client_flush(c);
+        if (!(c->flags & CLIENT_CLOSE_ASAP)) client_resume_input(c);
+    }
 }
 
 static void reply_timeout(client_t *c, int kind)
@@ -149,7 +172,12 @@ int blocking_unblock(client_t *c, int with_error)
     return 1;
 }
 
-void blocking_client_gone(client_t *c) { unblock(c); }
+void blocking_client_gone(client_t *c)
+{
+    unblock(c);
+    for (size_t i = 0; i < nresume; i++)
+        if (to_resume[i] == c) to_resume[i--] = to_resume[--nresume];
+}
 
 void blocking_signal_key(int dbid, const char *key, size_t len)
 {
@@ -200,6 +228,7 @@ void blocking_serve(void)
     static int serving;
     if (serving) return; /* the outer loop picks up new ready keys */
     serving = 1;
+    resume_pending();
     while (kmap_size(&ready)) {
         size_t n = kmap_size(&ready);
         pending_t *v = mem_calloc((n + 1) * sizeof(*v));
@@ -223,5 +252,6 @@ void blocking_serve(void)
         }
         mem_free(v);
     }
+    resume_pending();
     serving = 0;
 }

@@ -311,7 +311,7 @@ static void client_flags_str(client_t *c, char *out)
     if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
     if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
     if (c->bstate) *p++ = 'b';
-    if (multi_active(c)) *p++ = 'x';
+    if (multi_active(c) || multi_executing(c)) *p++ = 'x';
     if (p == out) *p++ = 'N';
     *p = '\0';
 }
@@ -324,14 +324,14 @@ int client_info_line(client_t *c, char *buf, size_t cap)
     const char *last = c->lastcmd ? cmd_fullname(c->lastcmd) : "NULL";
     return snprintf(buf, cap,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=0 psub=0 ssub=0 multi=%d qbuf=%zu qbuf-free=%zu "
+        "db=%d sub=0 psub=0 ssub=0 multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
         "argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu "
         "tot-mem=%zu events=r%s cmd=%s user=default redir=-1 resp=%d "
         "lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
         (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid,
-        multi_queued(c), c->qlen - c->qpos, c->qcap - c->qlen,
+        multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
         c->qcap, c->qpeak, c->out->pos, (size_t)0, reply_bytes(c->out),
         sizeof(*c) + c->qcap + sizeof(reply_t) + reply_bytes(c->out),
         c->write_pending ? "w" : "", last, c->resp,

@@ -110,6 +110,20 @@ static char *lower_dup(const char *s)
     return d;
 }
 
+/* The i-th element of a command array with the given stride. */
+static const md_command_t *decl_at(const md_command_t *decls, size_t stride, size_t i)
+{
+    return (const md_command_t *)((const char *)decls + i * stride);
+}
+
+/* A full-size copy of a declaration; fields the module lacks are zero. */
+static md_command_t *decl_copy(const md_command_t *d, size_t stride)
+{
+    md_command_t *c = mem_calloc(sizeof(*c));
+    memcpy(c, d, stride < sizeof(*c) ? stride : sizeof(*c));
+    return c;
+}
+
 static void cmd_free(cmd_t *c)
 {
     for (int i = 0; i < c->nsubs; i++) cmd_free(c->subs[i]);
@@ -118,14 +132,16 @@ static void cmd_free(cmd_t *c)
     mem_free(c->acl);
     mem_free(c->name);
     mem_free(c->fullname);
+    mem_free(c->decl);
     mem_free(c);
 }
 
-static cmd_t *cmd_build(struct md_module *owner, const md_command_t *d,
+static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t stride,
                         cmd_t *parent, const char *group, char *errbuf,
                         size_t errcap)
 {
     uint64_t flags;
+    const md_command_t *d = src;
     char bad[64];
     if (parse_flags(d->flags, &flags, bad, sizeof(bad)) != 0) {
         snprintf(errbuf, errcap, "unknown flag '%s' in command '%s'", bad, d->name);
@@ -147,13 +163,14 @@ static cmd_t *cmd_build(struct md_module *owner, const md_command_t *d,
     c->last_key = d->last_key;
     c->step = d->step;
     c->acl = parse_acl(d->acl);
-    c->decl = d;
+    c->decl = decl_copy(src, stride);
     c->group = d->group ? d->group : group;
     c->owner = owner;
     c->parent = parent;
     if (d->subcommands) {
-        for (const md_command_t *s = d->subcommands; s->name; s++) {
-            cmd_t *sub = cmd_build(owner, s, c, group, errbuf, errcap);
+        for (size_t i = 0; decl_at(d->subcommands, stride, i)->name; i++) {
+            cmd_t *sub = cmd_build(owner, decl_at(d->subcommands, stride, i), stride, c, group,
+                                   errbuf, errcap);
             if (!sub) {
                 cmd_free(c);
                 return NULL;
@@ -166,17 +183,23 @@ static cmd_t *cmd_build(struct md_module *owner, const md_command_t *d,
 }
 
 int cmd_register(struct md_module *owner, const md_command_t *decls,
-                 const char *group, const char **err, char *errbuf,
-                 size_t errcap)
+                 size_t stride, const char *group, const char **err,
+                 char *errbuf, size_t errcap)
 {
     int n = 0;
-    for (const md_command_t *d = decls; d->name; d++, n++) {
+    if (stride < offsetof(md_command_t, subcommands) + sizeof(void *)) {
+        snprintf(errbuf, errcap, "command table entries are too small (%zu bytes)", stride);
+        *err = errbuf;
+        return -1;
+    }
+    for (const md_command_t *d = decls; d->name; d = decl_at(decls, stride, (size_t)++n)) {
         if (cmd_lookup(d->name, strlen(d->name))) {
             snprintf(errbuf, errcap, "command '%s' already exists", d->name);
             *err = errbuf;
             return -1;
         }
-        for (const md_command_t *e = decls; e < d; e++) {
+        for (int k = 0; k < n; k++) {
+            const md_command_t *e = decl_at(decls, stride, (size_t)k);
             if (strcasecmp(e->name, d->name) == 0) {
                 snprintf(errbuf, errcap, "command '%s' declared twice", d->name);
                 *err = errbuf;
@@ -186,7 +209,8 @@ int cmd_register(struct md_module *owner, const md_command_t *decls,
     }
     cmd_t **built = mem_calloc((size_t)(n + 1) * sizeof(cmd_t *));
     for (int i = 0; i < n; i++) {
-        built[i] = cmd_build(owner, &decls[i], NULL, group, errbuf, errcap);
+        built[i] = cmd_build(owner, decl_at(decls, stride, (size_t)i), stride, NULL, group,
+                             errbuf, errcap);
         if (!built[i]) {
             for (int j = 0; j < i; j++) cmd_free(built[j]);
             mem_free(built);
@@ -335,7 +359,10 @@ void cmd_call(client_t *c, cmd_t *cmd)
     uint64_t start = util_monotonic_us();
     srv.cmd_time_ms = util_mstime();
     c->flags |= CLIENT_IN_CALL;
+    c->lastcmd = cmd;
+    srv.in_command++;
     cmd->handler(&ctx, c->argc, c->argv);
+    srv.in_command--;
     c->flags &= ~CLIENT_IN_CALL;
     prop_flush(c->dbid, c->argc, c->argv, ctx.dirty > 0);
     uint64_t dur = util_monotonic_us() - start;
@@ -366,7 +393,6 @@ void cmd_process(client_t *c)
     }
     static reply_t scratch;
     reply_t *saved = NULL;
-    int was_off = c->flags & CLIENT_REPLY_OFF;
     if (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) {
         saved = c->out;
         reply_init(&scratch);
@@ -427,14 +453,13 @@ void cmd_process(client_t *c)
     }
     c->cmd = cmd;
     cmd_call(c, cmd);
-    c->lastcmd = cmd;
     c->cmd = NULL;
     blocking_serve();
 done:
     if (saved) {
         /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except
          * the reply of the CLIENT REPLY ON that ended the silence. */
-        if (was_off && !(c->flags & CLIENT_REPLY_OFF))
+        if (!(c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)))
             reply_append(saved, scratch.buf, scratch.pos);
         reply_reset(&scratch);
         c->out = saved;

@@ -9,6 +9,7 @@
 #ifndef MODIS_CMD_H
 #define MODIS_CMD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sdk_host.h"
@@ -47,7 +48,7 @@ typedef struct cmd {
     uint64_t flags;
     int first_key, last_key, step;
     char **acl;               /* NULL-terminated, without '@' */
-    const md_command_t *decl; /* summary/since/complexity live here */
+    md_command_t *decl;       /* owned copy: summary/since/complexity... */
     const char *group;
     struct md_module *owner;     /* NULL for host commands */
     struct cmd *parent;
@@ -59,13 +60,14 @@ typedef struct cmd {
 
 void cmd_table_init(void);
 /*
- * Register a NULL-name-terminated array. On a duplicate name nothing is
- * registered and *err gets a static message naming it. `group` is the
- * COMMAND DOCS group ("string", "generic", "server", "module").
+ * Register a NULL-name-terminated array whose elements are `stride` bytes
+ * apart (the module's sizeof(md_command_t); fields past it read as zero).
+ * On a duplicate name nothing is registered and *err points at a message
+ * naming it. `group` is the default COMMAND DOCS group.
  */
 int cmd_register(struct md_module *owner, const md_command_t *decls,
-                 const char *group, const char **err, char *errbuf,
-                 size_t errcap);
+                 size_t stride, const char *group, const char **err,
+                 char *errbuf, size_t errcap);
 /* Remove every command of `owner`. */
 void cmd_unregister_owner(struct md_module *owner);
 

@@ -277,11 +277,11 @@ static int debug_help(md_ctx_t *c, int argc, const md_arg_t *argv)
      .summary = s, .since = v, .complexity = "O(1)", .group = "server"}
 
 static const md_command_t config_subs[] = {
-    {.name = "get", .handler = config_cmd_get, .arity = -3, .flags = "admin noscript loading stale",
+    {.name = "get", .syntax = "parameter [parameter ...]", .handler = config_cmd_get, .arity = -3, .flags = "admin noscript loading stale",
      .acl = "@admin @slow @dangerous", .summary = "Returns the effective values of configuration parameters.",
      .since = "2.0.0", .complexity = "O(N) when N is the number of configuration parameters provided",
      .group = "server"},
-    {.name = "set", .handler = config_cmd_set, .arity = -4,
+    {.name = "set", .syntax = "parameter value [parameter value ...]", .handler = config_cmd_set, .arity = -4,
      .flags = "admin noscript loading stale may_replicate", .acl = "@admin @slow @dangerous",
      .summary = "Sets configuration parameters in-flight.", .since = "2.0.0",
      .complexity = "O(N) when N is the number of configuration parameters provided", .group = "server"},

@@ -1,14 +1,17 @@
 /*
  * cmd_client.c — CLIENT and its subcommands: ID, INFO, LIST, KILL, GETNAME,
- * SETNAME, SETINFO, REPLY, NO-EVICT, NO-TOUCH, GETREDIR, HELP, with Redis
- * 7.4's replies and error texts.
+ * SETNAME, SETINFO, REPLY, NO-EVICT, NO-TOUCH, UNBLOCK, GETREDIR, HELP,
+ * with Redis 7.4's replies and error texts. Not here (yet): PAUSE/UNPAUSE,
+ * TRACKING, TRACKINGINFO and CACHING.
  *
  * A client killed by another is freed at once (client_close); a client
  * that kills itself is only flagged CLIENT_CLOSE_AFTER_REPLY, so the reply
  * to its CLIENT KILL still goes out before the connection closes.
+ * CLIENT UNBLOCK hands the target to blocking.c, which replies to it.
  * CLIENT REPLY OFF/SKIP only set flags: the dispatcher (cmd.c) drops the
  * replies, which is why those two forms write no reply here.
  */
+#include "blocking.h"
 #include "client.h"
 #include "hostcmds.h"
 #include "mem.h"
@@ -68,14 +71,15 @@ static void text_add_client(text_t *t, client_t *c)
 {
     for (;;) {
         size_t room = t->cap - t->len;
-        int n = room ? client_info_line(c, t->p + t->len, room) : -1;
-        if (n >= 0 && (size_t)n + 1 < room) {
+        int n = room ? client_info_line(c, t->p + t->len, room) : 0;
+        if (n < 0) return; /* snprintf failed: leave this client out */
+        if (room && (size_t)n + 1 < room) {
             t->len += (size_t)n;
             t->p[t->len++] = '\n';
             return;
         }
         size_t want = t->cap ? t->cap * 2 : 1024;
-        while (n >= 0 && want - t->len <= (size_t)n + 1) want *= 2;
+        while (want - t->len <= (size_t)n + 1) want *= 2;
         t->p = mem_realloc(t->p, want);
         t->cap = want;
     }
@@ -237,6 +241,33 @@ static int client_kill_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+/* CLIENT UNBLOCK <id> [TIMEOUT|ERROR] */
+static int client_unblock_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    int with_error = 0;
+    long long id;
+    if (argc > 4) {
+        reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
+                        "Try CLIENT HELP.", arg_limit(argv[1]), argv[1].ptr);
+        return MD_OK;
+    }
+    if (argc == 4) {
+        if (md_arg_eq(argv[3], "error")) {
+            with_error = 1;
+        } else if (!md_arg_eq(argv[3], "timeout")) {
+            md_reply_error(c, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return MD_OK;
+        }
+    }
+    if (md_arg_ll(argv[2], &id) != MD_OK) {
+        md_reply_error(c, MD_ERR_NOT_INT);
+        return MD_OK;
+    }
+    client_t *x = id > 0 ? client_by_id((uint64_t)id) : NULL;
+    md_reply_int(c, x && blocking_unblock(x, with_error) ? 1 : 0);
+    return MD_OK;
+}
+
 /* ---- names and attributes ---- */
 
 static int client_id_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
@@ -383,6 +414,8 @@ static int client_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "    Set client meta attr. Options are:",
         "    * LIB-NAME: the client lib name.",
         "    * LIB-VER: the client lib version.",
+        "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+        "    Unblock the specified blocked client.",
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
         "NO-TOUCH (ON|OFF)",
@@ -440,6 +473,11 @@ static const md_command_t client_subcommands[] = {
     {.name = "setinfo", .handler = client_setinfo_cmd, .arity = 4, .flags = CONN_FLAGS,
      .acl = CONN_ACL, .summary = "Sets information specific to the client or connection.",
      .since = "7.2.0", .complexity = "O(1)", .group = "connection"},
+    {.name = "unblock", .handler = client_unblock_cmd, .arity = -3, .flags = ADMIN_CONN_FLAGS,
+     .acl = ADMIN_CONN_ACL,
+     .summary = "Unblocks a client blocked by a blocking command from a different connection.",
+     .since = "5.0.0", .complexity = "O(log N) where N is the number of client connections",
+     .group = "connection"},
     {.name = "setname", .handler = client_setname_cmd, .arity = 3, .flags = CONN_FLAGS,
      .acl = CONN_ACL, .summary = "Sets the connection name.", .since = "2.6.9",
      .complexity = "O(1)", .group = "connection"},

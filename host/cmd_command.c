@@ -4,6 +4,7 @@
  * metadata comes from each command's declaration (host or module).
  */
 #include "cmd.h"
+#include "cmd_docs.h"
 #include "client.h"
 #include "hostcmds.h"
 #include "mem.h"
@@ -118,7 +119,7 @@ static void reply_info(md_ctx_t *ctx, const cmd_t *c)
 static void reply_docs(md_ctx_t *ctx, const cmd_t *c)
 {
     const md_command_t *d = c->decl;
-    int fields = 4 + (c->owner ? 1 : 0) + (c->nsubs ? 1 : 0);
+    int fields = 4 + (c->owner ? 1 : 0) + (c->nsubs ? 1 : 0) + (d->syntax ? 1 : 0);
     md_reply_map(ctx, fields);
     reply_str(ctx, "summary");
     reply_str(ctx, d->summary ? d->summary : "");
@@ -128,6 +129,10 @@ static void reply_docs(md_ctx_t *ctx, const cmd_t *c)
     reply_str(ctx, c->group ? c->group : "module");
     reply_str(ctx, "complexity");
     reply_str(ctx, d->complexity ? d->complexity : "");
+    if (d->syntax) {
+        reply_str(ctx, "arguments");
+        cmd_docs_reply_args(ctx, d->syntax);
+    }
     if (c->owner) {
         reply_str(ctx, "module");
         reply_str(ctx, c->owner->name);

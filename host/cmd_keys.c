@@ -80,6 +80,9 @@ static int arg_same(md_arg_t a, md_arg_t b)
 static ks_entry_t *lookup(md_ctx_t *c, ks_db_t *db, md_arg_t key, int flags)
 {
     ks_entry_t *e = ks_lookup(db, key.ptr, key.len);
+    /* Expired but kept (expiry not allowed now): a read sees no key; a
+     * write still sees it, so nothing is ever added twice. */
+    if (e && !(flags & LK_WRITE) && logically_expired(e)) e = NULL;
     if (c->client && (c->client->flags & CLIENT_NO_TOUCH) && !(flags & LK_TOUCHCMD))
         flags |= LK_NOTOUCH;
     if (e) {
@@ -332,11 +335,15 @@ static int scan_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         cursor = ks_scan(db, cursor, scan_cb, &st);
     } while (cursor && maxit-- && st.sampled < count);
 
-    /* Expired keys are deleted now that the scan step is over. */
+    /* Expired keys are left out, and deleted now that the scan step is
+     * over (ks_lookup reads e->key only before freeing e). */
     size_t kept = 0;
     for (size_t i = 0; i < st.n; i++) {
         ks_entry_t *e = st.found[i];
-        if (logically_expired(e) && !ks_lookup(db, e->key, e->keylen)) continue;
+        if (logically_expired(e)) {
+            ks_lookup(db, e->key, e->keylen);
+            continue;
+        }
         st.found[kept++] = e;
     }
     char buf[24];

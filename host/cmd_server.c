@@ -13,6 +13,7 @@
 #include "shutdown.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -64,6 +65,11 @@ static int select_db(md_ctx_t *c, md_arg_t a)
     long long id;
     if (md_arg_ll(a, &id) != MD_OK) {
         md_reply_error(c, MD_ERR_NOT_INT);
+        return MD_ERR;
+    }
+    if (id < INT_MIN || id > INT_MAX) {
+        md_reply_error(c, "ERR value is out of range, value must between -2147483648 and "
+                          "2147483647");
         return MD_ERR;
     }
     if (id < 0 || id >= srv.databases) {
@@ -235,8 +241,8 @@ static int flushdb_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     if (!flush_opt_ok(c, argc, argv)) return MD_OK;
     int id = cl(c)->dbid;
-    md_dirty(c, (long long)ks_flush(&srv.db[id]));
     notify_db_modified(id);
+    md_dirty(c, (long long)ks_flush(&srv.db[id]));
     md_reply_ok(c);
     return MD_OK;
 }
@@ -245,8 +251,8 @@ static int flushall_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     if (!flush_opt_ok(c, argc, argv)) return MD_OK;
     long long n = 0;
-    for (int i = 0; i < srv.databases; i++) n += (long long)ks_flush(&srv.db[i]);
     notify_db_modified(-1);
+    for (int i = 0; i < srv.databases; i++) n += (long long)ks_flush(&srv.db[i]);
     md_dirty(c, n + 1);
     md_reply_ok(c);
     return MD_OK;
@@ -270,10 +276,10 @@ static int shutdown_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 }
 
 const md_command_t hostcmds_server[] = {
-    {.name = "ping", .handler = ping_cmd, .arity = -1, .flags = "fast", .acl = "@fast @connection",
+    {.name = "ping", .syntax = "[message]", .handler = ping_cmd, .arity = -1, .flags = "fast", .acl = "@fast @connection",
      .summary = "Returns the server's liveliness response.", .since = "1.0.0", .complexity = "O(1)",
      .group = "connection"},
-    {.name = "echo", .handler = echo_cmd, .arity = 2, .flags = "fast", .acl = "@fast @connection",
+    {.name = "echo", .syntax = "message", .handler = echo_cmd, .arity = 2, .flags = "fast", .acl = "@fast @connection",
      .summary = "Returns the given string.", .since = "1.0.0", .complexity = "O(1)", .group = "connection"},
     {.name = "quit", .handler = quit_cmd, .arity = -1,
      .flags = "allow_busy noscript loading stale fast no_auth", .acl = "@fast @connection",
@@ -281,14 +287,14 @@ const md_command_t hostcmds_server[] = {
     {.name = "reset", .handler = reset_cmd, .arity = 1,
      .flags = "noscript loading stale fast no_auth allow_busy", .acl = "@fast @connection",
      .summary = "Resets the connection.", .since = "6.2.0", .complexity = "O(1)", .group = "connection"},
-    {.name = "select", .handler = select_cmd, .arity = 2, .flags = "loading stale fast",
+    {.name = "select", .syntax = "index", .handler = select_cmd, .arity = 2, .flags = "loading stale fast",
      .acl = "@fast @connection", .summary = "Changes the selected database.", .since = "1.0.0",
      .complexity = "O(1)", .group = "connection"},
-    {.name = "hello", .handler = hello_cmd, .arity = -1,
+    {.name = "hello", .syntax = "[protover [AUTH username password] [SETNAME clientname]]", .handler = hello_cmd, .arity = -1,
      .flags = "noscript loading stale fast no_auth allow_busy", .acl = "@fast @connection",
      .summary = "Handshakes with the Redis server.", .since = "6.0.0", .complexity = "O(1)",
      .group = "connection"},
-    {.name = "auth", .handler = auth_cmd, .arity = -2,
+    {.name = "auth", .syntax = "[username] password", .handler = auth_cmd, .arity = -2,
      .flags = "noscript loading stale fast no_auth allow_busy", .acl = "@fast @connection",
      .summary = "Authenticates the connection.", .since = "1.0.0",
      .complexity = "O(N) where N is the number of passwords defined for the user",
@@ -299,15 +305,15 @@ const md_command_t hostcmds_server[] = {
     {.name = "dbsize", .handler = dbsize_cmd, .arity = 1, .flags = "readonly fast",
      .acl = "@keyspace @read @fast", .summary = "Returns the number of keys in the database.",
      .since = "1.0.0", .complexity = "O(1)", .group = "server"},
-    {.name = "flushdb", .handler = flushdb_cmd, .arity = -1, .flags = "write",
+    {.name = "flushdb", .syntax = "[ASYNC | SYNC]", .handler = flushdb_cmd, .arity = -1, .flags = "write",
      .acl = "@keyspace @write @slow @dangerous",
      .summary = "Remove all keys from the current database.", .since = "1.0.0",
      .complexity = "O(N) where N is the number of keys in the selected database", .group = "server"},
-    {.name = "flushall", .handler = flushall_cmd, .arity = -1, .flags = "write",
+    {.name = "flushall", .syntax = "[ASYNC | SYNC]", .handler = flushall_cmd, .arity = -1, .flags = "write",
      .acl = "@keyspace @write @slow @dangerous", .summary = "Removes all keys from all databases.",
      .since = "1.0.0", .complexity = "O(N) where N is the total number of keys in all databases",
      .group = "server"},
-    {.name = "shutdown", .handler = shutdown_cmd, .arity = -1,
+    {.name = "shutdown", .syntax = "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]", .handler = shutdown_cmd, .arity = -1,
      .flags = "admin noscript loading stale no_multi allow_busy", .acl = "@admin @slow @dangerous",
      .summary = "Synchronously saves the database(s) to disk and shuts down the Redis server.",
      .since = "1.0.0", .complexity = "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",

@@ -18,8 +18,10 @@ void expire_propagate_del(int dbid, const char *key, unsigned len)
 {
     md_arg_t argv[2] = {{"DEL", 3}, {key, len}};
     if (!prop_active()) return;
-    prop_record(2, argv);
-    prop_flush(dbid, 2, argv, 0);
+    /* Inside a command the DEL goes out with the command's own records,
+     * before them; outside (cron) it goes out at once. */
+    prop_record_also(2, argv);
+    if (!srv.in_command) prop_flush(dbid, 0, NULL, 0);
 }
 
 void expire_on_expired(ks_db_t *db, ks_entry_t *e)
@@ -40,7 +42,7 @@ static int expire_db_round(ks_db_t *db, int want, int64_t now, int *sampled)
         probes++;
         if (!e) continue;
         seen++;
-        if (e->expire <= now) {
+        if (e->expire < now) {
             expire_on_expired(db, e);
             ks_stats.expired_keys++;
             ks_delete(db, e);

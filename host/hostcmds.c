@@ -12,11 +12,12 @@ void hostcmds_register(void)
 {
     static const md_command_t *const tables[] = {
         hostcmds_server, hostcmds_admin, hostcmds_client, hostcmds_command,
-        hostcmds_keys, hostcmds_info, hostcmds_multi, NULL};
+        hostcmds_keys, hostcmds_info, hostcmds_multi, hostcmds_memory, NULL};
     for (int i = 0; tables[i]; i++) {
         const char *err = NULL;
         char buf[200];
-        if (cmd_register(NULL, tables[i], "server", &err, buf, sizeof(buf)) != 0) {
+        if (cmd_register(NULL, tables[i], sizeof(md_command_t), "server", &err, buf,
+                         sizeof(buf)) != 0) {
             fprintf(stderr, "modis: host command table: %s\n", err);
             exit(1);
         }

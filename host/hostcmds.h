@@ -13,6 +13,7 @@ extern const md_command_t hostcmds_client[];   /* cmd_client.c */
 extern const md_command_t hostcmds_command[];  /* cmd_command.c */
 extern const md_command_t hostcmds_keys[];     /* cmd_keys.c */
 extern const md_command_t hostcmds_info[];     /* info.c */
+extern const md_command_t hostcmds_memory[];   /* cmd_memory.c */
 
 /* Register every host table; exits on a duplicate (a build bug). */
 void hostcmds_register(void);

@@ -17,6 +17,7 @@
 #include "autoconfig.h" /* PACKAGE_VERSION, HAVE_JEMALLOC */
 
 #include "info.h"
+#include "blocking.h"
 #include "client.h"
 #include "cmd.h"
 #include "config.h"
@@ -25,6 +26,7 @@
 #include "ks.h"
 #include "mem.h"
 #include "module.h"
+#include "sdk_extra.h"
 #include "server.h"
 #include "util.h"
 
@@ -292,15 +294,15 @@ static void info_clients(ibuf_t *b)
         "maxclients:%lld\r\n"
         "client_recent_max_input_buffer:%zu\r\n"
         "client_recent_max_output_buffer:%zu\r\n"
-        "blocked_clients:0\r\n"
+        "blocked_clients:%zu\r\n"
         "tracking_clients:0\r\n"
         "pubsub_clients:0\r\n"
         "watching_clients:0\r\n"
         "clients_in_timeout_table:0\r\n"
         "total_watched_keys:0\r\n"
-        "total_blocking_keys:0\r\n"
+        "total_blocking_keys:%zu\r\n"
         "total_blocking_keys_on_nokey:0\r\n",
-        client_count(), srv.maxclients, maxin, maxout);
+        client_count(), srv.maxclients, maxin, maxout, blocking_clients(), blocking_keys());
 }
 
 /* ---- Memory ---- */
@@ -516,7 +518,6 @@ static void info_stats(ibuf_t *b)
         "sync_full:0\r\n"
         "sync_partial_ok:0\r\n"
         "sync_partial_err:0\r\n"
-        "expired_subkeys:0\r\n"
         "expired_keys:%lld\r\n"
         "expired_stale_perc:%.2f\r\n"
         "expired_time_cap_reached_count:0\r\n"
@@ -788,20 +789,50 @@ static const struct section {
 };
 #define NSECTIONS (sizeof(sections) / sizeof(sections[0]))
 
+static int arg_is(md_arg_t a, const char *word) { return util_eq_nocase(a.ptr, a.len, word); }
+
+/* One field a module adds through md_info_field_*(); its name and value
+ * cannot break the line format. */
+static void info_emit(void *out, const char *name, const char *value)
+{
+    ibuf_t *b = out;
+    ib_safe(b, name);
+    ib_printf(b, ":");
+    size_t n = strlen(value);
+    ib_reserve(b, n + 3);
+    for (size_t i = 0; i < n; i++)
+        b->p[b->len++] = value[i] == '\r' || value[i] == '\n' ? ' ' : value[i];
+    ib_printf(b, "\r\n");
+}
+
+/*
+ * Selection follows Redis 7: no argument = "default"; "all" = every
+ * built-in section; "everything" = "all" plus the sections modules define,
+ * which "modules" or their own name also select. Module-defined sections
+ * come after the built-in ones; module fields added to a built-in section
+ * end that section.
+ */
 char *info_generate(int n, const md_arg_t *names, size_t *len)
 {
     int want[NSECTIONS] = {0};
+    int everything = 0, modules = 0;
     for (int i = 0; i <= n; i++) {
         int all = 0, dflt = 0;
-        if (i == n) dflt = n == 0;
-        else if (util_eq_nocase(names[i].ptr, names[i].len, "all") ||
-                 util_eq_nocase(names[i].ptr, names[i].len, "everything")) all = 1;
-        else if (util_eq_nocase(names[i].ptr, names[i].len, "default")) dflt = 1;
+        if (i == n) {
+            dflt = n == 0;
+        } else if (arg_is(names[i], "everything")) {
+            all = everything = 1;
+        } else if (arg_is(names[i], "all")) {
+            all = 1;
+        } else if (arg_is(names[i], "default")) {
+            dflt = 1;
+        } else if (arg_is(names[i], "modules")) {
+            modules = 1;
+        }
         for (size_t s = 0; s < NSECTIONS; s++) {
             if (all || (dflt && sections[s].in == SEC_DEFAULT)) want[s] = 1;
-            else if (i < n && (util_eq_nocase(names[i].ptr, names[i].len, sections[s].name) ||
-                               (sections[s].alias &&
-                                util_eq_nocase(names[i].ptr, names[i].len, sections[s].alias))))
+            else if (i < n && (arg_is(names[i], sections[s].name) ||
+                               (sections[s].alias && arg_is(names[i], sections[s].alias))))
                 want[s] = 1;
         }
     }
@@ -812,6 +843,18 @@ char *info_generate(int n, const md_arg_t *names, size_t *len)
         if (!want[s]) continue;
         if (b.len) ib_printf(&b, "\r\n");
         sections[s].fn(&b);
+        sdk_info_section(sections[s].name, info_emit, &b);
+    }
+    const char *extra;
+    for (int e = 0; (extra = sdk_info_extra_section(e)) != NULL; e++) {
+        int pick = everything || modules;
+        for (int i = 0; i < n && !pick; i++) pick = arg_is(names[i], extra);
+        if (!pick) continue;
+        if (b.len) ib_printf(&b, "\r\n");
+        ib_printf(&b, "# ");
+        ib_safe(&b, extra);
+        ib_printf(&b, "\r\n");
+        sdk_info_section(extra, info_emit, &b);
     }
     *len = b.len;
     return b.p;

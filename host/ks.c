@@ -115,7 +115,7 @@ ks_entry_t *ks_find(ks_db_t *db, const char *key, size_t len)
 
 int ks_is_expired(const ks_entry_t *e)
 {
-    return e->expire && e->expire <= ks_hooks.now_ms();
+    return e->expire && e->expire < ks_hooks.now_ms(); /* Redis: now > when */
 }
 
 ks_entry_t *ks_lookup(ks_db_t *db, const char *key, size_t len)
@@ -146,9 +146,14 @@ ks_entry_t *ks_add(ks_db_t *db, const char *key, size_t len, uint8_t type,
     e->subexp = 0;
     e->type = type;
     memcpy(e->key, key, len);
-    ks_touch(e);
     if (ks_hooks.lfu()) {
-        e->lru[2] = 5; /* LFU_INIT_VAL */
+        /* LFU: minutes clock now, counter at Redis's initial 5. */
+        uint16_t now = (uint16_t)((ks_hooks.now_ms() / 60000) & 0xFFFF);
+        e->lru[0] = (uint8_t)now;
+        e->lru[1] = (uint8_t)(now >> 8);
+        e->lru[2] = 5;
+    } else {
+        ks_touch(e);
     }
     int ti = rehashing(t) ? 1 : 0;
     uint64_t i = entry_hash(key, len) & t->mask[ti];

@@ -9,6 +9,7 @@
 #include "cmd.h"
 #include "expire.h"
 #include "hostcmds.h"
+#include "info.h"
 #include "ks_hooks.h"
 #include "log.h"
 #include "mem.h"
@@ -23,6 +24,7 @@
 #include "util.h"
 
 #include <event2/event.h>
+#include <execinfo.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -77,6 +79,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     srv.cmd_time_ms = 0;
     expire_cycle();
     sdk_cron_run();
+    info_cron();
     client_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);
@@ -104,6 +107,24 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     srv.shutdown_asap = 1;
     shutdown_now(sig == SIGINT ? "SIGINT" : "SIGTERM");
+}
+
+/* Fatal signals: leave a trace in the log instead of vanishing. */
+static void on_crash(int sig)
+{
+    void *frames[64];
+    int n = backtrace(frames, 64);
+    log_msg(LOG_WARNING, "Modis crashed by signal %d (%s); backtrace follows", sig, strsignal(sig));
+    int fd = srv.logfile && srv.logfile[0] ? open(srv.logfile, O_WRONLY | O_APPEND) : STDOUT_FILENO;
+    if (fd >= 0) backtrace_symbols_fd(frames, n, fd);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void install_crash_handlers(void)
+{
+    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) signal(sigs[i], on_crash);
 }
 
 static void usage(void)
@@ -139,6 +160,11 @@ static char *abs_path(const char *p)
     size_t n = strlen(buf) + strlen(p) + 2;
     char *out = mem_alloc(n);
     snprintf(out, n, "%s/%s", buf, p);
+    char real[4096];
+    if (realpath(out, real)) {
+        mem_free(out);
+        return mem_strdup(real);
+    }
     return out;
 }
 
@@ -188,6 +214,7 @@ int main(int argc, char **argv)
         srv.pid = getpid();
     }
     signal(SIGPIPE, SIG_IGN);
+    install_crash_handlers();
     srv.db = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
     for (int i = 0; i < srv.databases; i++) ks_db_init(&srv.db[i], i);
     ks_hooks.now_ms = hook_now;
@@ -208,6 +235,8 @@ int main(int argc, char **argv)
         log_msg(LOG_WARNING, "%s", err);
         exit(1);
     }
+    info_init();
+    srv.lastsave = util_mstime() / 1000;
     write_pidfile();
     log_msg(LOG_NOTICE, "Server initialized");
     log_msg(LOG_NOTICE, "Ready to accept connections tcp");

@@ -342,7 +342,9 @@ static int api_commands_register(md_module_t *m, const md_command_t *cmds)
     const char *e = NULL;
     char buf[200];
     if (!m || !m->in_init) return MD_ERR;
-    if (cmd_register(m, cmds, "module", &e, buf, sizeof(buf)) != 0) {
+    size_t stride = m->manifest->command_size ? m->manifest->command_size
+                                              : sizeof(md_command_t);
+    if (cmd_register(m, cmds, stride, "module", &e, buf, sizeof(buf)) != 0) {
         snprintf(m->err, sizeof(m->err), "%s", e);
         return MD_ERR;
     }

@@ -48,6 +48,8 @@ static struct mstate *ms(client_t *c)
 int multi_active(const client_t *c) { return c->mstate && c->mstate->active; }
 int multi_executing(const client_t *c) { return c->mstate && c->mstate->executing; }
 int multi_queued(const client_t *c) { return multi_active(c) ? c->mstate->nq : -1; }
+int multi_watched(const client_t *c) { return c->mstate ? c->mstate->nw : 0; }
+size_t multi_watched_keys(void) { return kmap_size(&watched); }
 
 static void queue_clear(struct mstate *m)
 {
@@ -121,7 +123,9 @@ static void mark_db(kmap_key_t *k, void *priv)
 {
     int dbid = *(int *)priv;
     if (dbid != -1 && k->dbid != dbid) return;
-    /* Redis marks watchers of keys that existed; a flush touches all. */
+    /* As Redis: only watched keys that exist (before a flush, or in
+     * either db of a SWAPDB) fail the transaction. */
+    if (!ks_find(&srv.db[k->dbid], k->key, k->len)) return;
     for (kmap_node_t *n = k->head; n; n = n->next) n->c->mstate->dirty = 1;
 }
 
@@ -246,7 +250,7 @@ const md_command_t hostcmds_multi[] = {
      .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
      .summary = "Discards a transaction.", .since = "2.0.0",
      .complexity = "O(N), when N is the number of queued commands", .group = "transactions"},
-    {.name = "watch", .handler = watch_cmd, .arity = -2,
+    {.name = "watch", .syntax = "key [key ...]", .handler = watch_cmd, .arity = -2,
      .flags = "noscript loading stale fast allow_busy", .first_key = 1, .last_key = -1,
      .step = 1, .acl = "@fast @transaction",
      .summary = "Monitors changes to keys to determine the execution of a transaction.",

@@ -7,6 +7,8 @@
 #ifndef MODIS_MULTI_H
 #define MODIS_MULTI_H
 
+#include <stddef.h>
+
 #include "sdk_host.h"
 
 struct client;
@@ -23,6 +25,8 @@ void multi_flag_error(struct client *c);
 int multi_active(const struct client *c);     /* between MULTI and EXEC */
 int multi_executing(const struct client *c);  /* inside EXEC */
 int multi_queued(const struct client *c);     /* queued commands, or -1 */
+int multi_watched(const struct client *c);    /* keys this client WATCHes */
+size_t multi_watched_keys(void);              /* distinct watched keys */
 void multi_client_gone(struct client *c);
 
 #endif

@@ -38,10 +38,8 @@ static void push(rec_t *r)
     tail = r;
 }
 
-void prop_record(int argc, const md_arg_t *argv)
+static void record(int argc, const md_arg_t *argv)
 {
-    custom = 1;
-    if (!nsinks) return;
     rec_t *r = mem_calloc(sizeof(*r));
     r->argc = argc;
     r->argv = mem_alloc((size_t)argc * sizeof(md_arg_t));
@@ -52,6 +50,17 @@ void prop_record(int argc, const md_arg_t *argv)
         r->argv[i].len = argv[i].len;
     }
     push(r);
+}
+
+void prop_record(int argc, const md_arg_t *argv)
+{
+    custom = 1;
+    if (nsinks) record(argc, argv);
+}
+
+void prop_record_also(int argc, const md_arg_t *argv)
+{
+    if (nsinks) record(argc, argv);
 }
 
 void prop_record_verbatim(void)
@@ -66,13 +75,13 @@ void prop_record_verbatim(void)
 void prop_flush(int dbid, int argc, const md_arg_t *argv, int dirty)
 {
     if (nsinks) {
-        if (!custom && dirty) {
-            for (int s = 0; s < nsinks; s++) sinks[s](dbid, argc, argv);
-        }
         for (rec_t *r = head; r; r = r->next)
             for (int s = 0; s < nsinks; s++)
                 sinks[s](dbid, r->verbatim ? argc : r->argc,
                          r->verbatim ? argv : r->argv);
+        if (!custom && dirty && argc) {
+            for (int s = 0; s < nsinks; s++) sinks[s](dbid, argc, argv);
+        }
     }
     while (head) {
         rec_t *n = head->next;

@@ -15,6 +15,9 @@ typedef void (*prop_sink_fn)(int dbid, int argc, const md_arg_t *argv);
 void prop_add_sink(prop_sink_fn fn);
 /* Record argv (copied) for the current call. */
 void prop_record(int argc, const md_arg_t *argv);
+/* Record argv as a side effect (a key expired or evicted during the
+ * call): it does not replace the call's default verbatim propagation. */
+void prop_record_also(int argc, const md_arg_t *argv);
 /* Mark that the call's own argv must be propagated. */
 void prop_record_verbatim(void);
 /* After a call: hand records to the sinks (if any) and clear them.

@@ -70,6 +70,7 @@ static int hexval(char c)
 static int split_inline(resp_parser_t *p, char *line, size_t len)
 {
     size_t i = 0;
+    len = strnlen(line, len); /* as in Redis, a NUL byte ends the line */
     while (1) {
         while (i < len && isspace((unsigned char)line[i])) i++;
         if (i >= len) return 0;
@@ -117,7 +118,8 @@ static int split_inline(resp_parser_t *p, char *line, size_t len)
             } else {
                 if (i >= len) {
                     done = 1;
-                } else if (isspace((unsigned char)line[i])) {
+                } else if (line[i] == ' ' || line[i] == '\n' || line[i] == '\r' ||
+                           line[i] == '\t') {
                     done = 1;
                 } else if (line[i] == '"') {
                     inq = 1;
@@ -160,7 +162,7 @@ static int parse_header(const char *buf, size_t len, size_t pos,
     const char *start = buf + pos + 1;
     size_t avail = len - pos - 1;
     const char *cr = memchr(start, '\r', avail);
-    if (!cr) return avail > INLINE_MAX ? -2 : 0;
+    if (!cr) return len - pos > INLINE_MAX ? -2 : 0;
     if ((size_t)(cr - start) + 1 >= avail) return 0; /* need the \n */
     if (util_str2ll(start, (size_t)(cr - start), out) != 0) return -1;
     *next = (size_t)(cr - buf) + 2;

@@ -71,12 +71,15 @@ static int parse_set_opts(md_ctx_t *c, int argc, const md_arg_t *argv,
         else if (arg_eq(o, "GET")) opt = MD_OPT_GET;
         else if (arg_eq(o, "KEEPTTL") && !(f & (MD_OPT_PERSIST | EXPIRE_OPTS))) opt = MD_OPT_KEEPTTL;
         else if (arg_eq(o, "PERSIST") && !(f & (MD_OPT_KEEPTTL | EXPIRE_OPTS))) opt = MD_OPT_PERSIST;
-        else if (has_next && !(f & (MD_OPT_KEEPTTL | MD_OPT_PERSIST | EXPIRE_OPTS))) {
-            if (arg_eq(o, "EX")) opt = MD_OPT_EX;
-            else if (arg_eq(o, "PX")) opt = MD_OPT_PX;
-            else if (arg_eq(o, "EXAT")) opt = MD_OPT_EXAT;
-            else if (arg_eq(o, "PXAT")) opt = MD_OPT_PXAT;
-            if (opt) expire_idx = ++j;
+        else if (has_next) {
+            /* An expire option excludes the others (repeating one is fine:
+             * the last value wins, as in Redis). */
+            unsigned want = arg_eq(o, "EX") ? MD_OPT_EX : arg_eq(o, "PX") ? MD_OPT_PX :
+                            arg_eq(o, "EXAT") ? MD_OPT_EXAT : arg_eq(o, "PXAT") ? MD_OPT_PXAT : 0;
+            if (want && !(f & (MD_OPT_KEEPTTL | MD_OPT_PERSIST | (EXPIRE_OPTS & ~want)))) {
+                opt = want;
+                expire_idx = ++j;
+            }
         }
         if (!opt || !(opt & allowed)) {
             md_reply_error(c, MD_ERR_SYNTAX);

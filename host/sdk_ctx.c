@@ -45,6 +45,7 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_rdb(&api);
         sdk_api_fill_module(&api);
         sdk_api_fill_extra(&api);
+        sdk_api_fill_listpack(&api);
     }
     return &api;
 }

@@ -133,7 +133,8 @@ const char *sdk_info_extra_section(int i)
 {
     static const char *const builtin[] = {"server", "clients", "memory", "persistence",
                                           "stats", "replication", "cpu", "modules",
-                                          "commandstats", "errorstats", "keyspace", NULL};
+                                          "commandstats", "errorstats", "keyspace", "latencystats",
+                                          "cluster", NULL};
     for (hook_t *h = infos; h; h = h->next) {
         int known = 0;
         for (int b = 0; builtin[b]; b++) known |= strcasecmp(builtin[b], h->section) == 0;
@@ -194,7 +195,13 @@ static int x_config_register_ll(md_module_t *m, const char *name, long long *var
 static int x_config_get_ll(const char *name, long long *out)
 {
     char *v = config_get_value(name);
-    int rc = v && util_str2ll(v, strlen(v), out) == 0 ? MD_OK : MD_ERR;
+    int rc = MD_ERR;
+    if (v && (!strcmp(v, "yes") || !strcmp(v, "no"))) {
+        *out = v[0] == 'y';
+        rc = MD_OK;
+    } else if (v && util_str2ll(v, strlen(v), out) == 0) {
+        rc = MD_OK;
+    }
     mem_free(v);
     return rc;
 }
@@ -234,17 +241,18 @@ static int x_in_multi(md_ctx_t *c) { return multi_executing(c->client); }
 static int x_parse_timeout(md_ctx_t *c, md_arg_t a, int64_t *ms)
 {
     long double v;
-    if (util_str2ld(a.ptr, a.len, &v) != 0 || isinf(v)) {
+    if (util_str2ld(a.ptr, a.len, &v) != 0) {
         md_reply_error(c, "ERR timeout is not a float or out of range");
         return MD_ERR;
     }
-    if (v < 0) {
-        md_reply_error(c, "ERR timeout is negative");
+    /* Redis's order: range first (inf is out of range), then the sign. */
+    long double msv = v * 1000;
+    if (msv > (long double)INT64_MAX) {
+        md_reply_error(c, "ERR timeout is out of range");
         return MD_ERR;
     }
-    long double msv = v * 1000;
-    if (msv > (long double)INT64_MAX / 2) {
-        md_reply_error(c, "ERR timeout is out of range");
+    if (msv < 0) {
+        md_reply_error(c, "ERR timeout is negative");
         return MD_ERR;
     }
     *ms = (int64_t)ceill(msv);

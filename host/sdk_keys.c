@@ -51,6 +51,7 @@ static md_key_t *key_open(md_ctx_t *ctx, md_arg_t name, int mode)
         if (!(mode & MD_WRITE)) ks_stats.hits++;
     } else if (!(mode & MD_WRITE)) {
         ks_stats.misses++;
+        notify_keyspace(NOTIFY_KEY_MISS, "keymiss", name.ptr, name.len, k->db->id);
     }
     return k;
 }
@@ -76,6 +77,7 @@ static int key_set(md_key_t *k, const md_type_t *t, void *value, int keepttl)
     } else {
         k->e = ks_add(k->db, k->name.ptr, k->name.len, t->id, value);
         k->gen = ks_gen;
+        notify_keyspace(NOTIFY_NEW, "new", k->name.ptr, k->name.len, k->db->id);
     }
     return MD_OK;
 }

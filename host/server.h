@@ -70,6 +70,7 @@ typedef struct server {
     int64_t lastsave;
     uint64_t next_client_id;
     int active_expire_paused;
+    int in_command;          /* nesting depth of command calls */
 
     /* statistics */
     long long stat_numcommands;

@@ -70,7 +70,7 @@ int util_str2d(const char *s, size_t len, double *out)
 
 int util_str2ld(const char *s, size_t len, long double *out)
 {
-    char buf[5600];
+    char buf[5121]; /* Redis's MAX_LONG_DOUBLE_CHARS is 5k */
     char *end;
     if (len == 0 || len >= sizeof(buf)) return -1;
     if (isspace((unsigned char)s[0])) return -1;
@@ -78,7 +78,10 @@ int util_str2ld(const char *s, size_t len, long double *out)
     buf[len] = '\0';
     errno = 0;
     long double v = strtold(buf, &end);
-    if ((size_t)(end - buf) != len || isnan(v) || errno == ERANGE) return -1;
+    if ((size_t)(end - buf) != len || isnan(v)) return -1;
+    /* Out of range only when it overflowed or underflowed to zero;
+     * subnormal results are accepted, as Redis does. */
+    if (errno == ERANGE && (isinf(v) || fpclassify(v) == FP_ZERO)) return -1;
     *out = v;
     return 0;
 }
@@ -127,11 +130,69 @@ int util_ld2str(char *buf, size_t cap, long double v, int human)
     return n;
 }
 
+/*
+ * Redis 7.2+ double formatting: integral values inside (-2^52, 2^52) as
+ * integers; anything else as the shortest digit string that reads back as
+ * the same double, laid out like fpconv_dtoa: plain digits for moderate
+ * exponents, otherwise d.ddde+X.
+ */
 int util_d2str(char *buf, size_t cap, double v)
 {
     if (isinf(v)) return snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
     if (isnan(v)) return snprintf(buf, cap, "nan");
-    return snprintf(buf, cap, "%.17g", v);
+    if (v > -4503599627370496.0 && v < 4503599627370496.0 && v == (double)(long long)v) {
+        if (v == 0 && signbit(v)) return snprintf(buf, cap, "-0");
+        return util_ll2str(buf, cap, (long long)v);
+    }
+    char e[40];
+    int prec;
+    for (prec = 0; prec < 17; prec++) {
+        snprintf(e, sizeof(e), "%.*e", prec, v);
+        if (strtod(e, NULL) == v) break;
+    }
+    /* e = "-d.ddddde+XX": collect the digits and the exponent. */
+    char digits[24];
+    int nd = 0, neg = e[0] == '-';
+    const char *q = e + neg;
+    for (; *q && *q != 'e'; q++)
+        if (*q != '.') digits[nd++] = *q;
+    while (nd > 1 && digits[nd - 1] == '0') nd--;
+    int exp10 = atoi(q + 1);         /* value = d.ddd * 10^exp10 */
+    int K = exp10 - (nd - 1);        /* value = digits * 10^K */
+    char out[64];
+    int n = 0;
+    if (neg) out[n++] = '-';
+    int absexp = exp10 < 0 ? -exp10 : exp10;
+    if (K >= 0 && absexp < nd + 7) {
+        memcpy(out + n, digits, (size_t)nd);
+        n += nd;
+        for (int i = 0; i < K; i++) out[n++] = '0';
+    } else if (K < 0 && (K > -7 || absexp < 4)) {
+        int point = nd + K; /* digits before the point */
+        if (point > 0) {
+            memcpy(out + n, digits, (size_t)point);
+            n += point;
+            out[n++] = '.';
+            memcpy(out + n, digits + point, (size_t)(nd - point));
+            n += nd - point;
+        } else {
+            out[n++] = '0';
+            out[n++] = '.';
+            for (int i = 0; i < -point; i++) out[n++] = '0';
+            memcpy(out + n, digits, (size_t)nd);
+            n += nd;
+        }
+    } else {
+        out[n++] = digits[0];
+        if (nd > 1) {
+            out[n++] = '.';
+            memcpy(out + n, digits + 1, (size_t)(nd - 1));
+            n += nd - 1;
+        }
+        n += snprintf(out + n, sizeof(out) - (size_t)n, "e%c%d", exp10 < 0 ? '-' : '+', absexp);
+    }
+    out[n] = '\0';
+    return snprintf(buf, cap, "%s", out);
 }
 
 /* Matches one [...] class at p (just after '['); advances *pp past ']'. */
@@ -147,7 +208,7 @@ static int glob_class(const char **pp, const char *pend, char c, int nocase)
         if (*p == '\\' && p + 1 < pend) {
             p++;
             if (*p == c) match = 1;
-        } else if (p + 2 < pend && p[1] == '-' && p[2] != ']') {
+        } else if (p + 2 < pend && p[1] == '-') {
             char lo = p[0], hi = p[2], cc = c;
             if (lo > hi) { char t = lo; lo = hi; hi = t; }
             if (nocase) {
@@ -167,8 +228,13 @@ static int glob_class(const char **pp, const char *pend, char c, int nocase)
     return neg ? !match : match;
 }
 
+/*
+ * *skip is set once a '*' has tried every suffix of the string without a
+ * match: then no outer '*' can match by consuming more, so every level
+ * gives up at once (this keeps patterns like a*a*a*a*b linear-ish).
+ */
 static int glob_rec(const char *p, const char *pend, const char *s,
-                    const char *send, int nocase, int depth)
+                    const char *send, int nocase, int depth, int *skip)
 {
     if (depth > 1000) return 0;
     while (p < pend) {
@@ -176,8 +242,11 @@ static int glob_rec(const char *p, const char *pend, const char *s,
         case '*':
             while (p + 1 < pend && p[1] == '*') p++;
             if (p + 1 == pend) return 1;
-            for (; s <= send; s++)
-                if (glob_rec(p + 1, pend, s, send, nocase, depth + 1)) return 1;
+            for (; s < send; s++) {
+                if (glob_rec(p + 1, pend, s, send, nocase, depth + 1, skip)) return 1;
+                if (*skip) return 0;
+            }
+            *skip = 1;
             return 0;
         case '?':
             if (s == send) return 0;
@@ -208,7 +277,8 @@ static int glob_rec(const char *p, const char *pend, const char *s,
 int util_glob(const char *pat, size_t plen, const char *s, size_t slen,
               int nocase)
 {
-    return glob_rec(pat, pat + plen, s, s + slen, nocase, 0);
+    int skip = 0;
+    return glob_rec(pat, pat + plen, s, s + slen, nocase, 0, &skip);
 }
 
 int64_t util_ustime(void)

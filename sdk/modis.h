@@ -77,6 +77,9 @@ typedef struct md_manifest {
     size_t n_rdb_types;
     const md_service_ref_t *provides;    /* terminated by {NULL, 0} */
     const md_service_ref_t *requires;    /* terminated by {NULL, 0} */
+    uint32_t command_size;               /* sizeof(md_command_t) at build
+                                            time: the host reads command
+                                            tables with this stride */
 } md_manifest_t;
 
 /* ------------------------------------------------------------------ */
@@ -353,7 +356,8 @@ typedef int (*md_init_fn)(md_module_t *m, const md_api_t *api,
     md_module_t *md__self MD_HIDDEN;                                     \
     MD_EXPORT const md_manifest_t md_manifest = {                        \
         .magic = MD_MANIFEST_MAGIC, .abi_major = MD_ABI_MAJOR,           \
-        .abi_minor = MD_ABI_MINOR, __VA_ARGS__ };                        \
+        .abi_minor = MD_ABI_MINOR,                                       \
+        .command_size = sizeof(md_command_t), __VA_ARGS__ };             \
     MD_EXPORT int md_init(md_module_t *m, const md_api_t *api,           \
                           int argc, const md_arg_t *argv)                \
     {                                                                    \
@@ -541,7 +545,8 @@ static inline int md_config_register_ll(const char *name, long long *var,
                                         long long max)
 { return md__api->config_register_ll(md__self, name, var, def, min, max); }
 /* Read a numeric server or module parameter ("proto-max-bulk-len",
- * "maxmemory", memory units already applied): MD_OK or MD_ERR. */
+ * "maxmemory", memory units already applied; yes/no parameters read as
+ * 1/0): MD_OK or MD_ERR. */
 static inline int md_config_get_ll(const char *name, long long *out)
 { return md__api->config_get_ll(name, out); }
 /* Call fn(ctx) from the server cron (hz times a second); ctx has no

@@ -18,6 +18,16 @@
 
 md_type_t *strings_type;
 
+long long strings_max_bulk_len(void)
+{
+    long long v;
+
+    if (MD_API_HAS(config_get_ll) &&
+        md_config_get_ll("proto-max-bulk-len", &v) == MD_OK && v > 0)
+        return v;
+    return 512LL * 1024 * 1024;
+}
+
 #define RANGE_COMPLEXITY                                                    \
     "O(N) where N is the length of the returned string. The complexity is " \
     "ultimately determined by the returned length, but because creating a " \
@@ -25,61 +35,76 @@ md_type_t *strings_type;
     "O(1) for small strings."
 
 /* One string command; every field but the handler is Redis's metadata. */
-#define CMD(nm, fn, ar, fl, fk, lk, st, acls, sum, snc, cx)               \
+#define CMD(nm, fn, ar, fl, fk, lk, st, acls, sum, snc, cx, syn)          \
     {.name = nm, .handler = fn, .arity = ar, .flags = fl,                \
      .first_key = fk, .last_key = lk, .step = st, .acl = acls,           \
      .summary = sum, .since = snc, .complexity = cx, .subcommands = NULL, \
-     .group = "string"}
+     .group = "string", .getkeys = NULL, .syntax = syn}
+
+#define EXPIRE_SYNTAX                                                      \
+    "EX seconds | PX milliseconds | EXAT unix-time-seconds | "             \
+    "PXAT unix-time-milliseconds"
 
 static const md_command_t strings_commands[] = {
     CMD("get", strings_cmd_get, 2, "readonly fast", 1, 1, 1,
         "@read @string @fast", "Returns the string value of a key.",
-        "1.0.0", "O(1)"),
+        "1.0.0", "O(1)",
+        "key"),
     CMD("set", strings_cmd_set, -3, "write denyoom", 1, 1, 1,
         "@write @string @slow",
         "Sets the string value of a key, ignoring its type. The key is created "
         "if it doesn't exist.",
-        "1.0.0", "O(1)"),
+        "1.0.0", "O(1)",
+        "key value [NX | XX] [GET] [" EXPIRE_SYNTAX " | KEEPTTL]"),
     CMD("setnx", strings_cmd_setnx, 3, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Sets the string value of a key only when the key doesn't exist.",
-        "1.0.0", "O(1)"),
+        "1.0.0", "O(1)",
+        "key value"),
     CMD("setex", strings_cmd_setex, 4, "write denyoom", 1, 1, 1,
         "@write @string @slow",
         "Sets the string value and expiration time of a key. Creates the key if "
         "it doesn't exist.",
-        "2.0.0", "O(1)"),
+        "2.0.0", "O(1)",
+        "key seconds value"),
     CMD("psetex", strings_cmd_psetex, 4, "write denyoom", 1, 1, 1,
         "@write @string @slow",
         "Sets both string value and expiration time in milliseconds of a key. "
         "The key is created if it doesn't exist.",
-        "2.6.0", "O(1)"),
+        "2.6.0", "O(1)",
+        "key milliseconds value"),
     CMD("getex", strings_cmd_getex, -2, "write fast", 1, 1, 1,
         "@write @string @fast",
         "Returns the string value of a key after setting its expiration time.",
-        "6.2.0", "O(1)"),
+        "6.2.0", "O(1)",
+        "key [" EXPIRE_SYNTAX " | PERSIST]"),
     CMD("getdel", strings_cmd_getdel, 2, "write fast", 1, 1, 1,
         "@write @string @fast",
         "Returns the string value of a key after deleting the key.",
-        "6.2.0", "O(1)"),
+        "6.2.0", "O(1)",
+        "key"),
     CMD("getset", strings_cmd_getset, 3, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Returns the previous string value of a key after setting it to a new "
         "value.",
-        "1.0.0", "O(1)"),
+        "1.0.0", "O(1)",
+        "key value"),
     CMD("mget", strings_cmd_mget, -2, "readonly fast", 1, -1, 1,
         "@read @string @fast",
         "Atomically returns the string values of one or more keys.",
-        "1.0.0", "O(N) where N is the number of keys to retrieve."),
+        "1.0.0", "O(N) where N is the number of keys to retrieve.",
+        "key [key ...]"),
     CMD("mset", strings_cmd_mset, -3, "write denyoom", 1, -1, 2,
         "@write @string @slow",
         "Atomically creates or modifies the string values of one or more keys.",
-        "1.0.1", "O(N) where N is the number of keys to set."),
+        "1.0.1", "O(N) where N is the number of keys to set.",
+        "key value [key value ...]"),
     CMD("msetnx", strings_cmd_msetnx, -3, "write denyoom", 1, -1, 2,
         "@write @string @slow",
         "Atomically modifies the string values of one or more keys only when "
         "all keys don't exist.",
-        "1.0.1", "O(N) where N is the number of keys to set."),
+        "1.0.1", "O(N) where N is the number of keys to set.",
+        "key value [key value ...]"),
     CMD("append", strings_cmd_append, 3, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Appends a string to the value of a key. Creates the key if it doesn't "
@@ -88,38 +113,46 @@ static const md_command_t strings_commands[] = {
         "O(1). The amortized time complexity is O(1) assuming the appended "
         "value is small and the already present value is of any size, since the "
         "dynamic string library used by Redis will double the free space "
-        "available on every reallocation."),
+        "available on every reallocation.",
+        "key value"),
     CMD("strlen", strings_cmd_strlen, 2, "readonly fast", 1, 1, 1,
         "@read @string @fast", "Returns the length of a string value.",
-        "2.2.0", "O(1)"),
+        "2.2.0", "O(1)",
+        "key"),
     CMD("incr", strings_cmd_incr, 2, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Increments the integer value of a key by one. Uses 0 as initial value "
         "if the key doesn't exist.",
-        "1.0.0", "O(1)"),
+        "1.0.0", "O(1)",
+        "key"),
     CMD("decr", strings_cmd_decr, 2, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Decrements the integer value of a key by one. Uses 0 as initial value "
         "if the key doesn't exist.",
-        "1.0.0", "O(1)"),
+        "1.0.0", "O(1)",
+        "key"),
     CMD("incrby", strings_cmd_incrby, 3, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Increments the integer value of a key by a number. Uses 0 as initial "
         "value if the key doesn't exist.",
-        "1.0.0", "O(1)"),
+        "1.0.0", "O(1)",
+        "key increment"),
     CMD("decrby", strings_cmd_decrby, 3, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Decrements a number from the integer value of a key. Uses 0 as "
         "initial value if the key doesn't exist.",
-        "1.0.0", "O(1)"),
+        "1.0.0", "O(1)",
+        "key decrement"),
     CMD("incrbyfloat", strings_cmd_incrbyfloat, 3, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Increment the floating point value of a key by a number. Uses 0 as "
         "initial value if the key doesn't exist.",
-        "2.6.0", "O(1)"),
+        "2.6.0", "O(1)",
+        "key increment"),
     CMD("getrange", strings_cmd_getrange, 4, "readonly", 1, 1, 1,
         "@read @string @slow", "Returns a substring of the string stored at a key.",
-        "2.4.0", RANGE_COMPLEXITY),
+        "2.4.0", RANGE_COMPLEXITY,
+        "key start end"),
     CMD("setrange", strings_cmd_setrange, 4, "write denyoom", 1, 1, 1,
         "@write @string @slow",
         "Overwrites a part of a string value with another by an offset. Creates "
@@ -128,14 +161,17 @@ static const md_command_t strings_commands[] = {
         "O(1), not counting the time taken to copy the new string in place. "
         "Usually, this string is very small so the amortized complexity is "
         "O(1). Otherwise, complexity is O(M) with M being the length of the "
-        "value argument."),
+        "value argument.",
+        "key offset value"),
     CMD("substr", strings_cmd_getrange, 4, "readonly", 1, 1, 1,
         "@read @string @slow", "Returns a substring from a string value.",
-        "1.0.0", RANGE_COMPLEXITY),
+        "1.0.0", RANGE_COMPLEXITY,
+        "key start end"),
     CMD("lcs", strings_cmd_lcs, -3, "readonly", 1, 2, 1,
         "@read @string @slow", "Finds the longest common substring.",
         "7.0.0",
-        "O(N*M) where N and M are the lengths of s1 and s2, respectively"),
+        "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+        "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]"),
     {.name = NULL}};
 
 /* The string.v1 service; `type` is filled in by md_init. */

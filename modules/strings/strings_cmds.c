@@ -22,10 +22,6 @@
 #include "strings.h"
 #include "strings_value.h"
 
-/* Redis's default proto-max-bulk-len: the largest string APPEND/SETRANGE
- * may build (the SDK has no config accessor to read the real setting). */
-#define STRINGS_MAX_LEN (512LL * 1024 * 1024)
-
 /* MAX_LONG_DOUBLE_CHARS in Redis. */
 #define LD_BUF 5120
 
@@ -80,11 +76,16 @@ static void changed(md_ctx_t *c, md_key_t *k, md_arg_t key, const char *event)
     md_dirty(c, 1);
 }
 
-/* Redis checkStringLength(): size + append must stay within the limit. */
+/* Redis checkStringLength(): size + append must stay within
+ * proto-max-bulk-len. (Redis skips the check for its master and the AOF
+ * loader; the SDK cannot tell those callers apart yet.) */
 static int check_len(md_ctx_t *c, unsigned long long size,
                      unsigned long long append)
 {
-    if (size + append > (unsigned long long)STRINGS_MAX_LEN) {
+    unsigned long long total = size + append;
+
+    if (total > (unsigned long long)STRINGS_MIN_BULK_LEN &&
+        total > (unsigned long long)strings_max_bulk_len()) {
         md_reply_error(c, "ERR string exceeds maximum allowed size "
                           "(proto-max-bulk-len)");
         return MD_ERR;
@@ -342,6 +343,9 @@ static void set_generic(md_ctx_t *c, md_arg_t key, md_arg_t val,
     }
     changed(c, k, key, "set");
     if (expire) {
+        /* "expire" goes out before the TTL is set: a time already past
+         * makes the host delete the key (Redis: set, expire, expired). */
+        md_notify(c, MD_NOTIFY_GENERIC, "expire", key);
         md_key_expire_set(k, at);
         if (!(flags & MD_OPT_PXAT)) {
             char buf[SV_INT_BUF];
@@ -350,7 +354,6 @@ static void set_generic(md_ctx_t *c, md_arg_t key, md_arg_t val,
             rep[4].len = (size_t)sv_ll2str(buf, at);
             md_replicate(c, 5, rep);
         }
-        md_notify(c, MD_NOTIFY_GENERIC, "expire", key);
     }
     if (!(flags & MD_OPT_GET)) {
         if (intreply)

@@ -17,9 +17,6 @@
 #include "strings.h"
 #include "strings_value.h"
 
-/* Redis's default proto-max-bulk-len, the bound on the table size. */
-#define LCS_MAX_TABLE (512ULL * 1024 * 1024)
-
 struct lcs_opts {
     int getlen, getidx, withmatchlen;
     long long minmatchlen;
@@ -148,7 +145,7 @@ int strings_cmd_lcs(md_ctx_t *c, int argc, const md_arg_t *argv)
     alen = (uint32_t)a.len;
     blen = (uint32_t)b.len;
     cells = (unsigned long long)(alen + 1ULL) * (blen + 1ULL);
-    if (cells > LCS_MAX_TABLE / sizeof(uint32_t)) {
+    if (cells > (unsigned long long)strings_max_bulk_len() / sizeof(uint32_t)) {
         md_reply_error(c, "ERR Insufficient memory, transient memory for LCS "
                           "exceeds proto-max-bulk-len");
         return MD_OK;

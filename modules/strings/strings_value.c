@@ -188,10 +188,9 @@ void *sv_from_arg(const void *p, size_t n)
 
 void *sv_from_buf(void *buf, size_t n)
 {
-    long long v;
     void *res;
 
-    if (n <= SV_EMBSTR_MAX || (n <= 20 && sv_string2ll(buf, n, &v))) {
+    if (n <= SV_EMBSTR_MAX) { /* int, inline or embstr: a fresh word */
         res = sv_from_arg(buf, n);
         md_free(buf);
         return res;

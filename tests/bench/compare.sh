@@ -497,7 +497,7 @@ keep() {
 }
 
 throughput() {
-    local p t n l m r ratio k s
+    local p t n l m r ratio k s sp ROWS=0 NOISY=0
     local -A GEO=()
     echo
     echo "throughput: -c $CLIENTS, -n $N1 at P1 / $N16 at P>1, -r $KEYSPACE on keyed tests," \
@@ -527,8 +527,10 @@ throughput() {
                 else
                     ratio=-
                 fi
+                sp=$(spread "$l")
                 printf '%-12s %4s %13s %13s %7s %7s\n' "$l" "$p" "$(fmt_ops "$m")" \
-                    "$(fmt_ops "$r")" "$ratio" "$(spread "$l")"
+                    "$(fmt_ops "$r")" "$ratio" "$sp"
+                [ "$sp" != - ] && ROWS=$((ROWS + 1)) && [ "${sp%\%}" -gt 20 ] && NOISY=$((NOISY + 1))
             done
         done
     done
@@ -543,6 +545,10 @@ throughput() {
             for (i = 1; i <= k; i++) { split(a[i], q, "/"); s += log(q[1] / q[2]) }
             printf "geomean ratio P%s: %.2f  (%d rows)\n", p, exp(s / k), k }'
     done
+    if [ "$NOISY" -gt 0 ]; then
+        echo "WARNING: $NOISY of $ROWS rows varied by more than 20% between repetitions;" \
+             "single-row ratios are unreliable (busy machine?)"
+    fi
 }
 
 # ---------------------------------------------------------------- memory
@@ -614,6 +620,12 @@ echo "modis: $MODIS_SERVER${MODIS_CONF_FILE:+ $MODIS_CONF_FILE}"
 echo "redis: $REDIS_SERVER ($("$REDIS_SERVER" --version 2>/dev/null | head -1 | cut -d' ' -f3))"
 echo "both:  --port <free> --dir <tmp> --save \"\" --appendonly no"
 echo "$PIN_NOTE"
+if [ $DO_TP = 1 ] && [ -r /proc/loadavg ]; then
+    load1=$(cut -d' ' -f1 /proc/loadavg)
+    if awk -v l="$load1" 'BEGIN { exit !(l > 0.5) }'; then
+        echo "WARNING: load average $load1 before start: other work on this machine skews the figures"
+    fi
+fi
 start_all
 [ $DO_TP = 1 ] && throughput
 [ $DO_MEM = 1 ] && memory string

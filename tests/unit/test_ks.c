@@ -3,9 +3,10 @@
  * each db's TTL index (host/ptrset.c): insert/find/delete at scale,
  * incremental rehashing while growing and shrinking, the SCAN guarantee
  * (every key present for the whole scan is returned, while keys are added
- * and removed between cursor calls and the table resizes), TTL bookkeeping
- * and lazy expiry, detach/re-add, SWAPDB, random picks, LRU/LFU data,
- * flushing without leaks, and ptrset add/delete/sampling/shrinking.
+ * and removed between cursor calls and the table resizes), TTL and
+ * sub-key TTL bookkeeping, lazy expiry, detach/re-add, SWAPDB, random
+ * picks, LRU/LFU data, flushing without leaks, and ptrset
+ * add/delete/sampling/shrinking.
  *
  * ks.c reaches the rest of the server only through ks_hooks and the type
  * slots, so this file supplies both: a hook table driven by a fake clock,
@@ -519,6 +520,40 @@ START_TEST(detach_and_readd)
 }
 END_TEST
 
+START_TEST(subexpire_tracking)
+{
+    ks_db_t a, b;
+    ks_db_init(&a, 0);
+    ks_db_init(&b, 1);
+    ks_entry_t *e = add_key(&a, "h", 0, 7);
+    ck_assert_int_eq(e->subexp, 0);
+    ks_set_subexpire(&a, e, 1);
+    ks_set_subexpire(&a, e, 1); /* idempotent */
+    ck_assert_int_eq(e->subexp, 1);
+    ck_assert_uint_eq(a.subvol.used, 1);
+    ck_assert(ptrset_has(&a.subvol, e));
+    uint8_t type;
+    int64_t exp;
+    int sub = 0;
+    void *v = ks_detach_sub(&a, e, &type, &exp, &sub);
+    ck_assert_int_eq(sub, 1);
+    ck_assert_int_eq(exp, 0);
+    ck_assert_uint_eq(a.subvol.used, 0);
+    ks_entry_t *n = ks_add(&b, "h2", 2, type, v);
+    ks_set_subexpire(&b, n, sub);
+    ck_assert(ptrset_has(&b.subvol, n));
+    ks_set_subexpire(&b, n, 0);
+    ck_assert_int_eq(n->subexp, 0);
+    ck_assert_uint_eq(b.subvol.used, 0);
+    ks_set_subexpire(&b, n, 1);
+    ks_delete(&b, n); /* deleting drops it from the set */
+    ck_assert_uint_eq(b.subvol.used, 0);
+    ks_flush(&a);
+    ks_flush(&b);
+    ck_assert_int_eq(live_values, 0);
+}
+END_TEST
+
 /* ---- SWAPDB ---- */
 
 START_TEST(swap_dbs)
@@ -534,8 +569,13 @@ START_TEST(swap_dbs)
     /* leave tombstones in both TTL sets */
     for (long i = 1; i < 500; i += 4) ks_set_expire(&d[0], find_key(&d[0], "zero:", i), 0);
     for (long i = 0; i < 300; i += 3) del_key(&d[1], "one:", i);
-    size_t v0 = d[0].vol.used, v1 = d[1].vol.used;
+    for (long i = 0; i < 500; i += 5) ks_set_subexpire(&d[0], find_key(&d[0], "zero:", i), 1);
+    for (long i = 0; i < 500; i += 10) ks_set_subexpire(&d[0], find_key(&d[0], "zero:", i), 0);
+    size_t v0 = d[0].vol.used, v1 = d[1].vol.used, s0 = d[0].subvol.used;
+    ck_assert_uint_eq(s0, 50);
     ks_swap(&d[0], &d[1]);
+    ck_assert_uint_eq(d[1].subvol.used, s0);
+    ck_assert_uint_eq(d[0].subvol.used, 0);
     ck_assert_int_eq(d[0].id, 0);
     ck_assert_int_eq(d[1].id, 1);
     ck_assert_uint_eq(ks_size(&d[0]), 200);
@@ -552,6 +592,8 @@ START_TEST(swap_dbs)
     for (long i = 0; i < 500; i++) {
         ks_entry_t *e = find_key(&d[1], "zero:", i);
         ck_assert_int_eq(ptrset_has(&d[1].vol, e), e->expire != 0);
+        ck_assert_int_eq(ptrset_has(&d[1].subvol, e), e->subexp);
+        ck_assert_int_eq(e->subexp, i % 10 == 5);
     }
     /* deleting after the swap keeps the sets right */
     for (long i = 0; i < 500; i++) del_key(&d[1], "zero:", i);
@@ -752,6 +794,7 @@ static Suite *ks_suite(void)
     tcase_add_test(t, expire_bookkeeping);
     tcase_add_test(t, delete_with_ttl_leaves_vol);
     tcase_add_test(t, detach_and_readd);
+    tcase_add_test(t, subexpire_tracking);
     tcase_add_test(t, lru_idle_time);
     tcase_add_test(t, lfu_counter);
     suite_add_tcase(s, t);

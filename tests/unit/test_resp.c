@@ -29,7 +29,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define L(s) s, (sizeof(s) - 1)
@@ -113,6 +116,7 @@ static const char *const known_errors[] = {
     "invalid multibulk length",  "invalid bulk length",
     "too big inline request",    "too big mbulk count string",
     "too big bulk count string", "unbalanced quotes in request",
+    "unauthenticated multibulk length", "unauthenticated bulk length",
 };
 
 static void check_err_text(const char *e)
@@ -688,6 +692,92 @@ START_TEST(test_inline_vt_ff_inside_token)
 }
 END_TEST
 
+/*
+ * Parse one buffer in a child process with 2 s and 256 MB to spare, so a
+ * parser that loops or allocates without end fails the test instead of
+ * taking the machine down. Returns the resp_parse status, -100 for a
+ * timeout, -(100 + signal) if the child died, -2 for a span outside the
+ * command.
+ */
+static int parse_contained(const char *d, size_t n, int *nargs)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    pid_t pid = fork();
+    ck_assert_int_ne(pid, -1);
+    if (pid == 0) {
+        struct rlimit rl = {256u << 20, 256u << 20};
+        setrlimit(RLIMIT_AS, &rl);
+        resp_parser_t p;
+        resp_parser_init(&p);
+        char *buf = malloc(n);
+        memcpy(buf, d, n);
+        size_t consumed = 0, want;
+        int res[2];
+        res[0] = resp_parse(&p, buf, n, &consumed, &want);
+        res[1] = p.nargs;
+        if (res[0] == RESP_READY) {
+            if (consumed == 0 || consumed > n) res[0] = -2;
+            for (int i = 0; i < p.nargs; i++)
+                if (p.args[i].off > consumed || p.args[i].len > consumed - p.args[i].off)
+                    res[0] = -2;
+        }
+        if (write(fds[1], res, sizeof(res)) != sizeof(res)) _exit(1);
+        _exit(0);
+    }
+    close(fds[1]);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int status, result = -100;
+    for (;;) {
+        if (waitpid(pid, &status, WNOHANG) == pid) break;
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        if (t1.tv_sec - t0.tv_sec >= 2) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            close(fds[0]);
+            return -100;
+        }
+        usleep(1000);
+    }
+    int res[2];
+    if (WIFSIGNALED(status)) result = -(100 + WTERMSIG(status));
+    else if (read(fds[0], res, sizeof(res)) == sizeof(res)) {
+        result = res[0];
+        *nargs = res[1];
+    }
+    close(fds[0]);
+    return result;
+}
+
+/*
+ * A NUL byte on an inline line (binary garbage, a client bug): the parser
+ * must finish at once whatever it decides. Redis stops reading the line at
+ * the NUL (sdssplitargs works on C strings).
+ */
+START_TEST(test_inline_nul_byte)
+{
+    static const struct {
+        const char *in;
+        size_t n;
+    } cases[] = {
+        {L("ECHO a\0b\r\n")}, {L("\0\r\n")},     {L("ECHO \0\r\n")},
+        {L("\0 \0\n")},       {L("ECHO \"a\0b\"\n")}, {L("ECHO 'a\0b'\n")},
+        {L("a\0")},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int nargs = -1;
+        int r = parse_contained(cases[i].in, cases[i].n, &nargs);
+        ck_assert_msg(r != -100, "case %zu: resp_parse did not return within 2 s", i);
+        ck_assert_msg(r > -100, "case %zu: parser process died (signal %d: out of memory?)",
+                      i, -r - 100);
+        ck_assert_msg(r == RESP_READY || r == RESP_ERROR || r == RESP_NEED_MORE,
+                      "case %zu: status %d", i, r);
+        ck_assert_int_le(nargs, (int)cases[i].n);
+    }
+}
+END_TEST
+
 /* ==== parser: protocol errors, Redis's texts ==== */
 
 START_TEST(test_err_multibulk_length)
@@ -747,6 +837,39 @@ START_TEST(test_err_bulk_length)
     sim_feed(&s, L("*1\r\n$16385\r\n"));
     ck_assert_str_eq(s.last_err, "invalid bulk length");
     sim_free(&s);
+}
+END_TEST
+
+/* Before AUTH: Redis's tighter limits, checked after the general ones. */
+START_TEST(test_err_unauthenticated)
+{
+    static const struct {
+        const char *in;
+        const char *err; /* NULL: no error */
+    } cases[] = {
+        {"*10\r\n", NULL},
+        {"*11\r\n", "unauthenticated multibulk length"},
+        {"*1000\r\n", "unauthenticated multibulk length"},
+        {"*abc\r\n", "invalid multibulk length"},
+        {"*1\r\n$16384\r\n", NULL},
+        {"*1\r\n$16385\r\n", "unauthenticated bulk length"},
+        {"*1\r\n$-1\r\n", "invalid bulk length"},
+        {"*1\r\n$536870913\r\n", "invalid bulk length"},
+        {"*0\r\n*-20\r\n", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sim_t s;
+        sim_init(&s);
+        s.p.unauth = 1;
+        sim_feed(&s, cases[i].in, strlen(cases[i].in));
+        if (cases[i].err) {
+            ck_assert_msg(s.closed, "\"%s\": no error", cases[i].in);
+            ck_assert_str_eq(s.last_err, cases[i].err);
+        } else {
+            ck_assert_msg(!s.closed, "\"%s\": %s", cases[i].in, s.last_err);
+        }
+        sim_free(&s);
+    }
 }
 END_TEST
 
@@ -1461,10 +1584,12 @@ START_TEST(test_reply_defer_in_blocks)
 END_TEST
 
 /*
- * 1 MB through a socket with a tiny send buffer: appends (plain, encoded and
- * with deferred headers) interleaved with partial writes and reads of random
+ * 1 MB through a socket with a tiny send buffer: appends (plain and with
+ * deferred headers) interleaved with partial writes and reads of random
  * sizes. The bytes must arrive intact and in order, and reply_bytes must
- * always equal appended minus written.
+ * always equal appended minus written. Run 0 uses large and small appends;
+ * run 1 mostly tiny ones with many deferred headers, so that more blocks
+ * are pending than one writev takes (64).
  */
 START_TEST(test_reply_partial_writes)
 {
@@ -1476,14 +1601,15 @@ START_TEST(test_reply_partial_writes)
     set_nonblock(sv[0]);
     set_nonblock(sv[1]);
 
-    size_t total = 1 << 20;
+    int many_blocks = _i == 1;
+    size_t total = many_blocks ? 256 * 1024 : 1 << 20;
     char *want = malloc(total), *tmp = malloc(65536);
-    rng_seed(31337);
+    rng_seed(31337 + (uint64_t)_i);
     for (size_t i = 0; i < total; i++) want[i] = (char)rng();
 
     reply_t *r = reply_new();
     size_t appended = 0, written = 0, received = 0;
-    int eagain = 0, partial = 0;
+    int eagain = 0, partial = 0, max_blocks = 0;
     long steps = 0;
     while (received < total) {
         ck_assert_msg(++steps < 10000000, "no progress");
@@ -1492,9 +1618,10 @@ START_TEST(test_reply_partial_writes)
         case 1: {
             if (appended == total) break;
             size_t left = total - appended;
-            size_t k = rnd(3) == 0 ? 1 + rnd(40000) : 1 + rnd(300);
+            size_t k = many_blocks ? 1 + rnd(60)
+                                   : rnd(3) == 0 ? 1 + rnd(40000) : 1 + rnd(300);
             if (k > left) k = left;
-            if (k > 2 && rnd(4) == 0) {
+            if (k > 2 && rnd(many_blocks ? 2 : 4) == 0) {
                 /* a deferred header: its bytes filled after the body */
                 size_t hl = 1 + rnd(k - 1 < 32 ? k - 1 : 32);
                 void *h = reply_defer(r);
@@ -1519,6 +1646,7 @@ START_TEST(test_reply_partial_writes)
             break;
         }
         default: {
+            if (many_blocks && rnd(8)) break; /* let blocks pile up */
             ssize_t n = read(sv[1], tmp, 1 + rnd(9000));
             if (n < 0) {
                 ck_assert_int_eq(errno, EAGAIN);
@@ -1534,12 +1662,16 @@ START_TEST(test_reply_partial_writes)
         }
         ck_assert_uint_eq(reply_bytes(r), appended - written);
         ck_assert_int_eq(reply_pending(r), appended > written);
+        int nb = 0;
+        for (reply_block_t *b = r->head; b; b = b->next) nb++;
+        if (nb > max_blocks) max_blocks = nb;
     }
     ck_assert_uint_eq(appended, total);
     ck_assert_uint_eq(written, total);
     ck_assert_int_eq(reply_pending(r), 0);
     ck_assert_int_gt(eagain, 0);
     ck_assert_int_gt(partial, 0);
+    if (many_blocks) ck_assert_int_gt(max_blocks, 64);
     reply_del(r);
     free(want);
     free(tmp);
@@ -1596,12 +1728,14 @@ static Suite *resp_suite(void)
     tcase_add_test(tc, test_inline_quotes);
     tcase_add_test(tc, test_inline_empty);
     tcase_add_test(tc, test_inline_vt_ff_inside_token);
+    tcase_add_test(tc, test_inline_nul_byte);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("errors");
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, test_err_multibulk_length);
     tcase_add_test(tc, test_err_bulk_length);
+    tcase_add_test(tc, test_err_unauthenticated);
     tcase_add_test(tc, test_err_expected_dollar);
     tcase_add_test(tc, test_err_too_big_inline);
     tcase_add_test(tc, test_err_too_big_count_strings);
@@ -1632,14 +1766,33 @@ static Suite *resp_suite(void)
     tcase_add_test(tc, test_reply_big_single_append);
     tcase_add_test(tc, test_reply_defer_in_place);
     tcase_add_test(tc, test_reply_defer_in_blocks);
-    tcase_add_test(tc, test_reply_partial_writes);
+    tcase_add_loop_test(tc, test_reply_partial_writes, 0, 2);
     tcase_add_test(tc, test_reply_write_error);
     suite_add_tcase(s, tc);
     return s;
 }
 
+/*
+ * Cap the address space so that a parser bug that allocates without end
+ * (a loop pushing arguments) ends in an allocation failure of this process
+ * rather than in the OOM killer picking something else. Left alone under
+ * AddressSanitizer, which reserves a huge shadow mapping.
+ */
+static void guard_memory(void)
+{
+#if !defined(__SANITIZE_ADDRESS__)
+    struct rlimit rl;
+    rlim_t cap = (rlim_t)2 << 30;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > cap)) {
+        rl.rlim_cur = cap;
+        setrlimit(RLIMIT_AS, &rl);
+    }
+#endif
+}
+
 int main(void)
 {
+    guard_memory();
     SRunner *sr = srunner_create(resp_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

@@ -38,6 +38,14 @@ size_t blocking_keys(void) { return kmap_size(&waiting); }
 
 static void on_timeout(evutil_socket_t fd, short what, void *arg);
 
+size_t blocking_clients_of(const md_module_t *m)
+{
+    size_t n = 0;
+    for (client_t *c = client_first(); c; c = c->next_all)
+        if (c->bstate && c->bstate->cmd->owner == m) n++;
+    return n;
+}
+
 /* Copy argv and keys into one buffer owned by the state. */
 static void state_copy_args(bstate_t *s, int argc, const md_arg_t *argv, int nkeys,
                             const md_arg_t *keys)

@@ -31,6 +31,8 @@ int blocking_unblock(struct client *c, int with_error);
 void blocking_client_gone(struct client *c);
 int blocking_is_blocked(const struct client *c);
 size_t blocking_clients(void);
+/* Clients blocked in a command of module m (MODULE UNLOAD refuses). */
+size_t blocking_clients_of(const md_module_t *m);
 size_t blocking_keys(void);
 
 #endif

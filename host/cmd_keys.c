@@ -158,7 +158,7 @@ static void reply_key(md_ctx_t *c, const ks_entry_t *e)
 /* DEL, UNLINK, EXISTS, TYPE, TOUCH                                    */
 /* ------------------------------------------------------------------ */
 
-static int del_generic(md_ctx_t *c, int argc, const md_arg_t *argv)
+static int del_generic(md_ctx_t *c, int argc, const md_arg_t *argv, int lazy)
 {
     ks_db_t *db = cur_db(c);
     long long n = 0;
@@ -167,7 +167,8 @@ static int del_generic(md_ctx_t *c, int argc, const md_arg_t *argv)
          * counted (it is reported as "expired", not "del"). */
         ks_entry_t *e = ks_lookup(db, argv[j].ptr, argv[j].len);
         if (!e) continue;
-        ks_delete(db, e);
+        if (lazy) ks_delete_lazy(db, e);
+        else ks_delete(db, e);
         notify_key_modified(db->id, argv[j].ptr, argv[j].len);
         notify_keyspace(NOTIFY_GENERIC, "del", argv[j].ptr, argv[j].len, db->id);
         n++;
@@ -177,10 +178,17 @@ static int del_generic(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-/* UNLINK differs from DEL only in how values are freed, which the type
- * slot decides (big values are freed in the background either way). */
-static int del_cmd(md_ctx_t *c, int argc, const md_arg_t *argv) { return del_generic(c, argc, argv); }
-static int unlink_cmd(md_ctx_t *c, int argc, const md_arg_t *argv) { return del_generic(c, argc, argv); }
+/* UNLINK differs from DEL only in how values are freed: big values go to
+ * the lazyfree thread (DEL too with lazyfree-lazy-user-del yes). */
+static int del_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    return del_generic(c, argc, argv, srv.lazyfree_lazy_user_del);
+}
+
+static int unlink_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    return del_generic(c, argc, argv, 1);
+}
 
 static int exists_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {

@@ -227,32 +227,36 @@ static int dbsize_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-/* FLUSHDB/FLUSHALL option: none, ASYNC or SYNC. */
-static int flush_opt_ok(md_ctx_t *c, int argc, const md_arg_t *argv)
+/* FLUSHDB/FLUSHALL option: none, ASYNC or SYNC. Returns -1 after a
+ * syntax error, else 1 to free lazily, 0 to free now. */
+static int flush_opt(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     if (argc > 2 || (argc == 2 && !md_arg_eq(argv[1], "ASYNC") && !md_arg_eq(argv[1], "SYNC"))) {
         md_reply_syntax(c);
-        return 0;
+        return -1;
     }
-    return 1;
+    if (argc == 2) return md_arg_eq(argv[1], "ASYNC");
+    return srv.lazyfree_lazy_user_flush;
 }
 
 static int flushdb_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    if (!flush_opt_ok(c, argc, argv)) return MD_OK;
+    int lazy = flush_opt(c, argc, argv);
+    if (lazy < 0) return MD_OK;
     int id = cl(c)->dbid;
     notify_db_modified(id);
-    md_dirty(c, (long long)ks_flush(&srv.db[id]));
+    md_dirty(c, (long long)ks_flush(&srv.db[id], lazy));
     md_reply_ok(c);
     return MD_OK;
 }
 
 static int flushall_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    if (!flush_opt_ok(c, argc, argv)) return MD_OK;
+    int lazy = flush_opt(c, argc, argv);
+    if (lazy < 0) return MD_OK;
     long long n = 0;
     notify_db_modified(-1);
-    for (int i = 0; i < srv.databases; i++) n += (long long)ks_flush(&srv.db[i]);
+    for (int i = 0; i < srv.databases; i++) n += (long long)ks_flush(&srv.db[i], lazy);
     md_dirty(c, n + 1);
     md_reply_ok(c);
     return MD_OK;

@@ -43,6 +43,7 @@ typedef struct param {
     const char *const *enums; /* T_ENUM: names, index = value */
     int (*set)(const char *v, char *err, size_t cap);  /* T_SPECIAL */
     char *(*get)(void);                                 /* T_SPECIAL */
+    const void *owner;        /* registering module, for extra params */
 } param_t;
 
 static const char *const loglevels[] = {"debug", "verbose", "notice", "warning", "nothing", NULL};
@@ -314,8 +315,8 @@ void config_init(void)
     srv.dir = NULL;
 }
 
-int config_register_ll(const char *name, long long *var, long long def,
-                       long long min, long long max)
+int config_register_ll(const void *owner, const char *name, long long *var,
+                       long long def, long long min, long long max)
 {
     if (param_find(name)) return -1;
     extra = mem_realloc(extra, (size_t)(nextra + 1) * sizeof(param_t));
@@ -325,9 +326,23 @@ int config_register_ll(const char *name, long long *var, long long def,
     extra[nextra].var = var;
     extra[nextra].min = min;
     extra[nextra].max = max;
+    extra[nextra].owner = owner;
     *var = def;
     nextra++;
     return 0;
+}
+
+void config_unregister_owner(const void *owner)
+{
+    int j = 0;
+    for (int i = 0; i < nextra; i++) {
+        if (extra[i].owner == owner) {
+            mem_free((char *)extra[i].name);
+            continue;
+        }
+        extra[j++] = extra[i];
+    }
+    nextra = j;
 }
 
 int config_set_one(const char *name, const char *value, char *err, size_t cap)

@@ -40,8 +40,10 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv);
 int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv);
 int config_cmd_help(md_ctx_t *c, int argc, const md_arg_t *argv);
 
-/* Module-registered parameters (hash-max-listpack-entries...). */
-int config_register_ll(const char *name, long long *var, long long def,
-                       long long min, long long max);
+/* Module-registered parameters (hash-max-listpack-entries...), removed
+ * again when their owner is unloaded. */
+int config_register_ll(const void *owner, const char *name, long long *var,
+                       long long def, long long min, long long max);
+void config_unregister_owner(const void *owner);
 
 #endif

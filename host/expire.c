@@ -45,7 +45,8 @@ static int expire_db_round(ks_db_t *db, int want, int64_t now, int *sampled)
         if (e->expire < now) {
             expire_on_expired(db, e);
             ks_stats.expired_keys++;
-            ks_delete(db, e);
+            if (srv.lazyfree_lazy_expire) ks_delete_lazy(db, e);
+            else ks_delete(db, e);
             expired++;
         }
     }

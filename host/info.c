@@ -17,6 +17,7 @@
 #include "autoconfig.h" /* PACKAGE_VERSION, HAVE_JEMALLOC */
 
 #include "info.h"
+#include "lazyfree.h"
 #include "blocking.h"
 #include "client.h"
 #include "cmd.h"
@@ -447,14 +448,14 @@ static void info_memory(ibuf_t *b)
         "mem_allocator:%s\r\n"
         "mem_overhead_db_hashtable_rehashing:%zu\r\n"
         "active_defrag_running:0\r\n"
-        "lazyfree_pending_objects:0\r\n"
-        "lazyfreed_objects:0\r\n",
+        "lazyfree_pending_objects:%zu\r\n"
+        "lazyfreed_objects:%zu\r\n",
         srv.maxmemory, h_max, evict_policy_name(srv.maxmemory_policy),
         ratio(a.active, a.allocated), a.active - a.allocated,
         ratio(a.resident, a.active), a.resident - a.active,
         ratio((long long)rss, a.resident), (long long)rss - a.resident,
         ratio((long long)rss, (long long)used), (long long)rss - (long long)used,
-        clients, mem_allocator_name(), rehashing);
+        clients, mem_allocator_name(), rehashing, lazyfree_pending(), lazyfree_done());
 }
 
 /* ---- Persistence ---- */

@@ -124,7 +124,8 @@ ks_entry_t *ks_lookup(ks_db_t *db, const char *key, size_t len)
     if (e && e->expire && ks_is_expired(e) && ks_hooks.may_expire()) {
         ks_hooks.expired(db, e);
         ks_stats.expired_keys++;
-        ks_delete(db, e);
+        if (ks_hooks.lazy_expire()) ks_delete_lazy(db, e);
+        else ks_delete(db, e);
         return NULL;
     }
     return e;
@@ -165,10 +166,9 @@ ks_entry_t *ks_add(ks_db_t *db, const char *key, size_t len, uint8_t type,
     return e;
 }
 
-void ks_free_value(uint8_t type, void *value)
+void ks_free_value(uint8_t type, void *value, int lazy)
 {
-    md_type_t *ts = types_by_id(type);
-    ks_hooks.free_value(ts, value);
+    ks_hooks.free_value(types_by_id(type), value, lazy);
 }
 
 void ks_set_value(ks_db_t *db, ks_entry_t *e, uint8_t type, void *value)
@@ -181,7 +181,7 @@ void ks_set_value(ks_db_t *db, ks_entry_t *e, uint8_t type, void *value)
         types_by_id(type)->nkeys++;
         e->type = type;
     }
-    ks_free_value(oldtype, old);
+    ks_free_value(oldtype, old, 0);
 }
 
 /* Unlink e from its bucket chain. */
@@ -227,7 +227,14 @@ void ks_delete(ks_db_t *db, ks_entry_t *e)
 {
     uint8_t type;
     void *v = ks_detach(db, e, &type, NULL);
-    ks_free_value(type, v);
+    ks_free_value(type, v, 0);
+}
+
+void ks_delete_lazy(ks_db_t *db, ks_entry_t *e)
+{
+    uint8_t type;
+    void *v = ks_detach(db, e, &type, NULL);
+    ks_free_value(type, v, 1);
 }
 
 void ks_set_expire(ks_db_t *db, ks_entry_t *e, int64_t when_ms)
@@ -248,7 +255,7 @@ void ks_set_subexpire(ks_db_t *db, ks_entry_t *e, int on)
     e->subexp = on ? 1 : 0;
 }
 
-size_t ks_flush(ks_db_t *db)
+size_t ks_flush(ks_db_t *db, int lazy)
 {
     ks_table_t *t = &db->t;
     size_t n = ks_size(db);
@@ -259,7 +266,7 @@ size_t ks_flush(ks_db_t *db)
             while (e) {
                 ks_entry_t *next = e->next;
                 types_by_id(e->type)->nkeys--;
-                ks_free_value(e->type, e->value);
+                ks_free_value(e->type, e->value, lazy);
                 mem_free(e);
                 e = next;
             }

@@ -64,6 +64,8 @@ ks_entry_t *ks_add(ks_db_t *db, const char *key, size_t len, uint8_t type,
 void ks_set_value(ks_db_t *db, ks_entry_t *e, uint8_t type, void *value);
 /* Unlink and free the entry and its value. */
 void ks_delete(ks_db_t *db, ks_entry_t *e);
+/* The same, freeing a big value in the background (UNLINK). */
+void ks_delete_lazy(ks_db_t *db, ks_entry_t *e);
 /* Unlink without freeing the value: the caller takes it (RENAME, MOVE).
  * *subexp tells whether the value's sub-keys carry TTLs (may be NULL). */
 void *ks_detach(ks_db_t *db, ks_entry_t *e, uint8_t *type, int64_t *expire);
@@ -73,8 +75,9 @@ void ks_set_expire(ks_db_t *db, ks_entry_t *e, int64_t when_ms);
 /* Track (on) or untrack e in db->subvol. */
 void ks_set_subexpire(ks_db_t *db, ks_entry_t *e, int on);
 
-/* Remove every key; returns how many were removed. */
-size_t ks_flush(ks_db_t *db);
+/* Remove every key; returns how many were removed. With lazy, big values
+ * are freed in the background (FLUSHDB ASYNC). */
+size_t ks_flush(ks_db_t *db, int lazy);
 /* Exchange the contents of two databases. */
 void ks_swap(ks_db_t *a, ks_db_t *b);
 
@@ -97,8 +100,9 @@ void ks_touch(ks_entry_t *e);
 uint64_t ks_idle_ms(const ks_entry_t *e);
 uint8_t ks_lfu_count(const ks_entry_t *e);
 
-/* Free an unlinked value through its type slot (lazily for big values). */
-void ks_free_value(uint8_t type, void *value);
+/* Free an unlinked value through its type slot; lazy: big values are
+ * freed in the background. */
+void ks_free_value(uint8_t type, void *value, int lazy);
 
 /* Statistics kept by the keyspace. */
 typedef struct ks_stats {

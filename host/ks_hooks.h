@@ -16,7 +16,8 @@ typedef struct ks_hooks {
     int64_t (*now_ms)(void);            /* cached command time */
     int (*may_expire)(void);            /* 0 while loading or paused */
     void (*expired)(struct ks_db *db, struct ks_entry *e); /* before delete */
-    void (*free_value)(struct md_type *t, void *value);
+    void (*free_value)(struct md_type *t, void *value, int lazy);
+    int (*lazy_expire)(void);           /* lazyfree-lazy-expire */
     int (*lfu)(void);                   /* maxmemory-policy is *-lfu */
     unsigned (*lfu_decay_time)(void);
     unsigned (*lfu_log_factor)(void);

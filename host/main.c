@@ -11,6 +11,7 @@
 #include "hostcmds.h"
 #include "info.h"
 #include "ks_hooks.h"
+#include "lazyfree.h"
 #include "log.h"
 #include "mem.h"
 #include "module.h"
@@ -49,7 +50,12 @@ static int hook_lfu(void)
 }
 static unsigned hook_decay(void) { return (unsigned)srv.lfu_decay_time; }
 static unsigned hook_logf(void) { return (unsigned)srv.lfu_log_factor; }
-static void hook_free_value(md_type_t *t, void *v) { t->ops.free(v); }
+static void hook_free_value(md_type_t *t, void *v, int lazy)
+{
+    if (lazy) lazyfree_value(t, v);
+    else t->ops.free(v);
+}
+static int hook_lazy_expire(void) { return srv.lazyfree_lazy_expire; }
 
 static void random_bytes(void *buf, size_t n)
 {
@@ -221,6 +227,7 @@ int main(int argc, char **argv)
     ks_hooks.may_expire = hook_may_expire;
     ks_hooks.expired = expire_on_expired;
     ks_hooks.free_value = hook_free_value;
+    ks_hooks.lazy_expire = hook_lazy_expire;
     ks_hooks.lfu = hook_lfu;
     ks_hooks.lfu_decay_time = hook_decay;
     ks_hooks.lfu_log_factor = hook_logf;

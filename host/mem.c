@@ -1,6 +1,7 @@
 /*
  * mem.c — counted allocation wrappers. The counter holds the usable size of
- * every live block, so it matches what the allocator really hands out.
+ * every live block, so it matches what the allocator really hands out. It
+ * is updated atomically: the lazyfree thread frees values too.
  */
 #include "autoconfig.h"
 #include "mem.h"
@@ -32,7 +33,7 @@ void *mem_alloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p) mem_oom(n);
-    used_bytes += malloc_usable_size(p);
+    __atomic_add_fetch(&used_bytes, malloc_usable_size(p), __ATOMIC_RELAXED);
     return p;
 }
 
@@ -40,7 +41,7 @@ void *mem_calloc(size_t n)
 {
     void *p = calloc(1, n ? n : 1);
     if (!p) mem_oom(n);
-    used_bytes += malloc_usable_size(p);
+    __atomic_add_fetch(&used_bytes, malloc_usable_size(p), __ATOMIC_RELAXED);
     return p;
 }
 
@@ -49,14 +50,14 @@ void *mem_realloc(void *p, size_t n)
     size_t old = mem_usable(p);
     void *q = realloc(p, n ? n : 1);
     if (!q) mem_oom(n);
-    used_bytes += malloc_usable_size(q) - old;
+    __atomic_add_fetch(&used_bytes, malloc_usable_size(q) - old, __ATOMIC_RELAXED);
     return q;
 }
 
 void mem_free(void *p)
 {
     if (!p) return;
-    used_bytes -= malloc_usable_size(p);
+    __atomic_sub_fetch(&used_bytes, malloc_usable_size(p), __ATOMIC_RELAXED);
     free(p);
 }
 
@@ -70,7 +71,7 @@ char *mem_strndup(const char *s, size_t n)
 
 char *mem_strdup(const char *s) { return mem_strndup(s, strlen(s)); }
 
-size_t mem_used(void) { return used_bytes; }
+size_t mem_used(void) { return __atomic_load_n(&used_bytes, __ATOMIC_RELAXED); }
 
 size_t mem_rss(void)
 {

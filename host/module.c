@@ -2,7 +2,11 @@
  * module.c — the module loader. See module.h for the load contract.
  */
 #include "module.h"
+#include "blocking.h"
 #include "cmd.h"
+#include "config.h"
+#include "lazyfree.h"
+#include "sdk_extra.h"
 #include "log.h"
 #include "mem.h"
 #include "sdk_ctx.h"
@@ -86,6 +90,8 @@ static int requires_met(const md_manifest_t *mf, char *err, size_t cap)
 static void module_unregister(module_t *m)
 {
     cmd_unregister_owner(m);
+    config_unregister_owner(m);
+    sdk_extra_forget(m);
     for (int i = 0; i < m->ntypes; i++) types_remove(m->types[i]);
     m->ntypes = 0;
     module_service_t **pp = &services;
@@ -190,6 +196,12 @@ int module_unload(const char *name, char *err, size_t cap)
             return -1;
         }
     }
+    size_t blocked = blocking_clients_of(m);
+    if (blocked) {
+        snprintf(err, cap, "module '%s' has %zu client(s) blocked in its commands", m->name,
+                 blocked);
+        return -1;
+    }
     for (module_t *o = modules; o; o = o->next) {
         for (int i = 0; i < o->ndeps; i++) {
             if (o->deps[i] == m) {
@@ -198,6 +210,7 @@ int module_unload(const char *name, char *err, size_t cap)
             }
         }
     }
+    lazyfree_drain(); /* no free callback of the module may still be queued */
     module_unregister(m);
     module_t **pp = &modules;
     while (*pp != m) pp = &(*pp)->next;

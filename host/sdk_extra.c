@@ -189,7 +189,7 @@ static int x_config_register_ll(md_module_t *m, const char *name, long long *var
                                 long long def, long long min, long long max)
 {
     if (!m || !m->in_init) return MD_ERR;
-    return config_register_ll(name, var, def, min, max) == 0 ? MD_OK : MD_ERR;
+    return config_register_ll(m, name, var, def, min, max) == 0 ? MD_OK : MD_ERR;
 }
 
 static int x_config_get_ll(const char *name, long long *out)

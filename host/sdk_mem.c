@@ -10,14 +10,14 @@
 static void *m_alloc(md_module_t *m, size_t n)
 {
     void *p = mem_alloc(n);
-    if (m) m->mem_used += mem_usable(p);
+    if (m) __atomic_add_fetch(&m->mem_used, mem_usable(p), __ATOMIC_RELAXED);
     return p;
 }
 
 static void *m_calloc(md_module_t *m, size_t n)
 {
     void *p = mem_calloc(n);
-    if (m) m->mem_used += mem_usable(p);
+    if (m) __atomic_add_fetch(&m->mem_used, mem_usable(p), __ATOMIC_RELAXED);
     return p;
 }
 
@@ -25,14 +25,14 @@ static void *m_realloc(md_module_t *m, void *p, size_t n)
 {
     size_t old = mem_usable(p);
     void *q = mem_realloc(p, n);
-    if (m) m->mem_used += mem_usable(q) - old;
+    if (m) __atomic_add_fetch(&m->mem_used, mem_usable(q) - old, __ATOMIC_RELAXED);
     return q;
 }
 
 static void m_free(md_module_t *m, void *p)
 {
     if (!p) return;
-    if (m) m->mem_used -= mem_usable(p);
+    if (m) __atomic_sub_fetch(&m->mem_used, mem_usable(p), __ATOMIC_RELAXED);
     mem_free(p);
 }
 

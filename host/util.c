@@ -131,7 +131,7 @@ int util_ld2str(char *buf, size_t cap, long double v, int human)
 }
 
 /*
- * Redis 7.2+ double formatting: integral values inside (-2^52, 2^52) as
+ * Redis 7.2+ double formatting: integral values within +-LLONG_MAX/2 as
  * integers; anything else as the shortest digit string that reads back as
  * the same double, laid out like fpconv_dtoa: plain digits for moderate
  * exponents, otherwise d.ddde+X.
@@ -140,7 +140,8 @@ int util_d2str(char *buf, size_t cap, double v)
 {
     if (isinf(v)) return snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
     if (isnan(v)) return snprintf(buf, cap, "nan");
-    if (v > -4503599627370496.0 && v < 4503599627370496.0 && v == (double)(long long)v) {
+    if (v >= (double)(-LLONG_MAX / 2) && v <= (double)(LLONG_MAX / 2) &&
+        v == (double)(long long)v) {
         if (v == 0 && signbit(v)) return snprintf(buf, cap, "-0");
         return util_ll2str(buf, cap, (long long)v);
     }

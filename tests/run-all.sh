@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 [ -x configure ] || autoreconf -fi || exit 1
 [ -f Makefile ] || ./configure || exit 1
 make -j2 >/dev/null || make || exit 1
+find tests persist -name '*.log' -delete 2>/dev/null
+rm -f test-suite.log
 make -j2 check >/dev/null 2>&1
 status=$?
 passed=0

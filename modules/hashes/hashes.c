@@ -15,6 +15,7 @@
 #include "modis.h"
 #include "hashes.h"
 #include "hashes_cmds.h"
+#include "hashes_expire.h"
 #include "hashes_rdb.h"
 #include "hash_value.h"
 

@@ -1,8 +1,8 @@
 /*
  * hashes.h — state the hashes module shares between its files: the type
- * slot and
- * the expired-fields counter shown in INFO stats. (The two encoding
- * parameters live in hash_value.c as hv_max_entries / hv_max_value.)
+ * slot and the expired-fields counter shown in INFO stats. (The two
+ * encoding parameters live in hash_value.c as hv_max_entries and
+ * hv_max_value.)
  */
 #ifndef HASHES_H
 #define HASHES_H

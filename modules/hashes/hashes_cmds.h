@@ -51,15 +51,4 @@ int hashes_cmd_hincrbyfloat(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDD
 int hashes_cmd_hrandfield(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
 int hashes_cmd_hscan(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
 
-/* hashes_expire.c */
-int hashes_cmd_hexpire(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-int hashes_cmd_hpexpire(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-int hashes_cmd_hexpireat(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-int hashes_cmd_hpexpireat(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-int hashes_cmd_httl(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-int hashes_cmd_hpttl(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-int hashes_cmd_hexpiretime(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-int hashes_cmd_hpexpiretime(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-int hashes_cmd_hpersist(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-
 #endif /* HASHES_CMDS_H */

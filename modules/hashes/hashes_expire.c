@@ -19,6 +19,7 @@
  */
 #include <limits.h>
 #include <string.h>
+#include "hashes_expire.h"
 #include "hashes_cmds.h"
 #include "hashes.h"
 #include "hash_value.h"

@@ -20,6 +20,7 @@
  */
 #include <string.h>
 #include "hashes_rdb.h"
+#include "hashes_expire.h"
 #include "hash_listpack.h"
 #include "hash_value.h"
 

@@ -1,7 +1,7 @@
 /*
  * hashes_rdb.h — the "hash" type callbacks: free, copy, memory, digest,
  * encoding name, RDB save/load of Redis's native hash type bytes, AOF
- * rewrite, and the active field-expiry hooks (hashes_expire.c).
+ * rewrite, and the active field-expiry hooks (from hashes_expire.h).
  */
 #ifndef HASHES_RDB_H
 #define HASHES_RDB_H
@@ -9,10 +9,6 @@
 #include "modis.h"
 
 extern const md_type_ops_t hashes_type_ops MD_HIDDEN;
-
-/* hashes_expire.c */
-int64_t hashes_subexpire_next(const void *value) MD_HIDDEN;
-void hashes_subexpire_run(md_ctx_t *ctx, md_key_t *key, int64_t now_ms) MD_HIDDEN;
 
 /* The RDB payload functions, exposed for the unit tests. */
 uint8_t hashes_rdb_type(const void *value) MD_HIDDEN;

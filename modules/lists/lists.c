@@ -157,6 +157,15 @@ static const md_command_t lists_commands[] = {
         "was popped.", "7.0.0", MPOP_CX),
     {.name = NULL}};
 
+/*
+ * list-compress-depth: the SDK has no LZF entry yet, so ql_lzf stays empty,
+ * the parameter is accepted and stored, and inner nodes stay raw. Once the
+ * SDK has md_lzf_compress()/md_lzf_decompress() (liblzf's contract with
+ * size_t lengths: 0 = did not fit / corrupt), md_init sets
+ * ql_lzf.compress/.decompress to them when MD_API_HAS() says the host has
+ * them; quicklist.c (tested with liblzf in tests/unit) does the rest.
+ */
+
 /* Register the parameters, the type, then the commands. Any failure
  * aborts the load (the host undoes partial registration). */
 static int lists_on_load(int argc, const md_arg_t *argv)

@@ -38,7 +38,8 @@ static md_type_t *tval;
 static int64_t h_now(void) { return fake_now; }
 static int h_may_expire(void) { return 1; }
 static void h_expired(ks_db_t *db, ks_entry_t *e) { expired_calls++; }
-static void h_free_value(md_type_t *t, void *v) { t->ops.free(v); }
+static void h_free_value(md_type_t *t, void *v, int lazy) { (void)lazy; t->ops.free(v); }
+static int h_lazy_expire(void) { return 0; }
 static int h_lfu(void) { return lfu_on; }
 static unsigned h_decay(void) { return 1; }
 static unsigned h_logf(void) { return 10; }
@@ -77,6 +78,7 @@ static void setup(void)
     ks_hooks.may_expire = h_may_expire;
     ks_hooks.expired = h_expired;
     ks_hooks.free_value = h_free_value;
+    ks_hooks.lazy_expire = h_lazy_expire;
     ks_hooks.lfu = h_lfu;
     ks_hooks.lfu_decay_time = h_decay;
     ks_hooks.lfu_log_factor = h_logf;
@@ -176,7 +178,7 @@ START_TEST(add_find_delete)
         if (i % 2) ck_assert(e && tv_id(e) == i);
         else ck_assert_ptr_null(e);
     }
-    ck_assert_uint_eq(ks_flush(&db), n / 2);
+    ck_assert_uint_eq(ks_flush(&db, 0), n / 2);
     ck_assert_uint_eq(ks_size(&db), 0);
     ck_assert_int_eq(live_values, 0);
     ck_assert_uint_eq(tval->nkeys, 0);
@@ -185,7 +187,7 @@ START_TEST(add_find_delete)
     /* the flushed db is usable again */
     add_key(&db, "k:", 1, 1);
     ck_assert_ptr_nonnull(find_key(&db, "k:", 1));
-    ks_flush(&db);
+    ks_flush(&db, 0);
     ck_assert_uint_eq(mem_used(), base);
 }
 END_TEST
@@ -210,7 +212,7 @@ START_TEST(binary_keys)
     ks_delete(&db, ks_find(&db, "", 0));
     ck_assert_ptr_null(ks_find(&db, "", 0));
     ck_assert_uint_eq(ks_size(&db), 3);
-    ks_flush(&db);
+    ks_flush(&db, 0);
     ck_assert_int_eq(live_values, 0);
 }
 END_TEST
@@ -225,7 +227,7 @@ START_TEST(set_value_frees_old)
     ck_assert_int_eq(live_values, 1);
     ck_assert_int_eq(tv_id(find_key(&db, "k", 0)), 2);
     ck_assert_int_eq(e->expire, fake_now + 1000); /* the TTL is the caller's business */
-    ks_flush(&db);
+    ks_flush(&db, 0);
     ck_assert_int_eq(live_values, 0);
 }
 END_TEST
@@ -254,7 +256,7 @@ START_TEST(rehash_growth)
     ck_assert(db.t.mask[0] + 1 >= (uint64_t)n);
     ck_assert_uint_eq(db.t.used[0], n);
     for (long i = 0; i < n; i++) ck_assert_ptr_nonnull(find_key(&db, "g:", i));
-    ks_flush(&db);
+    ks_flush(&db, 0);
 }
 END_TEST
 
@@ -284,7 +286,7 @@ START_TEST(rehash_shrink)
     /* nothing to do on a small or dense table */
     ks_maybe_shrink(&db);
     ck_assert_int_eq(db.t.rehashidx, -1);
-    ks_flush(&db);
+    ks_flush(&db, 0);
     ck_assert_int_eq(live_values, 0);
 }
 END_TEST
@@ -329,7 +331,7 @@ START_TEST(scan_empty_and_static)
     for (long i = 0; i < n; i++) ck_assert_int_eq(s.hits[i], 1);
     ck_assert_int_eq(steps, (long)(db.t.mask[0] + 1));
     free(s.hits);
-    ks_flush(&db);
+    ks_flush(&db, 0);
 }
 END_TEST
 
@@ -348,7 +350,7 @@ START_TEST(scan_during_rehash)
     } while (cur);
     for (long i = 0; i < n; i++) ck_assert_int_eq(s.hits[i], 1);
     free(s.hits);
-    ks_flush(&db);
+    ks_flush(&db, 0);
 }
 END_TEST
 
@@ -387,7 +389,7 @@ static void scan_under_churn(long n, long ntmp, int count, int add_per_call,
     for (long i = 0; i < n; i++)
         ck_assert_msg(s.hits[i] >= 1, "stay:%ld was never returned", i);
     free(s.hits);
-    ks_flush(&db);
+    ks_flush(&db, 0);
     ck_assert_int_eq(live_values, 0);
 }
 
@@ -427,7 +429,7 @@ START_TEST(scan_callback_may_delete_current)
     } while (cur);
     ck_assert_uint_eq(ks_size(&db), 0);
     ck_assert_int_eq(live_values, 0);
-    ks_flush(&db);
+    ks_flush(&db, 0);
 }
 END_TEST
 
@@ -467,7 +469,7 @@ START_TEST(expire_bookkeeping)
     ck_assert_uint_eq(db.vol.used, 0);
     ck_assert_uint_eq(ks_size(&db), 1);
     ck_assert_ptr_eq(ks_lookup(&db, "b0", 2), b);
-    ks_flush(&db);
+    ks_flush(&db, 0);
     ck_assert_int_eq(live_values, 0);
 }
 END_TEST
@@ -487,7 +489,7 @@ START_TEST(delete_with_ttl_leaves_vol)
         ck_assert(ptrset_has(&db.vol, e));
         ck_assert_int_eq(e->expire, fake_now + 1000 + i);
     }
-    ks_flush(&db);
+    ks_flush(&db, 0);
     ck_assert_uint_eq(db.vol.used, 0);
     ck_assert_ptr_null(db.vol.slots);
 }
@@ -514,8 +516,8 @@ START_TEST(detach_and_readd)
     ck_assert_int_eq(tv_id(ks_find(&b, "renamed", 7)), 42);
     ck_assert(ptrset_has(&b.vol, n));
     ck_assert_uint_eq(tval->nkeys, 1);
-    ks_flush(&a);
-    ks_flush(&b);
+    ks_flush(&a, 0);
+    ks_flush(&b, 0);
     ck_assert_int_eq(live_values, 0);
 }
 END_TEST
@@ -548,8 +550,8 @@ START_TEST(subexpire_tracking)
     ks_set_subexpire(&b, n, 1);
     ks_delete(&b, n); /* deleting drops it from the set */
     ck_assert_uint_eq(b.subvol.used, 0);
-    ks_flush(&a);
-    ks_flush(&b);
+    ks_flush(&a, 0);
+    ks_flush(&b, 0);
     ck_assert_int_eq(live_values, 0);
 }
 END_TEST
@@ -601,8 +603,8 @@ START_TEST(swap_dbs)
     fake_now += 10;
     ck_assert_ptr_null(ks_lookup(&d[0], "one:1", 5));
     ck_assert_uint_eq(d[0].vol.used, v1 - 1);
-    ks_flush(&d[0]);
-    ks_flush(&d[1]);
+    ks_flush(&d[0], 0);
+    ks_flush(&d[1], 0);
     ck_assert_int_eq(live_values, 0);
 }
 END_TEST
@@ -630,7 +632,7 @@ START_TEST(random_entries)
         if (!hit[id]++) distinct++;
     }
     ck_assert(distinct > n * 3 / 4);
-    ks_flush(&db);
+    ks_flush(&db, 0);
 }
 END_TEST
 
@@ -648,7 +650,7 @@ START_TEST(lru_idle_time)
     ck_assert_uint_eq(ks_idle_ms(e), 0);
     fake_now += 61000;
     ck_assert_uint_eq(ks_idle_ms(e), 61000);
-    ks_flush(&db);
+    ks_flush(&db, 0);
 }
 END_TEST
 
@@ -668,7 +670,7 @@ START_TEST(lfu_counter)
     ck_assert_int_eq(ks_lfu_count(e), c - 3);
     fake_now += 1000LL * 60000;
     ck_assert_int_eq(ks_lfu_count(e), 0);
-    ks_flush(&db);
+    ks_flush(&db, 0);
 }
 END_TEST
 

@@ -444,10 +444,14 @@ START_TEST(test_d2str_redis74_shortest)
     ck_assert_str_eq(d2s(-0.3), "-0.3");
     ck_assert_str_eq(d2s(3.14), "3.14");
     ck_assert_str_eq(d2s(1.5e300), "1.5e+300");
-    /* Integral values print as integers only inside (-2^52, 2^52). */
+    /* Integral values print as integers while |v| <= LLONG_MAX/2 (Redis
+     * 7.2+ double2ll; the 2^52 bound was d2string's in Redis <= 7.0). */
     ck_assert_str_eq(d2s(4503599627370495.0), "4503599627370495");
-    ck_assert_str_eq(d2s(1e17), "1e+17");
-    ck_assert_str_eq(d2s(-1e17), "-1e+17");
+    ck_assert_str_eq(d2s(9007199254740992.0), "9007199254740992");
+    ck_assert_str_eq(d2s(1e17), "100000000000000000");
+    ck_assert_str_eq(d2s(-1e17), "-100000000000000000");
+    ck_assert_str_eq(d2s(1e18), "1000000000000000000");
+    ck_assert_str_eq(d2s(5e18), "5e+18"); /* above LLONG_MAX/2: fpconv */
     ck_assert_str_eq(d2s(1e-5), "0.00001");
     ck_assert_str_eq(d2s(1.5e-5), "0.000015");
     ck_assert_str_eq(d2s(1.5e-7), "1.5e-7");

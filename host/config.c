@@ -236,6 +236,18 @@ static int param_set(param_t *p, const char *v, char *err, size_t cap)
     case T_INT:
     case T_LL:
     case T_MEM:
+        if (p->var == &srv.unixsocketperm) {
+            /* Octal, as in redis.conf ("unixsocketperm 700"). */
+            char *end;
+            errno = 0;
+            long o = strtol(v, &end, 8);
+            if (!*v || *end || errno || o < 0 || o > 0777) {
+                snprintf(err, cap, "argument couldn't be parsed as an octal number");
+                return -1;
+            }
+            srv.unixsocketperm = (int)o;
+            return 0;
+        }
         if (p->type == T_MEM ? parse_mem(v, &n) != 0
                              : util_str2ll(v, strlen(v), &n) != 0) {
             snprintf(err, cap, p->type == T_MEM ? "argument must be a memory value"

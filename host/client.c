@@ -196,10 +196,10 @@ static void client_process_input(client_t *c, size_t *want)
     }
 }
 
-void client_resume_input(client_t *c)
+/* Run what the query buffer holds, then free or flush the client. */
+static void client_run_input(client_t *c)
 {
     size_t want;
-    if (c->qpos >= c->qlen) return;
     c->flags |= CLIENT_PROTECTED;
     client_process_input(c, &want);
     c->flags &= ~CLIENT_PROTECTED;
@@ -208,6 +208,11 @@ void client_resume_input(client_t *c)
         return;
     }
     client_flush(c);
+}
+
+void client_resume_input(client_t *c)
+{
+    if (c->qpos < c->qlen) client_run_input(c);
 }
 
 static void client_on_read(evutil_socket_t fd, short what, void *arg)
@@ -246,15 +251,7 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         client_close(c);
         return;
     }
-    size_t want;
-    c->flags |= CLIENT_PROTECTED;
-    client_process_input(c, &want);
-    c->flags &= ~CLIENT_PROTECTED;
-    if (c->flags & CLIENT_CLOSE_ASAP) {
-        client_free_closed();
-        return;
-    }
-    client_flush(c);
+    client_run_input(c);
 }
 
 void client_flush(client_t *c)

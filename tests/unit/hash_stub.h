@@ -15,40 +15,7 @@
 #include "modis.h"
 #include "../../host/listpack.c"
 
-const md_api_t *md__api;
-md_module_t *md__self;
-
-static long live_blocks;
-
-static void *t_alloc(md_module_t *m, size_t n)
-{
-    (void)m;
-    live_blocks++;
-    return malloc(n ? n : 1);
-}
-
-static void *t_calloc(md_module_t *m, size_t n)
-{
-    (void)m;
-    live_blocks++;
-    return calloc(1, n ? n : 1);
-}
-
-static void *t_realloc(md_module_t *m, void *p, size_t n)
-{
-    (void)m;
-    if (p == NULL) live_blocks++;
-    return realloc(p, n ? n : 1);
-}
-
-static void t_free(md_module_t *m, void *p)
-{
-    (void)m;
-    if (p) live_blocks--;
-    free(p);
-}
-
-static size_t t_usable(const void *p) { return malloc_usable_size((void *)p); }
+#include "stub_alloc.h"
 
 /* FNV-1a with a final mix: good enough spread for power-of-two tables. */
 static uint64_t t_hash(const void *p, size_t n)

@@ -38,8 +38,8 @@
 #define RDB_FIXTURE_DIR "/work/shared/fixtures/rdb"
 #endif
 
-const md_api_t *md__api;
-md_module_t *md__self;
+#include "stub_alloc.h"
+
 md_type_t *lists_type;
 long long lists_max_listpack_size = -2;
 long long lists_compress_depth = 0;
@@ -57,18 +57,6 @@ struct md_rdb {
 /* Stand-in API                                                        */
 /* ------------------------------------------------------------------ */
 
-static long live_blocks;
-
-static void *t_alloc(md_module_t *m, size_t n) { (void)m; live_blocks++; return malloc(n ? n : 1); }
-static void *t_calloc(md_module_t *m, size_t n) { (void)m; live_blocks++; return calloc(1, n ? n : 1); }
-static void *t_realloc(md_module_t *m, void *p, size_t n)
-{
-    (void)m;
-    if (p == NULL) live_blocks++;
-    return realloc(p, n ? n : 1);
-}
-static void t_free(md_module_t *m, void *p) { (void)m; if (p) live_blocks--; free(p); }
-static size_t t_usable(const void *p) { return malloc_usable_size((void *)p); }
 static void t_log(md_module_t *m, int level, const char *fmt, va_list ap) { (void)m; (void)level; (void)fmt; (void)ap; }
 
 static void *la_alloc(void *ud, size_t n) { return t_alloc(ud, n); }

@@ -17,40 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const md_api_t *md__api;
-md_module_t *md__self;
-
-static long live_blocks; /* allocations not yet freed */
-
-static void *t_alloc(md_module_t *m, size_t n)
-{
-    (void)m;
-    live_blocks++;
-    return malloc(n ? n : 1);
-}
-
-static void *t_calloc(md_module_t *m, size_t n)
-{
-    (void)m;
-    live_blocks++;
-    return calloc(1, n ? n : 1);
-}
-
-static void *t_realloc(md_module_t *m, void *p, size_t n)
-{
-    (void)m;
-    if (p == NULL) live_blocks++;
-    return realloc(p, n ? n : 1);
-}
-
-static void t_free(md_module_t *m, void *p)
-{
-    (void)m;
-    if (p) live_blocks--;
-    free(p);
-}
-
-static size_t t_usable(const void *p) { return malloc_usable_size((void *)p); }
+#include "stub_alloc.h"
 
 static md_api_t test_api;
 

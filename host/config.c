@@ -157,6 +157,8 @@ static param_t params[] = {
     {"supervised", NULL, T_ENUM, IMMUTABLE, &supervised_v, 0, 0, "no", supervised_names},
     {"pidfile", NULL, T_STR, IMMUTABLE, &srv.pidfile, 0, 0, ""},
     {"dbfilename", NULL, T_STR, 0, &srv.dbfilename, 0, 0, "dump.rdb"},
+    {"rdbcompression", NULL, T_BOOL, 0, &srv.rdbcompression, 0, 1, "yes"},
+    {"rdbchecksum", NULL, T_BOOL, IMMUTABLE, &srv.rdbchecksum, 0, 1, "yes"},
     {"save", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_save, get_save},
     {"appendonly", NULL, T_BOOL, 0, &srv.appendonly, 0, 1, "no"},
     {"appendfsync", NULL, T_ENUM, 0, &appendfsync_v, 0, 0, "everysec", fsyncs},

@@ -49,7 +49,6 @@
 #define PACKAGE_VERSION "unknown"
 #endif
 
-#define INFO_COMPAT_VERSION "7.4.0"
 
 /* ---- a growable text buffer ---- */
 

@@ -255,6 +255,21 @@ void ks_set_subexpire(ks_db_t *db, ks_entry_t *e, int on)
     e->subexp = on ? 1 : 0;
 }
 
+int ks_each(ks_db_t *db, int (*fn)(void *priv, ks_entry_t *e), void *priv)
+{
+    ks_table_t *t = &db->t;
+    for (int ti = 0; ti <= 1; ti++) {
+        if (!t->b[ti]) continue;
+        for (uint64_t i = 0; i <= t->mask[ti]; i++)
+            for (ks_entry_t *e = t->b[ti][i], *next; e; e = next) {
+                next = e->next;
+                int rc = fn(priv, e);
+                if (rc) return rc;
+            }
+    }
+    return 0;
+}
+
 size_t ks_flush(ks_db_t *db, int lazy)
 {
     ks_table_t *t = &db->t;
@@ -441,6 +456,21 @@ uint64_t ks_idle_ms(const ks_entry_t *e)
     uint32_t now = ks_lru_clock(), then = lru_get(e);
     uint32_t d = now >= then ? now - then : (0xFFFFFF - then) + now;
     return (uint64_t)d * 1000;
+}
+
+void ks_set_idle(ks_entry_t *e, uint64_t idle_secs)
+{
+    uint32_t now = ks_lru_clock();
+    uint32_t idle = idle_secs > 0xFFFFFF ? 0xFFFFFF : (uint32_t)idle_secs;
+    lru_put(e, now >= idle ? now - idle : 0xFFFFFF - (idle - now));
+}
+
+void ks_set_lfu(ks_entry_t *e, uint8_t count)
+{
+    uint16_t now = (uint16_t)((ks_hooks.now_ms() / 60000) & 0xFFFF);
+    e->lru[0] = (uint8_t)now;
+    e->lru[1] = (uint8_t)(now >> 8);
+    e->lru[2] = count;
 }
 
 uint8_t ks_lfu_count(const ks_entry_t *e)

@@ -75,6 +75,9 @@ void ks_set_expire(ks_db_t *db, ks_entry_t *e, int64_t when_ms);
 /* Track (on) or untrack e in db->subvol. */
 void ks_set_subexpire(ks_db_t *db, ks_entry_t *e, int on);
 
+/* Call fn for every entry (no expiry check, no rehash step; fn must not
+ * add or delete keys). Stops at the first nonzero return and returns it. */
+int ks_each(ks_db_t *db, int (*fn)(void *priv, ks_entry_t *e), void *priv);
 /* Remove every key; returns how many were removed. With lazy, big values
  * are freed in the background (FLUSHDB ASYNC). */
 size_t ks_flush(ks_db_t *db, int lazy);
@@ -99,6 +102,10 @@ uint32_t ks_lru_clock(void);
 void ks_touch(ks_entry_t *e);
 uint64_t ks_idle_ms(const ks_entry_t *e);
 uint8_t ks_lfu_count(const ks_entry_t *e);
+/* Set the LRU clock so the key looks idle for idle_secs (RESTORE IDLETIME,
+ * RDB_OPCODE_IDLE), or the LFU counter to `count` as of now (FREQ). */
+void ks_set_idle(ks_entry_t *e, uint64_t idle_secs);
+void ks_set_lfu(ks_entry_t *e, uint8_t count);
 
 /* Free an unlinked value through its type slot; lazy: big values are
  * freed in the background. */

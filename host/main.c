@@ -3,6 +3,7 @@
  * databases, host commands, modules, listeners, the cron timer, signals,
  * and the libevent loop.
  */
+#include "persist/child.h"
 #include "autoconfig.h"
 #include "config.h"
 #include "client.h"
@@ -87,6 +88,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     sdk_cron_run();
     info_cron();
     client_cron();
+    child_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);
         if (ticks % 10 == 0) ks_maybe_shrink(&srv.db[i]);

@@ -2,6 +2,7 @@
  * module.c — the module loader. See module.h for the load contract.
  */
 #include "module.h"
+#include "persist/rdb_io.h"
 #include "blocking.h"
 #include "cmd.h"
 #include "config.h"
@@ -73,6 +74,32 @@ static int manifest_check(const md_manifest_t *mf, char *err, size_t cap)
     return 0;
 }
 
+/* The RDB type bytes a manifest claims must be value types (not opcodes,
+ * not the module-type encodings the host handles) that no loaded module
+ * holds, and the module must declare a type to load them into. */
+static int rdb_claims_ok(const md_manifest_t *mf, char *err, size_t cap)
+{
+    if (mf->n_rdb_types && !(mf->types && mf->types[0])) {
+        snprintf(err, cap, "module claims RDB type bytes but declares no type");
+        return -1;
+    }
+    for (size_t i = 0; i < mf->n_rdb_types; i++) {
+        uint8_t b = mf->rdb_types[i];
+        if (b >= RDB_OPCODE_SLOT_INFO || b == RDB_TYPE_MODULE_PRE_GA ||
+            b == RDB_TYPE_MODULE_2) {
+            snprintf(err, cap, "RDB type byte %u cannot be claimed by a module", b);
+            return -1;
+        }
+        md_type_t *t = types_by_rdb(b);
+        if (t) {
+            snprintf(err, cap, "RDB type byte %u is already claimed by module '%s'",
+                     b, t->owner->name);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int requires_met(const md_manifest_t *mf, char *err, size_t cap)
 {
     for (const md_service_ref_t *r = mf->requires; r && r->name; r++) {
@@ -130,7 +157,8 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
         dlclose(dl);
         return -1;
     }
-    if (manifest_check(mf, err, cap) != 0 || requires_met(mf, err, cap) != 0) {
+    if (manifest_check(mf, err, cap) != 0 || requires_met(mf, err, cap) != 0 ||
+        rdb_claims_ok(mf, err, cap) != 0) {
         dlclose(dl);
         return -1;
     }
@@ -174,6 +202,9 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
         module_free(m);
         return -1;
     }
+    /* The claimed RDB bytes load into the module's first type. */
+    for (size_t i = 0; i < mf->n_rdb_types; i++)
+        types_rdb_claim(m->types[0], mf->rdb_types[i]);
     /* Keep load order: append. */
     module_t **pp = &modules;
     while (*pp) pp = &(*pp)->next;

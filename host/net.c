@@ -219,3 +219,8 @@ void net_close(void)
     nlisteners = 0;
     if (srv.unixsocket && srv.unixsocket[0]) unlink(srv.unixsocket);
 }
+
+void net_close_in_child(void)
+{
+    for (int i = 0; i < nlisteners; i++) close(listen_fds[i]);
+}

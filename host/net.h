@@ -9,5 +9,8 @@
 int net_listen(void);
 /* Close the listeners (shutdown), removing the unix socket file. */
 void net_close(void);
+/* In a forked child: close the listening fds only (the unix socket file
+ * and the parent's events stay the parent's). */
+void net_close_in_child(void);
 
 #endif

@@ -48,6 +48,8 @@ static int l_raw(md_rdb_t *r, void *p, size_t n)
 
 static void r_error(md_rdb_t *r, const char *what) { rdb_io_fail(r->io, "%s", what); }
 
+static void r_empty(md_rdb_t *r) { r->empty = 1; }
+
 void sdk_api_fill_rdb(md_api_t *a)
 {
     a->rdb_save_len = s_len;
@@ -60,4 +62,5 @@ void sdk_api_fill_rdb(md_api_t *a)
     a->rdb_load_double = l_double;
     a->rdb_load_raw = l_raw;
     a->rdb_error = r_error;
+    a->rdb_load_empty = r_empty;
 }

@@ -12,6 +12,7 @@
 struct md_rdb {
     rdb_io_t *io;
     md_module_t *module;
+    int empty;               /* rdb_load said: valid, but no elements */
 };
 
 #endif

@@ -44,6 +44,8 @@ typedef struct server {
     char *pidfile;
     char *dbfilename;
     char *save_params;
+    int rdbcompression;
+    int rdbchecksum;
     int appendonly;
     int active_expire_enabled;
     int active_expire_effort;

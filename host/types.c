@@ -9,6 +9,7 @@
 #include <strings.h>
 
 static md_type_t *slots[TYPES_MAX + 1];
+static uint8_t rdb_owner[256];     /* RDB type byte -> slot id (0 = none) */
 
 md_type_t *types_by_id(uint8_t id) { return slots[id]; }
 
@@ -42,8 +43,19 @@ md_type_t *types_add(struct md_module *owner, const char *name,
     return NULL;
 }
 
+md_type_t *types_by_rdb(uint8_t b) { return slots[rdb_owner[b]]; }
+
+int types_rdb_claim(md_type_t *t, uint8_t b)
+{
+    if (rdb_owner[b] && rdb_owner[b] != t->id) return -1;
+    rdb_owner[b] = t->id;
+    return 0;
+}
+
 void types_remove(md_type_t *t)
 {
+    for (int b = 0; b < 256; b++)
+        if (rdb_owner[b] == t->id) rdb_owner[b] = 0;
     slots[t->id] = NULL;
     mem_free(t);
 }

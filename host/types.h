@@ -31,7 +31,11 @@ md_type_t *types_by_name(const char *name, size_t len);
 /* Claim a new slot; NULL when the name is taken or slots ran out. */
 md_type_t *types_add(struct md_module *owner, const char *name,
                      const md_type_ops_t *ops);
-/* Release a slot (only when nkeys == 0). */
+/* The slot that loads RDB type byte `b`, or NULL when no module claims it. */
+md_type_t *types_by_rdb(uint8_t b);
+/* Give byte `b` to slot t. Returns -1 when another slot holds it. */
+int types_rdb_claim(md_type_t *t, uint8_t b);
+/* Release a slot (only when nkeys == 0); its RDB bytes become free. */
 void types_remove(md_type_t *t);
 
 #endif

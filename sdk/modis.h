@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 #define MD_ABI_MAJOR 1
-#define MD_ABI_MINOR 0
+#define MD_ABI_MINOR 1
 #define MD_MANIFEST_MAGIC 0x31444f4d5349444dULL /* "MDISMOD1" */
 
 #define MD_OK 0
@@ -331,6 +331,9 @@ typedef struct md_api {
 
     /* reading configuration (1.0) */
     int (*config_get_ll)(const char *name, long long *out);
+
+    /* RDB: a valid but empty payload (1.1) */
+    void (*rdb_load_empty)(md_rdb_t *r);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -531,6 +534,10 @@ static inline int md_rdb_load_raw(md_rdb_t *r, void *p, size_t n)
 { return md__api->rdb_load_raw(r, p, n); }
 static inline void md_rdb_error(md_rdb_t *r, const char *what)
 { md__api->rdb_error(r, what); }
+/* From rdb_load: the payload was valid but holds no elements (an empty
+ * list, or a hash whose fields all expired). Return NULL after calling it;
+ * the host drops the key, as Redis does, instead of failing the load. */
+static inline void md_rdb_load_empty(md_rdb_t *r) { md__api->rdb_load_empty(r); }
 static inline int md_aof_emit(md_aof_t *a, int argc, const md_arg_t *argv)
 { return md__api->aof_emit(a, argc, argv); }
 static inline void md_digest_add(md_digest_t *d, const void *p, size_t n)

@@ -1,0 +1,355 @@
+/*
+ * rdb.c — values, keys, databases and files in Redis's RDB format. See
+ * rdb.h for the contract and the version policy. The host never looks
+ * inside a value: each one goes through its type slot's callbacks, with an
+ * md_rdb_t that accounts loaded memory to the slot's module.
+ */
+#include "persist/rdb.h"
+
+#include "host/info.h"
+#include "host/ks.h"
+#include "host/log.h"
+#include "host/mem.h"
+#include "host/sdk_rdb.h"
+#include "host/server.h"
+#include "host/types.h"
+#include "host/util.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int rdb_type_min_version(uint8_t rdbtype)
+{
+    if (rdbtype >= RDB_TYPE_HASH_METADATA_PRE_GA && rdbtype <= RDB_TYPE_HASH_LISTPACK_EX)
+        return 12;
+    if (rdbtype == RDB_TYPE_SET_LISTPACK || rdbtype == RDB_TYPE_STREAM_LISTPACKS_3)
+        return 11;
+    return RDB_WRITE_VERSION_MIN;
+}
+
+uint8_t rdb_object_type(const md_type_t *t, const void *value)
+{
+    return t->ops.rdb_type(value);
+}
+
+int rdb_save_object(rdb_io_t *io, const md_type_t *t, const void *value)
+{
+    md_rdb_t r = {.io = io, .module = t->owner};
+    if (!t->ops.rdb_save || !t->ops.rdb_type) {
+        rdb_io_fail(io, "type '%s' cannot be saved to RDB", t->name);
+        return -1;
+    }
+    if (t->ops.rdb_save(&r, value) != MD_OK) {
+        rdb_io_fail(io, "saving a '%s' value failed", t->name);
+        return -1;
+    }
+    return rdb_io_error(io) ? -1 : 0;
+}
+
+/* What Redis keeps under each type byte, for the "load the module" hint. */
+static const char *redis_type_of(uint8_t b)
+{
+    switch (b) {
+    case 0: return "string";
+    case 1: case 10: case 14: case 18: return "list";
+    case 2: case 11: case 20: return "set";
+    case 3: case 5: case 12: case 17: return "zset";
+    case 4: case 9: case 13: case 16: case 22: case 23: case 24: case 25: return "hash";
+    case 15: case 19: case 21: return "stream";
+    case 6: case 7: return "Redis module";
+    default: return NULL;
+    }
+}
+
+void *rdb_load_object(rdb_io_t *io, uint8_t rdbtype, md_type_t **tp, int *empty)
+{
+    *empty = 0;
+    md_type_t *t = types_by_rdb(rdbtype);
+    if (!t || !t->ops.rdb_load) {
+        const char *what = redis_type_of(rdbtype);
+        if (what)
+            rdb_io_fail(io, "RDB value type %u (a %s value) is not claimed by any "
+                        "loaded module: load the module for %s values", rdbtype,
+                        what, what);
+        else
+            rdb_io_fail(io, "unknown RDB value type %u", rdbtype);
+        return NULL;
+    }
+    md_rdb_t r = {.io = io, .module = t->owner};
+    void *v = t->ops.rdb_load(&r, rdbtype);
+    if (rdb_io_error(io)) {
+        if (v && t->ops.free) t->ops.free(v);
+        return NULL;
+    }
+    if (!v) {
+        if (r.empty) *empty = 1;
+        else rdb_io_fail(io, "a '%s' value of RDB type %u failed to load", t->name, rdbtype);
+        return NULL;
+    }
+    *tp = t;
+    return v;
+}
+
+/* ---- save -------------------------------------------------------------- */
+
+typedef struct save_walk {
+    rdb_io_t *io;
+    int version;             /* prescan: the highest version needed */
+    int lru, lfu;            /* write IDLE / FREQ opcodes */
+} save_walk_t;
+
+static int prescan_entry(void *priv, ks_entry_t *e)
+{
+    save_walk_t *w = priv;
+    int v = rdb_type_min_version(rdb_object_type(types_by_id(e->type), e->value));
+    if (v > w->version) w->version = v;
+    return 0;
+}
+
+static int save_entry(void *priv, ks_entry_t *e)
+{
+    save_walk_t *w = priv;
+    rdb_io_t *io = w->io;
+    const md_type_t *t = types_by_id(e->type);
+    if (e->expire) {
+        rdb_save_type(io, RDB_OPCODE_EXPIRETIME_MS);
+        rdb_save_millis(io, e->expire);
+    }
+    if (w->lru) {
+        rdb_save_type(io, RDB_OPCODE_IDLE);
+        rdb_save_len(io, ks_idle_ms(e) / 1000);
+    } else if (w->lfu) {
+        uint8_t c = ks_lfu_count(e);
+        rdb_save_type(io, RDB_OPCODE_FREQ);
+        rdb_save_raw(io, &c, 1);
+    }
+    rdb_save_type(io, rdb_object_type(t, e->value));
+    rdb_save_string(io, e->key, e->keylen);
+    return rdb_save_object(io, t, e->value) ? -1 : 0;
+}
+
+int rdb_save_dataset(rdb_io_t *io, int flags)
+{
+    save_walk_t w = {.io = io, .version = RDB_WRITE_VERSION_MIN};
+    int pol = srv.maxmemory_policy;
+    w.lru = pol == MAXMEM_VOLATILE_LRU || pol == MAXMEM_ALLKEYS_LRU;
+    w.lfu = pol == MAXMEM_VOLATILE_LFU || pol == MAXMEM_ALLKEYS_LFU;
+    for (int i = 0; i < srv.databases; i++) ks_each(&srv.db[i], prescan_entry, &w);
+
+    rdb_save_header(io, w.version);
+    rdb_save_aux(io, "redis-ver", INFO_COMPAT_VERSION, strlen(INFO_COMPAT_VERSION));
+    rdb_save_aux_ll(io, "redis-bits", (long long)(sizeof(void *) * 8));
+    rdb_save_aux_ll(io, "ctime", (long long)(util_mstime() / 1000));
+    rdb_save_aux_ll(io, "used-mem", (long long)mem_used());
+    rdb_save_aux_ll(io, "aof-base", (flags & RDB_SAVE_AOF_PREAMBLE) ? 1 : 0);
+    for (int i = 0; i < srv.databases; i++) {
+        ks_db_t *db = &srv.db[i];
+        if (ks_size(db) == 0) continue;
+        rdb_save_type(io, RDB_OPCODE_SELECTDB);
+        rdb_save_len(io, (uint64_t)i);
+        rdb_save_type(io, RDB_OPCODE_RESIZEDB);
+        rdb_save_len(io, ks_size(db));
+        rdb_save_len(io, db->vol.used);
+        if (ks_each(db, save_entry, &w)) return -1;
+        if (rdb_io_error(io)) return -1;
+    }
+    rdb_save_type(io, RDB_OPCODE_EOF);
+    rdb_save_checksum(io);
+    return rdb_io_error(io) ? -1 : 0;
+}
+
+/* ---- load -------------------------------------------------------------- */
+
+/* Per-key state gathered from the opcodes that precede a key. */
+typedef struct key_meta {
+    int64_t expire;          /* ms, or -1 */
+    int64_t idle;            /* seconds, or -1 */
+    int freq;                /* LFU count, or -1 */
+} key_meta_t;
+
+/* Put one loaded value into db; takes ownership of value. */
+static int load_insert(rdb_io_t *io, ks_db_t *db, char *key, size_t klen,
+                       md_type_t *t, void *value, const key_meta_t *m,
+                       int64_t now, rdb_load_stats_t *st)
+{
+    if (m->expire != -1 && m->expire < now) {
+        t->ops.free(value);
+        st->keys_expired++;
+        return 0;
+    }
+    if (ks_find(db, key, klen)) {
+        t->ops.free(value);
+        rdb_io_fail(io, "duplicate key '%.*s' in db %d", (int)(klen > 64 ? 64 : klen),
+                    key, db->id);
+        return -1;
+    }
+    ks_entry_t *e = ks_add(db, key, klen, t->id, value);
+    if (m->expire != -1) ks_set_expire(db, e, m->expire);
+    if (t->ops.subexpire_next && t->ops.subexpire_next(value) >= 0)
+        ks_set_subexpire(db, e, 1);
+    if (m->idle >= 0) ks_set_idle(e, (uint64_t)m->idle);
+    else if (m->freq >= 0) ks_set_lfu(e, (uint8_t)m->freq);
+    st->keys_loaded++;
+    return 0;
+}
+
+/* Aux fields carry nothing we need to act on; log the interesting ones. */
+static int load_aux(rdb_io_t *io)
+{
+    size_t kl, vl;
+    char *k = rdb_load_string(io, &kl, NULL);
+    if (!k) return -1;
+    char *v = rdb_load_string(io, &vl, NULL);
+    if (!v) {
+        free(k);
+        return -1;
+    }
+    if (strcmp(k, "redis-ver") == 0)
+        log_msg(LOG_NOTICE, "Loading RDB produced by version %.*s", (int)(vl > 32 ? 32 : vl), v);
+    free(k);
+    free(v);
+    return 0;
+}
+
+int rdb_load_dataset(rdb_io_t *io, rdb_load_stats_t *st)
+{
+    memset(st, 0, sizeof(*st));
+    if (rdb_load_header(io, &st->version)) return -1;
+    ks_db_t *db = &srv.db[0];
+    key_meta_t m = {-1, -1, -1};
+    int64_t now = util_mstime();
+    for (;;) {
+        uint8_t type;
+        if (rdb_load_type(io, &type)) return -1;
+        uint64_t a, b;
+        switch (type) {
+        case RDB_OPCODE_EOF:
+            if (st->version >= 5 && rdb_load_checksum(io)) return -1;
+            return 0;
+        case RDB_OPCODE_EXPIRETIME_MS:
+            if (rdb_load_millis(io, &m.expire)) return -1;
+            continue;
+        case RDB_OPCODE_EXPIRETIME: {
+            int32_t secs;
+            if (rdb_load_seconds(io, &secs)) return -1;
+            m.expire = (int64_t)secs * 1000;
+            continue;
+        }
+        case RDB_OPCODE_IDLE:
+            if (rdb_load_len(io, &a, NULL)) return -1;
+            m.idle = (int64_t)(a > INT64_MAX ? INT64_MAX : a);
+            continue;
+        case RDB_OPCODE_FREQ: {
+            uint8_t f;
+            if (rdb_load_raw(io, &f, 1)) return -1;
+            m.freq = f;
+            continue;
+        }
+        case RDB_OPCODE_SELECTDB:
+            if (rdb_load_len(io, &a, NULL)) return -1;
+            if (a >= (uint64_t)srv.databases) {
+                rdb_io_fail(io, "the file uses db %llu but this server has %d "
+                            "databases (raise 'databases')", (unsigned long long)a,
+                            srv.databases);
+                return -1;
+            }
+            db = &srv.db[a];
+            continue;
+        case RDB_OPCODE_RESIZEDB:
+            if (rdb_load_len(io, &a, NULL) || rdb_load_len(io, &b, NULL)) return -1;
+            continue;
+        case RDB_OPCODE_SLOT_INFO:
+            if (rdb_load_len(io, &a, NULL) || rdb_load_len(io, &b, NULL) ||
+                rdb_load_len(io, &b, NULL))
+                return -1;
+            continue;
+        case RDB_OPCODE_AUX:
+            if (load_aux(io)) return -1;
+            continue;
+        case RDB_OPCODE_MODULE_AUX:
+            rdb_io_fail(io, "the file holds Redis-module auxiliary data, which no "
+                        "loaded module can read");
+            return -1;
+        case RDB_OPCODE_FUNCTION2:
+        case RDB_OPCODE_FUNCTION_PRE_GA:
+            rdb_io_fail(io, "the file holds Redis function libraries, which this "
+                        "server cannot load (remove them with FUNCTION FLUSH on "
+                        "the source server)");
+            return -1;
+        default:
+            break;
+        }
+        /* A key: type byte (already read), key, value. */
+        size_t klen;
+        char *key = rdb_load_string(io, &klen, NULL);
+        if (!key) return -1;
+        md_type_t *t = NULL;
+        int empty;
+        void *v = rdb_load_object(io, type, &t, &empty);
+        int rc = 0;
+        if (v) rc = load_insert(io, db, key, klen, t, v, &m, now, st);
+        else if (empty) st->keys_empty++;
+        else rc = -1;
+        free(key);
+        if (rc) return -1;
+        m = (key_meta_t){-1, -1, -1};
+    }
+}
+
+/* ---- files ------------------------------------------------------------- */
+
+int rdb_save_file(const char *path, int flags, char *err, size_t errcap)
+{
+    char tmp[256];
+    snprintf(tmp, sizeof(tmp), "temp-%d.rdb", (int)getpid());
+    FILE *fp = fopen(tmp, "w");
+    if (!fp) {
+        snprintf(err, errcap, "Failed opening the temp RDB file %s (in server root dir): %s",
+                 tmp, strerror(errno));
+        return -1;
+    }
+    rdb_io_t io;
+    rdb_io_file_writer(&io, fp, NULL);
+    io.compress = srv.rdbcompression;
+    io.checksum = srv.rdbchecksum;
+    int rc = rdb_save_dataset(&io, flags);
+    if (rc) snprintf(err, errcap, "Write error saving DB on disk: %s", rdb_io_error(&io));
+    rdb_io_release(&io);
+    if (!rc && (fflush(fp) != 0 || fsync(fileno(fp)) != 0)) {
+        snprintf(err, errcap, "Write error saving DB on disk: %s", strerror(errno));
+        rc = -1;
+    }
+    if (fclose(fp) != 0 && !rc) {
+        snprintf(err, errcap, "Write error saving DB on disk: %s", strerror(errno));
+        rc = -1;
+    }
+    if (!rc && rename(tmp, path) != 0) {
+        snprintf(err, errcap, "Error moving temp DB file %s on the final destination %s: %s",
+                 tmp, path, strerror(errno));
+        rc = -1;
+    }
+    if (rc) unlink(tmp);
+    return rc;
+}
+
+int rdb_load_file(const char *path, rdb_load_stats_t *st, char *err, size_t errcap)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        if (errno == ENOENT) return 1;
+        snprintf(err, errcap, "Fatal error opening the RDB file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    rdb_io_t io;
+    rdb_io_file_reader(&io, fp, NULL);
+    int rc = rdb_load_dataset(&io, st);
+    if (rc)
+        snprintf(err, errcap, "Short read or corrupt RDB file %s: %s", path,
+                 rdb_io_error(&io));
+    rdb_io_release(&io);
+    fclose(fp);
+    return rc ? -1 : 0;
+}

@@ -1,0 +1,84 @@
+/*
+ * rdb.h — the dataset layer of the RDB format: values, keys, databases and
+ * whole files, on top of the byte-stream primitives of rdb_io.h. A value is
+ * saved and loaded by the type slot that owns it (its module's rdb_save /
+ * rdb_load callbacks); which slot loads a given type byte is decided by the
+ * modules' manifest claims (types_by_rdb).
+ *
+ * Version policy: what we write is what Redis 7.4 writes, but the version
+ * number in a file header or DUMP footer is the lowest one that can hold
+ * every type byte in it (10 unless a value needs a newer encoding, such as
+ * hash field TTLs, 12). Redis 7.0 therefore loads our files and payloads
+ * whenever their content is expressible in its format.
+ *
+ * Invariants: loading never leaves a half-loaded value in the keyspace; on
+ * any error the stream's error message says what and at which offset.
+ */
+#ifndef PERSIST_RDB_H
+#define PERSIST_RDB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "persist/rdb_io.h"
+
+struct md_type;
+struct ks_entry;
+
+/* The lowest RDB version we write, and the first able to hold each type. */
+#define RDB_WRITE_VERSION_MIN 10
+int rdb_type_min_version(uint8_t rdbtype);
+
+/* The type byte for a value of slot t. */
+uint8_t rdb_object_type(const struct md_type *t, const void *value);
+/* Write the payload of a value (everything after the type byte, and after
+ * the key in a file). */
+int rdb_save_object(rdb_io_t *io, const struct md_type *t, const void *value);
+/*
+ * Read the payload of a value of type byte `rdbtype`. Returns the new value
+ * and its slot in *t; or NULL with *empty = 1 when the payload was valid but
+ * held no elements (the caller skips the key); or NULL with an error on the
+ * stream (including "no loaded module claims this type byte").
+ */
+void *rdb_load_object(rdb_io_t *io, uint8_t rdbtype, struct md_type **t,
+                      int *empty);
+
+/* What a load found, for INFO and the log. */
+typedef struct rdb_load_stats {
+    long long keys_loaded;
+    long long keys_expired;      /* already past their TTL: not loaded */
+    long long keys_empty;        /* empty values: skipped */
+    int version;                 /* the file's RDB version */
+} rdb_load_stats_t;
+
+/* Flags for rdb_save_dataset. */
+#define RDB_SAVE_AOF_PREAMBLE 1  /* aux "aof-base" = 1 */
+
+/*
+ * Write the whole dataset: header, aux fields, every db (SELECTDB,
+ * RESIZEDB, then each key with its TTL and, under an LRU/LFU maxmemory
+ * policy, its idle time or frequency), EOF and the CRC64.
+ */
+int rdb_save_dataset(rdb_io_t *io, int flags);
+/*
+ * Read a whole RDB stream (header to checksum) into the databases, which
+ * the caller has emptied. Keys whose TTL has passed are dropped (counted).
+ * On error returns -1 with the stream's message; the keys loaded before the
+ * error stay (the caller decides whether to flush them).
+ */
+int rdb_load_dataset(rdb_io_t *io, rdb_load_stats_t *st);
+
+/*
+ * Save to `path` atomically: write "temp-<pid>.rdb" in the same directory,
+ * fflush + fsync, rename over `path`. Returns 0, or -1 with a message in err.
+ */
+int rdb_save_file(const char *path, int flags, char *err, size_t errcap);
+/*
+ * Load `path` into the (empty) databases. Returns 0 on success, 1 when the
+ * file does not exist (nothing loaded), -1 with a message naming the file
+ * and offset when it is unreadable or corrupt.
+ */
+int rdb_load_file(const char *path, rdb_load_stats_t *st, char *err,
+                  size_t errcap);
+
+#endif

@@ -10,6 +10,7 @@
 #include "multi.h"
 #include "resp.h"
 #include "server.h"
+#include "types.h"
 
 #include <event2/event.h>
 #include <string.h>
@@ -193,6 +194,33 @@ void blocking_signal_key(int dbid, const char *key, size_t len)
     if (!kmap_find(&ready, dbid, key, len)) kmap_add(&ready, dbid, key, len, NULL);
 }
 
+static void ready_if_present(kmap_key_t *k, void *priv)
+{
+    int dbid = *(const int *)priv;
+    if (k->dbid != dbid) return;
+    ks_entry_t *e = ks_find(&srv.db[dbid], k->key, k->len);
+    if (e && !ks_is_expired(e)) blocking_signal_key(dbid, k->key, k->len);
+}
+
+void blocking_signal_db(int dbid)
+{
+    kmap_foreach(&waiting, ready_if_present, &dbid);
+}
+
+/*
+ * Redis serves a client blocked on a key only when the key holds the kind
+ * of value it waits for (BLPOP a list): a key that now holds a value of a
+ * type of another module (RENAME of a string onto it) leaves the client
+ * blocked. An empty key re-runs the command, which blocks again.
+ */
+static int key_serves(const bstate_t *s, int dbid, const char *key, size_t len)
+{
+    ks_entry_t *e = ks_find(&srv.db[dbid], key, len);
+    if (!e || ks_is_expired(e) || !s->cmd->owner) return 1;
+    md_type_t *t = types_by_id(e->type);
+    return !t || t->owner == s->cmd->owner;
+}
+
 /* Re-run c's blocked command; unblock it unless it blocked again. */
 static void rerun(client_t *c)
 {
@@ -253,7 +281,9 @@ void blocking_serve(void)
                 /* A client may have been served through another key. */
                 if (!kmap_find(&waiting, v[i].dbid, v[i].key, v[i].len)) break;
                 client_t *c = cl[j];
-                if (c->bstate && !(c->flags & CLIENT_CLOSE_ASAP)) rerun(c);
+                if (c->bstate && !(c->flags & CLIENT_CLOSE_ASAP) &&
+                    key_serves(c->bstate, v[i].dbid, v[i].key, v[i].len))
+                    rerun(c);
             }
             mem_free(cl);
             mem_free(v[i].key);

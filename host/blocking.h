@@ -23,6 +23,10 @@ int blocking_block(struct client *c, struct cmd *cmd, int nkeys, const md_arg_t 
                    int64_t timeout_ms, int timeout_reply);
 /* A key of db `dbid` got data: remember it for blocking_serve(). */
 void blocking_signal_key(int dbid, const char *key, size_t len);
+/* Every key of db `dbid` that clients wait on and that holds a value is
+ * ready (SWAPDB brought a whole other keyspace: Redis's
+ * scanDatabaseForReadyKeys). */
+void blocking_signal_db(int dbid);
 /* Re-run the commands of clients blocked on keys signalled so far. */
 void blocking_serve(void);
 /* CLIENT UNBLOCK: 1 if c was blocked (now unblocked), else 0. */

@@ -11,6 +11,7 @@
 #include "mem.h"
 #include "server.h"
 #include "util.h"
+#include "persist/aof.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -257,6 +258,7 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
 void client_flush(client_t *c)
 {
     if (c->fd < 0 || (c->flags & CLIENT_CLOSE_ASAP)) return;
+    aof_flush_before_reply(); /* no reply before its command is in the AOF */
     while (reply_pending(c->out)) {
         ssize_t w = reply_write(c->out, c->fd);
         if (w < 0) {

@@ -15,6 +15,8 @@
 #include "blocking.h"
 #include "multi.h"
 #include "propagate.h"
+#include "persist/save.h"
+#include "persist/aof.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -441,6 +443,14 @@ void cmd_process(client_t *c)
             reject(c, cmd, oom, sizeof(oom) - 1);
             goto done;
         }
+    }
+    /* No writes (nor PING, as in Redis) while persisting to disk fails. */
+    const char *derr = save_write_error();
+    if (!derr) derr = aof_write_error();
+    if (derr && !(c->flags & CLIENT_FAKE) &&
+        ((cmd->flags & CMD_WRITE) || (!cmd->parent && strcmp(cmd->name, "ping") == 0))) {
+        reject(c, cmd, derr, strlen(derr));
+        goto done;
     }
     if (multi_active(c) && !is_multi_control(cmd)) {
         if (cmd->flags & CMD_NO_MULTI) {

@@ -14,6 +14,7 @@
 #include "server.h"
 #include "types.h"
 #include "util.h"
+#include "persist/save.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -261,6 +262,13 @@ static int debug_help(md_ctx_t *c, int argc, const md_arg_t *argv)
         "    Show low level info about the `key` and associated value.",
         "PROTOCOL <type>",
         "    Reply with a test value of the specified type.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before load, and",
+        "      conflicting keys make the reload fail.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
+        "    Without NOFLUSH, a failed load keeps the current dataset.",
         "SET-ACTIVE-EXPIRE <0|1>",
         "    Setting it to 0 disables expiring keys in background when they are not accessed.",
         "SLEEP <seconds>",
@@ -317,6 +325,7 @@ static const md_command_t debug_subs[] = {
     SUB("digest", debug_digest, 2, ADMIN, "Outputs a digest of the dataset.", "2.6.0"),
     SUB("digest-value", debug_digest_value, -2, ADMIN, "Outputs digests of values.", "4.0.0"),
     SUB("protocol", debug_protocol, 3, ADMIN, "Replies with a test value of a given type.", "6.0.0"),
+    SUB("reload", save_debug_reload, -2, ADMIN, "Saves the RDB file and loads it back.", "1.0.0"),
     SUB("help", debug_help, 2, "loading stale", "Returns helpful text.", "5.0.0"),
     {0}};
 

@@ -851,6 +851,9 @@ static int swapdb_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         notify_db_modified(id1);
         notify_db_modified(id2);
         ks_swap(&srv.db[id1], &srv.db[id2]);
+        /* Clients blocked in either db may find their keys now. */
+        blocking_signal_db(id1);
+        blocking_signal_db(id2);
     }
     md_dirty(c, 1);
     md_reply_ok(c);

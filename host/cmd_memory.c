@@ -18,17 +18,25 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
+/*
+ * MEMORY USAGE key [SAMPLES count]: the options are checked as Redis checks
+ * them (SAMPLES may repeat, the last one wins; a count that is not an
+ * integer or is negative is an error; anything else is a syntax error),
+ * but the count is not used: the type modules' mem_usage callbacks measure
+ * every element, so the figure is exact whatever was asked (Redis samples
+ * 5 elements by default and extrapolates).
+ */
 static int memory_usage(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    if (argc != 3 && !(argc == 5 && md_arg_eq(argv[3], "SAMPLES"))) {
-        md_reply_syntax(c);
-        return MD_OK;
-    }
-    if (argc == 5) {
+    for (int j = 3; j < argc; j++) {
         long long samples;
-        if (md_parse_ll(c, argv[4], &samples) != MD_OK) return MD_OK;
+        if (!md_arg_eq(argv[j], "SAMPLES") || j + 1 >= argc) {
+            md_reply_syntax(c);
+            return MD_OK;
+        }
+        if (md_parse_ll(c, argv[++j], &samples) != MD_OK) return MD_OK;
         if (samples < 0) {
-            md_reply_error(c, MD_ERR_SYNTAX);
+            md_reply_syntax(c);
             return MD_OK;
         }
     }

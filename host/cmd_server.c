@@ -10,7 +10,9 @@
 #include "notify.h"
 #include "sdk_ctx.h"
 #include "server.h"
+#include "propagate.h"
 #include "shutdown.h"
+#include "persist/save.h"
 #include "util.h"
 
 #include <limits.h>
@@ -257,26 +259,40 @@ static int flushall_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     long long n = 0;
     notify_db_modified(-1);
     for (int i = 0; i < srv.databases; i++) n += (long long)ks_flush(&srv.db[i], lazy);
-    md_dirty(c, n + 1);
+    /* Always propagated, even when nothing was removed (as Redis 7). A
+     * save of the empty dataset (with save points) leaves dirty at 0. */
+    prop_record_verbatim();
+    if (!save_after_flushall()) md_dirty(c, n);
     md_reply_ok(c);
     return MD_OK;
 }
 
 static int shutdown_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
+    int flags = 0, abort = 0;
     for (int j = 1; j < argc; j++) {
-        if (!md_arg_eq(argv[j], "NOSAVE") && !md_arg_eq(argv[j], "SAVE") &&
-            !md_arg_eq(argv[j], "NOW") && !md_arg_eq(argv[j], "FORCE") &&
-            !md_arg_eq(argv[j], "ABORT")) {
+        if (md_arg_eq(argv[j], "NOSAVE")) flags |= SHUTDOWN_NOSAVE;
+        else if (md_arg_eq(argv[j], "SAVE")) flags |= SHUTDOWN_SAVE;
+        else if (md_arg_eq(argv[j], "NOW")) flags |= SHUTDOWN_NOW;
+        else if (md_arg_eq(argv[j], "FORCE")) flags |= SHUTDOWN_FORCE;
+        else if (md_arg_eq(argv[j], "ABORT")) abort = 1;
+        else {
             md_reply_syntax(c);
             return MD_OK;
         }
-        if (md_arg_eq(argv[j], "ABORT")) {
-            md_reply_error(c, "ERR No shutdown in progress.");
-            return MD_OK;
-        }
     }
-    shutdown_now("SHUTDOWN command");
+    if ((abort && flags) || ((flags & SHUTDOWN_NOSAVE) && (flags & SHUTDOWN_SAVE))) {
+        md_reply_syntax(c);
+        return MD_OK;
+    }
+    if (abort) {
+        /* Shutdowns never wait (no replicas to catch up): none to abort. */
+        md_reply_error(c, "ERR No shutdown in progress.");
+        return MD_OK;
+    }
+    shutdown_try(flags);
+    md_reply_error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
+    return MD_OK;
 }
 
 const md_command_t hostcmds_server[] = {

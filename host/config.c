@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "module.h"
 #include "notify.h"
+#include "persist/aof.h"
 #include "server.h"
 #include "util.h"
 
@@ -44,6 +45,11 @@ typedef struct param {
     int (*set)(const char *v, char *err, size_t cap);  /* T_SPECIAL */
     char *(*get)(void);                                 /* T_SPECIAL */
     const void *owner;        /* registering module, for extra params */
+    /* T_STR: validate a value before it is stored (Redis's texts). */
+    int (*check)(const char *v, char *err, size_t cap);
+    /* CONFIG SET only: act on the new value once every parameter of the
+     * command is set; -1 (with the reason) undoes the whole command. */
+    int (*apply)(char *err, size_t cap);
 } param_t;
 
 static const char *const loglevels[] = {"debug", "verbose", "notice", "warning", "nothing", NULL};
@@ -51,9 +57,8 @@ static const char *const loglevels[] = {"debug", "verbose", "notice", "warning",
 static const char *const policies[] = {
     "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
     "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction", NULL};
-static const char *const fsyncs[] = {"always", "everysec", "no", NULL};
-static int appendfsync_v = 1;
-static char *appendfilename_v, *appenddirname_v;
+/* Redis's order (its error text lists them so); index = AOF_FSYNC_*. */
+static const char *const fsyncs[] = {"everysec", "always", "no", NULL};
 static int io_threads_v = 1;
 static long long repl_backlog_size_v;
 static int supervised_v;
@@ -62,6 +67,47 @@ static long long maxmemory_clients_v;
 static int eviction_tenacity_v;
 static const char *const protected_names[] = {"no", "yes", "local", NULL};
 static const char *const supervised_names[] = {"no", "upstart", "systemd", "auto", NULL};
+/* sanitize-dump-payload: accepted for redis.conf compatibility; the type
+ * modules validate every RDB/RESTORE payload completely whatever it says
+ * (what "yes" asks of Redis). */
+static int sanitize_dump_v;
+static const char *const sanitize_names[] = {"no", "yes", "clients", NULL};
+
+/* appendfilename / appenddirname name a file or directory inside `dir`. */
+static int check_aof_name(const char *v, const char *what, const char *kind, char *err,
+                          size_t cap)
+{
+    if (!v[0]) {
+        snprintf(err, cap, "%s can't be empty", what);
+        return -1;
+    }
+    if (strchr(v, '/') || strchr(v, '\\')) {
+        snprintf(err, cap, "%s can't be a path, just a %s", what, kind);
+        return -1;
+    }
+    return 0;
+}
+
+static int check_aof_filename(const char *v, char *err, size_t cap)
+{
+    return check_aof_name(v, "appendfilename", "filename", err, cap);
+}
+
+static int check_aof_dirname(const char *v, char *err, size_t cap)
+{
+    return check_aof_name(v, "appenddirname", "dirname", err, cap);
+}
+
+/* dbfilename names a file inside `dir` (the RDB temp file is written
+ * there and renamed over it). */
+static int check_dbfilename(const char *v, char *err, size_t cap)
+{
+    if (strchr(v, '/')) {
+        snprintf(err, cap, "dbfilename can't be a path, just a filename");
+        return -1;
+    }
+    return 0;
+}
 
 static int set_notify(const char *v, char *err, size_t cap)
 {
@@ -156,19 +202,36 @@ static param_t params[] = {
     {"daemonize", NULL, T_BOOL, IMMUTABLE, &srv.daemonize, 0, 1, "no"},
     {"supervised", NULL, T_ENUM, IMMUTABLE, &supervised_v, 0, 0, "no", supervised_names},
     {"pidfile", NULL, T_STR, IMMUTABLE, &srv.pidfile, 0, 0, ""},
-    {"dbfilename", NULL, T_STR, 0, &srv.dbfilename, 0, 0, "dump.rdb"},
+    {.name = "dbfilename", .type = T_STR, .var = &srv.dbfilename, .def = "dump.rdb",
+     .check = check_dbfilename},
     {"rdbcompression", NULL, T_BOOL, 0, &srv.rdbcompression, 0, 1, "yes"},
     {"rdbchecksum", NULL, T_BOOL, IMMUTABLE, &srv.rdbchecksum, 0, 1, "yes"},
     {"save", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_save, get_save},
-    {"appendonly", NULL, T_BOOL, 0, &srv.appendonly, 0, 1, "no"},
-    {"appendfsync", NULL, T_ENUM, 0, &appendfsync_v, 0, 0, "everysec", fsyncs},
-    {"appendfilename", NULL, T_STR, IMMUTABLE, &appendfilename_v, 0, 0, "appendonly.aof"},
-    {"appenddirname", NULL, T_STR, IMMUTABLE, &appenddirname_v, 0, 0, "appendonlydir"},
+    {"stop-writes-on-bgsave-error", NULL, T_BOOL, 0, &srv.stop_writes_on_bgsave_err, 0, 1, "yes"},
+    {"rdb-key-save-delay", NULL, T_INT, 0, &srv.rdb_key_save_delay, INT_MIN, INT_MAX, "0"},
+    {.name = "appendonly", .type = T_BOOL, .var = &srv.appendonly, .max = 1, .def = "no",
+     .apply = aof_apply_appendonly},
+    {"appendfsync", NULL, T_ENUM, 0, &srv.aof_fsync, 0, 0, "everysec", fsyncs},
+    {.name = "appendfilename", .type = T_STR, .flags = IMMUTABLE, .var = &srv.aof_filename,
+     .def = "appendonly.aof", .check = check_aof_filename},
+    {.name = "appenddirname", .type = T_STR, .flags = IMMUTABLE, .var = &srv.aof_dirname,
+     .def = "appendonlydir", .check = check_aof_dirname},
+    {"aof-use-rdb-preamble", NULL, T_BOOL, 0, &srv.aof_use_rdb_preamble, 0, 1, "yes"},
+    {"aof-load-truncated", NULL, T_BOOL, 0, &srv.aof_load_truncated, 0, 1, "yes"},
+    {"no-appendfsync-on-rewrite", NULL, T_BOOL, 0, &srv.aof_no_fsync_on_rewrite, 0, 1, "no"},
+    {"aof-rewrite-incremental-fsync", NULL, T_BOOL, 0, &srv.aof_rewrite_incremental_fsync,
+     0, 1, "yes"},
+    {"aof-timestamp-enabled", NULL, T_BOOL, 0, &srv.aof_timestamp_enabled, 0, 1, "no"},
+    {"auto-aof-rewrite-percentage", NULL, T_INT, 0, &srv.aof_rewrite_perc, 0, INT_MAX, "100"},
+    {"auto-aof-rewrite-min-size", NULL, T_MEM, 0, &srv.aof_rewrite_min_size, 0, LLONG_MAX,
+     "64mb"},
     {"active-expire-enabled", NULL, T_BOOL, 0, &srv.active_expire_enabled, 0, 1, "yes"},
     {"active-expire-effort", NULL, T_INT, 0, &srv.active_expire_effort, 1, 10, "1"},
     {"lazyfree-lazy-user-del", NULL, T_BOOL, 0, &srv.lazyfree_lazy_user_del, 0, 1, "no"},
     {"lazyfree-lazy-user-flush", NULL, T_BOOL, 0, &srv.lazyfree_lazy_user_flush, 0, 1, "no"},
     {"lazyfree-lazy-expire", NULL, T_BOOL, 0, &srv.lazyfree_lazy_expire, 0, 1, "no"},
+    {"lazyfree-lazy-server-del", NULL, T_BOOL, 0, &srv.lazyfree_lazy_server_del, 0, 1, "no"},
+    {"sanitize-dump-payload", NULL, T_ENUM, 0, &sanitize_dump_v, 0, 0, "no", sanitize_names},
     {"slowlog-log-slower-than", NULL, T_LL, 0, &srv.slowlog_log_slower_than, -1, LLONG_MAX, "10000"},
     {"slowlog-max-len", NULL, T_LL, 0, &srv.slowlog_max_len, 0, LONG_MAX, "128"},
     {"notify-keyspace-events", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_notify, get_notify},
@@ -197,7 +260,9 @@ static param_t *param_find(const char *name)
         if (strcasecmp(p->name, name) == 0 || (p->alias && strcasecmp(p->alias, name) == 0))
             return p;
     for (int i = 0; i < nextra; i++)
-        if (strcasecmp(extra[i].name, name) == 0) return &extra[i];
+        if (strcasecmp(extra[i].name, name) == 0 ||
+            (extra[i].alias && strcasecmp(extra[i].alias, name) == 0))
+            return &extra[i];
     return NULL;
 }
 
@@ -265,6 +330,7 @@ static int param_set(param_t *p, const char *v, char *err, size_t cap)
         else *(long long *)p->var = n;
         return 0;
     case T_STR:
+        if (p->check && p->check(v, err, cap) != 0) return -1;
         mem_free(*(char **)p->var);
         *(char **)p->var = mem_strdup(v);
         return 0;
@@ -329,14 +395,18 @@ void config_init(void)
     srv.dir = NULL;
 }
 
-int config_register_ll(const void *owner, const char *name, long long *var,
-                       long long def, long long min, long long max)
+/* A module parameter of type T_LL (an integer) or T_MEM (with units). */
+static int register_extra(const void *owner, const char *name, int type, long long *var,
+                          long long def, long long min, long long max)
 {
+    char def_text[32];
     if (param_find(name)) return -1;
     extra = mem_realloc(extra, (size_t)(nextra + 1) * sizeof(param_t));
     memset(&extra[nextra], 0, sizeof(param_t));
     extra[nextra].name = mem_strdup(name);
-    extra[nextra].type = T_LL;
+    util_ll2str(def_text, sizeof(def_text), def);
+    extra[nextra].def = mem_strdup(def_text);
+    extra[nextra].type = type;
     extra[nextra].var = var;
     extra[nextra].min = min;
     extra[nextra].max = max;
@@ -346,12 +416,34 @@ int config_register_ll(const void *owner, const char *name, long long *var,
     return 0;
 }
 
+int config_register_ll(const void *owner, const char *name, long long *var,
+                       long long def, long long min, long long max)
+{
+    return register_extra(owner, name, T_LL, var, def, min, max);
+}
+
+int config_register_mem(const void *owner, const char *name, long long *var,
+                        long long def, long long min, long long max)
+{
+    return register_extra(owner, name, T_MEM, var, def, min, max);
+}
+
+int config_register_alias(const void *owner, const char *alias, const char *name)
+{
+    param_t *p = param_find(name);
+    if (!p || p->owner != owner || p->alias || param_find(alias)) return -1;
+    p->alias = mem_strdup(alias);
+    return 0;
+}
+
 void config_unregister_owner(const void *owner)
 {
     int j = 0;
     for (int i = 0; i < nextra; i++) {
         if (extra[i].owner == owner) {
             mem_free((char *)extra[i].name);
+            mem_free((char *)extra[i].alias);
+            mem_free((char *)extra[i].def);
             continue;
         }
         extra[j++] = extra[i];
@@ -447,6 +539,31 @@ static char *join_words(char **w, int n)
     return s;
 }
 
+/*
+ * Lines of the config file or command line naming a parameter nobody has
+ * registered yet. config_load_or_die() keeps them, since module
+ * parameters only exist once the `loadmodule` lines are loaded, and
+ * config_apply_deferred_or_die() applies them then, in their order.
+ */
+typedef struct deferred {
+    struct deferred *next;
+    int lineno;
+    char *name, *value, *line;
+} deferred_t;
+static deferred_t *deferred, **deferred_tail = &deferred;
+static int defer_unknown;    /* set while config_load_or_die parses */
+
+static void defer_line(int lineno, const char *name, char *value, const char *line)
+{
+    deferred_t *d = mem_calloc(sizeof(*d));
+    d->lineno = lineno;
+    d->name = mem_strdup(name);
+    d->value = value;
+    d->line = mem_strdup(line);
+    *deferred_tail = d;
+    deferred_tail = &d->next;
+}
+
 int config_load_text(const char *text, int *errline, char *err, size_t errcap,
                      char *badline, size_t badcap)
 {
@@ -479,7 +596,9 @@ int config_load_text(const char *text, int *errline, char *err, size_t errcap,
                 rc = -1;
             } else {
                 param_t *pp = param_find(w[0]);
-                if (!pp || n < 2) {
+                if (!pp && n >= 2 && defer_unknown) {
+                    defer_line(lineno, w[0], join_words(w, n), t);
+                } else if (!pp || n < 2) {
                     snprintf(err, errcap, "Bad directive or wrong number of arguments");
                     rc = -1;
                 } else {
@@ -545,6 +664,15 @@ char *config_args_to_text(int argc, char **argv)
     return s;
 }
 
+/* Redis's report for a bad configuration line, then exit(1). */
+static void config_fatal(int line, const char *bad, const char *err)
+{
+    fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Modis %s) ***\n", PACKAGE_VERSION);
+    fprintf(stderr, "Reading the configuration file, at line %d\n", line);
+    fprintf(stderr, ">>> '%s'\n%s\n", bad, err);
+    exit(1);
+}
+
 void config_load_or_die(const char *path, const char *overrides)
 {
     char *text = NULL;
@@ -572,13 +700,33 @@ void config_load_or_die(const char *path, const char *overrides)
     text[len + 1 + ol] = '\0';
     int line;
     char err[512], bad[512];
-    if (config_load_text(text, &line, err, sizeof(err), bad, sizeof(bad)) != 0) {
-        fprintf(stderr, "\n*** FATAL CONFIG FILE ERROR (Modis %s) ***\n", PACKAGE_VERSION);
-        fprintf(stderr, "Reading the configuration file, at line %d\n", line);
-        fprintf(stderr, ">>> '%s'\n%s\n", bad, err);
-        exit(1);
-    }
+    defer_unknown = 1;
+    int rc = config_load_text(text, &line, err, sizeof(err), bad, sizeof(bad));
+    defer_unknown = 0;
+    if (rc != 0) config_fatal(line, bad, err);
     mem_free(text);
+}
+
+void config_apply_deferred_or_die(void)
+{
+    while (deferred) {
+        deferred_t *d = deferred;
+        param_t *p = param_find(d->name);
+        char err[512];
+        if (!p) snprintf(err, sizeof(err), "Bad directive or wrong number of arguments");
+        if (!p || param_set(p, d->value, err, sizeof(err)) != 0) {
+            /* Modules load after daemonizing: stderr may be gone. */
+            log_msg(LOG_WARNING, "Fatal config file error at line %d: '%s': %s",
+                    d->lineno, d->line, err);
+            config_fatal(d->lineno, d->line, err);
+        }
+        deferred = d->next;
+        mem_free(d->name);
+        mem_free(d->value);
+        mem_free(d->line);
+        mem_free(d);
+    }
+    deferred_tail = &deferred;
 }
 
 /* ---- CONFIG command ---- */
@@ -595,19 +743,21 @@ static int strpbrk_n(md_arg_t a, const char *set)
 int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     size_t total = sizeof(params) / sizeof(params[0]) - 1 + (size_t)nextra;
-    param_t **hits = mem_calloc((total + 1) * sizeof(param_t *));
-    const md_arg_t **names = mem_calloc((total + 1) * sizeof(md_arg_t *));
+    /* A parameter is listed once per name (its alias too, as Redis 7
+     * lists hash-max-ziplist-entries next to hash-max-listpack-entries). */
+    param_t **hits = mem_calloc((2 * total + 1) * sizeof(param_t *));
+    md_arg_t *names = mem_calloc((2 * total + 1) * sizeof(md_arg_t));
     size_t nh = 0;
     for (size_t i = 0; i < total; i++) {
         param_t *p = i < sizeof(params) / sizeof(params[0]) - 1 ? &params[i]
                      : &extra[i - (sizeof(params) / sizeof(params[0]) - 1)];
-        for (int a = 2; a < argc; a++) {
-            int match = util_glob(argv[a].ptr, argv[a].len, p->name, strlen(p->name), 1) ||
-                        (p->alias && util_glob(argv[a].ptr, argv[a].len, p->alias, strlen(p->alias), 1));
-            if (match) {
+        for (int k = 0; k < 2; k++) {
+            const char *nm = k ? p->alias : p->name;
+            for (int a = 2; nm && a < argc; a++) {
+                if (!util_glob(argv[a].ptr, argv[a].len, nm, strlen(nm), 1)) continue;
                 hits[nh] = p;
                 /* A plain name (no glob characters) is echoed as typed. */
-                names[nh++] = strpbrk_n(argv[a], "*?[\\") ? NULL : &argv[a];
+                names[nh++] = strpbrk_n(argv[a], "*?[\\") ? md_str(nm) : argv[a];
                 break;
             }
         }
@@ -615,8 +765,7 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
     md_reply_map(c, (long)nh);
     for (size_t i = 0; i < nh; i++) {
         char *v = param_get(hits[i]);
-        if (names[i]) md_reply_bulk(c, names[i]->ptr, names[i]->len);
-        else md_reply_bulk(c, hits[i]->name, strlen(hits[i]->name));
+        md_reply_bulk(c, names[i].ptr, names[i].len);
         md_reply_bulk(c, v, strlen(v));
         mem_free(v);
     }
@@ -635,11 +784,15 @@ int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
     int n = (argc - 2) / 2;
     param_t **ps = mem_calloc((size_t)n * sizeof(param_t *));
     char **olds = mem_calloc((size_t)n * sizeof(char *));
+    /* Named by its alias: a name of its own, as in Redis 7.4, where an
+     * alias and its parameter may be set in one command (the last wins). */
+    char *via = mem_calloc((size_t)n + 1);
     int failed = 0;
     /* Validate names first: unknown, immutable, duplicates. */
     for (int i = 0; i < n && !failed; i++) {
         char *name = mem_strndup(argv[2 + i * 2].ptr, argv[2 + i * 2].len);
         ps[i] = param_find(name);
+        via[i] = ps[i] && ps[i]->alias && strcasecmp(name, ps[i]->alias) == 0;
         if (!ps[i]) {
             snprintf(msg, sizeof(msg),
                      "ERR Unknown option or number of arguments for CONFIG SET - '%s'", name);
@@ -650,7 +803,7 @@ int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
             failed = 1;
         } else {
             for (int j = 0; j < i; j++) {
-                if (ps[j] == ps[i]) {
+                if (ps[j] == ps[i] && via[j] == via[i]) {
                     snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to "
                              "argument '%s') - duplicate parameter", name);
                     failed = 1;
@@ -666,21 +819,34 @@ int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
         char *v = mem_strndup(argv[3 + i * 2].ptr, argv[3 + i * 2].len);
         if (param_set(ps[i], v, err, sizeof(err)) != 0) {
             snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to argument "
-                     "'%s') - %s", ps[i]->name, err);
+                     "'%s') - %s", via[i] ? ps[i]->alias : ps[i]->name, err);
             failed = 1;
         } else {
             applied = i + 1;
         }
         mem_free(v);
     }
+    /* Act on the new values; a failure undoes the whole command. */
+    for (int i = 0; i < n && !failed; i++) {
+        if (ps[i]->apply && ps[i]->apply(err, sizeof(err)) != 0) {
+            snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to argument "
+                     "'%s') - %s", via[i] ? ps[i]->alias : ps[i]->name, err);
+            failed = 1;
+        }
+    }
     if (failed) {
-        for (int i = 0; i < applied; i++) param_set(ps[i], olds[i], err, sizeof(err));
+        /* Newest first: a parameter set twice (name, alias) ends at its
+         * value from before the command. */
+        for (int i = applied - 1; i >= 0; i--) param_set(ps[i], olds[i], err, sizeof(err));
+        for (int i = 0; i < applied; i++)
+            if (ps[i]->apply) ps[i]->apply(err, sizeof(err));
         md_reply_error(c, msg);
     } else {
         md_reply_ok(c);
     }
     for (int i = 0; i < n; i++) mem_free(olds[i]);
     mem_free(olds);
+    mem_free(via);
     mem_free(ps);
     return MD_OK;
 }
@@ -727,6 +893,25 @@ static void format_mem(long long v, char *out, size_t cap)
 }
 
 /* Append "name value\n" with Redis's rewrite formatting per type. */
+/* Append v double-quoted, escaped as Redis's sdscatrepr() does; the
+ * buffer must have room for 4 bytes per byte of v plus 3. */
+static void append_quoted(char *out, size_t *len, const char *v)
+{
+    out[(*len)++] = '"';
+    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
+        if (*c == '"' || *c == '\\') {
+            out[(*len)++] = '\\';
+            out[(*len)++] = (char)*c;
+        } else if (*c < 32 || *c > 126) {
+            *len += (size_t)sprintf(out + *len, "\\x%02x", *c);
+        } else {
+            out[(*len)++] = (char)*c;
+        }
+    }
+    out[(*len)++] = '"';
+    out[*len] = '\0';
+}
+
 static void append_directive(char **out, size_t *len, size_t *cap, param_t *p)
 {
     char *v = param_get(p);
@@ -747,20 +932,51 @@ static void append_directive(char **out, size_t *len, size_t *cap, param_t *p)
     if (!quote) {
         *len += (size_t)sprintf(*out + *len, "%s %s\n", p->name, v);
     } else {
-        *len += (size_t)sprintf(*out + *len, "%s \"", p->name);
-        for (unsigned char *c = (unsigned char *)v; *c; c++) {
-            if (*c == '"' || *c == '\\') {
-                (*out)[(*len)++] = '\\';
-                (*out)[(*len)++] = (char)*c;
-            } else if (*c < 32 || *c > 126) {
-                *len += (size_t)sprintf(*out + *len, "\\x%02x", *c);
-            } else {
-                (*out)[(*len)++] = (char)*c;
-            }
-        }
-        *len += (size_t)sprintf(*out + *len, "\"\n");
+        *len += (size_t)sprintf(*out + *len, "%s ", p->name);
+        append_quoted(*out, len, v);
+        *len += (size_t)sprintf(*out + *len, "\n");
     }
     mem_free(v);
+}
+
+/* Make room for `need` more bytes (and a NUL) in the rewrite buffer. */
+static void out_reserve(char **out, size_t *len, size_t *cap, size_t need)
+{
+    if (*len + need >= *cap) {
+        while (*len + need >= *cap) *cap *= 2;
+        *out = mem_realloc(*out, *cap);
+    }
+}
+
+/* "loadmodule <path> "arg" ...\n" for a loaded module, as Redis's CONFIG
+ * REWRITE writes one line per loaded module. */
+static void append_loadmodule(char **out, size_t *len, size_t *cap, const module_t *m)
+{
+    out_reserve(out, len, cap, strlen(m->path) + 16);
+    *len += (size_t)sprintf(*out + *len, "loadmodule %s", m->path);
+    for (int i = 0; i < m->argc; i++) {
+        out_reserve(out, len, cap, strlen(m->argv[i]) * 4 + 4);
+        (*out)[(*len)++] = ' ';
+        append_quoted(*out, len, m->argv[i]);
+    }
+    out_reserve(out, len, cap, 2);
+    *len += (size_t)sprintf(*out + *len, "\n");
+}
+
+/* "# Generated by CONFIG REWRITE" before the first appended line. */
+static void append_header(char **out, size_t *len, size_t *cap, int *header)
+{
+    static const char h[] = "# Generated by CONFIG REWRITE\n";
+    if (*header) return;
+    out_reserve(out, len, cap, sizeof(h));
+    *len += (size_t)sprintf(*out + *len, "%s", h);
+    *header = 1;
+}
+
+static int is_loadmodule_line(const char *line)
+{
+    while (isspace((unsigned char)*line)) line++;
+    return strncasecmp(line, "loadmodule", 10) == 0 && isspace((unsigned char)line[10]);
 }
 
 int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
@@ -776,12 +992,22 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
     size_t total = sizeof(params) / sizeof(params[0]) - 1;
     char *done = mem_calloc(total + (size_t)nextra + 1);
     char line[8192];
+    /* The loaded modules take the places of the file's loadmodule lines,
+     * in load order (Redis's rewrite); surplus old lines go. */
+    const module_t *mod = module_first();
     while (f && fgets(line, sizeof(line), f)) {
         param_t *p = line_param(line);
-        if (p && p >= params && p < params + total) {
-            if (done[p - params]) continue; /* later duplicates collapse */
-            done[p - params] = 1;
+        if (p) {
+            size_t i = p >= params && p < params + total ? (size_t)(p - params)
+                                                         : total + (size_t)(p - extra);
+            if (done[i]) continue; /* later duplicates collapse */
+            done[i] = 1;
             append_directive(&out, &len, &cap, p);
+            continue;
+        }
+        if (is_loadmodule_line(line)) {
+            if (mod) append_loadmodule(&out, &len, &cap, mod);
+            if (mod) mod = mod->next;
             continue;
         }
         if (strstr(line, "# Generated by CONFIG REWRITE")) continue;
@@ -795,10 +1021,15 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
         out[len] = '\0';
     }
     if (f) fclose(f);
-    /* Parameters that differ from their default and were not in the file. */
+    /* Modules loaded at run time, then parameters (module ones included)
+     * that differ from their default and were not in the file. */
     int header = 0;
-    for (size_t i = 0; i < total; i++) {
-        param_t *p = &params[i];
+    for (; mod; mod = mod->next) {
+        append_header(&out, &len, &cap, &header);
+        append_loadmodule(&out, &len, &cap, mod);
+    }
+    for (size_t i = 0; i < total + (size_t)nextra; i++) {
+        param_t *p = i < total ? &params[i] : &extra[i - total];
         if (done[i] || p->flags & IMMUTABLE) continue;
         char *v = param_get(p);
         int differs = p->type == T_SPECIAL ? p->set != set_dir && !(p->set == set_save &&
@@ -810,12 +1041,7 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
         }
         mem_free(v);
         if (!differs) continue;
-        if (!header) {
-            const char *h = "# Generated by CONFIG REWRITE\n";
-            if (len + strlen(h) + 2 >= cap) out = mem_realloc(out, cap *= 2);
-            len += (size_t)sprintf(out + len, "%s", h);
-            header = 1;
-        }
+        append_header(&out, &len, &cap, &header);
         append_directive(&out, &len, &cap, p);
     }
     mem_free(done);

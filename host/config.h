@@ -19,6 +19,11 @@ int config_load_text(const char *text, int *errline, char *err, size_t errcap,
 /* Read `path` (may be NULL) and append `overrides`; exits on error with
  * Redis's FATAL CONFIG FILE ERROR report. */
 void config_load_or_die(const char *path, const char *overrides);
+/* Apply the lines config_load_or_die() kept because they named no known
+ * parameter (module parameters: the modules load later); call once the
+ * `loadmodule`s are loaded. A name still unknown, or a bad value, exits
+ * with the FATAL CONFIG FILE ERROR report of its line. */
+void config_apply_deferred_or_die(void);
 /* Build override text from argv (as redis-server does). */
 char *config_args_to_text(int argc, char **argv);
 
@@ -44,6 +49,12 @@ int config_cmd_help(md_ctx_t *c, int argc, const md_arg_t *argv);
  * again when their owner is unloaded. */
 int config_register_ll(const void *owner, const char *name, long long *var,
                        long long def, long long min, long long max);
+/* The same for a byte size taking memory units (hash-max-listpack-value). */
+int config_register_mem(const void *owner, const char *name, long long *var,
+                        long long def, long long min, long long max);
 void config_unregister_owner(const void *owner);
+/* A second name for the parameter `name` that `owner` registered: 0, or
+ * -1 when it is not owner's, already has an alias, or `alias` is taken. */
+int config_register_alias(const void *owner, const char *alias, const char *name);
 
 #endif

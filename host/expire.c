@@ -20,7 +20,7 @@ void expire_propagate_del(int dbid, const char *key, unsigned len)
     if (!prop_active()) return;
     /* Inside a command the DEL goes out with the command's own records,
      * before them; outside (cron) it goes out at once. */
-    prop_record_also(2, argv);
+    prop_record_also(dbid, 2, argv);
     if (!srv.in_command) prop_flush(dbid, 0, NULL, 0);
 }
 

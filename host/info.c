@@ -30,6 +30,9 @@
 #include "sdk_extra.h"
 #include "server.h"
 #include "util.h"
+#include "persist/child.h"
+#include "persist/save.h"
+#include "persist/aof.h"
 
 #include <event2/event.h>
 #include <stdarg.h>
@@ -39,6 +42,7 @@
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef HAVE_JEMALLOC
@@ -249,7 +253,7 @@ static void info_server(ibuf_t *b)
         "redis_mode:standalone\r\n"
         "os:%s %s %s\r\n"
         "arch_bits:%d\r\n"
-        "monotonic_clock:POSIX clock_gettime\r\n"
+        "monotonic_clock:%s\r\n"
         "multiplexing_api:%s\r\n"
         "gcc_version:%d.%d.%d\r\n"
         "process_id:%lld\r\n"
@@ -266,7 +270,8 @@ static void info_server(ibuf_t *b)
         "config_file:%s\r\n"
         "io_threads_active:0\r\n",
         INFO_COMPAT_VERSION, PACKAGE_VERSION, build_id(),
-        un.sysname, un.release, un.machine, (int)(sizeof(long) * 8), api,
+        un.sysname, un.release, un.machine, (int)(sizeof(long) * 8),
+        util_monotonic_desc(), api,
 #ifdef __GNUC__
         __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__,
 #else
@@ -443,7 +448,7 @@ static void info_memory(ibuf_t *b)
         "mem_clients_slaves:0\r\n"
         "mem_clients_normal:%zu\r\n"
         "mem_cluster_links:0\r\n"
-        "mem_aof_buffer:0\r\n"
+        "mem_aof_buffer:%zu\r\n"
         "mem_allocator:%s\r\n"
         "mem_overhead_db_hashtable_rehashing:%zu\r\n"
         "active_defrag_running:0\r\n"
@@ -454,7 +459,8 @@ static void info_memory(ibuf_t *b)
         ratio(a.resident, a.active), a.resident - a.active,
         ratio((long long)rss, a.resident), (long long)rss - a.resident,
         ratio((long long)rss, (long long)used), (long long)rss - (long long)used,
-        clients, mem_allocator_name(), rehashing, lazyfree_pending(), lazyfree_done());
+        clients, aof.buf.cap, mem_allocator_name(), rehashing, lazyfree_pending(),
+        lazyfree_done());
 }
 
 /* ---- Persistence ---- */
@@ -462,6 +468,7 @@ static void info_memory(ibuf_t *b)
 static void info_persistence(ibuf_t *b)
 {
     long long lastsave = srv.lastsave ? (long long)srv.lastsave : (long long)(srv.start_ms / 1000);
+    int bgsave = child_kind() == CHILD_RDB;
     ib_printf(b,
         "# Persistence\r\n"
         "loading:%d\r\n"
@@ -473,28 +480,47 @@ static void info_persistence(ibuf_t *b)
         "current_save_keys_processed:0\r\n"
         "current_save_keys_total:0\r\n"
         "rdb_changes_since_last_save:%lld\r\n"
-        "rdb_bgsave_in_progress:0\r\n"
+        "rdb_bgsave_in_progress:%d\r\n"
         "rdb_last_save_time:%lld\r\n"
-        "rdb_last_bgsave_status:ok\r\n"
-        "rdb_last_bgsave_time_sec:-1\r\n"
-        "rdb_current_bgsave_time_sec:-1\r\n"
-        "rdb_saves:0\r\n"
+        "rdb_last_bgsave_status:%s\r\n"
+        "rdb_last_bgsave_time_sec:%lld\r\n"
+        "rdb_current_bgsave_time_sec:%lld\r\n"
+        "rdb_saves:%lld\r\n"
         "rdb_last_cow_size:0\r\n"
-        "rdb_last_load_keys_expired:0\r\n"
-        "rdb_last_load_keys_loaded:0\r\n"
+        "rdb_last_load_keys_expired:%lld\r\n"
+        "rdb_last_load_keys_loaded:%lld\r\n",
+        srv.loading ? 1 : 0, srv.dirty, bgsave, lastsave,
+        save_info.last_bgsave_ok ? "ok" : "err", save_info.last_bgsave_secs,
+        bgsave ? (long long)time(NULL) - save_info.bgsave_start : -1LL, save_info.saves,
+        save_info.load_keys_expired, save_info.load_keys_loaded);
+    aof_info_t ai;
+    aof_info_get(&ai);
+    ib_printf(b,
         "aof_enabled:%d\r\n"
-        "aof_rewrite_in_progress:0\r\n"
-        "aof_rewrite_scheduled:0\r\n"
-        "aof_last_rewrite_time_sec:-1\r\n"
-        "aof_current_rewrite_time_sec:-1\r\n"
-        "aof_last_bgrewrite_status:ok\r\n"
-        "aof_rewrites:0\r\n"
-        "aof_rewrites_consecutive_failures:0\r\n"
-        "aof_last_write_status:ok\r\n"
+        "aof_rewrite_in_progress:%d\r\n"
+        "aof_rewrite_scheduled:%d\r\n"
+        "aof_last_rewrite_time_sec:%lld\r\n"
+        "aof_current_rewrite_time_sec:%lld\r\n"
+        "aof_last_bgrewrite_status:%s\r\n"
+        "aof_rewrites:%lld\r\n"
+        "aof_rewrites_consecutive_failures:%lld\r\n"
+        "aof_last_write_status:%s\r\n"
         "aof_last_cow_size:0\r\n"
         "module_fork_in_progress:0\r\n"
         "module_fork_last_cow_size:0\r\n",
-        srv.loading ? 1 : 0, srv.dirty, lastsave, srv.appendonly ? 1 : 0);
+        ai.enabled, ai.rewrite_in_progress, ai.rewrite_scheduled, ai.last_rewrite_secs,
+        ai.current_rewrite_secs, ai.last_bgrewrite_ok ? "ok" : "err", ai.rewrites,
+        ai.rewrite_failures, ai.last_write_ok ? "ok" : "err");
+    if (ai.enabled)
+        ib_printf(b,
+            "aof_current_size:%lld\r\n"
+            "aof_base_size:%lld\r\n"
+            "aof_pending_rewrite:%d\r\n"
+            "aof_buffer_length:%zu\r\n"
+            "aof_pending_bio_fsync:%lu\r\n"
+            "aof_delayed_fsync:%lu\r\n",
+            ai.current_size, ai.base_size, ai.rewrite_scheduled, ai.buffer_length,
+            ai.pending_bio_fsync, ai.delayed_fsync);
 }
 
 /* ---- Stats ---- */
@@ -539,8 +565,8 @@ static void info_stats(ibuf_t *b)
         "pubsub_channels:0\r\n"
         "pubsub_patterns:0\r\n"
         "pubsubshard_channels:0\r\n"
-        "latest_fork_usec:0\r\n"
-        "total_forks:0\r\n"
+        "latest_fork_usec:%lld\r\n"
+        "total_forks:%lld\r\n"
         "migrate_cached_sockets:0\r\n"
         "slave_expires_tracked_keys:0\r\n"
         "active_defrag_hits:0\r\n"
@@ -572,6 +598,7 @@ static void info_stats(ibuf_t *b)
         "acl_access_denied_cmd:0\r\n"
         "acl_access_denied_key:0\r\n"
         "acl_access_denied_channel:0\r\n",
+        child_latest_fork_usec(), child_total_forks(),
         srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
         srv.stat_client_qbuf_limit_disconnections);
 }
@@ -759,8 +786,9 @@ static void info_keyspace(ibuf_t *b)
         const ks_db_t *db = &srv.db[i];
         size_t keys = ks_size(db);
         if (!keys) continue;
-        ib_printf(b, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld,subexpiry=0\r\n", i, keys,
-                  db->vol.used, avg_ttl(db));
+        /* subexpiry: keys whose sub-keys carry TTLs (hashes with field TTLs). */
+        ib_printf(b, "db%d:keys=%zu,expires=%zu,avg_ttl=%lld,subexpiry=%zu\r\n", i, keys,
+                  db->vol.used, avg_ttl(db), db->subvol.used);
     }
 }
 

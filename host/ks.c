@@ -473,6 +473,18 @@ void ks_set_lfu(ks_entry_t *e, uint8_t count)
     e->lru[2] = count;
 }
 
+int ks_set_access(ks_entry_t *e, long long freq, long long idle_secs)
+{
+    if (ks_hooks.lfu()) {
+        if (freq < 0) return 0;
+        ks_set_lfu(e, freq > 255 ? 255 : (uint8_t)freq);
+        return 1;
+    }
+    if (idle_secs < 0) return 0;
+    ks_set_idle(e, (uint64_t)idle_secs);
+    return 1;
+}
+
 uint8_t ks_lfu_count(const ks_entry_t *e)
 {
     uint16_t now = (uint16_t)((ks_hooks.now_ms() / 60000) & 0xFFFF);

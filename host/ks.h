@@ -106,6 +106,12 @@ uint8_t ks_lfu_count(const ks_entry_t *e);
  * RDB_OPCODE_IDLE), or the LFU counter to `count` as of now (FREQ). */
 void ks_set_idle(ks_entry_t *e, uint64_t idle_secs);
 void ks_set_lfu(ks_entry_t *e, uint8_t count);
+/* Redis's objectSetLRUOrLFU(): under an LFU policy set the counter to
+ * `freq` when freq >= 0; under any other policy make the key idle for
+ * `idle_secs` when idle_secs >= 0. The other value is ignored (what a
+ * RESTORE or an RDB file brings for the policy not in force). Returns 1
+ * when something was set. */
+int ks_set_access(ks_entry_t *e, long long freq, long long idle_secs);
 
 /* Free an unlinked value through its type slot; lazy: big values are
  * freed in the background. */

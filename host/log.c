@@ -26,7 +26,8 @@ void log_vmsg(int level, const char *fmt, va_list ap)
     localtime_r(&tv.tv_sec, &tm);
     size_t off = strftime(tbuf, sizeof(tbuf), "%d %b %Y %H:%M:%S.", &tm);
     snprintf(tbuf + off, sizeof(tbuf) - off, "%03d", (int)(tv.tv_usec / 1000));
-    fprintf(f, "%d:M %s %c %s\n", (int)getpid(), tbuf, marks[level], msg);
+    pid_t pid = getpid();
+    fprintf(f, "%d:%c %s %c %s\n", (int)pid, pid == srv.pid ? 'M' : 'C', tbuf, marks[level], msg);
     fflush(f);
     if (!to_stdout) fclose(f);
 }

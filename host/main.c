@@ -3,7 +3,9 @@
  * databases, host commands, modules, listeners, the cron timer, signals,
  * and the libevent loop.
  */
+#include "persist/aof.h"
 #include "persist/child.h"
+#include "persist/save.h"
 #include "autoconfig.h"
 #include "config.h"
 #include "client.h"
@@ -41,6 +43,7 @@ const md_api_t *sdk_host_api;
 md_module_t *sdk_host_self;
 
 static struct event *cron_ev, *sigterm_ev, *sigint_ev;
+static int last_signal;      /* SIGTERM or SIGINT, for the shutdown log */
 
 static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
 static int hook_may_expire(void) { return !srv.loading; }
@@ -89,6 +92,8 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     info_cron();
     client_cron();
     child_cron();
+    save_cron();
+    aof_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);
         if (ticks % 10 == 0) ks_maybe_shrink(&srv.db[i]);
@@ -103,7 +108,11 @@ static void cron(evutil_socket_t fd, short what, void *arg)
         srv.ops_sample_last_ms = now;
     }
     client_free_closed();
-    if (srv.shutdown_asap) shutdown_now("SIGTERM");
+    if (srv.shutdown_asap && shutdown_try(0) != 0) {
+        log_msg(LOG_WARNING, "%s received but errors trying to shut down the server, check "
+                "the logs for more information", last_signal == SIGINT ? "SIGINT" : "SIGTERM");
+        srv.shutdown_asap = 0;
+    }
     /* Re-arm with the current hz (CONFIG SET hz applies at once). */
     struct timeval tv = {0, 1000000 / (srv.hz > 0 ? (srv.hz > 500 ? 500 : srv.hz) : 10)};
     evtimer_add(cron_ev, &tv);
@@ -111,10 +120,15 @@ static void cron(evutil_socket_t fd, short what, void *arg)
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
+    /* A second SIGINT while a shutdown is pending: stop waiting for it. */
+    if (srv.shutdown_asap && sig == SIGINT) {
+        log_msg(LOG_WARNING, "You insist... exiting now.");
+        exit(1);
+    }
     log_msg(LOG_WARNING, "Received %s scheduling shutdown...",
             sig == SIGINT ? "SIGINT" : "SIGTERM");
-    srv.shutdown_asap = 1;
-    shutdown_now(sig == SIGINT ? "SIGINT" : "SIGTERM");
+    last_signal = (int)sig;
+    srv.shutdown_asap = 1; /* acted on by the next cron tick */
 }
 
 /* Fatal signals: leave a trace in the log instead of vanishing. */
@@ -133,6 +147,18 @@ static void install_crash_handlers(void)
 {
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) signal(sigs[i], on_crash);
+}
+
+/*
+ * Load the dataset from disk, after the modules (they read their values)
+ * and before the first client. With appendonly yes the AOF is the source
+ * of truth and the AOF loader (persist/aof*) owns this branch; otherwise
+ * the RDB file `dbfilename` in `dir` is loaded. Exits on a corrupt file.
+ */
+static void load_dataset(void)
+{
+    if (aof_startup()) return; /* appendonly yes: the AOF is the dataset */
+    save_load_startup();
 }
 
 static void usage(void)
@@ -197,6 +223,7 @@ int main(int argc, char **argv)
         }
     }
     init_identity();
+    util_monotonic_init();
     srv.pid = getpid();
     srv.start_ms = util_mstime();
     sdk_host_api = sdk_api();
@@ -244,10 +271,12 @@ int main(int argc, char **argv)
         log_msg(LOG_WARNING, "%s", err);
         exit(1);
     }
+    config_apply_deferred_or_die(); /* module parameters from the config */
     info_init();
     srv.lastsave = util_mstime() / 1000;
     write_pidfile();
     log_msg(LOG_NOTICE, "Server initialized");
+    load_dataset();
     log_msg(LOG_NOTICE, "Ready to accept connections tcp");
 
     cron_ev = evtimer_new(srv.base, cron, NULL);

@@ -100,6 +100,16 @@ static int rdb_claims_ok(const md_manifest_t *mf, char *err, size_t cap)
     return 0;
 }
 
+/* Record that m depends on `provider` (MODULE UNLOAD of the provider is
+ * then refused while m is loaded). */
+static void add_dep(module_t *m, module_t *provider)
+{
+    if (provider == m) return;
+    for (int i = 0; i < m->ndeps; i++)
+        if (m->deps[i] == provider) return;
+    if (m->ndeps < MODULE_MAX_DEPS) m->deps[m->ndeps++] = provider;
+}
+
 static int requires_met(const md_manifest_t *mf, char *err, size_t cap)
 {
     for (const md_service_ref_t *r = mf->requires; r && r->name; r++) {
@@ -205,6 +215,12 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
     /* The claimed RDB bytes load into the module's first type. */
     for (size_t i = 0; i < mf->n_rdb_types; i++)
         types_rdb_claim(m->types[0], mf->rdb_types[i]);
+    /* What the manifest requires pins its providers from now on, whether
+     * or not the module ever calls md_service_import(). */
+    for (const md_service_ref_t *r = mf->requires; r && r->name; r++) {
+        module_service_t *s = service_find(r->name);
+        if (s) add_dep(m, s->provider);
+    }
     /* Keep load order: append. */
     module_t **pp = &modules;
     while (*pp) pp = &(*pp)->next;
@@ -418,12 +434,7 @@ static const void *api_service_import(md_module_t *m, const char *name,
 {
     module_service_t *s = service_find(name);
     if (!s || s->version < min_version) return NULL;
-    if (m && s->provider != m) {
-        int known = 0;
-        for (int i = 0; i < m->ndeps; i++)
-            if (m->deps[i] == s->provider) known = 1;
-        if (!known && m->ndeps < MODULE_MAX_DEPS) m->deps[m->ndeps++] = s->provider;
-    }
+    if (m) add_dep(m, s->provider);
     return s->table;
 }
 

@@ -192,6 +192,19 @@ static int x_config_register_ll(md_module_t *m, const char *name, long long *var
     return config_register_ll(m, name, var, def, min, max) == 0 ? MD_OK : MD_ERR;
 }
 
+static int x_config_register_mem(md_module_t *m, const char *name, long long *var,
+                                 long long def, long long min, long long max)
+{
+    if (!m || !m->in_init) return MD_ERR;
+    return config_register_mem(m, name, var, def, min, max) == 0 ? MD_OK : MD_ERR;
+}
+
+static int x_config_register_alias(md_module_t *m, const char *alias, const char *name)
+{
+    if (!m || !m->in_init) return MD_ERR;
+    return config_register_alias(m, alias, name) == 0 ? MD_OK : MD_ERR;
+}
+
 static int x_config_get_ll(const char *name, long long *out)
 {
     char *v = config_get_value(name);
@@ -275,4 +288,6 @@ void sdk_api_fill_extra(md_api_t *a)
     a->in_multi = x_in_multi;
     a->parse_timeout = x_parse_timeout;
     a->config_get_ll = x_config_get_ll;
+    a->config_register_alias = x_config_register_alias;
+    a->config_register_mem = x_config_register_mem;
 }

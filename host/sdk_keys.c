@@ -135,6 +135,10 @@ static void key_notify(md_ctx_t *ctx, int cls, const char *event, md_arg_t key)
 
 static void key_dirty(md_ctx_t *ctx, long long n) { ctx->dirty += n; }
 
+/* The handle's name: the caller's bytes (argv, or the copy the expiry
+ * cycle keeps for the callback), which outlive the handle. */
+static md_arg_t key_name(md_key_t *k) { return k->name; }
+
 void sdk_api_fill_keys(md_api_t *a)
 {
     a->key_open = key_open;
@@ -148,4 +152,5 @@ void sdk_api_fill_keys(md_api_t *a)
     a->key_modified = key_modified;
     a->notify = key_notify;
     a->dirty = key_dirty;
+    a->key_name = key_name;
 }

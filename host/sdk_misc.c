@@ -1,7 +1,7 @@
 /*
  * sdk_misc.c — the SDK's utility section: clock, number formatting,
- * logging, propagation requests, hashing, AOF rewrite emission and
- * DEBUG DIGEST accumulation.
+ * logging, propagation requests, hashing, AOF rewrite emission,
+ * DEBUG DIGEST accumulation and LZF (the system liblzf, as the RDB layer).
  */
 #include "client.h"
 #include "digest.h"
@@ -11,7 +11,10 @@
 #include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
+#include "persist/aof_rewrite.h"
 
+#include <limits.h>
+#include <liblzf/lzf.h>
 #include <stdio.h>
 
 static int64_t x_mstime(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
@@ -39,6 +42,21 @@ static void x_replicate(md_ctx_t *c, int argc, const md_arg_t *argv)
     prop_record(argc, argv);
 }
 
+/* liblzf takes unsigned int lengths: anything larger is "does not fit". */
+static size_t x_lzf_compress(const void *in, size_t n, void *out, size_t cap)
+{
+    if (n == 0 || n > UINT_MAX) return 0;
+    if (cap > UINT_MAX) cap = UINT_MAX;
+    return lzf_compress(in, (unsigned int)n, out, (unsigned int)cap);
+}
+
+static size_t x_lzf_decompress(const void *in, size_t n, void *out, size_t cap)
+{
+    if (n == 0 || n > UINT_MAX) return 0;
+    if (cap > UINT_MAX) cap = UINT_MAX;
+    return lzf_decompress(in, (unsigned int)n, out, (unsigned int)cap);
+}
+
 void sdk_api_fill_misc(md_api_t *a)
 {
     a->mstime = x_mstime;
@@ -49,6 +67,9 @@ void sdk_api_fill_misc(md_api_t *a)
     a->replicate_verbatim = x_replicate_verbatim;
     a->replicate = x_replicate;
     a->hash = util_hash;
+    a->aof_emit = aof_rewrite_emit;
     a->digest_add = digest_add;
     a->digest_end_seq = digest_end_seq;
+    a->lzf_compress = x_lzf_compress;
+    a->lzf_decompress = x_lzf_decompress;
 }

@@ -46,12 +46,25 @@ typedef struct server {
     char *save_params;
     int rdbcompression;
     int rdbchecksum;
+    int stop_writes_on_bgsave_err;
+    int rdb_key_save_delay;  /* microseconds per key while saving (tests) */
     int appendonly;
+    int aof_fsync;           /* appendfsync: AOF_FSYNC_* (persist/aof.h) */
+    char *aof_filename;      /* appendfilename */
+    char *aof_dirname;       /* appenddirname */
+    int aof_use_rdb_preamble;
+    int aof_load_truncated;
+    int aof_no_fsync_on_rewrite;
+    int aof_rewrite_incremental_fsync;
+    int aof_timestamp_enabled; /* "#TS:<unix time>" annotations */
+    int aof_rewrite_perc;    /* auto-aof-rewrite-percentage */
+    long long aof_rewrite_min_size;
     int active_expire_enabled;
     int active_expire_effort;
     int lazyfree_lazy_user_del;
     int lazyfree_lazy_user_flush;
     int lazyfree_lazy_expire;
+    int lazyfree_lazy_server_del; /* RESTORE REPLACE and other implicit deletes */
     long long slowlog_log_slower_than;
     long long slowlog_max_len;
     long long latency_tracking;

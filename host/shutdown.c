@@ -2,19 +2,39 @@
  * shutdown.c — the orderly exit path shared by SHUTDOWN and signals.
  */
 #include "shutdown.h"
-#include "client.h"
 #include "log.h"
 #include "net.h"
 #include "server.h"
+#include "persist/aof.h"
+#include "persist/save.h"
 
 #include <stdlib.h>
 #include <unistd.h>
 
-void shutdown_now(const char *why)
+int shutdown_try(int flags)
 {
-    log_msg(LOG_WARNING, "User requested shutdown (%s)...", why);
+    /* A half-loaded dataset must never overwrite the file. */
+    if (srv.loading) flags = (flags & ~SHUTDOWN_SAVE) | SHUTDOWN_NOSAVE;
+    log_msg(LOG_WARNING, "User requested shutdown...");
+    if (aof_shutdown(flags & SHUTDOWN_FORCE) != 0) {
+        log_msg(LOG_WARNING, "Errors trying to shut down the server. Check the logs for "
+                             "more information.");
+        return -1;
+    }
+    if (save_on_shutdown(flags & SHUTDOWN_SAVE, flags & SHUTDOWN_NOSAVE) != 0) {
+        if (!(flags & SHUTDOWN_FORCE)) {
+            log_msg(LOG_WARNING, "Error trying to save the DB, can't exit.");
+            log_msg(LOG_WARNING, "Errors trying to shut down the server. Check the logs for "
+                                 "more information.");
+            return -1;
+        }
+        log_msg(LOG_WARNING, "Error trying to save the DB. Exit anyway.");
+    }
+    if (srv.pidfile && srv.pidfile[0]) {
+        log_msg(LOG_NOTICE, "Removing the pid file.");
+        unlink(srv.pidfile);
+    }
     net_close();
-    if (srv.pidfile && srv.pidfile[0]) unlink(srv.pidfile);
     log_msg(LOG_WARNING, "Modis is now ready to exit, bye bye...");
     exit(0);
 }

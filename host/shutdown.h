@@ -1,11 +1,23 @@
 /*
- * shutdown.h — orderly exit: close listeners, remove the pidfile, log,
- * and exit. Persistence on shutdown joins here once RDB exists.
+ * shutdown.h — orderly exit, shared by SHUTDOWN and SIGTERM/SIGINT: stop a
+ * background save, write the final RDB snapshot when asked or configured,
+ * close listeners, remove the pidfile, log, and exit.
  */
 #ifndef MODIS_SHUTDOWN_H
 #define MODIS_SHUTDOWN_H
 
-/* Exit the process now; `why` is logged. */
-void shutdown_now(const char *why) __attribute__((noreturn));
+/* SHUTDOWN options. */
+#define SHUTDOWN_NOSAVE 1
+#define SHUTDOWN_SAVE 2
+#define SHUTDOWN_NOW 4
+#define SHUTDOWN_FORCE 8
+
+/*
+ * Exit the process (status 0) after the final save: with SHUTDOWN_SAVE,
+ * or when save points exist and SHUTDOWN_NOSAVE is not set (never while
+ * loading). Returns -1, after logging why, only when that save failed and
+ * SHUTDOWN_FORCE was not given: the server then keeps running.
+ */
+int shutdown_try(int flags);
 
 #endif

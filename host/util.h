@@ -35,6 +35,12 @@ int util_glob(const char *pat, size_t plen, const char *s, size_t slen,
 int64_t util_mstime(void);
 int64_t util_ustime(void);
 uint64_t util_monotonic_us(void);
+/* Switch util_monotonic_us() to the CPU's invariant TSC when it has one
+ * (calibrated against CLOCK_MONOTONIC; takes ~20 ms); call once at start.
+ * Before that, or without such a TSC, it reads CLOCK_MONOTONIC. */
+void util_monotonic_init(void);
+/* What util_monotonic_us() reads, for INFO's monotonic_clock field. */
+const char *util_monotonic_desc(void);
 
 /* Seeded 64-bit hash of a byte string (seed set once at start-up). */
 void util_hash_seed(uint64_t seed);

@@ -3,7 +3,6 @@
  */
 #include "persist/child.h"
 
-#include "host/log.h"
 #include "host/net.h"
 #include "host/util.h"
 
@@ -18,10 +17,13 @@ static pid_t pid = -1;
 static long long started_ms;
 static child_done_fn done_cb;
 static void *done_arg;
+static long long total_forks, latest_fork_usec;
 
 child_kind_t child_kind(void) { return kind; }
 pid_t child_pid(void) { return kind ? pid : -1; }
 long long child_start_ms(void) { return kind ? started_ms : 0; }
+long long child_total_forks(void) { return total_forks; }
+long long child_latest_fork_usec(void) { return latest_fork_usec; }
 
 int child_start(child_kind_t k, child_fn fn, child_done_fn done, void *arg)
 {
@@ -29,6 +31,7 @@ int child_start(child_kind_t k, child_fn fn, child_done_fn done, void *arg)
         errno = EBUSY;
         return -1;
     }
+    int64_t t0 = util_ustime();
     pid_t p = fork();
     if (p < 0) return -1;
     if (p == 0) {
@@ -39,6 +42,8 @@ int child_start(child_kind_t k, child_fn fn, child_done_fn done, void *arg)
         signal(SIGUSR1, SIG_DFL);
         _exit(fn(arg) == 0 ? 0 : 1);
     }
+    latest_fork_usec = util_ustime() - t0;
+    total_forks++;
     kind = k;
     pid = p;
     started_ms = util_mstime();
@@ -47,11 +52,9 @@ int child_start(child_kind_t k, child_fn fn, child_done_fn done, void *arg)
     return 0;
 }
 
-/* Forget the child and run its callback. */
-static void finish(int status)
+/* Forget the child, then run its callback. */
+static void finish(int ok, int bysignal)
 {
-    int ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
-    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     child_done_fn cb = done_cb;
     void *a = done_arg;
     kind = CHILD_NONE;
@@ -59,7 +62,7 @@ static void finish(int status)
     started_ms = 0;
     done_cb = NULL;
     done_arg = NULL;
-    if (cb) cb(ok, sig, a);
+    if (cb) cb(ok, bysignal, a);
 }
 
 void child_cron(void)
@@ -67,8 +70,11 @@ void child_cron(void)
     if (kind == CHILD_NONE) return;
     int status;
     pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) finish(status);
-    else if (r < 0 && errno == ECHILD) finish(1 << 8); /* lost: report failure */
+    if (r == pid)
+        finish(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+               WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    else if (r < 0 && errno == ECHILD)
+        finish(0, 0); /* lost (reaped elsewhere): report a failure */
 }
 
 void child_kill(void)
@@ -77,5 +83,5 @@ void child_kill(void)
     kill(pid, SIGUSR1);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    finish(1 << 8);
+    finish(0, SIGUSR1);
 }

@@ -6,7 +6,8 @@
  *
  * Invariants: child_kind() is CHILD_NONE exactly when no child is running;
  * the completion callback runs once per successful child_start(), in the
- * parent, from child_cron() or child_kill().
+ * parent, from child_cron() or child_kill(), after the child is forgotten
+ * (so the callback may start the next child).
  */
 #ifndef PERSIST_CHILD_H
 #define PERSIST_CHILD_H
@@ -33,10 +34,16 @@ pid_t child_pid(void);
 /* Unix ms when the running child started (0 when none). */
 long long child_start_ms(void);
 
+/* INFO stats: forks done since start-up, and how long the last fork()
+ * call took in microseconds. */
+long long child_total_forks(void);
+long long child_latest_fork_usec(void);
+
 /* Reap a finished child without blocking and run its callback. From cron. */
 void child_cron(void);
-/* Kill the running child (SIGUSR1, as Redis does, so it is not reported
- * as a crash), wait for it, and run its callback with ok = 0. */
+/* Kill the running child with SIGUSR1 (Redis's signal for "killed on
+ * purpose", so it is not reported as a crash), wait for it, and run its
+ * callback with ok = 0 and bysignal = SIGUSR1. */
 void child_kill(void);
 
 #endif

@@ -16,6 +16,7 @@
 #include "host/util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,9 +110,18 @@ static int prescan_entry(void *priv, ks_entry_t *e)
     return 0;
 }
 
+/* rdb-key-save-delay (tests): > 0 sleeps that many microseconds per key;
+ * < 0 sleeps 1 microsecond for one key in -delay on average. */
+static void key_save_delay(int delay)
+{
+    if (delay < 0) delay = random() % -delay == 0 ? 1 : 0;
+    if (delay > 0) usleep((useconds_t)delay);
+}
+
 static int save_entry(void *priv, ks_entry_t *e)
 {
     save_walk_t *w = priv;
+    if (srv.rdb_key_save_delay) key_save_delay(srv.rdb_key_save_delay);
     rdb_io_t *io = w->io;
     const md_type_t *t = types_by_id(e->type);
     if (e->expire) {
@@ -163,6 +173,15 @@ int rdb_save_dataset(rdb_io_t *io, int flags)
 
 /* ---- load -------------------------------------------------------------- */
 
+/* One load in progress: the stream, the caller's flags, what was found. */
+typedef struct load_ctx {
+    rdb_io_t *io;
+    int flags;               /* RDB_LOAD_* */
+    int keep_expired;        /* an AOF base: replay needs every key */
+    int64_t now;
+    rdb_load_stats_t *st;
+} load_ctx_t;
+
 /* Per-key state gathered from the opcodes that precede a key. */
 typedef struct key_meta {
     int64_t expire;          /* ms, or -1 */
@@ -171,117 +190,137 @@ typedef struct key_meta {
 } key_meta_t;
 
 /* Put one loaded value into db; takes ownership of value. */
-static int load_insert(rdb_io_t *io, ks_db_t *db, char *key, size_t klen,
-                       md_type_t *t, void *value, const key_meta_t *m,
-                       int64_t now, rdb_load_stats_t *st)
+static int load_insert(load_ctx_t *lc, ks_db_t *db, const char *key, size_t klen,
+                       md_type_t *t, void *value, const key_meta_t *m)
 {
-    if (m->expire != -1 && m->expire < now) {
+    if (m->expire != -1 && m->expire < lc->now && !lc->keep_expired) {
         t->ops.free(value);
-        st->keys_expired++;
+        lc->st->keys_expired++;
         return 0;
     }
-    if (ks_find(db, key, klen)) {
-        t->ops.free(value);
-        rdb_io_fail(io, "duplicate key '%.*s' in db %d", (int)(klen > 64 ? 64 : klen),
-                    key, db->id);
-        return -1;
+    ks_entry_t *old = ks_find(db, key, klen);
+    if (old) {
+        if (!(lc->flags & RDB_LOAD_ALLOW_DUP)) {
+            t->ops.free(value);
+            rdb_io_fail(lc->io, "duplicate key '%.*s' in db %d",
+                        (int)(klen > 64 ? 64 : klen), key, db->id);
+            return -1;
+        }
+        ks_delete(db, old);
     }
     ks_entry_t *e = ks_add(db, key, klen, t->id, value);
     if (m->expire != -1) ks_set_expire(db, e, m->expire);
     if (t->ops.subexpire_next && t->ops.subexpire_next(value) >= 0)
         ks_set_subexpire(db, e, 1);
-    if (m->idle >= 0) ks_set_idle(e, (uint64_t)m->idle);
-    else if (m->freq >= 0) ks_set_lfu(e, (uint8_t)m->freq);
-    st->keys_loaded++;
+    ks_set_access(e, m->freq, m->idle); /* only the policy's own kind applies */
+    lc->st->keys_loaded++;
     return 0;
 }
 
-/* Aux fields carry nothing we need to act on; log the interesting ones. */
-static int load_aux(rdb_io_t *io)
+/* Aux fields: log what helps the operator; an AOF base ("aof-base", or
+ * Redis 4-6's "aof-preamble") keeps keys whose TTL has passed, because the
+ * AOF commands that follow were run while they still existed. */
+static int load_aux(load_ctx_t *lc)
 {
     size_t kl, vl;
-    char *k = rdb_load_string(io, &kl, NULL);
+    char *k = rdb_load_string(lc->io, &kl, NULL);
     if (!k) return -1;
-    char *v = rdb_load_string(io, &vl, NULL);
+    char *v = rdb_load_string(lc->io, &vl, NULL);
     if (!v) {
         free(k);
         return -1;
     }
+    long long n = strtoll(v, NULL, 10);
     if (strcmp(k, "redis-ver") == 0)
         log_msg(LOG_NOTICE, "Loading RDB produced by version %.*s", (int)(vl > 32 ? 32 : vl), v);
+    else if (strcmp(k, "ctime") == 0)
+        log_msg(LOG_NOTICE, "RDB age %lld seconds", (long long)(lc->now / 1000) - n);
+    else if (strcmp(k, "used-mem") == 0)
+        log_msg(LOG_NOTICE, "RDB memory usage when created %.2f Mb", (double)n / (1024 * 1024));
+    else if ((strcmp(k, "aof-base") == 0 || strcmp(k, "aof-preamble") == 0) && n)
+        lc->keep_expired = 1;
     free(k);
     free(v);
     return 0;
 }
 
-int rdb_load_dataset(rdb_io_t *io, rdb_load_stats_t *st)
+/* Opcodes other than a key. Returns 1 when `type` was one (handled), 0
+ * when it is a value type, -1 on error. *db and *m may be updated. */
+static int load_opcode(load_ctx_t *lc, uint8_t type, ks_db_t **db, key_meta_t *m)
+{
+    rdb_io_t *io = lc->io;
+    uint64_t a, b;
+    switch (type) {
+    case RDB_OPCODE_EXPIRETIME_MS:
+        return rdb_load_millis(io, &m->expire) ? -1 : 1;
+    case RDB_OPCODE_EXPIRETIME: {
+        int32_t secs;
+        if (rdb_load_seconds(io, &secs)) return -1;
+        m->expire = (int64_t)secs * 1000;
+        return 1;
+    }
+    case RDB_OPCODE_IDLE:
+        if (rdb_load_len(io, &a, NULL)) return -1;
+        m->idle = (int64_t)(a > INT64_MAX ? INT64_MAX : a);
+        return 1;
+    case RDB_OPCODE_FREQ: {
+        uint8_t f;
+        if (rdb_load_raw(io, &f, 1)) return -1;
+        m->freq = f;
+        return 1;
+    }
+    case RDB_OPCODE_SELECTDB:
+        if (rdb_load_len(io, &a, NULL)) return -1;
+        if (a >= (uint64_t)srv.databases) {
+            rdb_io_fail(io, "the file uses db %llu but this server has %d "
+                        "databases (raise 'databases')", (unsigned long long)a,
+                        srv.databases);
+            return -1;
+        }
+        *db = &srv.db[a];
+        return 1;
+    case RDB_OPCODE_RESIZEDB:
+        return rdb_load_len(io, &a, NULL) || rdb_load_len(io, &b, NULL) ? -1 : 1;
+    case RDB_OPCODE_SLOT_INFO:
+        return rdb_load_len(io, &a, NULL) || rdb_load_len(io, &b, NULL) ||
+               rdb_load_len(io, &b, NULL) ? -1 : 1;
+    case RDB_OPCODE_AUX:
+        return load_aux(lc) ? -1 : 1;
+    case RDB_OPCODE_MODULE_AUX:
+        rdb_io_fail(io, "the file holds Redis-module auxiliary data, which no "
+                    "loaded module can read");
+        return -1;
+    case RDB_OPCODE_FUNCTION2:
+    case RDB_OPCODE_FUNCTION_PRE_GA:
+        rdb_io_fail(io, "the file holds Redis function libraries, which this "
+                    "server cannot load (remove them with FUNCTION FLUSH on "
+                    "the source server)");
+        return -1;
+    default:
+        return 0;
+    }
+}
+
+/* The whole stream, header to checksum. */
+static int load_stream(rdb_io_t *io, int flags, rdb_load_stats_t *st)
 {
     memset(st, 0, sizeof(*st));
+    load_ctx_t lc = {.io = io, .flags = flags, .now = util_mstime(), .st = st};
     if (rdb_load_header(io, &st->version)) return -1;
     ks_db_t *db = &srv.db[0];
     key_meta_t m = {-1, -1, -1};
-    int64_t now = util_mstime();
     for (;;) {
         uint8_t type;
         if (rdb_load_type(io, &type)) return -1;
-        uint64_t a, b;
-        switch (type) {
-        case RDB_OPCODE_EOF:
+        if (type == RDB_OPCODE_EOF) {
             if (st->version >= 5 && rdb_load_checksum(io)) return -1;
+            log_msg(LOG_NOTICE, "Done loading RDB, keys loaded: %lld, keys expired: %lld.",
+                    st->keys_loaded, st->keys_expired);
             return 0;
-        case RDB_OPCODE_EXPIRETIME_MS:
-            if (rdb_load_millis(io, &m.expire)) return -1;
-            continue;
-        case RDB_OPCODE_EXPIRETIME: {
-            int32_t secs;
-            if (rdb_load_seconds(io, &secs)) return -1;
-            m.expire = (int64_t)secs * 1000;
-            continue;
         }
-        case RDB_OPCODE_IDLE:
-            if (rdb_load_len(io, &a, NULL)) return -1;
-            m.idle = (int64_t)(a > INT64_MAX ? INT64_MAX : a);
-            continue;
-        case RDB_OPCODE_FREQ: {
-            uint8_t f;
-            if (rdb_load_raw(io, &f, 1)) return -1;
-            m.freq = f;
-            continue;
-        }
-        case RDB_OPCODE_SELECTDB:
-            if (rdb_load_len(io, &a, NULL)) return -1;
-            if (a >= (uint64_t)srv.databases) {
-                rdb_io_fail(io, "the file uses db %llu but this server has %d "
-                            "databases (raise 'databases')", (unsigned long long)a,
-                            srv.databases);
-                return -1;
-            }
-            db = &srv.db[a];
-            continue;
-        case RDB_OPCODE_RESIZEDB:
-            if (rdb_load_len(io, &a, NULL) || rdb_load_len(io, &b, NULL)) return -1;
-            continue;
-        case RDB_OPCODE_SLOT_INFO:
-            if (rdb_load_len(io, &a, NULL) || rdb_load_len(io, &b, NULL) ||
-                rdb_load_len(io, &b, NULL))
-                return -1;
-            continue;
-        case RDB_OPCODE_AUX:
-            if (load_aux(io)) return -1;
-            continue;
-        case RDB_OPCODE_MODULE_AUX:
-            rdb_io_fail(io, "the file holds Redis-module auxiliary data, which no "
-                        "loaded module can read");
-            return -1;
-        case RDB_OPCODE_FUNCTION2:
-        case RDB_OPCODE_FUNCTION_PRE_GA:
-            rdb_io_fail(io, "the file holds Redis function libraries, which this "
-                        "server cannot load (remove them with FUNCTION FLUSH on "
-                        "the source server)");
-            return -1;
-        default:
-            break;
-        }
+        int op = load_opcode(&lc, type, &db, &m);
+        if (op < 0) return -1;
+        if (op) continue;
         /* A key: type byte (already read), key, value. */
         size_t klen;
         char *key = rdb_load_string(io, &klen, NULL);
@@ -290,7 +329,7 @@ int rdb_load_dataset(rdb_io_t *io, rdb_load_stats_t *st)
         int empty;
         void *v = rdb_load_object(io, type, &t, &empty);
         int rc = 0;
-        if (v) rc = load_insert(io, db, key, klen, t, v, &m, now, st);
+        if (v) rc = load_insert(&lc, db, key, klen, t, v, &m);
         else if (empty) st->keys_empty++;
         else rc = -1;
         free(key);
@@ -299,16 +338,33 @@ int rdb_load_dataset(rdb_io_t *io, rdb_load_stats_t *st)
     }
 }
 
+int rdb_load_dataset(rdb_io_t *io, rdb_load_stats_t *st)
+{
+    return load_stream(io, 0, st);
+}
+
 /* ---- files ------------------------------------------------------------- */
+
+/* Make a rename in the current directory durable. */
+static int fsync_cwd(void)
+{
+    int fd = open(".", O_RDONLY);
+    if (fd < 0) return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
 
 int rdb_save_file(const char *path, int flags, char *err, size_t errcap)
 {
-    char tmp[256];
+    char tmp[64];
     snprintf(tmp, sizeof(tmp), "temp-%d.rdb", (int)getpid());
     FILE *fp = fopen(tmp, "w");
     if (!fp) {
-        snprintf(err, errcap, "Failed opening the temp RDB file %s (in server root dir): %s",
-                 tmp, strerror(errno));
+        char cwd[1024];
+        snprintf(err, errcap, "Failed opening the temp RDB file %s (in server root dir %s) "
+                 "for saving: %s", tmp, getcwd(cwd, sizeof(cwd)) ? cwd : "unknown",
+                 strerror(errno));
         return -1;
     }
     rdb_io_t io;
@@ -327,28 +383,34 @@ int rdb_save_file(const char *path, int flags, char *err, size_t errcap)
         rc = -1;
     }
     if (!rc && rename(tmp, path) != 0) {
-        snprintf(err, errcap, "Error moving temp DB file %s on the final destination %s: %s",
-                 tmp, path, strerror(errno));
+        char cwd[1024];
+        snprintf(err, errcap, "Error moving temp DB file %s on the final destination %s "
+                 "(in server root dir %s): %s", tmp, path,
+                 getcwd(cwd, sizeof(cwd)) ? cwd : "unknown", strerror(errno));
+        rc = -1;
+    }
+    if (!rc && fsync_cwd() != 0) {
+        snprintf(err, errcap, "Failed to fsync the directory of %s: %s", path, strerror(errno));
         rc = -1;
     }
     if (rc) unlink(tmp);
     return rc;
 }
 
-int rdb_load_file(const char *path, rdb_load_stats_t *st, char *err, size_t errcap)
+int rdb_load_file(const char *path, int flags, rdb_load_stats_t *st, char *err,
+                  size_t errcap)
 {
     FILE *fp = fopen(path, "r");
     if (!fp) {
         if (errno == ENOENT) return 1;
-        snprintf(err, errcap, "Fatal error opening the RDB file %s: %s", path, strerror(errno));
+        snprintf(err, errcap, "RDB file %s: can't open it: %s", path, strerror(errno));
         return -1;
     }
     rdb_io_t io;
     rdb_io_file_reader(&io, fp, NULL);
-    int rc = rdb_load_dataset(&io, st);
+    int rc = load_stream(&io, flags, st);
     if (rc)
-        snprintf(err, errcap, "Short read or corrupt RDB file %s: %s", path,
-                 rdb_io_error(&io));
+        snprintf(err, errcap, "RDB file %s: %s", path, rdb_io_error(&io));
     rdb_io_release(&io);
     fclose(fp);
     return rc ? -1 : 0;

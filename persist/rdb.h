@@ -62,23 +62,34 @@ typedef struct rdb_load_stats {
 int rdb_save_dataset(rdb_io_t *io, int flags);
 /*
  * Read a whole RDB stream (header to checksum) into the databases, which
- * the caller has emptied. Keys whose TTL has passed are dropped (counted).
- * On error returns -1 with the stream's message; the keys loaded before the
+ * the caller has emptied. Keys whose TTL has passed are dropped (counted),
+ * except in an AOF base (aux field "aof-base" or "aof-preamble" set), whose
+ * following commands ran while those keys still existed. A key already in
+ * its db is an error. Logs the producer's version and the key counts. On
+ * error returns -1 with the stream's message; the keys loaded before the
  * error stay (the caller decides whether to flush them).
  */
 int rdb_load_dataset(rdb_io_t *io, rdb_load_stats_t *st);
 
 /*
- * Save to `path` atomically: write "temp-<pid>.rdb" in the same directory,
- * fflush + fsync, rename over `path`. Returns 0, or -1 with a message in err.
+ * Save to `path` (relative to the working directory, which is `dir`)
+ * atomically: write "temp-<pid>.rdb" in the working directory, fflush +
+ * fsync, rename over `path`, fsync the directory. Returns 0, or -1 with a
+ * message in err (the temp file is removed).
  */
 int rdb_save_file(const char *path, int flags, char *err, size_t errcap);
+
+/* Flags for rdb_load_file. */
+#define RDB_LOAD_ALLOW_DUP 1     /* a key already present is replaced
+                                    (DEBUG RELOAD MERGE) */
 /*
- * Load `path` into the (empty) databases. Returns 0 on success, 1 when the
- * file does not exist (nothing loaded), -1 with a message naming the file
- * and offset when it is unreadable or corrupt.
+ * Load `path` into the databases as rdb_load_dataset() does (with
+ * RDB_LOAD_ALLOW_DUP, duplicates replace the keys present). Returns 0 on
+ * success, 1 when the file does not exist (nothing loaded), -1 with a
+ * message "RDB file <path>: <cause> at offset <n>" when it is unreadable
+ * or corrupt.
  */
-int rdb_load_file(const char *path, rdb_load_stats_t *st, char *err,
+int rdb_load_file(const char *path, int flags, rdb_load_stats_t *st, char *err,
                   size_t errcap);
 
 #endif

@@ -146,8 +146,9 @@ typedef struct md_type_ops {
     int (*aof_rewrite)(md_aof_t *aof, md_arg_t key, const void *value);
     /* Sub-key expiry (hash fields). subexpire_next: the earliest sub-key
      * expiry time in ms, or -1. subexpire_run: delete the sub-keys due at
-     * `now_ms` from the value at `key` (an open write key), replicating
-     * the deletions; it may delete the key when it becomes empty. The host
+     * `now_ms` from the value at `key` (an open write key whose current
+     * name md_key_name() gives, 1.1), replicating the deletions; it may
+     * delete the key when it becomes empty. The host
      * calls it from active expiry for keys marked with
      * md_key_subexpire_track(). */
     int64_t (*subexpire_next)(const void *value);
@@ -334,6 +335,19 @@ typedef struct md_api {
 
     /* RDB: a valid but empty payload (1.1) */
     void (*rdb_load_empty)(md_rdb_t *r);
+
+    /* the name of an open key (1.1) */
+    md_arg_t (*key_name)(md_key_t *k);
+
+    /* LZF, as liblzf (1.1) */
+    size_t (*lzf_compress)(const void *in, size_t n, void *out, size_t cap);
+    size_t (*lzf_decompress)(const void *in, size_t n, void *out, size_t cap);
+
+    /* configuration aliases and memory parameters (1.1) */
+    int (*config_register_alias)(md_module_t *m, const char *alias,
+                                 const char *name);
+    int (*config_register_mem)(md_module_t *m, const char *name, long long *var,
+                               long long def, long long min, long long max);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -418,6 +432,11 @@ static inline int64_t md_key_expire_get(md_key_t *k)
 /* at_ms = -1 removes the TTL. A time already past deletes the key. */
 static inline int md_key_expire_set(md_key_t *k, int64_t at_ms)
 { return md__api->key_expire_set(k, at_ms); }
+/* The name the key was opened with (1.1): valid as long as the handle,
+ * i.e. until the command (or the cron or expiry callback) returns. In a
+ * type's subexpire_run it is the key's current name, whatever RENAME,
+ * MOVE or COPY did to it since the sub-key TTLs were set. */
+static inline md_arg_t md_key_name(md_key_t *k) { return md__api->key_name(k); }
 static inline void md_key_modified(md_ctx_t *c, md_key_t *k)
 { md__api->key_modified(c, k); }
 static inline void md_notify(md_ctx_t *c, int cls, const char *event,
@@ -538,6 +557,19 @@ static inline void md_rdb_error(md_rdb_t *r, const char *what)
  * list, or a hash whose fields all expired). Return NULL after calling it;
  * the host drops the key, as Redis does, instead of failing the load. */
 static inline void md_rdb_load_empty(md_rdb_t *r) { md__api->rdb_load_empty(r); }
+/*
+ * LZF (1.1), the compressor of Redis's RDB strings and quicklist nodes,
+ * with liblzf's contract: md_lzf_compress() writes at most `cap` bytes to
+ * `out` and returns their number, or 0 when the result would not fit (so
+ * cap < n asks "does it shrink below cap?"); md_lzf_decompress() expands
+ * n bytes into at most `cap` bytes and returns the size written, or 0 when
+ * the input is corrupt or does not fit. Inputs over 4 GiB return 0. Safe
+ * on untrusted input; no allocation.
+ */
+static inline size_t md_lzf_compress(const void *in, size_t n, void *out, size_t cap)
+{ return md__api->lzf_compress(in, n, out, cap); }
+static inline size_t md_lzf_decompress(const void *in, size_t n, void *out, size_t cap)
+{ return md__api->lzf_decompress(in, n, out, cap); }
 static inline int md_aof_emit(md_aof_t *a, int argc, const md_arg_t *argv)
 { return md__api->aof_emit(a, argc, argv); }
 static inline void md_digest_add(md_digest_t *d, const void *p, size_t n)
@@ -556,6 +588,22 @@ static inline int md_config_register_ll(const char *name, long long *var,
  * 1/0): MD_OK or MD_ERR. */
 static inline int md_config_get_ll(const char *name, long long *out)
 { return md__api->config_get_ll(name, out); }
+/* Register `alias` as a second name of the module parameter `name`, which
+ * this module registered before (1.1; only in md_init): CONFIG GET/SET,
+ * the config file and the command line accept either name, CONFIG GET
+ * with a pattern lists both (as Redis 7 does for hash-max-ziplist-entries
+ * and hash-max-listpack-entries), CONFIG REWRITE writes `name`. MD_ERR
+ * when `name` is not this module's parameter or `alias` is taken. */
+static inline int md_config_register_alias(const char *alias, const char *name)
+{ return md__api->config_register_alias(md__self, alias, name); }
+/* As md_config_register_ll, for a size in bytes (1.1): values take Redis's
+ * memory units (1k = 1000, 1kb = 1024, m, mb, g, gb), a value that is not
+ * one is refused with "argument must be a memory value", CONFIG GET shows
+ * the number of bytes (hash-max-listpack-value is such a parameter). */
+static inline int md_config_register_mem(const char *name, long long *var,
+                                         long long def, long long min,
+                                         long long max)
+{ return md__api->config_register_mem(md__self, name, var, def, min, max); }
 /* Call fn(ctx) from the server cron (hz times a second); ctx has no
  * client: use md_ctx_select_db() before opening keys. Only in md_init. */
 static inline int md_cron_register(void (*fn)(md_ctx_t *ctx))

@@ -12,7 +12,7 @@ What it does:
     COMMAND DOCS, then adds the commands Redis 7.2 and 7.4 introduced
     (REDIS_72_74 below) to get the Redis 7.4 reference list;
  3. finds each Modis command's handler in the sources (host/*.c,
-    modules/*/*.c) to fill the "implemented in" column;
+    persist/*.c, modules/*/*.c) to fill the "implemented in" column;
  4. scans tests/integration/*.py (string literals and redis-py client calls)
     and tests/diff/scripts/*.txt (the command word of each line) for each
     command to fill the "tests" column;
@@ -123,7 +123,7 @@ def command_docs(binary, conf):
 
 
 def source_files():
-    for d in ["host"] + ["modules/" + m for m in sorted(os.listdir(os.path.join(REPO, "modules")))]:
+    for d in ["host", "persist"] + ["modules/" + m for m in sorted(os.listdir(os.path.join(REPO, "modules")))]:
         full = os.path.join(REPO, d)
         if not os.path.isdir(full):
             continue
@@ -208,7 +208,9 @@ def where(name, info, index):
     sub_names = {s for decls in arrays.values() for (_, s) in decls.values() if s}
 
     def in_scope(f):
-        return f.startswith("modules/%s/" % module) if module else f.startswith("host/")
+        if module:
+            return f.startswith("modules/%s/" % module)
+        return f.startswith("host/") or f.startswith("persist/")
 
     parts = name.split("|")
     hits = []

@@ -17,103 +17,66 @@ long long hv_max_value = 64;
 /* Redis LISTPACK_MAX_SAFETY_SIZE: a listpack is never grown past 1 GiB. */
 #define LP_SAFETY_SIZE (1ULL << 30)
 
-static inline void *mk(void *p, int enc) { return (void *)((uintptr_t)p | (uintptr_t)enc); }
-
-static void *box_new(void *p, int enc)
+/* The word for block p in encoding enc (p from md_alloc or md_lp_*: the
+ * allocator contract keeps its low bits free). */
+static inline void *mk(void *p, int enc)
 {
-    hbox_t *b = md_alloc(sizeof(hbox_t));
-    if (((uintptr_t)b & 3) != 0) __builtin_trap(); /* allocator contract */
-    b->p = p;
-    b->name = NULL;
-    b->nlen = 0;
-    return mk(b, enc);
+    if (((uintptr_t)p & 3) != 0) __builtin_trap();
+    return (void *)((uintptr_t)p | (uintptr_t)enc);
 }
 
 void *hv_new(void)
 {
-    md_lp_t *lp = md_lp_new();
-    if (((uintptr_t)lp & 3) != 0) __builtin_trap();
-    return lp;
+    return mk(md_lp_new(), HV_LP);
 }
 
 void *hv_from_listpack(md_lp_t *lp, int ex)
 {
-    if (((uintptr_t)lp & 3) != 0) __builtin_trap();
-    return ex ? box_new(lp, HV_LPEX) : lp;
+    return mk(lp, ex ? HV_LPEX : HV_LP);
 }
 
 md_lp_t *hv_listpack(const void *h)
 {
-    switch (hv_enc(h)) {
-    case HV_LP: return (md_lp_t *)h;
-    case HV_LPEX: return hv_box(h)->p;
-    default: return NULL;
-    }
+    return hv_enc(h) == HV_HT ? NULL : hv_ptr(h);
 }
 
-ht_t *hv_table(const void *h) { return hv_enc(h) == HV_HT ? hv_box(h)->p : NULL; }
+ht_t *hv_table(const void *h) { return hv_enc(h) == HV_HT ? hv_ptr(h) : NULL; }
 
 static inline int width(const void *h) { return hv_enc(h) == HV_LP ? HLP_PLAIN : HLP_EX; }
 
 /* Store a listpack that may have moved back into the value. */
 static void set_lp(void **hp, md_lp_t *lp)
 {
-    if (hv_enc(*hp) == HV_LP) *hp = lp;
-    else hv_box(*hp)->p = lp;
+    *hp = mk(lp, hv_enc(*hp));
 }
 
 void hv_free(void *h)
 {
-    if (hv_enc(h) == HV_LP) {
-        md_lp_free(h);
-        return;
-    }
-    hbox_t *b = hv_box(h);
-    if (hv_enc(h) == HV_LPEX) md_lp_free(b->p);
-    else ht_free(b->p);
-    md_free(b->name);
-    md_free(b);
+    if (hv_enc(h) == HV_HT) ht_free(hv_ptr(h));
+    else md_lp_free(hv_ptr(h));
 }
 
 void *hv_dup(const void *h)
 {
-    if (hv_enc(h) == HV_LP) return md_lp_dup(h);
-    hbox_t *b = hv_box(h);
-    void *p = hv_enc(h) == HV_LPEX ? (void *)md_lp_dup(b->p) : (void *)ht_dup(b->p);
-    /* The copy belongs to another key: its name is learnt on use. */
-    return box_new(p, hv_enc(h));
+    if (hv_enc(h) == HV_HT) return mk(ht_dup(hv_ptr(h)), HV_HT);
+    return mk(md_lp_dup(hv_ptr(h)), hv_enc(h));
 }
 
 size_t hv_len(const void *h)
 {
-    if (hv_enc(h) == HV_HT) return ht_len(hv_box(h)->p);
+    if (hv_enc(h) == HV_HT) return ht_len(hv_ptr(h));
     return hlp_len(hv_listpack(h), width(h));
 }
 
 size_t hv_mem(const void *h)
 {
-    if (hv_enc(h) == HV_LP) return md_usable(h);
-    hbox_t *b = hv_box(h);
-    size_t m = md_usable(b) + (b->name ? md_usable(b->name) : 0);
-    return m + (hv_enc(h) == HV_LPEX ? md_usable(b->p) : ht_mem(b->p));
+    return hv_enc(h) == HV_HT ? ht_mem(hv_ptr(h)) : md_usable(hv_ptr(h));
 }
 
 const char *hv_encoding_name(const void *h)
 {
     static const char *const names[] = {"listpack", "listpackex", "hashtable"};
     return names[hv_enc(h)];
-}
-
-void hv_set_name(void *h, md_arg_t name)
-{
-    if (hv_enc(h) == HV_LP) return;
-    hbox_t *b = hv_box(h);
-    if (b->name && b->nlen == name.len && memcmp(b->name, name.ptr, name.len) == 0)
-        return;
-    md_free(b->name);
-    b->name = md_alloc(name.len ? name.len : 1);
-    memcpy(b->name, name.ptr, name.len);
-    b->nlen = name.len;
 }
 
 /* ------------------------------------------------------------------ */
@@ -143,12 +106,7 @@ void hv_to_table(void **hp)
         if (w == HLP_EX && p) p = md_lp_next(lp, p);
     }
     md_lp_free(lp);
-    if (enc == HV_LP) {
-        *hp = box_new(t, HV_HT);
-    } else {
-        hv_box(h)->p = t;
-        *hp = mk(hv_box(h), HV_HT);
-    }
+    *hp = mk(t, HV_HT);
 }
 
 void hv_try_convert(void **hp, const md_arg_t *argv, int start, int end)
@@ -176,7 +134,7 @@ void hv_try_convert(void **hp, const md_arg_t *argv, int start, int end)
 int hv_get(void *h, const void *f, size_t fn, hx_t *val, int64_t *ttl)
 {
     if (hv_enc(h) == HV_HT) {
-        ht_entry_t *e = ht_find(hv_box(h)->p, f, fn);
+        ht_entry_t *e = ht_find(hv_ptr(h), f, fn);
         if (e == NULL) return 0;
         if (val) {
             val->p = ht_value(e, &val->n);
@@ -203,7 +161,7 @@ int hv_set(void **hp, const void *f, size_t fn, const void *v, size_t vn,
         hv_to_table(hp);
     if (hv_enc(*hp) == HV_HT) {
         if (fn > HT_MAX_KEY || vn > HT_MAX_VALUE) return -1;
-        return ht_set(hv_box(*hp)->p, f, fn, v, vn, keepttl);
+        return ht_set(hv_ptr(*hp), f, fn, v, vn, keepttl);
     }
     md_lp_t *lp = hlp_set(hv_listpack(*hp), width(*hp), f, fn, v, vn, keepttl,
                           &inserted);
@@ -214,7 +172,7 @@ int hv_set(void **hp, const void *f, size_t fn, const void *v, size_t vn,
 
 int hv_del(void **hp, const void *f, size_t fn)
 {
-    if (hv_enc(*hp) == HV_HT) return ht_delete(hv_box(*hp)->p, f, fn);
+    if (hv_enc(*hp) == HV_HT) return ht_delete(hv_ptr(*hp), f, fn);
     md_lp_t *lp = hv_listpack(*hp);
     unsigned char *fp = hlp_find(lp, width(*hp), f, fn);
     if (fp == NULL) return 0;
@@ -232,9 +190,9 @@ int64_t hv_min_ttl(const void *h)
     case HV_LP:
         return -1;
     case HV_LPEX:
-        return hlp_min_ttl(hv_box(h)->p);
+        return hlp_min_ttl(hv_ptr(h));
     default: {
-        ht_entry_t *e = ht_min_ttl_entry(hv_box(h)->p);
+        ht_entry_t *e = ht_min_ttl_entry(hv_ptr(h));
         return e ? ht_ttl(e) : -1;
     }
     }
@@ -244,16 +202,16 @@ void hv_set_ttl(void **hp, const void *f, size_t fn, int64_t at)
 {
     if (hv_enc(*hp) == HV_LP) {
         if (at <= 0) return;
-        *hp = box_new(hlp_to_ex(*hp), HV_LPEX);
+        *hp = mk(hlp_to_ex(*hp), HV_LPEX);
     }
     if (hv_enc(*hp) == HV_HT) {
-        ht_set_ttl(hv_box(*hp)->p, f, fn, at);
+        ht_set_ttl(hv_ptr(*hp), f, fn, at);
         return;
     }
-    hbox_t *b = hv_box(*hp);
-    unsigned char *fp = hlp_find(b->p, HLP_EX, f, fn);
-    if (fp == NULL || hlp_ttl(b->p, fp) == at) return;
-    b->p = hlp_set_ttl(b->p, fp, at);
+    md_lp_t *lp = hv_ptr(*hp);
+    unsigned char *fp = hlp_find(lp, HLP_EX, f, fn);
+    if (fp == NULL || hlp_ttl(lp, fp) == at) return;
+    set_lp(hp, hlp_set_ttl(lp, fp, at));
 }
 
 size_t hv_expire(void **hp, int64_t now, int inclusive, size_t max,
@@ -263,13 +221,11 @@ size_t hv_expire(void **hp, int64_t now, int inclusive, size_t max,
     switch (hv_enc(*hp)) {
     case HV_LP:
         return 0;
-    case HV_LPEX: {
-        hbox_t *b = hv_box(*hp);
-        b->p = hlp_expire(b->p, now, inclusive, max, cb, priv, &n);
+    case HV_LPEX:
+        set_lp(hp, hlp_expire(hv_ptr(*hp), now, inclusive, max, cb, priv, &n));
         return n;
-    }
     default: {
-        ht_t *t = hv_box(*hp)->p;
+        ht_t *t = hv_ptr(*hp);
         ht_entry_t *e;
         while (n < max && (e = ht_min_ttl_entry(t)) != NULL) {
             int64_t at = ht_ttl(e);
@@ -297,7 +253,7 @@ void hv_iter_init(hv_iter_t *it, void *h)
 {
     it->enc = hv_enc(h);
     if (it->enc == HV_HT) {
-        ht_iter_init(&it->hi, hv_box(h)->p);
+        ht_iter_init(&it->hi, hv_ptr(h));
         it->lp = NULL;
     } else {
         it->lp = hv_listpack(h);

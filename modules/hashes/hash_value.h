@@ -3,14 +3,12 @@
  * (the value the host stores in the key). Its low two bits say which:
  *
  *   ..00  "listpack": the word is the md_lp_t pointer itself (pairs);
- *   ..01  "listpackex": pointer to an hbox_t whose `p` is a listpack of
- *         field/value/ttl triplets (hash_listpack.h);
- *   ..10  "hashtable": pointer to an hbox_t whose `p` is an ht_t.
+ *   ..01  "listpackex": the md_lp_t pointer of a listpack of
+ *         field/value/ttl triplets (hash_listpack.h), tagged;
+ *   ..10  "hashtable": the ht_t pointer, tagged.
  *
- * Small hashes without field TTLs cost only their listpack. The box of the
- * other two encodings also remembers the key name last seen by a command
- * (`name`), which active field expiry needs to propagate HDELs (the SDK's
- * subexpire_run does not pass the name; see hashes_expire.c).
+ * A hash costs only its listpack or table: there is no box around them
+ * (blocks are at least 8-byte aligned, which leaves the tag bits free).
  *
  * Conversions follow Redis and are one-way: listpack -> listpackex (on the
  * first field TTL), listpack(ex) -> hashtable (over hash-max-listpack-
@@ -30,18 +28,13 @@
 
 enum { HV_LP = 0, HV_LPEX = 1, HV_HT = 2 };
 
-typedef struct hbox {
-    void *p;        /* md_lp_t * (HV_LPEX) or ht_t * (HV_HT) */
-    char *name;     /* key name last seen, md_alloc'd, or NULL */
-    size_t nlen;
-} hbox_t;
-
 /* Limits the conversions use (the module's config; tests may set them). */
 extern long long hv_max_entries MD_HIDDEN;
 extern long long hv_max_value MD_HIDDEN;
 
 static inline int hv_enc(const void *h) { return (int)((uintptr_t)h & 3); }
-static inline hbox_t *hv_box(const void *h) { return (hbox_t *)((uintptr_t)h & ~(uintptr_t)3); }
+/* The listpack or table behind a word, without its tag. */
+static inline void *hv_ptr(const void *h) { return (void *)((uintptr_t)h & ~(uintptr_t)3); }
 
 void *hv_new(void) MD_HIDDEN;              /* an empty "listpack" hash */
 /* The value holding lp: pairs, or (ex) field/value/ttl triplets sorted as
@@ -79,8 +72,6 @@ void hv_set_ttl(void **hp, const void *f, size_t fn, int64_t at) MD_HIDDEN;
  * inclusive), calling cb(priv, field) before each goes; returns how many. */
 size_t hv_expire(void **hp, int64_t now, int inclusive, size_t max,
                  void (*cb)(void *priv, const hx_t *field), void *priv) MD_HIDDEN;
-/* Remember the key name in the box (LPEX/HT; no-op for a listpack). */
-void hv_set_name(void *h, md_arg_t name) MD_HIDDEN;
 
 /* Iteration; the value must not change meanwhile. */
 typedef struct hv_iter {

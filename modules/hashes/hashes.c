@@ -125,14 +125,15 @@ static int hashes_on_load(int argc, const md_arg_t *argv)
     /* Redis's defaults: 512 entries, 64 bytes. */
     if (md_config_register_ll("hash-max-listpack-entries", &hv_max_entries, 512,
                               0, LLONG_MAX) != MD_OK ||
-        md_config_register_ll("hash-max-listpack-value", &hv_max_value, 64, 0,
-                              LLONG_MAX) != MD_OK)
+        md_config_register_mem("hash-max-listpack-value", &hv_max_value, 64, 0,
+                               LLONG_MAX) != MD_OK)
         return MD_ERR;
-    /* Redis's old names for the same two parameters (aliases). */
-    md_config_register_ll("hash-max-ziplist-entries", &hv_max_entries, 512, 0,
-                          LLONG_MAX);
-    md_config_register_ll("hash-max-ziplist-value", &hv_max_value, 64, 0,
-                          LLONG_MAX);
+    /* Redis's old names for the same two parameters. */
+    if (md_config_register_alias("hash-max-ziplist-entries",
+                                 "hash-max-listpack-entries") != MD_OK ||
+        md_config_register_alias("hash-max-ziplist-value",
+                                 "hash-max-listpack-value") != MD_OK)
+        return MD_ERR;
     hashes_type = md_type_register("hash", &hashes_type_ops);
     if (hashes_type == NULL) return MD_ERR;
     if (md_commands_register(hashes_commands) != MD_OK) return MD_ERR;

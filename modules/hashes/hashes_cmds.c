@@ -36,6 +36,13 @@ static void hdel_propagate(void *priv, const hx_t *field)
     md_replicate(hk->c, 3, argv);
 }
 
+void hk_untrack_if_done(hkey_t *hk)
+{
+    if (!hk->had_ttl || hk->h == NULL || hv_min_ttl(hk->h) >= 0) return;
+    md_key_subexpire_track(hk->k, 0);
+    hk->had_ttl = 0;
+}
+
 size_t hk_expire_fields(hkey_t *hk, int64_t now, int inclusive, size_t max)
 {
     size_t n = hv_expire(&hk->h, now, inclusive, max, hdel_propagate, hk);
@@ -48,6 +55,7 @@ size_t hk_expire_fields(hkey_t *hk, int64_t now, int inclusive, size_t max)
         md_notify(hk->c, MD_NOTIFY_GENERIC, "del", hk->name);
     } else {
         hk_store(hk);
+        hk_untrack_if_done(hk);
     }
     md_key_modified(hk->c, hk->k);
     return n;
@@ -63,6 +71,7 @@ int hk_open(md_ctx_t *c, md_arg_t name, int mode, hkey_t *hk)
     hk->k = md_key_open(c, name, mode);
     hk->h = hk->stored = NULL;
     hk->purged = 0;
+    hk->had_ttl = 0;
     t = md_key_type(hk->k);
     if (t == NULL) return MD_OK;
     if (t != hashes_type) {
@@ -73,7 +82,7 @@ int hk_open(md_ctx_t *c, md_arg_t name, int mode, hkey_t *hk)
     if (hv_enc(hk->h) == HV_LP) return MD_OK;
     min = hv_min_ttl(hk->h);
     if (min < 0) return MD_OK;
-    hv_set_name(hk->h, name);
+    hk->had_ttl = 1;
     if (min < md_mstime()) {
         if (mode != MD_WRITE) hk->k = md_key_open(c, name, MD_WRITE);
         hk_expire_fields(hk, md_mstime(), 0, (size_t)-1);
@@ -106,6 +115,7 @@ void hk_delete(hkey_t *hk)
 
 void hk_changed(hkey_t *hk, const char *event, long long n)
 {
+    hk_untrack_if_done(hk);
     md_key_modified(hk->c, hk->k);
     md_notify(hk->c, MD_NOTIFY_HASH, event, hk->name);
     md_dirty(hk->c, n);

@@ -20,6 +20,8 @@ typedef struct hkey {
     void *h;        /* the hash, or NULL when the key is empty */
     void *stored;   /* the word the keyspace holds (NULL: none) */
     int purged;     /* lazy expiry propagated HDELs in this call */
+    int had_ttl;    /* some field had a TTL: the key may be marked for
+                       active expiry (md_key_subexpire_track) */
 } hkey_t;
 
 /* Open `name` (MD_READ or MD_WRITE). MD_ERR after a WRONGTYPE reply. */
@@ -31,6 +33,9 @@ void hk_delete(hkey_t *hk) MD_HIDDEN;
 /* After a change: WATCH signal, keyspace event, dirty += n, and the
  * command's own propagation when lazy expiry already recorded HDELs. */
 void hk_changed(hkey_t *hk, const char *event, long long n) MD_HIDDEN;
+/* Unmark the key for active expiry when its last field TTL went (after
+ * HPERSIST, HDEL, HSET over a field with a TTL, field expiry). */
+void hk_untrack_if_done(hkey_t *hk) MD_HIDDEN;
 /* Lazy/active expiry of the fields of hk->h due at now; returns how many
  * went (and deletes the key when it empties). */
 size_t hk_expire_fields(hkey_t *hk, int64_t now, int inclusive, size_t max) MD_HIDDEN;

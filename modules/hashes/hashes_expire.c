@@ -11,11 +11,11 @@
  * time (nothing when none was set).
  *
  * Active expiry: the host calls subexpire_run for keys marked with
- * md_key_subexpire_track(). The SDK does not pass the key name, which the
- * HDEL propagation and the events need, so the value's box remembers the
- * name commands last used (hv_set_name); active expiry checks that the
- * name still leads to this very value and otherwise leaves the key to the
- * lazy expiry of the next command that touches it.
+ * md_key_subexpire_track(), with the key open for writing; md_key_name()
+ * gives its current name (RENAME, MOVE and COPY included) for the
+ * propagated HDELs and the events. A key stays marked while its hash has
+ * field TTLs (hk_untrack_if_done() unmarks it when the last one goes), so
+ * INFO keyspace's subexpiry counts exactly the hashes with field TTLs.
  */
 #include <limits.h>
 #include <string.h>
@@ -165,10 +165,8 @@ static void hexpire_generic(md_ctx_t *c, int argc, const md_arg_t *argv,
     if (updated + deleted > 0) {
         if (hk.h) {
             hk_store(&hk);
-            if (updated) {
-                hv_set_name(hk.h, argv[1]);
-                md_key_subexpire_track(hk.k, 1);
-            }
+            if (updated) md_key_subexpire_track(hk.k, 1);
+            else hk_untrack_if_done(&hk);
         }
         md_key_modified(c, hk.k);
         md_dirty(c, updated + deleted);
@@ -318,24 +316,14 @@ int64_t hashes_subexpire_next(const void *value)
 
 void hashes_subexpire_run(md_ctx_t *ctx, md_key_t *key, int64_t now_ms)
 {
-    void *h = md_key_value(key);
-    hbox_t *b;
     hkey_t hk;
 
-    if (h == NULL || hv_enc(h) == HV_LP) return;
-    b = hv_box(h);
-    if (b->name == NULL) return; /* name unknown: left to lazy expiry */
-    /* The box (and its name) may go with the key: work on a copy. */
-    char stack[128], *name = stack;
-    size_t nlen = b->nlen;
-    if (nlen > sizeof stack) name = md_alloc(nlen);
-    memcpy(name, b->name, nlen);
+    if (md_key_type(key) != hashes_type) return;
     hk.c = ctx;
-    hk.name = (md_arg_t){name, nlen};
-    hk.k = md_key_open(ctx, hk.name, MD_WRITE);
-    hk.h = hk.stored = md_key_value(hk.k);
+    hk.name = md_key_name(key); /* outlives the key: the host's copy */
+    hk.k = key;
+    hk.h = hk.stored = md_key_value(key);
     hk.purged = 0;
-    if (hk.h == h && md_key_type(hk.k) == hashes_type)
-        hk_expire_fields(&hk, now_ms, 1, ACTIVE_QUOTA);
-    if (name != stack) md_free(name);
+    hk.had_ttl = 1;
+    hk_expire_fields(&hk, now_ms, 1, ACTIVE_QUOTA);
 }

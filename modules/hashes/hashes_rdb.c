@@ -14,9 +14,12 @@
  * 23 (the 7.4 release candidates' metadata / listpack-ex: absolute TTLs,
  * no min). A loaded hash gets the encoding the same data would get from
  * commands (listpack(ex) within hash-max-listpack-*, else hashtable).
- * Fields already expired are kept: they expire lazily or actively later.
- * Blobs are validated completely (structure, pairs/triplets, duplicates)
- * before use; a bad payload is an error, never a crash.
+ * Fields whose TTL has already passed are dropped, as Redis 7.4 drops them
+ * when it loads; a payload that holds no field (an empty hash, or one
+ * whose fields all expired) is valid but empty: md_rdb_load_empty(), and
+ * the host skips the key as Redis does. Blobs are validated completely
+ * (structure, pairs/triplets, duplicates) before use; a bad payload is an
+ * error, never a crash.
  */
 #include <string.h>
 #include "hashes_rdb.h"
@@ -177,6 +180,21 @@ static void *fail(md_rdb_t *r, void *h, const char *what)
     return NULL;
 }
 
+static void *empty(md_rdb_t *r, void *h)
+{
+    if (h) hv_free(h);
+    md_rdb_load_empty(r);
+    return NULL;
+}
+
+/* A loaded hash without the fields already due; NULL (empty) if none is
+ * left. */
+static void *drop_expired(md_rdb_t *r, void *h)
+{
+    hv_expire(&h, md_mstime(), 0, (size_t)-1, NULL, NULL);
+    return hv_len(h) ? h : empty(r, h);
+}
+
 /* Types 4, 22, 24: field by field. */
 static void *load_pairs(md_rdb_t *r, int type)
 {
@@ -188,7 +206,7 @@ static void *load_pairs(md_rdb_t *r, int type)
         return fail(r, NULL, "hashes: truncated hash metadata");
     if (md_rdb_load_len(r, &len) != MD_OK)
         return fail(r, NULL, "hashes: truncated hash length");
-    if (len == 0) return fail(r, NULL, "hashes: empty hash");
+    if (len == 0) return empty(r, NULL);
     h = hv_new();
     if ((long long)len > hv_max_entries) hv_to_table(&h);
     while (len--) {
@@ -221,7 +239,7 @@ static void *load_pairs(md_rdb_t *r, int type)
         md_free(v);
         if (rc != 1) return fail(r, h, "hashes: bad hash field or TTL");
     }
-    return h;
+    return drop_expired(r, h);
 }
 
 /* Types 9, 13, 16, 23, 25: one blob. */
@@ -255,13 +273,13 @@ static void *load_blob(md_rdb_t *r, int type)
     }
     if (md_lp_count(lp) == 0) {
         md_lp_free(lp);
-        return fail(r, NULL, "hashes: empty hash");
+        return empty(r, NULL);
     }
     if (ex && !sorted) lp = hlp_sort_ex(lp);
     h = hv_from_listpack(lp, ex);
     if ((long long)hv_len(h) > hv_max_entries || (long long)maxlen > hv_max_value)
         hv_to_table(&h);
-    return h;
+    return drop_expired(r, h);
 }
 
 void *hashes_rdb_load(md_rdb_t *r, int type)

@@ -157,26 +157,23 @@ static const md_command_t lists_commands[] = {
         "was popped.", "7.0.0", MPOP_CX),
     {.name = NULL}};
 
-/*
- * list-compress-depth: the SDK has no LZF entry yet, so ql_lzf stays empty,
- * the parameter is accepted and stored, and inner nodes stay raw. Once the
- * SDK has md_lzf_compress()/md_lzf_decompress() (liblzf's contract with
- * size_t lengths: 0 = did not fit / corrupt), md_init sets
- * ql_lzf.compress/.decompress to them when MD_API_HAS() says the host has
- * them; quicklist.c (tested with liblzf in tests/unit) does the rest.
- */
-
-/* Register the parameters, the type, then the commands. Any failure
- * aborts the load (the host undoes partial registration). */
+/* Register the parameters (list-max-ziplist-size is Redis's old name of
+ * list-max-listpack-size), the SDK's LZF for list-compress-depth, the
+ * type, then the commands. Any failure aborts the load (the host undoes
+ * partial registration). */
 static int lists_on_load(int argc, const md_arg_t *argv)
 {
     (void)argv;
     if (argc != 0) md_log(MD_LOG_WARNING, "lists: module arguments are ignored");
     if (md_config_register_ll("list-max-listpack-size", &lists_max_listpack_size,
                               -2, INT_MIN, INT_MAX) != MD_OK ||
+        md_config_register_alias("list-max-ziplist-size",
+                                 "list-max-listpack-size") != MD_OK ||
         md_config_register_ll("list-compress-depth", &lists_compress_depth,
                               0, 0, INT_MAX) != MD_OK)
         return MD_ERR;
+    ql_lzf.compress = md_lzf_compress;
+    ql_lzf.decompress = md_lzf_decompress;
     lists_type = md_type_register("list", &lists_type_ops);
     if (lists_type == NULL) return MD_ERR;
     if (md_commands_register(lists_commands) != MD_OK) return MD_ERR;

@@ -6,11 +6,15 @@
  * RDB: a list is written as Redis 7 writes it, type 18
  * (RDB_TYPE_LIST_QUICKLIST_2): the node count, then per node the
  * container (1 plain, 2 packed) and the node's bytes as an RDB string —
- * the listpack itself for packed nodes, so the bytes are Redis's. Loading
- * also takes the older forms: 14 (quicklist of ziplists), 10 (one
- * ziplist) and 1 (a plain sequence of strings). A loaded list gets the
- * encoding Redis would give it (LIST_CONV_AUTO: one small packed node is
- * "listpack"). Untrusted blobs are validated before use.
+ * the listpack itself for packed nodes, so the bytes are Redis's; a node
+ * that list-compress-depth keeps LZF-compressed is written as its LZF blob
+ * directly (Redis's rdbSaveLzfBlob: the same compressor, so the same
+ * bytes). Loading also takes the older forms: 14 (quicklist of ziplists),
+ * 10 (one ziplist) and 1 (a plain sequence of strings). A loaded list gets
+ * the encoding Redis would give it (LIST_CONV_AUTO: one small packed node
+ * is "listpack"). A payload without elements is valid but empty
+ * (md_rdb_load_empty(): the host skips the key, as Redis does). Untrusted
+ * blobs are validated before use.
  *
  * AOF rewrite: RPUSH commands of at most 64 elements, as Redis's
  * rewriteListObject() emits them.
@@ -44,10 +48,11 @@ static void *lt_copy(const void *v)
     return ql_dup(v);
 }
 
-/* MEMORY USAGE's default: the node part sampled from 5 nodes. */
+/* MEMORY USAGE: every node counted (compressed ones at their compressed
+ * size), so the figure is exact whatever SAMPLES says. */
 static size_t lt_mem_usage(const void *v)
 {
-    return ql_mem_usage(v, 5);
+    return ql_mem_usage(v, 0);
 }
 
 static const char *lt_encoding(const void *v)
@@ -78,6 +83,18 @@ static uint8_t lt_rdb_type(const void *v)
     return RDB_TYPE_LIST_QUICKLIST_2;
 }
 
+/* An RDB string in the LZF encoding: 0xC3, the compressed length, the
+ * original length, the compressed bytes. */
+static int save_lzf_blob(md_rdb_t *r, const void *blob, size_t clen, size_t sz)
+{
+    static const unsigned char enc_lzf = 0xC3; /* RDB_ENCVAL << 6 | RDB_ENC_LZF */
+
+    if (md_rdb_save_raw(r, &enc_lzf, 1) != MD_OK ||
+        md_rdb_save_len(r, clen) != MD_OK || md_rdb_save_len(r, sz) != MD_OK)
+        return MD_ERR;
+    return md_rdb_save_raw(r, blob, clen);
+}
+
 static int lt_rdb_save(md_rdb_t *r, const void *v)
 {
     const ql_t *ql = v;
@@ -85,18 +102,15 @@ static int lt_rdb_save(md_rdb_t *r, const void *v)
 
     if (md_rdb_save_len(r, ql->len) != MD_OK) return MD_ERR;
     for (nd = ql->head; nd != NULL; nd = nd->next) {
-        unsigned char *tmp;
-        const unsigned char *bytes = ql_node_bytes(nd, &tmp);
+        const void *blob;
+        size_t clen;
         int rc;
 
-        if (bytes == NULL) {
-            md_log(MD_LOG_WARNING, "lists: corrupt compressed node not saved");
-            return MD_ERR;
-        }
-        rc = md_rdb_save_len(r, nd->container) == MD_OK &&
-             md_rdb_save_string(r, bytes, nd->sz) == MD_OK;
-        if (tmp != NULL) md_free(tmp);
-        if (!rc) return MD_ERR;
+        if (md_rdb_save_len(r, nd->container) != MD_OK) return MD_ERR;
+        blob = ql_node_lzf(nd, &clen);
+        if (blob != NULL) rc = save_lzf_blob(r, blob, clen, nd->sz);
+        else rc = md_rdb_save_string(r, nd->data, nd->sz);
+        if (rc != MD_OK) return MD_ERR;
     }
     return MD_OK;
 }
@@ -105,6 +119,13 @@ static void *load_fail(md_rdb_t *r, ql_t *ql, const char *what)
 {
     if (ql != NULL) ql_free(ql);
     md_rdb_error(r, what);
+    return NULL;
+}
+
+static void *load_empty(md_rdb_t *r, ql_t *ql)
+{
+    ql_free(ql);
+    md_rdb_load_empty(r);
     return NULL;
 }
 
@@ -213,7 +234,7 @@ static void *lt_rdb_load(md_rdb_t *r, int rdb_type)
         return NULL;
     }
     if (ql == NULL) return NULL;
-    if (ql->count == 0) return load_fail(r, ql, "lists: empty list (Redis skips such keys)");
+    if (ql->count == 0) return load_empty(r, ql);
     ql_conv_shrink(ql, lists_max_listpack_size, 0);
     return ql;
 }

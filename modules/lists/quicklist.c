@@ -362,11 +362,31 @@ static int norm_index(const ql_t *ql, long long index, unsigned long *idx)
 }
 
 /*
+ * Redis's _quicklistMergeNodes() after a split around `center`: merge the
+ * two nodes before it, the two after it, then center with its previous
+ * node and the result with its next one, wherever they fit. Returns the
+ * node now holding center's entries.
+ */
+static ql_node_t *merge_around(ql_t *ql, ql_node_t *center)
+{
+    ql_node_t *prev = center->prev, *next = center->next, *target = center;
+
+    if (prev != NULL) try_merge(ql, prev->prev, prev);
+    if (next != NULL) try_merge(ql, next, next->next);
+    prev = center->prev;
+    if (prev != NULL && try_merge(ql, prev, center)) target = prev;
+    try_merge(ql, target, target->next);
+    return target;
+}
+
+/*
  * Insert s before/after entry p of node nd (p unused for a plain node),
  * Redis's _quicklistInsert(): into nd when it has room; into the
  * neighbour when p is at nd's edge and the neighbour has room; into a new
- * node at nd's edge; else split nd at p and put the element between the
- * halves, merging the pieces with their neighbours where they fit.
+ * node at nd's edge; else split nd at p (Redis's _quicklistSplitNode():
+ * the pivot stays with the piece on its side) and put the element at the
+ * split edge of the other piece, then merge around the pivot's piece. A
+ * huge element gets a plain node between the pieces, without merging.
  * nd was taken with node_use(); this function gives it back, so the
  * caller must not touch nd afterwards.
  */
@@ -408,29 +428,33 @@ static void insert_at(ql_t *ql, ql_node_t *nd, unsigned char *p,
         compress_fix(ql, nd);
         return;
     }
-    /* Split: nd keeps everything up to the insertion point. */
+    /* Split: nd keeps the entries before the insertion point. */
     for (q = md_lp_first(nd->data); q != p; q = md_lp_next(nd->data, q)) off++;
     right = split_node(nd, after ? off + 1 : off);
     right->inuse = 1;
     link_node(ql, nd, right, 1);
-    if (allow_insert(ql, nd, n)) {
-        nd->data = md_lp_append(nd->data, s, n);
-        nd->count++;
-        node_refresh(nd);
-    } else if (allow_insert(ql, right, n)) {
-        right->data = md_lp_insert(right->data, s, n, NULL, MD_LP_BEFORE, NULL);
-        right->count++;
-        node_refresh(right);
+    if (n >= QL_PLAIN_THRESHOLD) {
+        link_node(ql, nd, node_new_plain(s, n), 1);
+        nb = nd->next;
     } else {
-        link_node(ql, nd, node_new_for(s, n), 1);
+        if (after) {
+            right->data = md_lp_insert(right->data, s, n, NULL, MD_LP_BEFORE, NULL);
+            right->count++;
+            node_refresh(right);
+        } else {
+            nd->data = md_lp_append(nd->data, s, n);
+            nd->count++;
+            node_refresh(nd);
+        }
+        nb = NULL;
     }
     node_release(nd);
     node_release(right);
-    nb = nd->prev;
-    if (nb != NULL && try_merge(ql, nb, nd)) nd = nb;
-    try_merge(ql, right, right->next);
-    compress_fix(ql, nd);
-    compress_fix(ql, right);
+    /* The changed nodes end up at nb or next to it. */
+    if (nb == NULL) nb = merge_around(ql, after ? nd : right);
+    compress_fix(ql, nb->prev);
+    compress_fix(ql, nb);
+    compress_fix(ql, nb->next);
 }
 
 /* ------------------------------------------------------------------ */
@@ -877,12 +901,11 @@ void ql_iter_done(ql_iter_t *it)
 /* Persistence and checks                                              */
 /* ------------------------------------------------------------------ */
 
-const unsigned char *ql_node_bytes(const ql_node_t *nd, unsigned char **tmp)
+const void *ql_node_lzf(const ql_node_t *nd, size_t *clen)
 {
-    *tmp = NULL;
-    if (!nd->lzf) return nd->data;
-    *tmp = lzf_expand(nd);
-    return *tmp;
+    if (!nd->lzf) return NULL;
+    memcpy(clen, nd->data, sizeof *clen);
+    return nd->data + sizeof(size_t);
 }
 
 int ql_check(const ql_t *ql)

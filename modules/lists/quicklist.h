@@ -72,10 +72,10 @@ typedef struct ql_entry {
     long long ll;
 } ql_entry_t;
 
-/* Optional LZF hooks (NULL: list-compress-depth is accepted but nodes are
- * never compressed). compress returns the compressed size, or 0 when the
- * output would not fit in out_cap; decompress returns the size written, or
- * 0 on corrupt input. */
+/* The LZF functions (md_init sets the SDK's md_lzf_compress/decompress;
+ * unit tests use liblzf, or NULL: nodes are then never compressed).
+ * compress returns the compressed size, or 0 when the output would not fit
+ * in out_cap; decompress returns the size written, or 0 on corrupt input. */
 typedef struct ql_lzf_hooks {
     size_t (*compress)(const void *in, size_t n, void *out, size_t out_cap);
     size_t (*decompress)(const void *in, size_t n, void *out, size_t out_cap);
@@ -165,9 +165,9 @@ void ql_iter_done(ql_iter_t *it) MD_HIDDEN;
 
 /* ---- nodes, for persistence ---- */
 
-/* The uncompressed bytes of a node (listpack or plain element); *tmp is
- * set to an allocation the caller frees with md_free() when non-NULL. */
-const unsigned char *ql_node_bytes(const ql_node_t *node, unsigned char **tmp) MD_HIDDEN;
+/* A compressed node's LZF bytes (liblzf's format, expanding to node->sz
+ * bytes) and their count in *clen; NULL for a raw node. */
+const void *ql_node_lzf(const ql_node_t *node, size_t *clen) MD_HIDDEN;
 
 /* Check the invariants (tests): 0 if fine, else a number naming the
  * broken one. */

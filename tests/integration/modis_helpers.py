@@ -371,15 +371,18 @@ def parse_info(text):
 # --------------------------------------------------------------------------
 
 class Server:
-    """One server process on a free port in a fresh temp dir."""
+    """One server process on a free port in a fresh temp dir, or in `dir`
+    when given (a restart on the same data: the caller owns that dir, stop()
+    leaves it in place)."""
 
     registry = []  # running servers, for logs in failure reports
 
-    def __init__(self, extra_args=(), conf=DEFAULT, binary=None):
+    def __init__(self, extra_args=(), conf=DEFAULT, binary=None, dir=None):
         self.binary = binary or server_binary()
         self.conf = default_conf() if conf is DEFAULT else conf
         self.extra_args = [str(a) for a in extra_args]
-        self.dir = None
+        self.own_dir = dir is None
+        self.dir = dir
         self.port = None
         self.proc = None
         self.log_path = None
@@ -397,7 +400,8 @@ class Server:
     def start(self, timeout=15.0):
         if not os.path.exists(self.binary):
             raise RuntimeError("server binary %s not found (set MODIS_SERVER)" % self.binary)
-        self.dir = tempfile.mkdtemp(prefix="modis-it-")
+        if self.own_dir:
+            self.dir = tempfile.mkdtemp(prefix="modis-it-")
         self.log_path = os.path.join(self.dir, "server.log")
         last_err = None
         for _attempt in range(5):
@@ -457,7 +461,7 @@ class Server:
         self.kill()
         if self in Server.registry:
             Server.registry.remove(self)
-        if not keep_dir and self.dir:
+        if not keep_dir and self.own_dir and self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def log(self, tail=None):

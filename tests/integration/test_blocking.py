@@ -3,7 +3,9 @@ BRPOPLPUSH/BLMPOP served by pushes from other clients, FIFO order per key,
 float timeouts in seconds, pushes inside MULTI/EXEC serving after the EXEC,
 chains (a served BLMOVE feeding another blocked client), CLIENT UNBLOCK
 TIMEOUT|ERROR, INFO blocked_clients and CLIENT LIST flags, disconnects,
-databases, keys created by RENAME/LMOVE, RESP3 timeout replies.
+databases, keys created by RENAME/LMOVE/MOVE/COPY/SWAPDB (and values of
+other types landing on a waited key, which keep the client blocked), RESP3
+timeout replies.
 
 Blocked clients are raw RESP clients: the test sends the command, waits
 until INFO says the client is blocked, acts, then reads the reply."""
@@ -147,6 +149,77 @@ def test_key_created_by_rename_unblocks(r, clients):
     r.rpush("tmp", "v")
     r.rename("tmp", "k")
     assert c.read() == [b"k", b"v"]
+
+
+def test_rename_over_existing_key_unblocks(r, clients):
+    """RENAME onto a name that holds a string (overwritten) serves a
+    client blocked on that name; RENAMENX to a free name too."""
+    c1, c2 = clients(2)
+    block(r, c1, "BRPOP", "k", "0")
+    r.set("k", "str")
+    r.rpush("tmp", "a", "b")
+    r.rename("tmp", "k")
+    assert c1.read() == [b"k", b"b"]
+    block(r, c2, "BLMOVE", "k2", "out", "LEFT", "RIGHT", "0")
+    r.rpush("tmp", "x")
+    assert r.renamenx("tmp", "k2") is True
+    assert c2.read() == b"x"
+    assert r.lrange("out", 0, -1) == [b"x"]
+    assert r.exists("k2") == 0
+
+
+def test_move_and_copy_unblock(r, clients, server):
+    c1, c2, c3 = clients(3)
+    c1.execute("SELECT", "2")
+    block(r, c1, "BLPOP", "moved", "0")
+    r.rpush("moved", "m")
+    assert r.move("moved", 2) is True
+    assert c1.read() == [b"moved", b"m"]
+    block(r, c2, "BLPOP", "copied", "0")
+    r.rpush("src", "s1", "s2")
+    assert r.copy("src", "copied") is True
+    assert c2.read() == [b"copied", b"s1"]
+    assert r.lrange("src", 0, -1) == [b"s1", b"s2"]
+    c3.execute("SELECT", "3")
+    block(r, c3, "BLPOP", "copied", "0")
+    assert r.copy("src", "copied", destination_db=3) is True
+    assert c3.read() == [b"copied", b"s1"]
+
+
+def test_rename_of_other_type_keeps_client_blocked(r, clients):
+    """A string renamed, moved or copied onto the name a BLPOP waits on
+    does not wake it (no WRONGTYPE reply): Redis serves a blocked client
+    only when its key holds a list. The list arriving later does."""
+    c = clients()
+    block(r, c, "BLPOP", "k", "0")
+    r.set("tmp", "str")
+    r.rename("tmp", "k")
+    r.set("tmp2", "str")
+    assert r.copy("tmp2", "k", replace=True) is True
+    r.hset("h", "f", "v")
+    r.rename("h", "k")
+    time.sleep(0.05)
+    assert blocked_count(r) == 1
+    assert r.type("k") == b"hash"
+    r.delete("k")
+    r.rpush("k", "v")
+    assert c.read() == [b"k", b"v"]
+
+
+def test_swapdb_unblocks(r, clients, server):
+    """SWAPDB brings in another keyspace: clients blocked on keys that now
+    exist are served (Redis's scanDatabaseForReadyKeys)."""
+    c1, c2 = clients(2)
+    c1.execute("SELECT", "5")
+    block(r, c1, "BLPOP", "k", "0")
+    block(r, c2, "BLPOP", "other", "0")
+    r.rpush("k", "from-db0")
+    assert r.swapdb(0, 5) is True
+    assert c1.read() == [b"k", b"from-db0"]
+    time.sleep(0.05)
+    assert blocked_count(r) == 1   # c2's key exists in neither db
+    r.rpush("other", "o")
+    assert c2.read() == [b"other", b"o"]
 
 
 # --------------------------------------------------------------------------

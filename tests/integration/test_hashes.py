@@ -2,7 +2,8 @@
 HEXISTS, HKEYS/HVALS/HGETALL (a map in RESP3), HINCRBY/HINCRBYFLOAT,
 HRANDFIELD, HSCAN, the listpack/hashtable encodings and their config,
 field expiration (HEXPIRE family, HTTL family, HPERSIST) with lazy and
-active expiry, COPY/RENAME of hashes, and a randomized model test that
+active expiry (also after RENAME/MOVE/COPY), INFO keyspace subexpiry,
+COPY/RENAME of hashes, and a randomized model test that
 checks a random mix of operations against a Python dict on both encodings.
 Normal paths go through redis-py (`r`); error replies are checked with
 their full text through the raw RESP clients (`r2`, `r3`).
@@ -10,6 +11,7 @@ their full text through the raw RESP clients (`r2`, `r3`).
 Field expiration is Redis 7.4 behaviour: those tests are modis_only (the
 reference redis-server 7.0 lacks it) and check the documented replies."""
 
+import os
 import random
 import time
 
@@ -540,6 +542,141 @@ def test_active_field_expiry(r, r2, limits, entries):
     assert r.exists("gone") == 0
     assert r.execute_command("HLEN", "h") == 1
     assert int(r.info("stats")["expired_subkeys"]) >= 3
+
+
+def wait_for(pred, timeout=5.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if pred():
+            return True
+        time.sleep(0.02)
+    return pred()
+
+
+def expired_subkeys(r):
+    return int(r.info("stats")["expired_subkeys"])
+
+
+@pytest.mark.modis_only
+@pytest.mark.parametrize("entries", [512, 1])
+def test_active_field_expiry_after_rename_move_copy(r, r2, server, limits, entries):
+    """Active expiry finds the fields of keys renamed, moved or copied
+    after their TTLs were set (the SDK hands subexpire_run the key's
+    current name), without any command touching the keys."""
+    limits(entries, 64)
+    for k in ("h", "m", "c"):
+        r.hset(k, mapping={"a": 1, "b": 2})
+        assert r2.execute("HPEXPIRE", k, "150", "FIELDS", "1", "a") == [1]
+    assert r.rename("h", "renamed") is True
+    assert r.move("m", 1) is True
+    assert r.copy("c", "c2") is True
+    assert r.rename("c2", "c3") is True
+    before = expired_subkeys(r)
+    # only INFO is read until the fields are gone: no lazy expiry
+    assert wait_for(lambda: expired_subkeys(r) >= before + 4), \
+        "expired_subkeys %d, want %d" % (expired_subkeys(r), before + 4)
+    assert expired_subkeys(r) == before + 4
+    # no field TTL left anywhere: no key is marked any more
+    keyspace = r.info("keyspace")
+    assert keyspace["db0"]["subexpiry"] == 0 and keyspace["db1"]["subexpiry"] == 0
+    assert r.hgetall("renamed") == {b"b": b"2"}
+    assert r.hgetall("c") == {b"b": b"2"}
+    assert r.hgetall("c3") == {b"b": b"2"}
+    r1 = server.client(db=1)
+    try:
+        assert r1.hgetall("m") == {b"b": b"2"}
+    finally:
+        r1.close()
+    # the key goes with its last field, under its new name
+    assert r2.execute("HPEXPIRE", "renamed", "100", "FIELDS", "1", "b") == [1]
+    assert r.rename("renamed", "again") is True
+    assert wait_for(lambda: r.execute_command("DBSIZE") == 2)
+    assert r.exists("again") == 0
+
+
+def aof_commands(path):
+    """The commands of an AOF file: lists of bytes arguments."""
+    with open(path, "rb") as f:
+        data = f.read()
+    cmds, pos = [], 0
+    while pos < len(data):
+        end = data.index(b"\r\n", pos)
+        argc, pos = int(data[pos + 1:end]), end + 2
+        args = []
+        for _ in range(argc):
+            end = data.index(b"\r\n", pos)
+            n, pos = int(data[pos + 1:end]), end + 2
+            args.append(data[pos:pos + n])
+            pos += n + 2
+        cmds.append(args)
+    return cmds
+
+
+@pytest.mark.modis_only
+def test_active_field_expiry_propagates_under_new_name(start_server):
+    """What active expiry propagates for a renamed, moved or copied hash:
+    HDEL under the key's current name (in its db), read back from the AOF."""
+    srv = start_server(["--appendonly", "yes", "--appendfsync", "always"])
+    c = srv.resp()
+    try:
+        for k in ("h", "m", "c"):
+            c.execute("HSET", k, "a", "1", "b", "2")
+            c.execute("HPEXPIRE", k, "100", "FIELDS", "1", "a")
+        assert c.execute("RENAME", "h", "renamed") == "OK"
+        assert c.execute("MOVE", "m", "3") == 1
+        assert c.execute("COPY", "c", "c2") == 1
+        path = os.path.join(srv.dir, "appendonlydir", "appendonly.aof.1.incr.aof")
+
+        def hdels():
+            return [cmd[1:] for cmd in aof_commands(path) if cmd[0].upper() == b"HDEL"]
+        # no command touches the hashes: only active expiry writes HDELs
+        assert wait_for(lambda: len(hdels()) == 4), hdels()
+        assert sorted(hdels()) == [[b"c", b"a"], [b"c2", b"a"], [b"m", b"a"],
+                                   [b"renamed", b"a"]]
+        cmds = aof_commands(path)
+        at = cmds.index([b"HDEL", b"m", b"a"])
+        selects = [cmd for cmd in cmds[:at] if cmd[0].upper() == b"SELECT"]
+        assert selects[-1] == [b"SELECT", b"3"]
+    finally:
+        c.close()
+
+
+@pytest.mark.modis_only
+def test_info_keyspace_subexpiry(r, r2, server):
+    """subexpiry (Redis 7.4) counts the keys of a db whose hash fields
+    carry TTLs."""
+    def subexpiry(db="db0"):
+        return r.info("keyspace")[db]["subexpiry"]
+
+    r.hset("h1", mapping={"a": 1, "b": 2})
+    r.hset("h2", mapping={"a": 1})
+    r.hset("plain", mapping={"a": 1})
+    r.set("s", "x")
+    assert subexpiry() == 0
+    r2.execute("HEXPIRE", "h1", "1000", "FIELDS", "2", "a", "b")
+    r2.execute("HEXPIRE", "h2", "1000", "FIELDS", "1", "a")
+    assert r.info("keyspace")["db0"] == {"keys": 4, "expires": 0, "avg_ttl": 0,
+                                         "subexpiry": 2}
+    r2.execute("HPERSIST", "h1", "FIELDS", "1", "a")
+    assert subexpiry() == 2                      # b still has a TTL
+    r.hset("h1", "b", 3)                         # HSET clears b's TTL
+    assert subexpiry() == 1
+    assert r.copy("h2", "h3") is True
+    assert subexpiry() == 2
+    r.delete("h2")
+    assert subexpiry() == 1
+    assert r.rename("h3", "h4") is True
+    assert subexpiry() == 1
+    assert r.move("h4", 2) is True
+    assert subexpiry() == 0
+    assert subexpiry("db2") == 1
+    r2.execute("HEXPIRE", "plain", "1000", "FIELDS", "1", "a")
+    r.hdel("plain", "a")                         # the key goes
+    assert subexpiry() == 0
+    assert r.swapdb(0, 2) is True
+    assert subexpiry() == 1
+    r.flushall()
+    assert r.info("keyspace") == {}
 
 
 @pytest.mark.modis_only

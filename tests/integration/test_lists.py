@@ -502,6 +502,86 @@ def test_big_list_ops(r, restore_config, fill, depth):
     assert [x.decode() for x in got] == model[:1500]
 
 
+@pytest.mark.modis_only
+def test_compression_depths(r, restore_config):
+    """list-compress-depth 0, 1, 2 on the same data: inner nodes are
+    LZF-compressed (MEMORY USAGE counts them compressed), reads and writes
+    anywhere see the same list, OBJECT ENCODING stays quicklist. The depth
+    is taken when a list is created, as in Redis."""
+    restore_config("list-max-listpack-size", "list-compress-depth")
+    r.config_set("list-max-listpack-size", -2)
+    model = ["element-%05d-%s" % (i, "z" * 60) for i in range(3000)]
+    mem = {}
+    for depth in (0, 1, 2):
+        key = "l%d" % depth
+        r.config_set("list-compress-depth", depth)
+        for i in range(0, len(model), 500):
+            r.rpush(key, *model[i:i + 500])
+        assert r.object("encoding", key) == b"quicklist"
+        mem[depth] = r.memory_usage(key)
+        assert [x.decode() for x in r.lrange(key, 0, -1)] == model
+        assert r.lindex(key, 1500).decode() == model[1500]
+    assert mem[1] * 3 < mem[0]            # 8 KiB nodes of this shrink a lot
+    assert mem[1] < mem[2] < mem[0] / 2   # one more raw node at each end
+    digests = [r.execute_command("DEBUG", "DIGEST-VALUE", "l%d" % d) for d in (0, 1, 2)]
+    assert digests[0] == digests[1] == digests[2]
+    # changes in the middle (decompress, change, compress again) and at
+    # the ends; the copy keeps the nodes compressed
+    r.config_set("list-compress-depth", 0)   # existing lists keep theirs
+    for depth in (0, 1, 2):
+        key = "l%d" % depth
+        r.lset(key, 1500, "middle")
+        assert r.linsert(key, "BEFORE", "middle", "before-middle") == 3001
+        assert r.lrem(key, 1, model[10]) == 1
+        r.ltrim(key, 5, -5)
+        assert r.copy(key, key + "c") is True
+        if depth:
+            assert r.memory_usage(key + "c") < mem[0] / 2
+    want = list(model)
+    want[1500] = "middle"
+    want.insert(1500, "before-middle")
+    want.remove(model[10])
+    want = want[5:len(want) - 4]
+    for depth in (0, 1, 2):
+        for key in ("l%d" % depth, "l%dc" % depth):
+            assert [x.decode() for x in r.lrange(key, 0, -1)] == want, key
+    assert r.memory_usage("l1") * 3 < r.memory_usage("l0")
+
+
+def test_memory_usage_samples(r, r2):
+    """MEMORY USAGE key [SAMPLES count], checked as Redis checks it."""
+    r.rpush("l", *range(10))
+    assert r2.execute("MEMORY", "USAGE", "l", "SAMPLES", "0", "SAMPLES", "3") > 0
+    assert r2.execute("MEMORY", "USAGE", "l", "samples", "9999999999") > 0
+    assert r2.execute("MEMORY", "USAGE", "missing", "SAMPLES", "5") is None
+    assert error_of(r2, "MEMORY", "USAGE", "l", "SAMPLES") == SYNTAX
+    assert error_of(r2, "MEMORY", "USAGE", "l", "SAMPLES", "x") == NOT_INT
+    assert error_of(r2, "MEMORY", "USAGE", "l", "SAMPLES", "-1") == SYNTAX
+    assert error_of(r2, "MEMORY", "USAGE", "l", "FOO", "1") == SYNTAX
+    assert error_of(r2, "MEMORY", "USAGE", "l", "SAMPLES", "1", "2") == SYNTAX
+    # the options are checked before the key is looked up
+    assert error_of(r2, "MEMORY", "USAGE", "missing", "SAMPLES", "x") == NOT_INT
+
+
+@pytest.mark.modis_only
+def test_memory_usage_is_exact(r, restore_config):
+    """The modules measure every node and field: SAMPLES changes nothing,
+    and a list's figure grows with its inner nodes (Redis would
+    extrapolate from the first 5)."""
+    restore_config("list-compress-depth")
+    r.config_set("list-compress-depth", 1)
+    r.rpush("l", *["x%d-%s" % (i, "y" * 100) for i in range(2000)])
+    r.hset("h", mapping={"f%d" % i: "v" * (i % 300) for i in range(1000)})
+    for key in ("l", "h"):
+        full = r.memory_usage(key)
+        assert all(r.memory_usage(key, samples=n) == full for n in (0, 1, 5, 100))
+    small = r.memory_usage("l")
+    rng = random.Random(7)
+    noise = bytes(rng.randrange(256) for _ in range(5000))
+    r.lset("l", 1000, noise)                    # an inner node grows
+    assert r.memory_usage("l") > small + 4000
+
+
 def test_copy_rename_memory(r, r2):
     r.rpush("l", *range(100))
     assert r.copy("l", "c") is True
@@ -583,7 +663,7 @@ def rand_elem(rng):
 
 
 @pytest.mark.parametrize("fill,depth,seed", [(-2, 0, 1), (3, 0, 2), (-1, 1, 3),
-                                             (1, 2, 4), (5, 1, 5)])
+                                             (1, 2, 4), (5, 1, 5), (-1, 2, 6)])
 def test_random_model(r, restore_config, fill, depth, seed):
     restore_config("list-max-listpack-size", "list-compress-depth")
     r.config_set("list-max-listpack-size", fill)

@@ -5,8 +5,10 @@
  * HEXPIRE family's rewrite to HPEXPIREAT with only the fields that were
  * set, HDEL for fields whose time is already past, lazy expiry in read and
  * write commands (HDEL first, then the command itself), HINCRBYFLOAT as
- * HSET, active expiry through the type callbacks, and the key going away
- * with its last field.
+ * HSET, active expiry through the type callbacks (under the key's current
+ * name, md_key_name(), after a rename), the key going away with its last
+ * field, and the active-expiry mark (md_key_subexpire_track) following
+ * the field TTLs.
  */
 #include "hash_stub.h"
 
@@ -111,7 +113,14 @@ static void k_notify(md_ctx_t *c, int cls, const char *ev, md_arg_t key)
     logf_(events, "%s:%.*s ", ev, (int)key.len, key.ptr);
 }
 static void k_dirty(md_ctx_t *c, long long n) { (void)c; dirty += n; }
-static int k_track(md_key_t *k, int on) { ks[slot(k->name)].tracked = on; return MD_OK; }
+static int k_track(md_key_t *k, int on)
+{
+    int i = slot(k->name);
+    if (i < 0) return MD_ERR;
+    ks[i].tracked = on;
+    return MD_OK;
+}
+static md_arg_t k_name(md_key_t *k) { return k->name; }
 
 static int r_int(md_ctx_t *c, long long v) { (void)c; logf_(replies, ":%lld ", v); return MD_OK; }
 static int r_bulk(md_ctx_t *c, const void *p, size_t n)
@@ -184,6 +193,7 @@ static void setup(void)
     stub_api.notify = k_notify;
     stub_api.dirty = k_dirty;
     stub_api.key_subexpire_track = k_track;
+    stub_api.key_name = k_name;
     stub_api.reply_int = r_int;
     stub_api.reply_bulk = r_bulk;
     stub_api.reply_bulk_ll = r_bulk_ll;
@@ -325,6 +335,55 @@ START_TEST(active_expiry_through_type_callbacks)
 }
 END_TEST
 
+START_TEST(active_expiry_after_rename)
+{
+    md_ctx_t ctx;
+    run(hashes_cmd_hset, "HSET h a 1 b 2");
+    run(hashes_cmd_hpexpire, "HPEXPIRE h 10 FIELDS 1 a");
+    ck_assert_int_eq(ks[0].tracked, 1);
+    /* RENAME h renamed: the host moves the value and its mark. */
+    strcpy(ks[0].name, "renamed");
+    ks[0].len = 7;
+    replies[0] = props[0] = events[0] = 0;
+    nkeys_open = 0;
+    hashes_subexpire_run(&ctx, k_open(&ctx, (md_arg_t){"renamed", 7}, MD_WRITE), now_ms + 11);
+    ck_assert_str_eq(props, "HDEL renamed a | ");
+    ck_assert_str_eq(events, "hexpired:renamed ");
+    ck_assert_int_eq(hashes_expired_subkeys, 1);
+    run(hashes_cmd_hgetall, "HGETALL renamed");
+    ck_assert_str_eq(replies, "%1 $b $2 ");
+    /* No field TTL left: the key is no longer marked. */
+    ck_assert_int_eq(ks[0].tracked, 0);
+}
+END_TEST
+
+START_TEST(subexpire_mark_follows_field_ttls)
+{
+    run(hashes_cmd_hset, "HSET h a 1 b 2 c 3");
+    run(hashes_cmd_hexpire, "HEXPIRE h 100 FIELDS 2 a b");
+    ck_assert_int_eq(ks[0].tracked, 1);
+    run(hashes_cmd_hpersist, "HPERSIST h FIELDS 1 a");
+    ck_assert_int_eq(ks[0].tracked, 1);          /* b still has one */
+    run(hashes_cmd_hset, "HSET h b 9");          /* HSET clears b's TTL */
+    ck_assert_int_eq(ks[0].tracked, 0);
+    run(hashes_cmd_hexpire, "HEXPIRE h 100 FIELDS 1 c");
+    ck_assert_int_eq(ks[0].tracked, 1);
+    run(hashes_cmd_hdel, "HDEL h c");
+    ck_assert_int_eq(ks[0].tracked, 0);
+    run(hashes_cmd_hexpire, "HEXPIRE h 100 FIELDS 1 a");
+    ck_assert_int_eq(ks[0].tracked, 1);
+    run(hashes_cmd_hpersist, "HPERSIST h FIELDS 1 a");
+    ck_assert_int_eq(ks[0].tracked, 0);
+    /* A past time deletes the only field with a TTL: unmarked too. */
+    run(hashes_cmd_hexpire, "HEXPIRE h 100 FIELDS 1 a");
+    run(hashes_cmd_hexpire, "HEXPIRE h 0 FIELDS 1 a");
+    ck_assert_str_eq(replies, "*1 :2 ");
+    ck_assert_int_eq(ks[0].tracked, 0);
+    run(hashes_cmd_hlen, "HLEN h");
+    ck_assert_str_eq(replies, ":1 ");
+}
+END_TEST
+
 START_TEST(hdel_hpersist_events)
 {
     run(hashes_cmd_hset, "HSET h a 1 b 2");
@@ -355,6 +414,8 @@ static Suite *suite(void)
     tcase_add_test(tc, hincrbyfloat_propagates_hset);
     tcase_add_test(tc, active_expiry_through_type_callbacks);
     tcase_add_test(tc, hdel_hpersist_events);
+    tcase_add_test(tc, active_expiry_after_rename);
+    tcase_add_test(tc, subexpire_mark_follows_field_ttls);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,8 +3,10 @@
  * RDB stream layer (persist/rdb_io): the bytes Redis 7.0 DUMPs for a small
  * hash, round trips of every encoding (types 16, 25, 4, 24) with field
  * TTLs, hand-built 7.4 payloads (24, 25, and the pre-GA 22/23), the old
- * zipmap/ziplist encodings from the shared fixture files, and corrupt or
- * truncated payloads, which must fail cleanly without leaking.
+ * zipmap/ziplist encodings from the shared fixture files, fields whose TTL
+ * passed dropped at load and payloads left without fields reported as
+ * valid but empty (md_rdb_load_empty), and corrupt or truncated payloads,
+ * which must fail cleanly without leaking.
  *
  * A stand-in API table (hash_stub.h) serves memory and listpacks; the
  * md_rdb_* entries below wrap rdb_io. The module's sources are compiled
@@ -15,6 +17,7 @@
 
 struct md_rdb {
     rdb_io_t io;
+    int empty;
 };
 
 #include "../../modules/hashes/hash_listpack.c"
@@ -57,6 +60,11 @@ static int l_raw(md_rdb_t *r, void *p, size_t n)
     return rdb_load_raw(&r->io, p, n) ? MD_ERR : MD_OK;
 }
 static void r_error(md_rdb_t *r, const char *what) { rdb_io_fail(&r->io, "%s", what); }
+static void r_empty(md_rdb_t *r) { r->empty = 1; }
+
+/* The load time md_mstime() gives (unix ms). */
+static int64_t now_ms;
+static int64_t t_mstime(void) { return now_ms; }
 
 static void setup(void)
 {
@@ -68,6 +76,9 @@ static void setup(void)
     stub_api.rdb_load_string = l_string;
     stub_api.rdb_load_raw = l_raw;
     stub_api.rdb_error = r_error;
+    stub_api.rdb_load_empty = r_empty;
+    stub_api.mstime = t_mstime;
+    now_ms = 1700000000000;
     hv_max_entries = 512;
     hv_max_value = 64;
 }
@@ -89,14 +100,21 @@ static unsigned char *save(void *h, size_t *n)
     return out;
 }
 
-/* Load a type byte + payload; NULL on error (*err gets the message). */
+/* Whether the last load() said "valid but empty" (md_rdb_load_empty). */
+static int last_empty;
+
+/* Load a type byte + payload; NULL on error (*err gets the message, ""
+ * when the payload was valid but empty). */
 static void *load(const unsigned char *p, size_t n, char *err)
 {
     md_rdb_t r;
     void *h;
     rdb_io_mem_reader(&r.io, p + 1, n - 1, NULL);
+    r.empty = 0;
     h = hashes_rdb_load(&r, p[0]);
-    if (h == NULL && err) snprintf(err, 200, "%s", rdb_io_error(&r.io));
+    last_empty = r.empty;
+    if (h == NULL && err)
+        snprintf(err, 200, "%s", rdb_io_error(&r.io) ? rdb_io_error(&r.io) : "");
     if (h) ck_assert_int_eq(r.io.pos, n - 1); /* consumed exactly */
     rdb_io_release(&r.io);
     return h;
@@ -408,16 +426,122 @@ START_TEST(corrupt_payloads_fail_cleanly)
     free(p);
     md_lp_free(lp);
 
-    /* An empty hash and an unknown type. */
+    /* An unknown type. */
+    unsigned char unk[] = {99, 0};
+    ck_assert_ptr_null(load(unk, 2, err));
+    ck_assert(err[0] != '\0' && !last_empty);
+}
+END_TEST
+
+/* A type-24 payload: min TTL, then fields with their relative TTLs. */
+static unsigned char *metadata_payload(int64_t min, int n, const int64_t *ttls, size_t *len)
+{
+    wbuf_t b;
+    unsigned char t = 24;
+    char f[16];
+    rdb_io_mem_writer(&b.w.io, NULL);
+    rdb_save_raw(&b.w.io, &t, 1);
+    rdb_save_millis(&b.w.io, min);
+    rdb_save_len(&b.w.io, (uint64_t)n);
+    for (int i = 0; i < n; i++) {
+        rdb_save_len(&b.w.io, ttls[i] ? (uint64_t)(ttls[i] - min + 1) : 0);
+        snprintf(f, sizeof f, "f%d", i);
+        rdb_save_string(&b.w.io, f, strlen(f));
+        rdb_save_string(&b.w.io, "v", 1);
+    }
+    return finish(&b, len);
+}
+
+START_TEST(expired_fields_dropped_and_empty_payloads)
+{
+    char err[256];
+    size_t n;
+    wbuf_t b;
+    unsigned char t, *p;
+    void *h;
+
+    /* Type 24: f0 already due, f1 without TTL, f2 in the future. */
+    int64_t ttls[] = {now_ms - 5, 0, now_ms + 1000};
+    p = metadata_payload(now_ms - 5, 3, ttls, &n);
+    h = load(p, n, err);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_int_eq(hv_len(h), 2);
+    ck_assert(!hv_get(h, "f0", 2, NULL, NULL));
+    check_field(h, "f1", "v", 0);
+    check_field(h, "f2", "v", now_ms + 1000);
+    /* Saved again (type 25 now) and loaded later: f2 goes too. */
+    free(p);
+    p = save(h, &n);
+    hv_free(h);
+    ck_assert_int_eq(p[0], 25);
+    now_ms += 1001;
+    h = load(p, n, err);
+    ck_assert_ptr_nonnull(h);
+    ck_assert_int_eq(hv_len(h), 1);
+    check_field(h, "f1", "v", 0);
+    hv_free(h);
+    free(p);
+
+    /* Every field due: valid but empty, for 24 and 25 (and a TTL equal
+     * to the load time is still alive, as Redis keeps it). */
+    int64_t due[] = {now_ms - 1, now_ms - 100};
+    p = metadata_payload(now_ms - 100, 2, due, &n);
+    ck_assert_ptr_null(load(p, n, err));
+    ck_assert_str_eq(err, "");
+    ck_assert_int_eq(last_empty, 1);
+    free(p);
+    int64_t edge[] = {now_ms};
+    p = metadata_payload(now_ms, 1, edge, &n);
+    h = load(p, n, err);
+    ck_assert_ptr_nonnull(h);
+    hv_free(h);
+    free(p);
+    h = hv_new();
+    set(&h, "a", "1");
+    set(&h, "b", "2");
+    hv_set_ttl(&h, "a", 1, now_ms + 10);
+    hv_set_ttl(&h, "b", 1, now_ms + 20);
+    p = save(h, &n);
+    hv_free(h);
+    ck_assert_int_eq(p[0], 25);
+    now_ms += 21;
+    ck_assert_ptr_null(load(p, n, err));
+    ck_assert(err[0] == '\0' && last_empty);
+    free(p);
+
+    /* No fields at all: type 4 and 24 with length 0, an empty listpack
+     * (16, 25), an empty ziplist (13), an empty zipmap (9). */
     t = 4;
     rdb_io_mem_writer(&b.w.io, NULL);
     rdb_save_raw(&b.w.io, &t, 1);
     rdb_save_len(&b.w.io, 0);
     p = finish(&b, &n);
     ck_assert_ptr_null(load(p, n, err));
+    ck_assert(err[0] == '\0' && last_empty);
     free(p);
-    unsigned char unk[] = {99, 0};
-    ck_assert_ptr_null(load(unk, 2, err));
+    p = metadata_payload(now_ms, 0, NULL, &n);
+    ck_assert_ptr_null(load(p, n, err));
+    ck_assert(err[0] == '\0' && last_empty);
+    free(p);
+    md_lp_t *lp = md_lp_new();
+    for (int pass = 0; pass < 2; pass++) {
+        t = pass ? 25 : 16;
+        rdb_io_mem_writer(&b.w.io, NULL);
+        rdb_save_raw(&b.w.io, &t, 1);
+        if (t == 25) rdb_save_millis(&b.w.io, 0);
+        rdb_save_string(&b.w.io, lp, md_lp_bytes(lp));
+        p = finish(&b, &n);
+        ck_assert_ptr_null(load(p, n, err));
+        ck_assert_msg(err[0] == '\0' && last_empty, "type %d: %s", t, err);
+        free(p);
+    }
+    md_lp_free(lp);
+    static const unsigned char zl[] = {13, 11, 11, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0xff};
+    ck_assert_ptr_null(load(zl, sizeof zl, err));
+    ck_assert_msg(err[0] == '\0' && last_empty, "ziplist: %s", err);
+    static const unsigned char zm[] = {9, 2, 0, 0xff};
+    ck_assert_ptr_null(load(zm, sizeof zm, err));
+    ck_assert_msg(err[0] == '\0' && last_empty, "zipmap: %s", err);
 }
 END_TEST
 
@@ -431,6 +555,7 @@ static Suite *suite(void)
     tcase_add_test(tc, redis74_metadata_and_listpack_ex);
     tcase_add_test(tc, old_zipmap_and_ziplist_files);
     tcase_add_test(tc, corrupt_payloads_fail_cleanly);
+    tcase_add_test(tc, expired_fields_dropped_and_empty_payloads);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -4,13 +4,15 @@
  * node shape (small and big lists, count and byte fills, compressed inner
  * nodes, plain nodes), the exact bytes of the type-18 payload, the
  * encodings a loaded list gets, the legacy forms (types 1, 10, 14),
- * corrupt and empty payloads, AOF rewrite batches, copies, digests; then
+ * corrupt and empty payloads (empty ones reported with md_rdb_load_empty),
+ * compressed nodes written as LZF blobs at list-compress-depth 0, 1 and 2,
+ * AOF rewrite batches, copies, digests; then
  * every list key of the Redis-written RDB fixtures in
  * /work/shared/fixtures/rdb (Redis 7.0, a 2024 development build, and
  * the old-encoding files) loaded and compared with the .expected.jsonl
  * files; then a live comparison with redis-server: lists built by the same
- * pushes must give the same RDB bytes as Redis's DUMP payload (skipped
- * when redis-server is not installed).
+ * pushes (and the same list-compress-depth) must give the same RDB bytes
+ * as Redis's DUMP payload (skipped when redis-server is not installed).
  *
  * The stand-in md_api_t uses malloc, the host's listpack.c and
  * persist/rdb_io.c (the code behind the SDK's listpack and RDB entries),
@@ -51,6 +53,7 @@ ql_t *lists_new(void)
 
 struct md_rdb {
     rdb_io_t io;
+    int empty;
 };
 
 /* ------------------------------------------------------------------ */
@@ -86,8 +89,10 @@ static const rdb_alloc_t RA = {ra_alloc, ra_free, NULL};
 static int s_len(md_rdb_t *r, uint64_t len) { return rdb_save_len(&r->io, len) ? MD_ERR : MD_OK; }
 static int s_string(md_rdb_t *r, const void *p, size_t n) { return rdb_save_string(&r->io, p, n) ? MD_ERR : MD_OK; }
 static int l_len(md_rdb_t *r, uint64_t *len) { return rdb_load_len(&r->io, len, NULL) ? MD_ERR : MD_OK; }
+static int s_raw(md_rdb_t *r, const void *p, size_t n) { return rdb_save_raw(&r->io, p, n) ? MD_ERR : MD_OK; }
 static void *l_string(md_rdb_t *r, size_t *len) { return rdb_load_string(&r->io, len, &RA); }
 static void r_error(md_rdb_t *r, const char *what) { rdb_io_fail(&r->io, "%s", what); }
+static void r_empty(md_rdb_t *r) { r->empty = 1; }
 
 /* AOF: collect the emitted commands as text lines "RPUSH k a b\n". */
 static char aof_text[1 << 20];
@@ -152,7 +157,9 @@ static void setup(void)
     test_api.lp_from_ziplist = w_from_ziplist;
     test_api.rdb_save_len = s_len;
     test_api.rdb_save_string = s_string;
+    test_api.rdb_save_raw = s_raw;
     test_api.rdb_load_len = l_len;
+    test_api.rdb_load_empty = r_empty;
     test_api.rdb_load_string = l_string;
     test_api.rdb_error = r_error;
     test_api.aof_emit = a_emit;
@@ -190,6 +197,9 @@ static unsigned char *save(const ql_t *ql, int compress, size_t *len)
     return out;
 }
 
+/* Whether the last load() said "valid but empty" (md_rdb_load_empty). */
+static int last_empty;
+
 /* Load a payload of `type`; NULL (error text in err) on failure. */
 static ql_t *load(int type, const void *p, size_t n, char *err, size_t errlen)
 {
@@ -197,8 +207,10 @@ static ql_t *load(int type, const void *p, size_t n, char *err, size_t errlen)
     ql_t *ql;
 
     rdb_io_mem_reader(&r.io, p, n, NULL);
+    r.empty = 0;
     ql = lists_type_ops.rdb_load(&r, type);
-    if (ql == NULL && err) snprintf(err, errlen, "%s", rdb_io_error(&r.io) ? rdb_io_error(&r.io) : "?");
+    last_empty = r.empty;
+    if (ql == NULL && err) snprintf(err, errlen, "%s", rdb_io_error(&r.io) ? rdb_io_error(&r.io) : "");
     if (ql != NULL) ck_assert_uint_eq(r.io.pos, n);
     rdb_io_release(&r.io);
     return ql;
@@ -232,8 +244,9 @@ static void same_lists(ql_t *a, ql_t *b, int same_nodes)
         const ql_node_t *x = a->head, *y = b->head;
         ck_assert_uint_eq(a->len, b->len);
         for (; x && y; x = x->next, y = y->next) {
-            unsigned char *tx, *ty;
-            const unsigned char *bx = ql_node_bytes(x, &tx), *by = ql_node_bytes(y, &ty);
+            unsigned char *tx = x->lzf ? lzf_expand(x) : NULL;
+            unsigned char *ty = y->lzf ? lzf_expand(y) : NULL;
+            const unsigned char *bx = tx ? tx : x->data, *by = ty ? ty : y->data;
             ck_assert_int_eq(x->container, y->container);
             ck_assert_uint_eq(x->sz, y->sz);
             ck_assert(memcmp(bx, by, x->sz) == 0);
@@ -414,24 +427,135 @@ START_TEST(test_legacy_and_bad_payloads)
     ql_free(ql);
 
     /* A corrupt ziplist, a truncated payload, a bad container, an
-     * invalid listpack, an empty list, an unknown type. */
+     * invalid listpack, an unknown type: errors, never "empty". */
     buf[1] = sizeof zl;
     memcpy(buf + 2, zl, sizeof zl);
     buf[2 + 3] = 0x7f;
     ck_assert_ptr_null(load(14, buf, 2 + sizeof zl, err, sizeof err));
+    ck_assert(err[0] != '\0' && !last_empty);
     ck_assert_ptr_null(load(1, linked, sizeof linked - 2, err, sizeof err));
+    ck_assert(err[0] != '\0' && !last_empty);
     {
         static const unsigned char badc[] = {0x01, 0x03, 0x01, 'a'};
         static const unsigned char badlp[] = {0x01, 0x02, 0x07, 7, 0, 0, 0, 1, 0, 0xff};
         static const unsigned char empty[] = {0x00};
         static const unsigned char emptylp[] = {0x01, 0x02, 0x07, 7, 0, 0, 0, 0, 0, 0xff};
+        /* An empty ziplist (zlbytes 11, tail 10, 0 entries). */
+        static const unsigned char emptyzl[] = {0x0b, 0x0b, 0, 0, 0, 0x0a, 0, 0, 0, 0, 0, 0xff};
+        unsigned char zl2[2 + sizeof emptyzl];
         ck_assert_ptr_null(load(18, badc, sizeof badc, err, sizeof err));
+        ck_assert(err[0] != '\0' && !last_empty);
         ck_assert_ptr_null(load(18, badlp, sizeof badlp, err, sizeof err));
-        ck_assert_ptr_null(load(18, empty, sizeof empty, err, sizeof err));
-        ck_assert(strstr(err, "empty") != NULL);
-        ck_assert_ptr_null(load(18, emptylp, sizeof emptylp, err, sizeof err));
-        ck_assert_ptr_null(load(1, empty, sizeof empty, err, sizeof err));
+        ck_assert(err[0] != '\0' && !last_empty);
         ck_assert_ptr_null(load(99, empty, sizeof empty, err, sizeof err));
+        ck_assert(err[0] != '\0' && !last_empty);
+        /* Valid but empty: no nodes (18, 14), only empty nodes (18, 14),
+         * no elements (1), an empty ziplist (10): no error, "empty". */
+        ck_assert_ptr_null(load(18, empty, sizeof empty, err, sizeof err));
+        ck_assert_str_eq(err, "");
+        ck_assert_int_eq(last_empty, 1);
+        ck_assert_ptr_null(load(14, empty, sizeof empty, err, sizeof err));
+        ck_assert(err[0] == '\0' && last_empty);
+        ck_assert_ptr_null(load(18, emptylp, sizeof emptylp, err, sizeof err));
+        ck_assert(err[0] == '\0' && last_empty);
+        ck_assert_ptr_null(load(1, empty, sizeof empty, err, sizeof err));
+        ck_assert(err[0] == '\0' && last_empty);
+        ck_assert_ptr_null(load(10, emptyzl, sizeof emptyzl, err, sizeof err));
+        ck_assert(err[0] == '\0' && last_empty);
+        zl2[0] = 1;
+        memcpy(zl2 + 1, emptyzl, sizeof emptyzl);
+        ck_assert_ptr_null(load(14, zl2, 1 + sizeof emptyzl, err, sizeof err));
+        ck_assert(err[0] == '\0' && last_empty);
+    }
+}
+END_TEST
+
+/* Which nodes list-compress-depth keeps compressed: exactly those more
+ * than `depth` nodes from both ends (none at depth 0). */
+static void check_compressed_window(const ql_t *ql, int depth)
+{
+    unsigned long i = 0;
+    for (const ql_node_t *nd = ql->head; nd; nd = nd->next, i++) {
+        int inner = depth > 0 && i >= (unsigned long)depth && i + depth < ql->len;
+        ck_assert_msg(nd->lzf == inner, "depth %d: node %lu of %lu lzf=%d", depth, i,
+                      ql->len, nd->lzf);
+    }
+}
+
+START_TEST(test_compressed_nodes_lzf)
+{
+    size_t base_mem = 0;
+
+    for (int depth = 0; depth <= 2; depth++) {
+        ql_t *ql, *back;
+        size_t n, mem;
+        unsigned char *out;
+        md_rdb_t r;
+        uint64_t count, container;
+
+        lists_max_listpack_size = -1;
+        lists_compress_depth = depth;
+        ql = lists_new();
+        push_strs(ql, 1, 500, "compressible-%d-", 60);
+        ck_assert_uint_gt(ql->len, 6);
+        check_compressed_window(ql, depth);
+        mem = lists_type_ops.mem_usage(ql);
+        if (depth == 0) base_mem = mem;
+        else ck_assert_uint_lt(mem * 2, base_mem); /* the compressed form counts */
+
+        /* rdbcompression off: raw nodes are plain strings, compressed ones
+         * their LZF blob (0xC3, clen, len, bytes), as Redis writes them. */
+        out = save(ql, 0, &n);
+        rdb_io_mem_reader(&r.io, out, n, NULL);
+        ck_assert_int_eq(rdb_load_len(&r.io, &count, NULL), 0);
+        ck_assert_uint_eq(count, ql->len);
+        for (const ql_node_t *nd = ql->head; nd; nd = nd->next) {
+            size_t len;
+            unsigned char *s;
+            ck_assert_int_eq(rdb_load_len(&r.io, &container, NULL), 0);
+            ck_assert_uint_eq(container, QL_PACKED);
+            ck_assert_int_eq(out[r.io.pos] == 0xC3, nd->lzf);
+            if (nd->lzf) {
+                size_t clen;
+                const unsigned char *blob = ql_node_lzf(nd, &clen);
+                uint64_t c, u;
+                unsigned char hdr;
+                ck_assert_int_eq(rdb_load_raw(&r.io, &hdr, 1), 0);
+                ck_assert_int_eq(rdb_load_len(&r.io, &c, NULL), 0);
+                ck_assert_int_eq(rdb_load_len(&r.io, &u, NULL), 0);
+                ck_assert_uint_eq(c, clen);
+                ck_assert_uint_eq(u, nd->sz);
+                s = malloc(clen);
+                ck_assert_int_eq(rdb_load_raw(&r.io, s, clen), 0);
+                ck_assert(memcmp(s, blob, clen) == 0);
+                free(s);
+            } else {
+                s = rdb_load_string(&r.io, &len, NULL);
+                ck_assert_ptr_nonnull(s);
+                ck_assert_uint_eq(len, nd->sz);
+                ck_assert(memcmp(s, nd->data, len) == 0);
+                free(s);
+            }
+        }
+        ck_assert_uint_eq(r.io.pos, n);
+        rdb_io_release(&r.io);
+
+        /* Loading decompresses the blobs and compresses by the depth. */
+        back = load(18, out, n, NULL, 0);
+        ck_assert_ptr_nonnull(back);
+        same_lists(ql, back, 1);
+        check_compressed_window(back, depth);
+        if (depth > 0) ck_assert_uint_lt(lists_type_ops.mem_usage(back) * 2, base_mem);
+        ql_free(back);
+        free(out);
+        /* rdbcompression on gives the same blobs for compressed nodes. */
+        out = save(ql, 1, &n);
+        back = load(18, out, n, NULL, 0);
+        ck_assert_ptr_nonnull(back);
+        same_lists(ql, back, 1);
+        ql_free(back);
+        free(out);
+        ql_free(ql);
     }
 }
 END_TEST
@@ -891,20 +1015,51 @@ static int r_simple(int fd, const char *a, const char *b, const char *c, const c
     return t;
 }
 
-/* One scenario: the same pushes on both sides, then DUMP vs rdb_save. */
-static int compare_scenario(int fd, const char *fill, int tail, int batches,
-                            int per_batch, const char *fmt, int pad)
+/* Redis's DUMP of "k" against rdb_save of ql: 0 when the payloads are the
+ * same bytes and Redis's loads back into the same list. */
+static int compare_dump(int fd, ql_t *ql)
+{
+    const char *argv[2] = {"DUMP", "k"};
+    size_t argl[2] = {4, 1}, dn, n;
+    unsigned char *dump, *mine;
+    int rc = -1;
+
+    if (r_cmd(fd, 2, argv, argl, &dump, &dn) != '$') return -1;
+    mine = save(ql, 0, &n);
+    if (dn == n + 11 && dump[0] == 18 && memcmp(dump + 1, mine, n) == 0)
+        rc = 0;
+    else
+        fprintf(stderr, "DUMP differs (redis %zu bytes, ours %zu)\n", dn - 11, n);
+    {
+        ql_t *back = load(dump[0], dump + 1, dn - 11, NULL, 0);
+        if (back == NULL) rc = -1;
+        else {
+            same_lists(ql, back, 1);
+            ql_free(back);
+        }
+    }
+    free(mine);
+    free(dump);
+    return rc;
+}
+
+/* One scenario: the same pushes on both sides (same list-max-listpack-size
+ * and list-compress-depth), then DUMP vs rdb_save. */
+static int compare_scenario(int fd, const char *fill, const char *depth, int tail,
+                            int batches, int per_batch, const char *fmt, int pad)
 {
     static char bufs[256][700];
     const char *argv[260];
-    size_t argl[260], dn, n;
-    unsigned char *dump, *mine;
+    size_t argl[260], dn;
+    unsigned char *dump;
     ql_t *ql;
     int rc = -1;
 
     r_simple(fd, "CONFIG", "SET", "list-max-listpack-size", fill);
+    r_simple(fd, "CONFIG", "SET", "list-compress-depth", depth);
     r_simple(fd, "DEL", "k", NULL, NULL);
     lists_max_listpack_size = atoll(fill);
+    lists_compress_depth = atoll(depth);
     ql = lists_new();
     for (int b = 0; b < batches; b++) {
         argv[0] = tail ? "RPUSH" : "LPUSH";
@@ -920,27 +1075,70 @@ static int compare_scenario(int fd, const char *fill, int tail, int batches,
         if (r_cmd(fd, per_batch + 2, argv, argl, &dump, &dn) != ':') goto out;
         push_batch(ql, tail, argv + 2, argl + 2, per_batch);
     }
-    argv[0] = "DUMP";
-    argl[0] = 4;
-    if (r_cmd(fd, 2, argv, argl, &dump, &dn) != '$') goto out;
-    mine = save(ql, 0, &n);
-    if (dn == n + 11 && dump[0] == 18 && memcmp(dump + 1, mine, n) == 0) {
-        rc = 0;
-    } else {
-        fprintf(stderr, "DUMP differs: fill %s %s %dx%d fmt %s pad %d (redis %zu bytes, ours %zu)\n",
-                fill, tail ? "RPUSH" : "LPUSH", batches, per_batch, fmt, pad, dn - 11, n);
+    rc = compare_dump(fd, ql);
+    if (rc != 0)
+        fprintf(stderr, "  in: fill %s depth %s %s %dx%d fmt %s pad %d\n", fill, depth,
+                tail ? "RPUSH" : "LPUSH", batches, per_batch, fmt, pad);
+out:
+    ql_free(ql);
+    return rc;
+}
+
+/* LINSERTs at pseudo-random pivots, BEFORE and AFTER, on a list of n
+ * elements, done the way lists_cmd_linsert does them; then DUMP vs
+ * rdb_save. Splits of full nodes must cut and merge as Redis does. */
+static int compare_linserts(int fd, const char *fill, int n, int inserts, int pad)
+{
+    char pivot[64], val[700];
+    const char *argv[5];
+    size_t argl[5], dn;
+    unsigned char *dump;
+    unsigned seed = 12345;
+    ql_t *ql;
+    int rc = -1;
+
+    r_simple(fd, "CONFIG", "SET", "list-max-listpack-size", fill);
+    r_simple(fd, "CONFIG", "SET", "list-compress-depth", "0");
+    r_simple(fd, "DEL", "k", NULL, NULL);
+    lists_max_listpack_size = atoll(fill);
+    lists_compress_depth = 0;
+    ql = lists_new();
+    for (int i = 0; i < n; i++) {
+        size_t len = (size_t)snprintf(pivot, sizeof pivot, "e%d", i);
+        argv[0] = "RPUSH"; argl[0] = 5;
+        argv[1] = "k"; argl[1] = 1;
+        argv[2] = pivot; argl[2] = len;
+        if (r_cmd(fd, 3, argv, argl, &dump, &dn) != ':') goto out;
+        push_batch(ql, 1, argv + 2, argl + 2, 1);
     }
-    /* And Redis's payload loads into the same list. */
-    {
-        ql_t *back = load(dump[0], dump + 1, dn - 11, NULL, 0);
-        if (back == NULL) rc = -1;
-        else {
-            same_lists(ql, back, 1);
-            ql_free(back);
+    for (int j = 0; j < inserts; j++) {
+        int after, vlen;
+        ql_iter_t it;
+        ql_entry_t e;
+        long long sll;
+        seed = seed * 1103515245u + 12345u;
+        after = (seed >> 16) & 1;
+        argl[3] = (size_t)snprintf(pivot, sizeof pivot, "e%u", (seed >> 17) % (unsigned)n);
+        vlen = snprintf(val, sizeof val, "new%d", j);
+        for (int k = 0; k < pad && vlen < 690; k++) val[vlen++] = (char)('a' + (j + k) % 26);
+        argv[0] = "LINSERT"; argl[0] = 7;
+        argv[1] = "k"; argl[1] = 1;
+        argv[2] = after ? "AFTER" : "BEFORE"; argl[2] = strlen(argv[2]);
+        argv[3] = pivot;
+        argv[4] = val; argl[4] = (size_t)vlen;
+        if (r_cmd(fd, 5, argv, argl, &dump, &dn) != ':') goto out;
+        ql_conv_grow(ql, lists_max_listpack_size, (size_t)vlen, 1);
+        ql_iter_init(&it, ql, 0, 1);
+        while (ql_iter_next(&it, &e)) {
+            if (ql_entry_eq(&e, pivot, argl[3], ql_str2ll(pivot, argl[3], &sll), sll)) {
+                ql_iter_insert(&it, val, (size_t)vlen, after);
+                break;
+            }
         }
+        ql_iter_done(&it);
     }
-    free(mine);
-    free(dump);
+    rc = compare_dump(fd, ql);
+    if (rc != 0) fprintf(stderr, "  in: LINSERT fill %s n %d x%d pad %d\n", fill, n, inserts, pad);
 out:
     ql_free(ql);
     return rc;
@@ -963,18 +1161,29 @@ START_TEST(test_redis_live)
         fprintf(stderr, "test_redis_live: redis-server not installed, skipped\n");
         return;
     }
-    bad += compare_scenario(fd, "-2", 1, 1, 5, "%d", 0) != 0;
-    bad += compare_scenario(fd, "-2", 1, 1, 5, "v%d", 0) != 0;
-    bad += compare_scenario(fd, "-2", 1, 10, 100, "elem-%d", 0) != 0;
-    bad += compare_scenario(fd, "-2", 0, 10, 100, "elem-%d", 0) != 0;
-    bad += compare_scenario(fd, "-2", 1, 20, 50, "%d", 30) != 0;
-    bad += compare_scenario(fd, "-1", 1, 10, 100, "x%d", 10) != 0;
-    bad += compare_scenario(fd, "-5", 0, 20, 100, "y%d", 60) != 0;
-    bad += compare_scenario(fd, "5", 1, 7, 3, "%d", 0) != 0;
-    bad += compare_scenario(fd, "5", 0, 7, 3, "z%d", 2) != 0;
-    bad += compare_scenario(fd, "1", 1, 4, 2, "%d", 0) != 0;
-    bad += compare_scenario(fd, "100", 1, 5, 100, "%d", 0) != 0;
-    bad += compare_scenario(fd, "-2", 1, 1, 3, "%d", 600) != 0;
+    bad += compare_scenario(fd, "-2", "0", 1, 1, 5, "%d", 0) != 0;
+    bad += compare_scenario(fd, "-2", "0", 1, 1, 5, "v%d", 0) != 0;
+    bad += compare_scenario(fd, "-2", "0", 1, 10, 100, "elem-%d", 0) != 0;
+    bad += compare_scenario(fd, "-2", "0", 0, 10, 100, "elem-%d", 0) != 0;
+    bad += compare_scenario(fd, "-2", "0", 1, 20, 50, "%d", 30) != 0;
+    bad += compare_scenario(fd, "-1", "0", 1, 10, 100, "x%d", 10) != 0;
+    bad += compare_scenario(fd, "-5", "0", 0, 20, 100, "y%d", 60) != 0;
+    bad += compare_scenario(fd, "5", "0", 1, 7, 3, "%d", 0) != 0;
+    bad += compare_scenario(fd, "5", "0", 0, 7, 3, "z%d", 2) != 0;
+    bad += compare_scenario(fd, "1", "0", 1, 4, 2, "%d", 0) != 0;
+    bad += compare_scenario(fd, "100", "0", 1, 5, 100, "%d", 0) != 0;
+    bad += compare_scenario(fd, "-2", "0", 1, 1, 3, "%d", 600) != 0;
+    /* list-compress-depth: inner nodes go out as Redis's LZF blobs. */
+    bad += compare_scenario(fd, "-2", "1", 1, 20, 100, "compressible-%d-", 40) != 0;
+    bad += compare_scenario(fd, "-2", "2", 0, 20, 100, "compressible-%d-", 40) != 0;
+    bad += compare_scenario(fd, "-1", "1", 1, 10, 100, "x%d", 10) != 0;
+    bad += compare_scenario(fd, "5", "2", 1, 30, 7, "%d", 50) != 0;
+    bad += compare_scenario(fd, "-2", "3", 1, 1, 3, "%d", 600) != 0;
+    /* LINSERT into full nodes: splits and merges. */
+    bad += compare_linserts(fd, "4", 16, 40, 0) != 0;
+    bad += compare_linserts(fd, "5", 40, 120, 3) != 0;
+    bad += compare_linserts(fd, "-1", 300, 200, 30) != 0;
+    bad += compare_linserts(fd, "1", 6, 10, 0) != 0;
     r_simple(fd, "SHUTDOWN", "NOSAVE", NULL, NULL);
     close(fd);
     waitpid(pid, &status, 0);
@@ -993,6 +1202,7 @@ static Suite *lists_rdb_suite(void)
     tcase_add_test(tc, test_round_trips);
     tcase_add_test(tc, test_plain_node_round_trip);
     tcase_add_test(tc, test_legacy_and_bad_payloads);
+    tcase_add_test(tc, test_compressed_nodes_lzf);
     tcase_add_test(tc, test_aof_copy_digest_mem);
     tcase_add_test(tc, test_aof_compressed_list);
     tcase_add_test(tc, test_fixtures);

@@ -23,7 +23,7 @@
 #define CS_RDB_ENCVER 1
 
 /* Keyspace event class of module types: Redis's 'd' (NOTIFY_MODULE).
- * modis.h 1.0 has no name for it (see docs/sdk.md). */
+ * modis.h (1.1) has no name for it (see docs/sdk.md). */
 #ifndef MD_NOTIFY_MODULE
 #define MD_NOTIFY_MODULE (1 << 13)
 #endif

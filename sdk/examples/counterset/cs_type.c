@@ -14,7 +14,7 @@
  * where every field is len(opcode) followed by the field (UINT = 2, a
  * length-encoded integer; STRING = 5, a Redis string).
  *
- * SDK 1.0 has no way to declare a module-type id (see docs/sdk.md,
+ * SDK 1.1 has no way to declare a module-type id (see docs/sdk.md,
  * "RDB"), so rdb_save writes the id, the opcodes and the EOF marker
  * itself, and rdb_load expects the stream positioned right after the key
  * and checks the id. The bytes are exactly what Redis writes.

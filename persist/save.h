@@ -1,0 +1,65 @@
+/*
+ * save.h — RDB persistence as the running server uses it: the load at
+ * start-up, SAVE, BGSAVE [SCHEDULE], LASTSAVE, the save points checked
+ * from cron, DEBUG RELOAD, the save on shutdown and after FLUSHALL, the
+ * MISCONF guard on writes after a failed background save, and the figures
+ * INFO persistence prints.
+ *
+ * Invariants: at most one RDB child runs (persist/child.c); srv.dirty and
+ * srv.lastsave change only after a save that reached the disk; the
+ * dataset on disk is only ever replaced by a rename of a complete file.
+ */
+#ifndef PERSIST_SAVE_H
+#define PERSIST_SAVE_H
+
+#include "host/sdk_host.h"
+
+/* The RDB state INFO reports (read-only outside save.c). */
+typedef struct save_info {
+    long long saves;               /* rdb_saves: SAVE and background saves */
+    int last_bgsave_ok;            /* rdb_last_bgsave_status */
+    long long last_bgsave_secs;    /* rdb_last_bgsave_time_sec, -1 = none */
+    long long bgsave_start;        /* unix seconds of the running BGSAVE, -1 */
+    long long load_keys_loaded;    /* rdb_last_load_keys_loaded */
+    long long load_keys_expired;   /* rdb_last_load_keys_expired */
+} save_info_t;
+extern save_info_t save_info;
+
+/* SAVE, BGSAVE, LASTSAVE (registered by hostcmds_register). */
+extern const md_command_t hostcmds_save[];
+
+/*
+ * Load `dbfilename` from the working directory (`dir`) at start-up, with
+ * srv.loading set. A missing file is not an error; an unreadable or
+ * corrupt one (or a value no loaded module claims) logs the file, the
+ * offset, the cause and what the operator can do, and exits with status 1.
+ */
+void save_load_startup(void);
+
+/* Start save points' and scheduled BGSAVEs when due. From cron. */
+void save_cron(void);
+
+/*
+ * The RDB part of shutting down: kill a running BGSAVE child, then save
+ * when `save` is set, or when save points exist and `nosave` is not set.
+ * Returns 0, or -1 (logged) when that save failed.
+ */
+int save_on_shutdown(int save, int nosave);
+
+/*
+ * What FLUSHALL does to RDB persistence, after the databases were emptied
+ * (as Redis 7): kill a running BGSAVE child, and with save points
+ * configured save the empty dataset. Returns 1 when that save succeeded
+ * (srv.dirty is then 0 and the command must not add to it), else 0.
+ */
+int save_after_flushall(void);
+
+/* The MISCONF error for write commands (and PING) while the last
+ * background save failed, stop-writes-on-bgsave-error is on and save
+ * points exist; NULL when writes are allowed. */
+const char *save_write_error(void);
+
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] (registered in cmd_admin.c). */
+int save_debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv);
+
+#endif

@@ -6,6 +6,7 @@
 #include "client.h"
 #include "blocking.h"
 #include "multi.h"
+#include "pubsub.h"
 #include "cmd.h"
 #include "log.h"
 #include "mem.h"
@@ -88,6 +89,7 @@ static void client_free(client_t *c)
 {
     blocking_client_gone(c);
     multi_client_gone(c);
+    pubsub_client_gone(c);
     if (c->ev_read) event_free(c->ev_read);
     if (c->ev_write) event_free(c->ev_write);
     if (c->fd >= 0) close(c->fd);
@@ -286,6 +288,13 @@ void client_flush(client_t *c)
 
 void client_schedule_write(client_t *c) { client_flush(c); }
 
+void client_want_write(client_t *c)
+{
+    if (c->fd < 0 || c->write_pending || (c->flags & CLIENT_CLOSE_ASAP)) return;
+    event_add(c->ev_write, NULL);
+    c->write_pending = 1;
+}
+
 static void client_on_write(evutil_socket_t fd, short what, void *arg)
 {
     client_flush(arg);
@@ -304,6 +313,7 @@ client_t *client_by_id(uint64_t id)
 static void client_flags_str(client_t *c, char *out)
 {
     char *p = out;
+    if (pubsub_client_active(c)) *p++ = 'P'; /* first, as in Redis */
     if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNIX) *p++ = 'U';
@@ -318,18 +328,20 @@ static void client_flags_str(client_t *c, char *out)
 int client_info_line(client_t *c, char *buf, size_t cap)
 {
     char flags[16];
+    size_t sub, psub, ssub;
     int64_t now = util_mstime();
     client_flags_str(c, flags);
+    pubsub_client_counts(c, &sub, &psub, &ssub);
     const char *last = c->lastcmd ? cmd_fullname(c->lastcmd) : "NULL";
     return snprintf(buf, cap,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=0 psub=0 ssub=0 multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
+        "db=%d sub=%zu psub=%zu ssub=%zu multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
         "argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu "
         "tot-mem=%zu events=r%s cmd=%s user=default redir=-1 resp=%d "
         "lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
-        (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid,
+        (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid, sub, psub, ssub,
         multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
         c->qcap, c->qpeak, c->out->pos, (size_t)0, reply_bytes(c->out),
         sizeof(*c) + c->qcap + sizeof(reply_t) + reply_bytes(c->out),

@@ -62,6 +62,7 @@ typedef struct client {
     long long net_in, net_out;
     struct bstate *bstate;   /* blocked on keys (blocking.c) */
     struct mstate *mstate;   /* MULTI/WATCH state (multi.c) */
+    struct pstate *pstate;   /* subscriptions (pubsub.c), NULL if none yet */
     struct client *next_pending, *prev_all, *next_all;
 } client_t;
 
@@ -80,6 +81,9 @@ void client_flush(client_t *c);
 /* After a reply was added outside the client's own read event (e.g. an
  * unblocked client), make sure it gets written. */
 void client_schedule_write(client_t *c);
+/* Arm the write event without writing now (safe while iterating over
+ * clients: never closes c). */
+void client_want_write(client_t *c);
 /* Reply buffer access honouring CLIENT REPLY OFF/SKIP. */
 reply_t *client_reply(client_t *c);
 

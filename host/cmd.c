@@ -14,6 +14,7 @@
 #include "evict.h"
 #include "blocking.h"
 #include "multi.h"
+#include "pubsub.h"
 #include "propagate.h"
 #include "persist/save.h"
 #include "persist/aof.h"
@@ -385,6 +386,18 @@ static int is_multi_control(const cmd_t *cmd)
            !strcmp(n, "watch") || !strcmp(n, "quit") || !strcmp(n, "reset");
 }
 
+/* Commands a RESP2 client in Pub/Sub mode may still run. */
+static int pubsub_context_allowed(const cmd_t *cmd)
+{
+    static const char *const ok[] = {"ping", "subscribe", "ssubscribe", "unsubscribe",
+                                     "sunsubscribe", "psubscribe", "punsubscribe", "quit",
+                                     "reset", NULL};
+    if (cmd->parent) return 0;
+    for (int i = 0; ok[i]; i++)
+        if (!strcmp(cmd->name, ok[i])) return 1;
+    return 0;
+}
+
 void cmd_process(client_t *c)
 {
     cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
@@ -450,6 +463,14 @@ void cmd_process(client_t *c)
     if (derr && !(c->flags & CLIENT_FAKE) &&
         ((cmd->flags & CMD_WRITE) || (!cmd->parent && strcmp(cmd->name, "ping") == 0))) {
         reject(c, cmd, derr, strlen(derr));
+        goto done;
+    }
+    if (c->resp == 2 && pubsub_client_active(c) && !pubsub_context_allowed(cmd)) {
+        char msg[256];
+        int n = snprintf(msg, sizeof(msg), "ERR Can't execute '%s': only (P|S)SUBSCRIBE / "
+                         "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
+                         cmd->fullname);
+        reject(c, cmd, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
         goto done;
     }
     if (multi_active(c) && !is_multi_control(cmd)) {

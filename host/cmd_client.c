@@ -15,6 +15,7 @@
 #include "client.h"
 #include "hostcmds.h"
 #include "mem.h"
+#include "pubsub.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
@@ -40,9 +41,12 @@ static int client_type_by_name(md_arg_t a)
     return -1;
 }
 
-/* Every connection is a normal one until replication and pub/sub mark
- * theirs. */
-static int client_type(const client_t *c) { return CTYPE_NORMAL; }
+/* A connection with subscriptions is a pubsub one; every other is normal
+ * until replication marks its own. */
+static int client_type(const client_t *c)
+{
+    return pubsub_client_active(c) ? CTYPE_PUBSUB : CTYPE_NORMAL;
+}
 
 /* Reply an error built from a format; user text in it is cut to a sane
  * length (the reply writer turns CR/LF into spaces). */

@@ -131,6 +131,18 @@ static void parse_bracket(parser_t *p, int parent)
         if (par->nkids) p->n[par->kids[par->nkids - 1]].multiple = 1;
         return;
     }
+    /* "x [x ...]": the bracket repeats the plain argument just before it,
+     * which becomes one multiple argument (as Redis documents MGET). */
+    if (a->nkids == 1 && p->n[first_seq].nkids == 1 && p->n[parent].nkids) {
+        node_t *rep = &p->n[p->n[first_seq].kids[0]];
+        node_t *prev = &p->n[p->n[parent].kids[p->n[parent].nkids - 1]];
+        if (rep->multiple && !rep->nkids && !prev->nkids && !prev->optional &&
+            !prev->multiple && !strcmp(prev->name, rep->name) &&
+            !strcmp(prev->token, rep->token)) {
+            prev->multiple = 1;
+            return;
+        }
+    }
     int result;
     if (a->nkids == 1) {
         node_t *seq = &p->n[first_seq];

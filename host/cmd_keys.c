@@ -27,11 +27,11 @@
 #include "notify.h"
 #include "propagate.h"
 #include "sdk_ctx.h"
+#include "sdk_scan.h"
 #include "server.h"
 #include "types.h"
 #include "util.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,39 +251,8 @@ static int keys_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-/*
- * Redis 7.4's parseScanCursorOrReply() (string2ull): a canonical integer
- * must not be negative; anything else goes through strtoull(), which also
- * takes leading blanks, '+' and leading zeros. The argument is read as a
- * C string (up to a NUL), as Redis does.
- */
-static int parse_cursor(md_arg_t a, uint64_t *out)
-{
-    size_t n = strnlen(a.ptr, a.len);
-    long long ll;
-    if (util_str2ll(a.ptr, n, &ll) == 0) {
-        if (ll < 0) return -1;
-        *out = (uint64_t)ll;
-        return 0;
-    }
-    if (n == 0) return -1;
-    char small[64];
-    char *buf = n < sizeof(small) ? small : mem_alloc(n + 1);
-    memcpy(buf, a.ptr, n);
-    buf[n] = '\0';
-    char *end = NULL;
-    errno = 0;
-    unsigned long long v = strtoull(buf, &end, 10);
-    int ok = errno != EINVAL && errno != ERANGE && *end == '\0';
-    if (buf != small) mem_free(buf);
-    if (!ok) return -1;
-    *out = v;
-    return 0;
-}
-
 typedef struct scan_state {
-    md_arg_t pat;
-    int use_pat;
+    const md_scan_opts_t *opts;
     int want_type;           /* -1: any type; -2: a type name nobody has */
     long long sampled;
     ks_entry_t **found;
@@ -295,7 +264,9 @@ static void scan_cb(void *priv, ks_entry_t *e)
     scan_state_t *st = priv;
     st->sampled++;
     if (st->want_type != -1 && e->type != st->want_type) return;
-    if (st->use_pat && !util_glob(st->pat.ptr, st->pat.len, e->key, e->keylen, 0)) return;
+    if (st->opts->use_pattern &&
+        !util_glob(st->opts->pattern.ptr, st->opts->pattern.len, e->key, e->keylen, 0))
+        return;
     if (st->n == st->cap) {
         st->cap = st->cap ? st->cap * 2 : 16;
         st->found = mem_realloc(st->found, st->cap * sizeof(*st->found));
@@ -305,34 +276,15 @@ static void scan_cb(void *priv, ks_entry_t *e)
 
 static int scan_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    uint64_t cursor;
-    if (parse_cursor(argv[1], &cursor) != 0) {
-        md_reply_error(c, "ERR invalid cursor");
-        return MD_OK;
-    }
-    scan_state_t st = {.want_type = -1};
-    long long count = 10;
-    for (int i = 2; i < argc;) {
-        int left = argc - i;
-        if (md_arg_eq(argv[i], "count") && left >= 2) {
-            if (md_parse_ll(c, argv[i + 1], &count) != MD_OK) return MD_OK;
-            if (count < 1) {
-                md_reply_syntax(c);
-                return MD_OK;
-            }
-            i += 2;
-        } else if (md_arg_eq(argv[i], "match") && left >= 2) {
-            st.pat = argv[i + 1];
-            st.use_pat = !(st.pat.len == 1 && st.pat.ptr[0] == '*');
-            i += 2;
-        } else if (md_arg_eq(argv[i], "type") && left >= 2) {
-            md_type_t *t = types_by_name(argv[i + 1].ptr, argv[i + 1].len);
-            st.want_type = t ? t->id : -2; /* unknown name: nothing matches */
-            i += 2;
-        } else {
-            md_reply_syntax(c);
-            return MD_OK;
-        }
+    unsigned long long cursor;
+    md_scan_opts_t opts;
+    if (sdk_scan_parse_cursor(c, argv[1], &cursor) != MD_OK) return MD_OK;
+    if (sdk_scan_parse_opts(c, argc, argv, 2, MD_SCAN_TYPE, &opts) != MD_OK) return MD_OK;
+    scan_state_t st = {.opts = &opts, .want_type = -1};
+    long long count = opts.count;
+    if (opts.type.ptr) {
+        md_type_t *t = types_by_name(opts.type.ptr, opts.type.len);
+        st.want_type = t ? t->id : -2; /* unknown name: nothing matches */
     }
 
     /* Like Redis: at most 10*COUNT buckets, so a sparse table does not
@@ -354,10 +306,7 @@ static int scan_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         }
         st.found[kept++] = e;
     }
-    char buf[24];
-    int blen = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)cursor);
-    md_reply_array(c, 2);
-    md_reply_bulk(c, buf, (size_t)blen);
+    sdk_scan_reply_cursor(c, cursor);
     md_reply_array(c, (long)kept);
     for (size_t i = 0; i < kept; i++) reply_key(c, st.found[i]);
     mem_free(st.found);

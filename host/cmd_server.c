@@ -8,6 +8,7 @@
 #include "module.h"
 #include "multi.h"
 #include "notify.h"
+#include "pubsub.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "propagate.h"
@@ -29,8 +30,16 @@ static int ping_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         md_reply_error(c, "ERR wrong number of arguments for 'ping' command");
         return MD_OK;
     }
-    if (argc == 2) md_reply_bulk(c, argv[1].ptr, argv[1].len);
-    else md_reply_simple(c, "PONG");
+    if (cl(c)->resp == 2 && pubsub_client_active(cl(c))) {
+        /* Subscribed RESP2 clients get ["pong", message-or-""]. */
+        md_reply_array(c, 2);
+        md_reply_bulk(c, "pong", 4);
+        md_reply_bulk(c, argc == 2 ? argv[1].ptr : "", argc == 2 ? argv[1].len : 0);
+    } else if (argc == 2) {
+        md_reply_bulk(c, argv[1].ptr, argv[1].len);
+    } else {
+        md_reply_simple(c, "PONG");
+    }
     return MD_OK;
 }
 
@@ -51,6 +60,7 @@ static int reset_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     client_t *x = cl(c);
     multi_client_gone(x);
+    pubsub_client_gone(x);
     x->dbid = 0;
     x->resp = 2;
     mem_free(x->name);

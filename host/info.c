@@ -27,6 +27,7 @@
 #include "ks.h"
 #include "mem.h"
 #include "module.h"
+#include "pubsub.h"
 #include "sdk_extra.h"
 #include "server.h"
 #include "util.h"
@@ -301,13 +302,14 @@ static void info_clients(ibuf_t *b)
         "client_recent_max_output_buffer:%zu\r\n"
         "blocked_clients:%zu\r\n"
         "tracking_clients:0\r\n"
-        "pubsub_clients:0\r\n"
+        "pubsub_clients:%zu\r\n"
         "watching_clients:0\r\n"
         "clients_in_timeout_table:0\r\n"
         "total_watched_keys:0\r\n"
         "total_blocking_keys:%zu\r\n"
         "total_blocking_keys_on_nokey:0\r\n",
-        client_count(), srv.maxclients, maxin, maxout, blocking_clients(), blocking_keys());
+        client_count(), srv.maxclients, maxin, maxout, blocking_clients(), pubsub_nclients(),
+        blocking_keys());
 }
 
 /* ---- Memory ---- */
@@ -562,9 +564,9 @@ static void info_stats(ibuf_t *b)
         srv.stat_expire_cycle_time_used / 1000, ks_stats.evicted_keys, ks_stats.hits,
         ks_stats.misses);
     ib_printf(b,
-        "pubsub_channels:0\r\n"
-        "pubsub_patterns:0\r\n"
-        "pubsubshard_channels:0\r\n"
+        "pubsub_channels:%zu\r\n"
+        "pubsub_patterns:%zu\r\n"
+        "pubsubshard_channels:%zu\r\n"
         "latest_fork_usec:%lld\r\n"
         "total_forks:%lld\r\n"
         "migrate_cached_sockets:0\r\n"
@@ -598,6 +600,7 @@ static void info_stats(ibuf_t *b)
         "acl_access_denied_cmd:0\r\n"
         "acl_access_denied_key:0\r\n"
         "acl_access_denied_channel:0\r\n",
+        pubsub_nchannels(), pubsub_npatterns(), pubsub_nshardchannels(),
         child_latest_fork_usec(), child_total_forks(),
         srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
         srv.stat_client_qbuf_limit_disconnections);

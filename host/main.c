@@ -18,6 +18,7 @@
 #include "log.h"
 #include "mem.h"
 #include "module.h"
+#include "pubsub.h"
 #include "multi.h"
 #include "sdk_extra.h"
 #include "net.h"
@@ -229,6 +230,7 @@ int main(int argc, char **argv)
     sdk_host_api = sdk_api();
     cmd_table_init();
     multi_init();
+    pubsub_init();
     hostcmds_register();
     config_init();
     char *overrides = config_args_to_text(argc - first_opt, argv + first_opt);

@@ -46,6 +46,7 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_module(&api);
         sdk_api_fill_extra(&api);
         sdk_api_fill_listpack(&api);
+        sdk_api_fill_scan(&api);
     }
     return &api;
 }

@@ -278,6 +278,10 @@ static int glob_rec(const char *p, const char *pend, const char *s,
 int util_glob(const char *pat, size_t plen, const char *s, size_t slen,
               int nocase)
 {
+    /* As Redis's stringmatchlen(), which stops as soon as the string is
+     * used up: an empty string matches only an empty pattern ("*" does not
+     * match it; KEYS and SCAN special-case a lone "*" before matching). */
+    if (slen == 0) return plen == 0;
     int skip = 0;
     return glob_rec(pat, pat + plen, s, s + slen, nocase, 0, &skip);
 }

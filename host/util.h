@@ -27,7 +27,8 @@ int util_ld2str(char *buf, size_t cap, long double v, int human);
 /* Redis's double reply formatting (%.17g, inf/-inf). */
 int util_d2str(char *buf, size_t cap, double v);
 
-/* Glob-style match with *, ?, [a-z], [^x] and backslash escapes. */
+/* Glob-style match with *, ?, [a-z], [^x] and backslash escapes, as
+ * Redis's stringmatchlen() (an empty string matches only ""). */
 int util_glob(const char *pat, size_t plen, const char *s, size_t slen,
               int nocase);
 

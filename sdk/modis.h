@@ -179,6 +179,19 @@ typedef struct md_set_opts {
     int64_t expire_at_ms; /* absolute unix ms when EX/PX/EXAT/PXAT given */
 } md_set_opts_t;
 
+/* SCAN-family options (1.1), filled by md_parse_scan_opts(): the words a
+ * command accepts besides COUNT and MATCH. */
+#define MD_SCAN_NOVALUES (1u << 0)
+#define MD_SCAN_TYPE     (1u << 1)
+
+typedef struct md_scan_opts {
+    long long count;     /* COUNT (>= 1); 10 when not given */
+    md_arg_t pattern;    /* the last MATCH pattern; ptr NULL when none */
+    int use_pattern;     /* a MATCH other than "*" is in force */
+    int novalues;        /* NOVALUES given */
+    md_arg_t type;       /* the TYPE name; ptr NULL when none */
+} md_scan_opts_t;
+
 /* Keyspace notification classes (Redis letters). */
 #define MD_NOTIFY_GENERIC  (1 << 2)  /* g */
 #define MD_NOTIFY_STRING   (1 << 3)  /* $ */
@@ -348,6 +361,14 @@ typedef struct md_api {
                                  const char *name);
     int (*config_register_mem)(md_module_t *m, const char *name, long long *var,
                                long long def, long long min, long long max);
+
+    /* glob matching and the SCAN family's arguments and reply (1.1) */
+    int (*glob_match)(const char *pat, size_t plen, const char *s, size_t slen,
+                      int nocase);
+    int (*parse_scan_cursor)(md_ctx_t *c, md_arg_t a, unsigned long long *out);
+    int (*parse_scan_opts)(md_ctx_t *c, int argc, const md_arg_t *argv,
+                           int start, unsigned allowed, md_scan_opts_t *out);
+    void (*reply_scan_cursor)(md_ctx_t *c, unsigned long long cursor);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -703,6 +724,60 @@ static inline md_lp_t *md_lp_from_ziplist(const unsigned char *zl, size_t size)
 { return md__api->lp_from_ziplist(md__self, zl, size); }
 static inline md_lp_t *md_lp_from_zipmap(const unsigned char *zm, size_t size)
 { return md__api->lp_from_zipmap(md__self, zm, size); }
+
+/*
+ * Glob matching (1.1), Redis's stringmatchlen(): *, ?, [...] with ^ and
+ * ranges, backslash escapes, nocase folds ASCII case. As in Redis an empty
+ * string matches only the empty pattern ("*" does not match ""). Returns
+ * 1 or 0; never reads outside either buffer, linear-ish on nested stars.
+ */
+static inline int md_glob_match(const char *pat, size_t plen, const char *s,
+                                size_t slen, int nocase)
+{ return md__api->glob_match(pat, plen, s, slen, nocase); }
+/* The cursor argument of SCAN/HSCAN/SSCAN/ZSCAN (1.1), read as Redis 7.4
+ * does: a canonical integer must not be negative, else what strtoull()
+ * takes whole (leading blanks, a sign, leading zeros), up to a NUL. On
+ * failure replies "ERR invalid cursor" and returns MD_ERR. */
+static inline int md_parse_scan_cursor(md_ctx_t *c, md_arg_t a,
+                                       unsigned long long *out)
+{ return md__api->parse_scan_cursor(c, a, out); }
+/* Parse SCAN-family options from argv[start..argc) (1.1): COUNT n and
+ * MATCH pattern always, NOVALUES / TYPE name when `allowed` has
+ * MD_SCAN_NOVALUES / MD_SCAN_TYPE; later words override earlier ones. On
+ * failure replies Redis's error (the integer error for a bad COUNT,
+ * "ERR syntax error" for COUNT < 1, an unknown word or a missing value)
+ * and returns MD_ERR; *out is then partly filled. */
+static inline int md_parse_scan_opts(md_ctx_t *c, int argc, const md_arg_t *argv,
+                                     int start, unsigned allowed,
+                                     md_scan_opts_t *out)
+{ return md__api->parse_scan_opts(c, argc, argv, start, allowed, out); }
+/* Does s[0..n) pass the MATCH filter of `o` (1.1)? Always 1 without one. */
+static inline int md_scan_match(const md_scan_opts_t *o, const char *s, size_t n)
+{ return !o->use_pattern || md_glob_match(o->pattern.ptr, o->pattern.len, s, n, 0); }
+/* Start a SCAN-family reply (1.1): the 2-element array and the next
+ * cursor as a bulk string; the caller then replies the elements array. */
+static inline void md_reply_scan_cursor(md_ctx_t *c, unsigned long long cursor)
+{ md__api->reply_scan_cursor(c, cursor); }
+
+/* Decimal form of v into buf (1.1; at least MD_LL_BUF bytes), NUL-ended;
+ * returns the length. The inline, unchecked form of md_ll2str() for hot
+ * paths that own a buffer of the right size. */
+#define MD_LL_BUF 24
+static inline size_t md_ll2str_inline(char *buf, long long v)
+{
+    char tmp[MD_LL_BUF];
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
+                                 : (unsigned long long)v;
+    size_t n = 0, len = 0;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) buf[len++] = '-';
+    while (n) buf[len++] = tmp[--n];
+    buf[len] = '\0';
+    return len;
+}
 
 /* True inside MULTI/EXEC (or a script). */
 static inline int md_in_multi(md_ctx_t *c) { return md__api->in_multi(c); }

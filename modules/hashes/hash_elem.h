@@ -10,29 +10,13 @@
 #include <stddef.h>
 #include "modis.h"
 
-#define HX_BUF 24 /* room for any long long in decimal */
+#define HX_BUF MD_LL_BUF /* room for any long long in decimal */
 
 typedef struct hx {
     const char *p;  /* NULL: the element is the integer ll */
     size_t n;
     long long ll;
 } hx_t;
-
-/* Decimal form of v into buf (HX_BUF bytes); returns the length. */
-static inline size_t hx_ll2str(char *buf, long long v)
-{
-    char tmp[HX_BUF];
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-                                 : (unsigned long long)v;
-    size_t n = 0, len = 0;
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) buf[len++] = '-';
-    while (n) buf[len++] = tmp[--n];
-    return len;
-}
 
 /* The bytes of x; integers are formatted into buf (HX_BUF bytes). */
 static inline md_arg_t hx_bytes(const hx_t *x, char *buf)
@@ -43,7 +27,7 @@ static inline md_arg_t hx_bytes(const hx_t *x, char *buf)
         a.len = x->n;
     } else {
         a.ptr = buf;
-        a.len = hx_ll2str(buf, x->ll);
+        a.len = md_ll2str_inline(buf, x->ll);
     }
     return a;
 }

@@ -77,7 +77,7 @@ static md_lp_t *insert_triplet(md_lp_t *lp, unsigned char *before,
                                md_arg_t f, md_arg_t v, int64_t at)
 {
     char tb[HX_BUF];
-    size_t tn = hx_ll2str(tb, at);
+    size_t tn = md_ll2str_inline(tb, at);
     unsigned char *p;
 
     if (before == NULL) {

@@ -137,7 +137,7 @@ static void reply_hx(md_ctx_t *c, const hx_t *x)
 static size_t hx_len(const hx_t *x)
 {
     char buf[HX_BUF];
-    return x->p ? x->n : hx_ll2str(buf, x->ll);
+    return x->p ? x->n : md_ll2str_inline(buf, x->ll);
 }
 
 static int reply_arity(md_ctx_t *c, const char *cmd)
@@ -382,7 +382,7 @@ int hashes_cmd_hincrby(md_ctx_t *c, int argc, const md_arg_t *argv)
     }
     value += incr;
     if (hk.h == NULL) hk.h = hv_new();
-    hv_set(&hk.h, argv[2].ptr, argv[2].len, buf, hx_ll2str(buf, value), 1);
+    hv_set(&hk.h, argv[2].ptr, argv[2].len, buf, md_ll2str_inline(buf, value), 1);
     hk_store(&hk);
     md_reply_int(c, value);
     hk_changed(&hk, "hincrby", 1);
@@ -612,144 +612,6 @@ int hashes_cmd_hrandfield(md_ctx_t *c, int argc, const md_arg_t *argv)
 /* HSCAN                                                               */
 /* ------------------------------------------------------------------ */
 
-/* Redis stringmatchlen(): glob-style matching with *, ?, [...] (with ^
- * and ranges) and \ escapes; *skip cuts the search short once the rest
- * of the pattern cannot match anywhere (Redis's skipLongerMatches). */
-static int glob_impl(const char *p, size_t pl, const char *s, size_t sl,
-                     int *skip, int depth)
-{
-    if (depth > 1000) return 0; /* Redis's nesting limit */
-    while (pl && sl) {
-        switch (*p) {
-        case '*':
-            while (pl > 1 && p[1] == '*') {
-                p++;
-                pl--;
-            }
-            if (pl == 1) return 1;
-            while (sl) {
-                if (glob_impl(p + 1, pl - 1, s, sl, skip, depth + 1)) return 1;
-                if (*skip) return 0;
-                s++;
-                sl--;
-            }
-            *skip = 1;
-            return 0;
-        case '?':
-            s++;
-            sl--;
-            break;
-        case '[': {
-            int neg, match = 0;
-            p++;
-            pl--;
-            neg = pl && *p == '^';
-            if (neg) {
-                p++;
-                pl--;
-            }
-            for (;;) {
-                if (pl >= 2 && *p == '\\') {
-                    p++;
-                    pl--;
-                    if (*p == *s) match = 1;
-                } else if (pl == 0) {
-                    p--;
-                    pl++;
-                    break;
-                } else if (*p == ']') {
-                    break;
-                } else if (pl >= 3 && p[1] == '-') {
-                    int a = p[0], b = p[2], x = *s; /* signed, as Redis */
-                    if (a > b) {
-                        int tmp = a;
-                        a = b;
-                        b = tmp;
-                    }
-                    p += 2;
-                    pl -= 2;
-                    if (x >= a && x <= b) match = 1;
-                } else if (*p == *s) {
-                    match = 1;
-                }
-                p++;
-                pl--;
-            }
-            if (neg) match = !match;
-            if (!match) return 0;
-            s++;
-            sl--;
-            break;
-        }
-        case '\\':
-            if (pl >= 2) {
-                p++;
-                pl--;
-            }
-            /* fall through */
-        default:
-            if (*p != *s) return 0;
-            s++;
-            sl--;
-            break;
-        }
-        p++;
-        pl--;
-        if (sl == 0) {
-            while (pl && *p == '*') {
-                p++;
-                pl--;
-            }
-            break;
-        }
-    }
-    return pl == 0 && sl == 0;
-}
-
-static int glob_match(const char *p, size_t pl, const char *s, size_t sl)
-{
-    int skip = 0;
-    return glob_impl(p, pl, s, sl, &skip, 0);
-}
-
-/* Redis string2ull(): a strict non-negative long long, else what
- * strtoull() takes whole (leading spaces, a sign, leading zeros). */
-static int parse_cursor(md_arg_t a, unsigned long long *out)
-{
-    long long ll;
-    size_t i = 0;
-    int neg = 0;
-    unsigned long long v = 0;
-
-    if (md_arg_ll(a, &ll) == MD_OK) {
-        if (ll < 0) return MD_ERR;
-        *out = (unsigned long long)ll;
-        return MD_OK;
-    }
-    while (i < a.len && (a.ptr[i] == ' ' || (a.ptr[i] >= '\t' && a.ptr[i] <= '\r'))) i++;
-    if (i < a.len && (a.ptr[i] == '+' || a.ptr[i] == '-')) neg = a.ptr[i++] == '-';
-    if (i == a.len) return MD_ERR;
-    for (; i < a.len; i++) {
-        unsigned d = (unsigned char)a.ptr[i] - '0';
-        if (d > 9 || v > (ULLONG_MAX - d) / 10) return MD_ERR;
-        v = v * 10 + d;
-    }
-    *out = neg ? 0ULL - v : v;
-    return MD_OK;
-}
-
-static size_t ull2str(char *buf, unsigned long long v)
-{
-    char tmp[HX_BUF];
-    size_t n = 0, len = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    while (n) buf[len++] = tmp[--n];
-    return len;
-}
-
 typedef struct scan_acc {
     const ht_entry_t **v;
     size_t n, cap;
@@ -765,71 +627,44 @@ static void scan_collect(void *priv, const ht_entry_t *e)
     a->v[a->n++] = e;
 }
 
-static int scan_keep(const hx_t *f, md_arg_t pat, int use_pattern)
+static int scan_keep(const hx_t *f, const md_scan_opts_t *o)
 {
     char buf[HX_BUF];
     md_arg_t a;
-    if (!use_pattern) return 1;
+    if (!o->use_pattern) return 1;
     a = hx_bytes(f, buf);
-    return glob_match(pat.ptr, pat.len, a.ptr, a.len);
+    return md_scan_match(o, a.ptr, a.len);
 }
 
 int hashes_cmd_hscan(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     unsigned long long cursor = 0;
-    long long count = 10;
-    md_arg_t pat = {NULL, 0};
-    int use_pattern = 0, novalues = 0;
+    md_scan_opts_t o;
     hkey_t hk;
-    char cbuf[HX_BUF];
 
-    if (parse_cursor(argv[2], &cursor) != MD_OK) {
-        md_reply_error(c, "ERR invalid cursor");
-        return MD_OK;
-    }
+    if (md_parse_scan_cursor(c, argv[2], &cursor) != MD_OK) return MD_OK;
     if (hk_open(c, argv[1], MD_READ, &hk) != MD_OK) return MD_OK;
     if (hk.h == NULL) {
-        md_reply_array(c, 2);
-        md_reply_bulk(c, "0", 1);
+        md_reply_scan_cursor(c, 0);
         md_reply_array(c, 0);
         return MD_OK;
     }
-    for (int i = 3; i < argc;) {
-        int left = argc - i;
-        if (md_arg_eq(argv[i], "count") && left >= 2) {
-            if (md_parse_ll(c, argv[i + 1], &count) != MD_OK) return MD_OK;
-            if (count < 1) {
-                md_reply_syntax(c);
-                return MD_OK;
-            }
-            i += 2;
-        } else if (md_arg_eq(argv[i], "match") && left >= 2) {
-            pat = argv[i + 1];
-            use_pattern = !(pat.len == 1 && pat.ptr[0] == '*');
-            i += 2;
-        } else if (md_arg_eq(argv[i], "novalues")) {
-            novalues = 1;
-            i++;
-        } else {
-            md_reply_syntax(c);
-            return MD_OK;
-        }
-    }
+    if (md_parse_scan_opts(c, argc, argv, 3, MD_SCAN_NOVALUES, &o) != MD_OK)
+        return MD_OK;
 
     void *defer;
     long n = 0;
     hx_t f, v;
-    md_reply_array(c, 2);
     if (hv_enc(hk.h) != HV_HT) {
         hv_iter_t it;
-        md_reply_bulk(c, "0", 1);
+        md_reply_scan_cursor(c, 0);
         defer = md_reply_defer(c);
         hv_iter_init(&it, hk.h);
         while (hv_iter_next(&it, &f, &v, NULL)) {
-            if (!scan_keep(&f, pat, use_pattern)) continue;
+            if (!scan_keep(&f, &o)) continue;
             reply_hx(c, &f);
             n++;
-            if (!novalues) {
+            if (!o.novalues) {
                 reply_hx(c, &v);
                 n++;
             }
@@ -839,18 +674,18 @@ int hashes_cmd_hscan(md_ctx_t *c, int argc, const md_arg_t *argv)
     }
     ht_t *t = hv_table(hk.h);
     scan_acc_t acc = {NULL, 0, 0};
-    long long maxiter = count * 10;
+    long long maxiter = o.count > LLONG_MAX / 10 ? LLONG_MAX : o.count * 10;
     do {
         cursor = ht_scan(t, cursor, scan_collect, &acc);
-    } while (cursor && --maxiter > 0 && (long long)acc.n < count);
-    md_reply_bulk(c, cbuf, ull2str(cbuf, cursor));
+    } while (cursor && --maxiter > 0 && (long long)acc.n < o.count);
+    md_reply_scan_cursor(c, cursor);
     defer = md_reply_defer(c);
     for (size_t i = 0; i < acc.n; i++) {
         entry_hx(acc.v[i], &f, &v);
-        if (!scan_keep(&f, pat, use_pattern)) continue;
+        if (!scan_keep(&f, &o)) continue;
         reply_hx(c, &f);
         n++;
-        if (!novalues) {
+        if (!o.novalues) {
             reply_hx(c, &v);
             n++;
         }

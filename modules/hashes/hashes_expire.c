@@ -143,7 +143,7 @@ static void hexpire_generic(md_ctx_t *c, int argc, const md_arg_t *argv,
     memcpy(rep, argv, sizeof(md_arg_t) * (size_t)nrep);
     rep[0] = md_str("HPEXPIREAT");
     rep[2].ptr = tbuf;
-    rep[2].len = hx_ll2str(tbuf, expire);
+    rep[2].len = md_ll2str_inline(tbuf, expire);
 
     md_reply_array(c, (long)nfields);
     for (int i = at + 1; i < argc && hk.h; i++) {
@@ -175,7 +175,7 @@ static void hexpire_generic(md_ctx_t *c, int argc, const md_arg_t *argv,
     }
     if (updated) {
         rep[at].ptr = nbuf;
-        rep[at].len = hx_ll2str(nbuf, updated);
+        rep[at].len = md_ll2str_inline(nbuf, updated);
         md_replicate(c, nrep, rep);
     }
     md_free(rep);

@@ -102,7 +102,7 @@ static int h_aof_rewrite(md_aof_t *aof, md_arg_t key, const void *h)
         md_arg_t e[6] = {md_str("HPEXPIREAT"), key, {tb, 0}, md_str("FIELDS"),
                          md_str("1"), hx_bytes(&f, fb)};
         if (ttl == 0) continue;
-        e[2].len = hx_ll2str(tb, ttl);
+        e[2].len = md_ll2str_inline(tb, ttl);
         rc = md_aof_emit(aof, 6, e);
     }
     return rc;

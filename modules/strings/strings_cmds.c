@@ -256,7 +256,7 @@ int strings_cmd_getex(md_ctx_t *c, int argc, const md_arg_t *argv)
         md_dirty(c, 1);
     } else if (ei) {
         md_arg_t rep[3] = {md_str("PEXPIREAT"), argv[1], {buf, 0}};
-        rep[2].len = (size_t)sv_ll2str(buf, at);
+        rep[2].len = (size_t)md_ll2str_inline(buf, at);
         md_key_expire_set(k, at);
         md_replicate(c, 3, rep);
         md_key_modified(c, k);
@@ -351,7 +351,7 @@ static void set_generic(md_ctx_t *c, md_arg_t key, md_arg_t val,
             char buf[SV_INT_BUF];
             md_arg_t rep[5] = {md_str("SET"), key, val, md_str("PXAT"),
                                {buf, 0}};
-            rep[4].len = (size_t)sv_ll2str(buf, at);
+            rep[4].len = (size_t)md_ll2str_inline(buf, at);
             md_replicate(c, 5, rep);
         }
     }

@@ -82,23 +82,6 @@ int sv_string2ll(const char *s, size_t n, long long *out)
     return 1;
 }
 
-int sv_ll2str(char *buf, long long v)
-{
-    char tmp[SV_INT_BUF];
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v
-                                 : (unsigned long long)v;
-    int n = 0, len = 0;
-
-    do {
-        tmp[n++] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u);
-    if (v < 0) buf[len++] = '-';
-    while (n) buf[len++] = tmp[--n];
-    buf[len] = '\0';
-    return len;
-}
-
 /* ------------------------------------------------------------------ */
 /* Creation                                                            */
 /* ------------------------------------------------------------------ */
@@ -258,7 +241,7 @@ md_arg_t sv_bytes(const void *v, char *buf)
     long long x;
 
     if (sv_int_value(v, &x)) {
-        a.len = (size_t)sv_ll2str(buf, x);
+        a.len = (size_t)md_ll2str_inline(buf, x);
         a.ptr = buf;
     } else if (is_inline(v)) {
         a.len = inline_bytes(v, buf);
@@ -275,7 +258,7 @@ size_t sv_len(const void *v)
     long long x;
     char buf[SV_INT_BUF];
 
-    if (sv_int_value(v, &x)) return (size_t)sv_ll2str(buf, x);
+    if (sv_int_value(v, &x)) return (size_t)md_ll2str_inline(buf, x);
     if (is_inline(v)) return (w(v) >> 2) & 7;
     return str_len(v);
 }

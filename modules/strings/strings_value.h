@@ -97,7 +97,5 @@ void *sv_append(void *v, const void *p, size_t n) MD_HIDDEN;
 /* ---- number helpers (Redis util.c semantics) ---- */
 /* Redis string2ll(): strict, canonical decimal; 1 on success. */
 int sv_string2ll(const char *s, size_t n, long long *out) MD_HIDDEN;
-/* Decimal form of v into buf (>= SV_INT_BUF); returns the length. */
-int sv_ll2str(char *buf, long long v) MD_HIDDEN;
 
 #endif /* STRINGS_VALUE_H */

@@ -2,7 +2,8 @@
 # compare.sh - Modis and redis-server side by side (DESIGN.md section 8).
 #
 # Starts both servers with the same settings, pins each server to one core
-# and the client to another, and reports ratios modis/redis from one run.
+# and the client to another, and reports ratios modis/redis from one run:
+# ops/s, and the server's own cpu time per request (from /proc/<pid>/stat).
 # Run with --help for usage; see tests/bench/README.md.
 
 set -u
@@ -27,7 +28,9 @@ usage() {
 usage: $0 [options]
 
 Throughput (default mode): redis-benchmark against Modis and redis-server,
-interleaved per test, table of ops/s and ratio modis/redis, geometric mean.
+interleaved per test, table of ops/s and ratio modis/redis, and of server
+cpu microseconds per request and ratio redis/modis (> 1: Modis cheaper),
+with geometric means per pipeline depth.
   -t LIST          tests (default $DEFAULT_TESTS)
   -P LIST          pipeline depths (default 1,16)
   -c N             parallel clients (default 50)
@@ -36,7 +39,8 @@ interleaved per test, table of ops/s and ratio modis/redis, geometric mean.
   -r N             keyspace for randomised keys (default 100000)
   --quick          short run: -n 10000 -N 100000, memory keys 100000
   --repeat K       run each test K times per server, alternating, and keep
-                   the best ops/s of each (default 3)
+                   the best ops/s and the lowest cpu/request of each
+                   (default 3)
   --timeout S      limit per redis-benchmark / load run (default 300)
 Memory:
   --memory         N small string keys (SET key:%08d xxx), bytes/key
@@ -97,6 +101,15 @@ done
 for p in "${PIPE_LIST[@]}"; do
     [[ $p =~ ^[1-9][0-9]*$ ]] || die "bad pipeline depth '$p'"
 done
+# redis-benchmark's "ping" is the pair ping_inline + ping_mbulk: run them
+# apart so that each run, and the server cpu it costs, belongs to one row
+EXPANDED=()
+for t in "${TEST_LIST[@]}"; do
+    if [ "$t" = ping ]; then EXPANDED+=(ping_inline ping_mbulk); else EXPANDED+=("$t"); fi
+done
+TEST_LIST=("${EXPANDED[@]}")
+CLK_TCK=$(getconf CLK_TCK 2>/dev/null)
+[[ $CLK_TCK =~ ^[1-9][0-9]*$ ]] || die "getconf CLK_TCK gave '$CLK_TCK'"
 
 for b in "$REDIS_SERVER" "$REDIS_BENCHMARK" "$REDIS_CLI"; do
     [ -x "$b" ] || die "not found or not executable: $b"
@@ -372,8 +385,23 @@ probe_cmds() {
     mset) echo "MSET __probe:a xxx __probe:b xxx" ;;
     esac
 }
-labels() {   # rows a test produces in redis-benchmark's CSV
-    case $1 in ping) echo "ping_inline ping_mbulk" ;; *) echo "$1" ;; esac
+# bench_what TEST: what redis-benchmark runs. lrange_K is the command
+# redis-benchmark itself sends for it (LRANGE mylist 0 K-1), given as an
+# explicit command so that its own untimed LPUSH step (whose server cpu would
+# count) is replaced by prefill
+bench_what() {
+    case $1 in lrange_*) echo "LRANGE mylist 0 $((${1#lrange_} - 1))" ;; *) echo "-t $1" ;; esac
+}
+
+# cpu_ticks PID: utime + stime of the process, all threads (fields 14 and 15
+# of /proc/PID/stat), in clock ticks; fails when the process is gone
+cpu_ticks() {
+    local st f
+    read -r st 2>/dev/null <"/proc/$1/stat" || return 1
+    st=${st##*) }   # the name in () may hold spaces; field 3 follows ") "
+    read -r -a f <<<"$st"
+    [[ ${f[11]:-} =~ ^[0-9]+$ && ${f[12]:-} =~ ^[0-9]+$ ]] || return 1
+    echo $((f[11] + f[12]))
 }
 
 declare -A PROBED=()
@@ -401,7 +429,7 @@ prefill() {
     case $test in
     get)
         cnt=$(gen "strkeys.$KEYSPACE" strkeys "$KEYSPACE") && load "$name" "strkeys.$KEYSPACE" "$cnt" ;;
-    lpop|rpop)
+    lpop|rpop|lrange_*)   # a list "mylist" of N elements
         client /dev/null "$TMP/load.out" "$TMP/load.out" "$REDIS_BENCHMARK" -h 127.0.0.1 \
             -p "${PORT[$name]}" -c "$CLIENTS" -n "$n" -P 16 -t lpush --csv; rc=$?
         [ $rc = 0 ] || LOAD_MSG=$(tr '\n' ' ' <"$TMP/load.out" | cut -c1-200)
@@ -414,15 +442,17 @@ prefill() {
     esac
 }
 
-# bench NAME TEST P N: fills RES[label] with ops/s or a status word
-declare -A RES=()
+# bench NAME TEST P N: fills RES[NAME/TEST] with ops/s or a status word,
+# and CPU[NAME/TEST] with the server's cpu ticks over the redis-benchmark
+# run (empty unless the run gave ops/s)
+declare -A RES=() CPU=()
 bench() {
-    local name=$1 test=$2 p=$3 n=$4 l out rc errf=$TMP/bench.err st line lab rps
-    local -a rflag=()
-    for l in $(labels "$test"); do RES[$name/$l]=err; done
+    local name=$1 test=$2 p=$3 n=$4 out rc errf=$TMP/bench.err st line lab rps t0 t1
+    local -a rflag=() what=()
+    RES[$name/$test]=err CPU[$name/$test]=
     if ! alive "${PID[$name]}"; then restart_server "$name"; fi
     if ! probe "$name" "$test"; then
-        for l in $(labels "$test"); do RES[$name/$l]=n/a; done
+        RES[$name/$test]=n/a
         return
     fi
     reset "$name"
@@ -432,12 +462,15 @@ bench() {
         return
     fi
     [[ $RAND_TESTS == *" $test "* ]] && rflag=(-r "$KEYSPACE")
+    read -r -a what <<<"$(bench_what "$test")"
+    t0=$(cpu_ticks "${PID[$name]}")
     client /dev/null "$TMP/bench.out" "$errf" "$REDIS_BENCHMARK" -h 127.0.0.1 \
-        -p "${PORT[$name]}" -c "$CLIENTS" -n "$n" -P "$p" "${rflag[@]}" -t "$test" --csv; rc=$?
+        -p "${PORT[$name]}" -c "$CLIENTS" -n "$n" -P "$p" "${rflag[@]}" --csv "${what[@]}"; rc=$?
+    t1=$(cpu_ticks "${PID[$name]}")
     out=$(cat "$TMP/bench.out")
     if ! alive "${PID[$name]}"; then
         wait "${PID[$name]}" 2>/dev/null; st=$?
-        for l in $(labels "$test"); do RES[$name/$l]=CRASH; done
+        RES[$name/$test]=CRASH
         cp "${DIR[$name]}/server.log" "$TMP/$name.crash.$test.P$p.log"
         note "$name $test P$p: server died (exit status $st); log: $TMP/$name.crash.$test.P$p.log"
         FAILED=1
@@ -445,7 +478,7 @@ bench() {
         return
     fi
     if [ $rc = 124 ]; then
-        for l in $(labels "$test"); do RES[$name/$l]=timeout; done
+        RES[$name/$test]=timeout
         note "$name $test P$p: redis-benchmark timed out after ${TIMEOUT}s"
         FAILED=1
         return
@@ -455,37 +488,48 @@ bench() {
         FAILED=1
         return
     fi
+    # one run, one result row (after the header)
     while IFS= read -r line; do
         line=${line//\"/}
         lab=${line%%,*}; rps=${line#*,}; rps=${rps%%,*}
-        [[ $lab == *needed* || $lab == test ]] && continue
-        lab=${lab%% *}; lab=${lab,,}
-        [[ $rps =~ ^[0-9.]+$ ]] && RES[$name/$lab]=$rps
+        [ "$lab" = test ] && continue
+        [[ $rps =~ ^[0-9.]+$ ]] && { RES[$name/$test]=$rps; break; }
     done <<<"$out"
-    for l in $(labels "$test"); do
-        [ "${RES[$name/$l]}" = err ] && { note "$name $test P$p: no '$l' row in the CSV output"; FAILED=1; }
-    done
+    if [ "${RES[$name/$test]}" = err ]; then
+        note "$name $test P$p: no result row in the CSV output"
+        FAILED=1
+    elif [[ $t0 =~ ^[0-9]+$ && $t1 =~ ^[0-9]+$ ]]; then
+        CPU[$name/$test]=$((t1 - t0))
+    fi
 }
 
-# spread LABEL: worst (best-worst)/best of the two servers over the
-# repetitions, in percent: how far one run can be off on this machine
+# spread BESTS WORSTS LABEL: how far one run can be off on this machine:
+# the larger over the two servers of |best - worst| / max(best, worst),
+# in percent, from the associative arrays named BESTS and WORSTS
 spread() {
+    local -n sb=$1 sw=$2
     [ "$REPEAT" -gt 1 ] || { echo -; return; }
-    awk -v a="${BEST[modis/$1]}" -v b="${WORST[modis/$1]:-}" \
-        -v c="${BEST[redis/$1]}" -v d="${WORST[redis/$1]:-}" 'BEGIN {
+    awk -v a="${sb[modis/$3]:-}" -v b="${sw[modis/$3]:-}" \
+        -v c="${sb[redis/$3]:-}" -v d="${sw[redis/$3]:-}" '
+        function rel(x, y,   m) { m = (x > y) ? x : y; return (x - y < 0 ? y - x : x - y) / m }
+        BEGIN {
         s = -1
-        if (a ~ /^[0-9.]+$/ && b != "" && a > 0) s = (a - b) / a
-        if (c ~ /^[0-9.]+$/ && d != "" && c > 0 && (c - d) / c > s) s = (c - d) / c
+        if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && a + b > 0) s = rel(a, b)
+        if (c ~ /^[0-9.]+$/ && d ~ /^[0-9.]+$/ && c + d > 0 && rel(c, d) > s) s = rel(c, d)
         if (s < 0) print "-"; else printf "%d%%\n", s * 100 + 0.5 }'
 }
 
 fmt_ops() { [[ $1 =~ ^[0-9.]+$ ]] && printf '%.0f' "$1" || printf '%s' "$1"; }
 
+# us_per_req TICKS N: server cpu microseconds per request, 2 decimals
+us_per_req() { awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }'; }
+
 # keep NAME LABEL: fold this repetition's RES into BEST (best ops/s; a
-# failure in any repetition wins, so it is never hidden by a good one)
-declare -A BEST=() WORST=()
+# failure in any repetition wins, so it is never hidden by a good one) and
+# its CPU into BESTCPU (fewest ticks); WORST and WORSTCPU for the spreads
+declare -A BEST=() WORST=() BESTCPU=() WORSTCPU=()
 keep() {
-    local key=$1/$2 v=${RES[$1/$2]} b=${BEST[$1/$2]:-} w=${WORST[$1/$2]:-}
+    local key=$1/$2 v=${RES[$1/$2]} b=${BEST[$1/$2]:-} w=${WORST[$1/$2]:-} c=${CPU[$1/$2]:-}
     if [[ $v =~ ^[0-9.]+$ ]] && { [ -z "$w" ] || awk -v v="$v" -v w="$w" 'BEGIN { exit !(v < w) }'; }
     then WORST[$key]=$v; fi
     if [ -z "$b" ]; then BEST[$key]=$v
@@ -494,60 +538,96 @@ keep() {
             awk -v v="$v" -v b="$b" 'BEGIN { exit !(v > b) }' && BEST[$key]=$v
         else BEST[$key]=$v; fi
     fi
+    if [ -n "$c" ]; then
+        { [ -z "${BESTCPU[$key]:-}" ] || [ "$c" -lt "${BESTCPU[$key]}" ]; } && BESTCPU[$key]=$c
+        { [ -z "${WORSTCPU[$key]:-}" ] || [ "$c" -gt "${WORSTCPU[$key]}" ]; } && WORSTCPU[$key]=$c
+    fi
 }
 
+# geomean LIST: geometric mean of "a/b" ratios in a blank-separated list
+geomean() {
+    awk -v list="$1" 'BEGIN { k = split(list, a, " "); s = 0
+        for (i = 1; i <= k; i++) { split(a[i], q, "/"); s += log(q[1] / q[2]) }
+        printf "%.2f  (%d rows)\n", exp(s / k), k }'
+}
+
+TP_FMT='%-12s %4s %12s %12s %6s %6s | %12s %12s %7s %6s\n'
 throughput() {
-    local p t n l m r ratio k s sp ROWS=0 NOISY=0
-    local -A GEO=()
+    local p t n m r ratio k s sp cm cr cratio csp ROWS=0 NOISY=0 CROWS=0 CNOISY=0 FEWTICKS=0
+    local -A GEO=() CGEO=()
     echo
     echo "throughput: -c $CLIENTS, -n $N1 at P1 / $N16 at P>1, -r $KEYSPACE on keyed tests," \
          "best of $REPEAT"
+    echo "server cpu: utime+stime from /proc/<pid>/stat around each redis-benchmark run," \
+         "1 tick = $((1000 / CLK_TCK)) ms; lowest of $REPEAT"
     # warm-up, not reported: first connections, page faults, cpu clocks
     for s in "${SERVERS[@]}"; do
         client /dev/null /dev/null /dev/null "$REDIS_BENCHMARK" -h 127.0.0.1 \
             -p "${PORT[$s]}" -c "$CLIENTS" -n 20000 -t ping_mbulk -q
     done
-    printf '%-12s %4s %13s %13s %7s %7s\n' test P "modis ops/s" "redis ops/s" ratio spread
+    # shellcheck disable=SC2059  # the format is a constant
+    printf "$TP_FMT" test P "modis ops/s" "redis ops/s" ratio spread \
+        "modis us/req" "redis us/req" "cpu r/m" spread
     for p in "${PIPE_LIST[@]}"; do
         if [ "$p" = 1 ]; then n=$N1; else n=$N16; fi
         for t in "${TEST_LIST[@]}"; do
-            BEST=() WORST=()
+            BEST=() WORST=() BESTCPU=() WORSTCPU=()
             for ((k = 0; k < REPEAT; k++)); do
                 for s in "${SERVERS[@]}"; do
-                    [ "${BEST[$s/$(labels "$t" | cut -d' ' -f1)]:-}" = n/a ] && continue
+                    [ "${BEST[$s/$t]:-}" = n/a ] && continue
                     bench "$s" "$t" "$p" "$n"
-                    for l in $(labels "$t"); do keep "$s" "$l"; done
+                    keep "$s" "$t"
                 done
             done
-            for l in $(labels "$t"); do
-                m=${BEST[modis/$l]} r=${BEST[redis/$l]}
-                if [[ $m =~ ^[0-9.]+$ && $r =~ ^[0-9.]+$ ]] && awk -v r="$r" 'BEGIN{exit !(r > 0)}'; then
-                    ratio=$(awk -v m="$m" -v r="$r" 'BEGIN { printf "%.2f", m / r }')
-                    GEO[$p]+="$m/$r "
-                else
-                    ratio=-
+            m=${BEST[modis/$t]} r=${BEST[redis/$t]} ratio=- cm=- cr=- cratio=- csp=-
+            if [[ $m =~ ^[0-9.]+$ && $r =~ ^[0-9.]+$ ]] && awk -v r="$r" 'BEGIN{exit !(r > 0)}'; then
+                ratio=$(awk -v m="$m" -v r="$r" 'BEGIN { printf "%.2f", m / r }')
+                GEO[$p]+="$m/$r "
+            fi
+            # cpu only for a server whose every repetition gave ops/s
+            [[ $m =~ ^[0-9.]+$ && -n ${BESTCPU[modis/$t]:-} ]] && cm=$(us_per_req "${BESTCPU[modis/$t]}" "$n")
+            [[ $r =~ ^[0-9.]+$ && -n ${BESTCPU[redis/$t]:-} ]] && cr=$(us_per_req "${BESTCPU[redis/$t]}" "$n")
+            if [ "$cm" != - ] && [ "$cr" != - ] && [ "${BESTCPU[modis/$t]}" -gt 0 ]; then
+                cratio=$(awk -v m="${BESTCPU[modis/$t]}" -v r="${BESTCPU[redis/$t]}" \
+                    'BEGIN { printf "%.2f", r / m }')
+                CGEO[$p]+="${BESTCPU[redis/$t]}/${BESTCPU[modis/$t]} "
+                csp=$(spread BESTCPU WORSTCPU "$t")
+                if [ "${BESTCPU[modis/$t]}" -lt 100 ] || [ "${BESTCPU[redis/$t]}" -lt 100 ]; then
+                    FEWTICKS=$((FEWTICKS + 1))
                 fi
-                sp=$(spread "$l")
-                printf '%-12s %4s %13s %13s %7s %7s\n' "$l" "$p" "$(fmt_ops "$m")" \
-                    "$(fmt_ops "$r")" "$ratio" "$sp"
-                [ "$sp" != - ] && ROWS=$((ROWS + 1)) && [ "${sp%\%}" -gt 20 ] && NOISY=$((NOISY + 1))
-            done
+            fi
+            sp=$(spread BEST WORST "$t")
+            # shellcheck disable=SC2059
+            printf "$TP_FMT" "$t" "$p" "$(fmt_ops "$m")" "$(fmt_ops "$r")" "$ratio" "$sp" \
+                "$cm" "$cr" "$cratio" "$csp"
+            [ "$sp" != - ] && ROWS=$((ROWS + 1)) && [ "${sp%\%}" -gt 20 ] && NOISY=$((NOISY + 1))
+            [ "$csp" != - ] && CROWS=$((CROWS + 1)) && [ "${csp%\%}" -gt 10 ] && CNOISY=$((CNOISY + 1))
         done
     done
     echo
     for p in "${PIPE_LIST[@]}"; do
         if [ -z "${GEO[$p]:-}" ]; then
             echo "geomean ratio P$p: - (no test ran on both servers)"
-            continue
+        else
+            echo "geomean ratio P$p: $(geomean "${GEO[$p]}")"
         fi
-        awk -v p="$p" -v list="${GEO[$p]}" 'BEGIN {
-            k = split(list, a, " "); s = 0
-            for (i = 1; i <= k; i++) { split(a[i], q, "/"); s += log(q[1] / q[2]) }
-            printf "geomean ratio P%s: %.2f  (%d rows)\n", p, exp(s / k), k }'
+        if [ -z "${CGEO[$p]:-}" ]; then
+            echo "geomean cpu ratio redis/modis P$p: - (no cpu figure on both servers)"
+        else
+            echo "geomean cpu ratio redis/modis P$p: $(geomean "${CGEO[$p]}")"
+        fi
     done
     if [ "$NOISY" -gt 0 ]; then
-        echo "WARNING: $NOISY of $ROWS rows varied by more than 20% between repetitions;" \
+        echo "WARNING: $NOISY of $ROWS rows varied by more than 20% in ops/s between repetitions;" \
              "single-row ratios are unreliable (busy machine?)"
+    fi
+    if [ "$CNOISY" -gt 0 ]; then
+        echo "WARNING: $CNOISY of $CROWS rows varied by more than 10% in server cpu between" \
+             "repetitions (busy machine, or too few ticks)"
+    fi
+    if [ "$FEWTICKS" -gt 0 ]; then
+        echo "NOTE: in $FEWTICKS rows a server's cpu is under 100 ticks, so the +-1 tick" \
+             "granularity is over 1% of it; raise -n/-N for finer cpu figures"
     fi
 }
 

@@ -6,7 +6,10 @@
 # a small hash (10 fields, listpack) and a large one (LARGE fields,
 # hashtable); then HGET and HGETALL on both, and HSET into a growing hash,
 # at pipeline 1 and 16, best of REPEAT runs, alternating servers. Prints
-# ops/s and the ratio modis/redis. Usage: tests/bench/hashes.sh [-n N]
+# ops/s and the ratio modis/redis, and the server's cpu microseconds per
+# request (utime+stime from /proc/<pid>/stat around each run, lowest of
+# REPEAT) with the ratio redis/modis (> 1: Modis cheaper); see README.md.
+# Usage: tests/bench/hashes.sh [-n N]
 # [-r REPEAT] [--large FIELDS]. Environment: MODIS_SERVER, MODIS_CONF,
 # REDIS_SERVER, REDIS_BENCHMARK, REDIS_CLI as compare.sh.
 
@@ -24,7 +27,7 @@ while [ $# -gt 0 ]; do
         -n) N=$2; shift ;;
         -r) REPEAT=$2; shift ;;
         --large) LARGE=$2; shift ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
     shift
@@ -77,30 +80,63 @@ load() {
     } | "$REDIS_CLI" -p "$port" >/dev/null
 }
 
-# bench NAME P CMD...: best ops/s of REPEAT runs
+CLK_TCK=$(getconf CLK_TCK)
+
+# cpu_ticks PID: utime + stime of the process, all threads (fields 14 and 15
+# of /proc/PID/stat), in clock ticks
+cpu_ticks() {
+    local st f
+    read -r st <"/proc/$1/stat" || return 1
+    st=${st##*) }   # the name in () may hold spaces; field 3 follows ") "
+    read -r -a f <<<"$st"
+    echo $((f[11] + f[12]))
+}
+
+# bench NAME P CMD...: "OPS TICKS": best ops/s and fewest server cpu ticks
+# of REPEAT runs (TICKS is - when no run could be measured)
 bench() {
-    local name=$1 p=$2 best=0 ops; shift 2
+    local name=$1 p=$2 best=0 ops low=- t0 t1; shift 2
     for _ in $(seq "$REPEAT"); do
+        t0=$(cpu_ticks "${PID[$name]}")
         ops=$("${PIN_C[@]}" "$REDIS_BENCHMARK" -p "${PORT[$name]}" -c 50 -n "$N" -P "$p" \
               -r 100000 -q "$@" 2>/dev/null | tr '\r' '\n' | grep -o '[0-9.]* requests per second' |
               tail -1 | cut -d' ' -f1)
+        t1=$(cpu_ticks "${PID[$name]}")
         ops=${ops%.*}
-        [ -n "$ops" ] && [ "$ops" -gt "$best" ] && best=$ops
+        [ -n "$ops" ] || continue
+        [ "$ops" -gt "$best" ] && best=$ops
+        if [ -n "$t0" ] && [ -n "$t1" ] && { [ "$low" = - ] || [ $((t1 - t0)) -lt "$low" ]; }; then
+            low=$((t1 - t0))
+        fi
     done
-    echo "$best"
+    echo "$best $low"
+}
+
+# us_per_req TICKS: server cpu microseconds per request, or - unmeasured
+us_per_req() {
+    if [ "$1" = - ]; then echo -; return; fi
+    awk -v t="$1" -v n="$N" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }'
 }
 
 start modis; start redis
 load "${PORT[modis]}"; load "${PORT[redis]}"
 echo "modis: $("$REDIS_CLI" -p "${PORT[modis]}" object encoding small)/$("$REDIS_CLI" -p "${PORT[modis]}" object encoding large)" \
      "redis: $("$REDIS_CLI" -p "${PORT[redis]}" object encoding small)/$("$REDIS_CLI" -p "${PORT[redis]}" object encoding large)"
-printf '%-28s %3s %12s %12s %6s\n' test P modis redis ratio
+echo "server cpu: utime+stime from /proc/<pid>/stat, 1 tick = $((1000 / CLK_TCK)) ms, lowest of $REPEAT"
+FMT='%-28s %3s %12s %12s %6s | %12s %12s %7s\n'
+# shellcheck disable=SC2059  # the format is a constant
+printf "$FMT" test P "modis ops/s" "redis ops/s" ratio "modis us/req" "redis us/req" "cpu r/m"
 while IFS='|' read -r label cmd; do
     for p in 1 16; do
+        # shellcheck disable=SC2086  # word splitting of the command is wanted
+        read -r m mt <<<"$(bench modis "$p" $cmd)"
         # shellcheck disable=SC2086
-        m=$(bench modis "$p" $cmd); r=$(bench redis "$p" $cmd)
-        ratio=$(python3 -c "print('%.2f' % ($m / $r if $r else 0))")
-        printf '%-28s %3s %12s %12s %6s\n' "$label" "$p" "$m" "$r" "$ratio"
+        read -r r rt <<<"$(bench redis "$p" $cmd)"
+        ratio=$(awk -v m="$m" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", m / r; else print "-" }')
+        cratio=$(awk -v m="$mt" -v r="$rt" 'BEGIN { if (m ~ /^[0-9]+$/ && r ~ /^[0-9]+$/ && m > 0)
+            printf "%.2f", r / m; else print "-" }')
+        # shellcheck disable=SC2059
+        printf "$FMT" "$label" "$p" "$m" "$r" "$ratio" "$(us_per_req "$mt")" "$(us_per_req "$rt")" "$cratio"
     done
 done <<'TESTS'
 HGET small (listpack)|HGET small f7

@@ -430,11 +430,11 @@ END_TEST
 START_TEST(test_ll2str)
 {
     char buf[SV_INT_BUF];
-    ck_assert_int_eq(sv_ll2str(buf, 0), 1);
+    ck_assert_int_eq(md_ll2str_inline(buf, 0), 1);
     ck_assert_str_eq(buf, "0");
-    ck_assert_int_eq(sv_ll2str(buf, -9223372036854775807LL - 1), 20);
+    ck_assert_int_eq(md_ll2str_inline(buf, -9223372036854775807LL - 1), 20);
     ck_assert_str_eq(buf, "-9223372036854775808");
-    ck_assert_int_eq(sv_ll2str(buf, 9223372036854775807LL), 19);
+    ck_assert_int_eq(md_ll2str_inline(buf, 9223372036854775807LL), 19);
     ck_assert_str_eq(buf, "9223372036854775807");
 }
 END_TEST

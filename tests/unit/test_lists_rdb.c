@@ -8,7 +8,7 @@
  * compressed nodes written as LZF blobs at list-compress-depth 0, 1 and 2,
  * AOF rewrite batches, copies, digests; then
  * every list key of the Redis-written RDB fixtures in
- * /work/shared/fixtures/rdb (Redis 7.0, a 2024 development build, and
+ * tests/fixtures/rdb (Redis 7.0, a 2024 development build, and
  * the old-encoding files) loaded and compared with the .expected.jsonl
  * files; then a live comparison with redis-server: lists built by the same
  * pushes (and the same list-compress-depth) must give the same RDB bytes
@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #ifndef RDB_FIXTURE_DIR
-#define RDB_FIXTURE_DIR "/work/shared/fixtures/rdb"
+#define RDB_FIXTURE_DIR "tests/fixtures/rdb"
 #endif
 
 #include "stub_alloc.h"

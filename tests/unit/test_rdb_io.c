@@ -1152,7 +1152,7 @@ START_TEST(test_redis70_header)
     snprintf(path, sizeof(path), "%s/redis-7.0.rdb",
              dir ? dir : RDB_FIXTURE_DIR);
     fp = fopen(path, "rb");
-    ck_assert_msg(fp != NULL, "fixture %s missing (shared/ must sit beside the repo)", path);
+    ck_assert_msg(fp != NULL, "fixture %s missing (tests/fixtures/rdb)", path);
     rdb_io_file_reader(&r, fp, NULL);
     ck_assert_uint_gt(r.size, 9);
     ck_assert_int_eq(rdb_load_header(&r, &ver), 0);

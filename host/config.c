@@ -395,24 +395,22 @@ void config_init(void)
     srv.dir = NULL;
 }
 
+static param_t *extra_slot(const void *owner, const char *name);
+
 /* A module parameter of type T_LL (an integer) or T_MEM (with units). */
 static int register_extra(const void *owner, const char *name, int type, long long *var,
                           long long def, long long min, long long max)
 {
     char def_text[32];
-    if (param_find(name)) return -1;
-    extra = mem_realloc(extra, (size_t)(nextra + 1) * sizeof(param_t));
-    memset(&extra[nextra], 0, sizeof(param_t));
-    extra[nextra].name = mem_strdup(name);
+    param_t *p = extra_slot(owner, name);
+    if (!p) return -1;
     util_ll2str(def_text, sizeof(def_text), def);
-    extra[nextra].def = mem_strdup(def_text);
-    extra[nextra].type = type;
-    extra[nextra].var = var;
-    extra[nextra].min = min;
-    extra[nextra].max = max;
-    extra[nextra].owner = owner;
+    p->def = mem_strdup(def_text);
+    p->type = type;
+    p->var = var;
+    p->min = min;
+    p->max = max;
     *var = def;
-    nextra++;
     return 0;
 }
 
@@ -436,11 +434,67 @@ int config_register_alias(const void *owner, const char *alias, const char *name
     return 0;
 }
 
+/* A new module parameter slot named `name` (NULL when the name is
+ * taken); the caller fills type, var, def and the rest. */
+static param_t *extra_slot(const void *owner, const char *name)
+{
+    if (param_find(name)) return NULL;
+    extra = mem_realloc(extra, (size_t)(nextra + 1) * sizeof(param_t));
+    param_t *p = &extra[nextra++];
+    memset(p, 0, sizeof(param_t));
+    p->name = mem_strdup(name);
+    p->owner = owner;
+    return p;
+}
+
+int config_register_str(const void *owner, const char *name, const char **var,
+                        const char *def)
+{
+    param_t *p = extra_slot(owner, name);
+    if (!p) return -1;
+    p->type = T_STR;
+    p->var = (void *)var;
+    p->def = mem_strdup(def ? def : "");
+    *var = mem_strdup(p->def);
+    return 0;
+}
+
+int config_register_bool(const void *owner, const char *name, int *var, int def)
+{
+    param_t *p = extra_slot(owner, name);
+    if (!p) return -1;
+    p->type = T_BOOL;
+    p->var = var;
+    p->def = mem_strdup(def ? "yes" : "no");
+    *var = def ? 1 : 0;
+    return 0;
+}
+
+int config_register_enum(const void *owner, const char *name, int *var,
+                         const char *const *names, int def)
+{
+    int n = 0;
+    while (names && names[n]) n++;
+    if (def < 0 || def >= n) return -1;
+    param_t *p = extra_slot(owner, name);
+    if (!p) return -1;
+    p->type = T_ENUM;
+    p->var = var;
+    p->enums = names;
+    p->def = mem_strdup(names[def]);
+    *var = def;
+    return 0;
+}
+
 void config_unregister_owner(const void *owner)
 {
     int j = 0;
     for (int i = 0; i < nextra; i++) {
         if (extra[i].owner == owner) {
+            if (extra[i].type == T_STR) {
+                mem_free(*(char **)extra[i].var);
+                *(char **)extra[i].var = NULL;
+            }
             mem_free((char *)extra[i].name);
             mem_free((char *)extra[i].alias);
             mem_free((char *)extra[i].def);

@@ -52,6 +52,16 @@ int config_register_ll(const void *owner, const char *name, long long *var,
 /* The same for a byte size taking memory units (hash-max-listpack-value). */
 int config_register_mem(const void *owner, const char *name, long long *var,
                         long long def, long long min, long long max);
+/* String, yes/no and enum parameters of modules (1.2). A string's *var
+ * points at a host-owned copy of the value, replaced on every change and
+ * freed when the owner is unregistered; `names` (NULL-terminated) must
+ * live as long as the parameter. -1 when the name is taken (or, for an
+ * enum, def is not an index of names). */
+int config_register_str(const void *owner, const char *name, const char **var,
+                        const char *def);
+int config_register_bool(const void *owner, const char *name, int *var, int def);
+int config_register_enum(const void *owner, const char *name, int *var,
+                         const char *const *names, int def);
 void config_unregister_owner(const void *owner);
 /* A second name for the parameter `name` that `owner` registered: 0, or
  * -1 when it is not owner's, already has an alias, or `alias` is taken. */

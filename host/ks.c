@@ -11,6 +11,7 @@
 #include "types.h"
 #include "util.h"
 #include "ks_hooks.h"
+#include "rev_cursor.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -311,23 +312,6 @@ void ks_swap(ks_db_t *a, ks_db_t *b)
     ptrset_rehome(&b->subvol, &a->subvol);
 }
 
-static uint64_t rev64(uint64_t v)
-{
-    v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
-    v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
-    v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
-    return __builtin_bswap64(v);
-}
-
-/* Advance a reverse-binary cursor under mask m. */
-static uint64_t cursor_next(uint64_t c, uint64_t m)
-{
-    c |= ~m;
-    c = rev64(c);
-    c++;
-    return rev64(c);
-}
-
 static void scan_bucket(ks_entry_t *e, ks_scan_fn fn, void *priv)
 {
     while (e) {
@@ -345,14 +329,14 @@ uint64_t ks_scan(ks_db_t *db, uint64_t v, ks_scan_fn fn, void *priv)
     if (!rehashing(t)) {
         uint64_t m = t->mask[0];
         scan_bucket(t->b[0][v & m], fn, priv);
-        v = cursor_next(v, m);
+        v = rev_cursor_next(v, m);
     } else {
         int small = t->mask[0] <= t->mask[1] ? 0 : 1, big = 1 - small;
         uint64_t m0 = t->mask[small], m1 = t->mask[big];
         scan_bucket(t->b[small][v & m0], fn, priv);
         do {
             scan_bucket(t->b[big][v & m1], fn, priv);
-            v = cursor_next(v, m1);
+            v = rev_cursor_next(v, m1);
         } while (v & (m0 ^ m1));
     }
     t->pause_rehash--;

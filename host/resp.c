@@ -3,6 +3,7 @@
  * (they follow "-ERR Protocol error: ").
  */
 #include "resp.h"
+#include "dtoa.h"
 #include "mem.h"
 #include "util.h"
 
@@ -341,8 +342,8 @@ void resp_add_agg(reply_t *r, int proto, char kind, long n)
 
 void resp_add_double(reply_t *r, int proto, double d)
 {
-    char buf[64];
-    int n = util_d2str(buf, sizeof(buf), d);
+    char buf[DTOA_BUF];
+    int n = dtoa_redis(d, buf, sizeof(buf));
     if (proto >= 3) add_line(r, ',', buf, (size_t)n);
     else resp_add_bulk(r, buf, (size_t)n);
 }

@@ -4,6 +4,8 @@
  */
 #include "sdk_ctx.h"
 #include "mem.h"
+#include "sdk_htable.h"
+#include "sdk_random.h"
 
 #include <string.h>
 
@@ -47,6 +49,10 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_extra(&api);
         sdk_api_fill_listpack(&api);
         sdk_api_fill_scan(&api);
+        sdk_api_fill_htable(&api);
+        sdk_api_fill_random(&api);
+        sdk_api_fill_double(&api);
+        sdk_api_fill_config_types(&api);
     }
     return &api;
 }

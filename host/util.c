@@ -54,18 +54,24 @@ int util_str2ll(const char *s, size_t len, long long *out)
 
 int util_str2d(const char *s, size_t len, double *out)
 {
-    char buf[256];
+    char stack[256], *buf = stack;
     char *end;
-    if (len == 0 || len >= sizeof(buf)) return -1;
-    if (isspace((unsigned char)s[0])) return -1;
+    int rc = -1;
+    if (len == 0 || isspace((unsigned char)s[0])) return -1;
+    /* Redis's string2d() has no length limit ("0.000...1" is a score). */
+    if (len >= sizeof(stack)) buf = malloc(len + 1);
+    if (!buf) return -1;
     memcpy(buf, s, len);
     buf[len] = '\0';
     errno = 0;
     double v = strtod(buf, &end);
-    if ((size_t)(end - buf) != len || isnan(v)) return -1;
-    if (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || v == 0)) return -1;
-    *out = v;
-    return 0;
+    if ((size_t)(end - buf) == len && !isnan(v) &&
+        !(errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || v == 0))) {
+        *out = v;
+        rc = 0;
+    }
+    if (buf != stack) free(buf);
+    return rc;
 }
 
 int util_str2ld(const char *s, size_t len, long double *out)
@@ -128,72 +134,6 @@ int util_ld2str(char *buf, size_t cap, long double v, int human)
         if (n < 0 || (size_t)n >= cap) return 0;
     }
     return n;
-}
-
-/*
- * Redis 7.2+ double formatting: integral values within +-LLONG_MAX/2 as
- * integers; anything else as the shortest digit string that reads back as
- * the same double, laid out like fpconv_dtoa: plain digits for moderate
- * exponents, otherwise d.ddde+X.
- */
-int util_d2str(char *buf, size_t cap, double v)
-{
-    if (isinf(v)) return snprintf(buf, cap, "%s", v > 0 ? "inf" : "-inf");
-    if (isnan(v)) return snprintf(buf, cap, "nan");
-    if (v >= (double)(-LLONG_MAX / 2) && v <= (double)(LLONG_MAX / 2) &&
-        v == (double)(long long)v) {
-        if (v == 0 && signbit(v)) return snprintf(buf, cap, "-0");
-        return util_ll2str(buf, cap, (long long)v);
-    }
-    char e[40];
-    int prec;
-    for (prec = 0; prec < 17; prec++) {
-        snprintf(e, sizeof(e), "%.*e", prec, v);
-        if (strtod(e, NULL) == v) break;
-    }
-    /* e = "-d.ddddde+XX": collect the digits and the exponent. */
-    char digits[24];
-    int nd = 0, neg = e[0] == '-';
-    const char *q = e + neg;
-    for (; *q && *q != 'e'; q++)
-        if (*q != '.') digits[nd++] = *q;
-    while (nd > 1 && digits[nd - 1] == '0') nd--;
-    int exp10 = atoi(q + 1);         /* value = d.ddd * 10^exp10 */
-    int K = exp10 - (nd - 1);        /* value = digits * 10^K */
-    char out[64];
-    int n = 0;
-    if (neg) out[n++] = '-';
-    int absexp = exp10 < 0 ? -exp10 : exp10;
-    if (K >= 0 && absexp < nd + 7) {
-        memcpy(out + n, digits, (size_t)nd);
-        n += nd;
-        for (int i = 0; i < K; i++) out[n++] = '0';
-    } else if (K < 0 && (K > -7 || absexp < 4)) {
-        int point = nd + K; /* digits before the point */
-        if (point > 0) {
-            memcpy(out + n, digits, (size_t)point);
-            n += point;
-            out[n++] = '.';
-            memcpy(out + n, digits + point, (size_t)(nd - point));
-            n += nd - point;
-        } else {
-            out[n++] = '0';
-            out[n++] = '.';
-            for (int i = 0; i < -point; i++) out[n++] = '0';
-            memcpy(out + n, digits, (size_t)nd);
-            n += nd;
-        }
-    } else {
-        out[n++] = digits[0];
-        if (nd > 1) {
-            out[n++] = '.';
-            memcpy(out + n, digits + 1, (size_t)(nd - 1));
-            n += nd - 1;
-        }
-        n += snprintf(out + n, sizeof(out) - (size_t)n, "e%c%d", exp10 < 0 ? '-' : '+', absexp);
-    }
-    out[n] = '\0';
-    return snprintf(buf, cap, "%s", out);
 }
 
 /* Matches one [...] class at p (just after '['); advances *pp past ']'. */

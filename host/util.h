@@ -1,7 +1,7 @@
 /*
  * util.h — small pure helpers shared by the host: strict number parsing and
  * formatting with Redis's rules, glob matching, time, hashing.
- * Nothing here allocates or touches global state (except the hash seed).
+ * Nothing here keeps memory or touches global state (except the hash seed).
  */
 #ifndef MODIS_UTIL_H
 #define MODIS_UTIL_H
@@ -14,7 +14,9 @@
 int util_str2ll(const char *s, size_t len, long long *out);
 /* Like util_str2ll but for unsigned 64-bit values. */
 int util_str2ull(const char *s, size_t len, unsigned long long *out);
-/* Strict double: strtod over the whole buffer, no spaces, not NaN. */
+/* Strict double (Redis's string2d): strtod over the whole buffer, no
+ * leading space, not NaN, no overflow or underflow to 0; any length
+ * (buffers over 255 bytes are copied to the heap). */
 int util_str2d(const char *s, size_t len, double *out);
 /* Strict long double as Redis INCRBYFLOAT accepts it. */
 int util_str2ld(const char *s, size_t len, long double *out);
@@ -24,8 +26,6 @@ int util_ll2str(char *buf, size_t cap, long long v);
 /* Redis's long double formatting: human (%.17Lf trimmed, INCRBYFLOAT) or
  * exact (%.17Lg). Returns the length, 0 if it did not fit. */
 int util_ld2str(char *buf, size_t cap, long double v, int human);
-/* Redis's double reply formatting (%.17g, inf/-inf). */
-int util_d2str(char *buf, size_t cap, double v);
 
 /* Glob-style match with *, ?, [a-z], [^x] and backslash escapes, as
  * Redis's stringmatchlen() (an empty string matches only ""). */

@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 #define MD_ABI_MAJOR 1
-#define MD_ABI_MINOR 1
+#define MD_ABI_MINOR 2
 #define MD_MANIFEST_MAGIC 0x31444f4d5349444dULL /* "MDISMOD1" */
 
 #define MD_OK 0
@@ -200,6 +200,48 @@ typedef struct md_scan_opts {
 #define MD_NOTIFY_HASH     (1 << 6)  /* h */
 #define MD_NOTIFY_ZSET     (1 << 7)  /* z */
 #define MD_NOTIFY_STREAM   (1 << 10) /* t */
+
+/* ------------------------------------------------------------------ */
+/* Hash table (1.2)                                                    */
+/* ------------------------------------------------------------------ */
+/*
+ * An incrementally rehashed chained hash table of elements the module
+ * allocates (Redis's dict, generic over the element). Each element embeds
+ * an md_ht_link_t, the chain pointer, wherever the type says; the table
+ * never copies or moves an element and frees one only through the type's
+ * `free` (md_ht_delete, md_ht_free). Keys are byte strings that the type's
+ * `key` callback reads out of the element; they must not change while the
+ * element is in a table.
+ */
+typedef struct md_ht md_ht_t;
+typedef struct md_ht_link {
+    void *next;                 /* the table's; never touch it */
+} md_ht_link_t;
+
+typedef struct md_ht_type {
+    size_t size;                /* sizeof(md_ht_type_t) at build time */
+    size_t link_offset;         /* offsetof(element, its md_ht_link_t) */
+    md_arg_t (*key)(const void *elem);       /* the element's key bytes */
+    void (*free)(void *elem);   /* NULL: the table never frees elements */
+    size_t (*mem)(const void *elem);         /* NULL: md_usable(elem) */
+} md_ht_type_t;
+
+/* SCAN callback: must not change the table. */
+typedef void (*md_ht_scan_fn)(void *priv, void *elem);
+
+/* An iterator on the caller's stack; its fields are the host's. */
+typedef struct md_ht_iter {
+    md_ht_t *t;
+    void *next;
+    uint64_t idx;
+    int side;
+    int active;
+} md_ht_iter_t;
+
+/* A module-owned random generator (xoshiro256**), see md_rng_seed(). */
+typedef struct md_rng {
+    uint64_t s[4];
+} md_rng_t;
 
 /* ------------------------------------------------------------------ */
 /* The API table                                                       */
@@ -369,6 +411,41 @@ typedef struct md_api {
     int (*parse_scan_opts)(md_ctx_t *c, int argc, const md_arg_t *argv,
                            int start, unsigned allowed, md_scan_opts_t *out);
     void (*reply_scan_cursor)(md_ctx_t *c, unsigned long long cursor);
+
+    /* the hash table (1.2) */
+    md_ht_t *(*ht_new)(md_module_t *m, const md_ht_type_t *type, size_t hint);
+    void (*ht_free)(md_ht_t *t);
+    size_t (*ht_len)(const md_ht_t *t);
+    void (*ht_expand)(md_ht_t *t, size_t n);
+    void *(*ht_find)(md_ht_t *t, const void *key, size_t n);
+    int (*ht_add)(md_ht_t *t, void *elem);
+    void (*ht_add_new)(md_ht_t *t, void *elem);
+    int (*ht_replace)(md_ht_t *t, void *old, void *elem);
+    void *(*ht_unlink)(md_ht_t *t, const void *key, size_t n);
+    int (*ht_delete)(md_ht_t *t, const void *key, size_t n);
+    void (*ht_iter_init)(md_ht_iter_t *it, md_ht_t *t);
+    void *(*ht_iter_next)(md_ht_iter_t *it);
+    void (*ht_iter_done)(md_ht_iter_t *it);
+    uint64_t (*ht_scan)(md_ht_t *t, uint64_t cursor, md_ht_scan_fn fn,
+                        void *priv);
+    void *(*ht_random)(md_ht_t *t);
+    size_t (*ht_random_distinct)(md_ht_t *t, void **out, size_t count);
+    size_t (*ht_mem)(const md_ht_t *t);
+
+    /* the process's random generator (1.2) */
+    uint64_t (*rand64)(void);
+
+    /* doubles as Redis prints and parses them (1.2) */
+    int (*d2str)(char *buf, size_t cap, double v);
+    int (*arg_score_bound)(md_arg_t a, double *v, int *exclusive);
+
+    /* string, enum and yes/no configuration parameters (1.2) */
+    int (*config_register_str)(md_module_t *m, const char *name,
+                               const char **var, const char *def);
+    int (*config_register_enum)(md_module_t *m, const char *name, int *var,
+                                const char *const *names, int def);
+    int (*config_register_bool)(md_module_t *m, const char *name, int *var,
+                                int def);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -779,6 +856,190 @@ static inline size_t md_ll2str_inline(char *buf, long long v)
     return len;
 }
 
+/*
+ * The hash table (1.2): see md_ht_type_t above and docs/sdk.md. Every
+ * function may be called on any table the module created; none is safe
+ * from the lazy-free thread except md_ht_free. Lookups, inserts and
+ * deletions each move one bucket of a pending rehash (Redis's incremental
+ * rehashing); the table grows when it holds as many elements as buckets
+ * and shrinks when under 1/8 full.
+ */
+/* An empty table for about `hint` elements; its memory is the module's. */
+static inline md_ht_t *md_ht_new(const md_ht_type_t *type, size_t hint)
+{ return md__api->ht_new(md__self, type, hint); }
+/* Free every element (type->free) and the table. */
+static inline void md_ht_free(md_ht_t *t) { md__api->ht_free(t); }
+static inline size_t md_ht_len(const md_ht_t *t) { return md__api->ht_len(t); }
+/* Make room for n elements at once (bulk loading). */
+static inline void md_ht_expand(md_ht_t *t, size_t n) { md__api->ht_expand(t, n); }
+/* The element whose key is key[0..n), or NULL. */
+static inline void *md_ht_find(md_ht_t *t, const void *key, size_t n)
+{ return md__api->ht_find(t, key, n); }
+/* Insert elem unless its key is present: 1 = inserted (the table holds
+ * it), 0 = the key exists (elem untouched, still the caller's). */
+static inline int md_ht_add(md_ht_t *t, void *elem) { return md__api->ht_add(t, elem); }
+/* Insert elem whose key is known to be absent (no lookup). */
+static inline void md_ht_add_new(md_ht_t *t, void *elem) { md__api->ht_add_new(t, elem); }
+/* Put elem in the place of old (same key; e.g. old was reallocated into
+ * elem): MD_OK, or MD_ERR when old is not in the table. The table then
+ * forgets old; the caller frees it. */
+static inline int md_ht_replace(md_ht_t *t, void *old, void *elem)
+{ return md__api->ht_replace(t, old, elem); }
+/* Remove the element with this key and hand it back (NULL if none). */
+static inline void *md_ht_unlink(md_ht_t *t, const void *key, size_t n)
+{ return md__api->ht_unlink(t, key, n); }
+/* Remove and free (type->free) the element with this key: 1, or 0. */
+static inline int md_ht_delete(md_ht_t *t, const void *key, size_t n)
+{ return md__api->ht_delete(t, key, n); }
+/*
+ * Iteration. While an iterator is active the table neither rehashes nor
+ * resizes, so the element just returned may be deleted (md_ht_delete,
+ * md_ht_unlink) and lookups are fine; deleting any other element, or
+ * inserting, is not. The iterator ends when md_ht_iter_next() returns
+ * NULL; call md_ht_iter_done() when leaving the loop early.
+ */
+static inline void md_ht_iter_init(md_ht_iter_t *it, md_ht_t *t)
+{ md__api->ht_iter_init(it, t); }
+static inline void *md_ht_iter_next(md_ht_iter_t *it) { return md__api->ht_iter_next(it); }
+static inline void md_ht_iter_done(md_ht_iter_t *it) { md__api->ht_iter_done(it); }
+/* Visit the bucket(s) at `cursor` (Redis's reverse-binary SCAN cursor)
+ * and return the next cursor, 0 when done: every element present for the
+ * whole scan is visited at least once, whatever resizes happen between
+ * calls; some may be visited twice. */
+static inline uint64_t md_ht_scan(md_ht_t *t, uint64_t cursor, md_ht_scan_fn fn,
+                                  void *priv)
+{ return md__api->ht_scan(t, cursor, fn, priv); }
+/* A uniformly random element (every element equally likely), NULL when
+ * empty. */
+static inline void *md_ht_random(md_ht_t *t) { return md__api->ht_random(t); }
+/* Up to `count` distinct elements, a uniform sample in random order, into
+ * out[]; returns min(count, md_ht_len(t)). */
+static inline size_t md_ht_random_distinct(md_ht_t *t, void **out, size_t count)
+{ return md__api->ht_random_distinct(t, out, count); }
+/* Bytes held by the table and its elements (type->mem or md_usable):
+ * exact up to 1024 elements, extrapolated from the first 1024 above. */
+static inline size_t md_ht_mem(const md_ht_t *t) { return md__api->ht_mem(t); }
+
+/*
+ * Random numbers (1.2). md_rand() draws from the server's generator,
+ * seeded once per process from the system's entropy (Redis has no knob to
+ * make its random commands repeatable, so neither has Modis). A module
+ * that needs a repeatable stream (tests, sampling it must replay) keeps
+ * its own md_rng_t and seeds it.
+ */
+static inline uint64_t md_rand(void) { return md__api->rand64(); }
+/* Uniform in [0, n) without modulo bias (n > 0; Lemire's method). */
+static inline uint64_t md_rand_below_from(uint64_t (*gen)(void *), void *g, uint64_t n)
+{
+    unsigned __int128 m = (unsigned __int128)gen(g) * n;
+    uint64_t low = (uint64_t)m;
+    if (low < n) {
+        uint64_t floor = (0 - n) % n;
+        while (low < floor) {
+            m = (unsigned __int128)gen(g) * n;
+            low = (uint64_t)m;
+        }
+    }
+    return (uint64_t)(m >> 64);
+}
+static inline uint64_t md__rand_gen(void *g) { (void)g; return md_rand(); }
+static inline uint64_t md_rand_below(uint64_t n)
+{ return md_rand_below_from(md__rand_gen, NULL, n); }
+/* Uniform in [0, 1) with 53 random bits. */
+static inline double md_rand_double(void)
+{ return (double)(md_rand() >> 11) * (1.0 / 9007199254740992.0); }
+/* Seed a module-owned generator: equal seeds give equal streams. */
+static inline void md_rng_seed(md_rng_t *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++) {            /* splitmix64 */
+        uint64_t z = (seed += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        r->s[i] = z ^ (z >> 31);
+    }
+}
+static inline uint64_t md_rng_next(md_rng_t *r)
+{
+    uint64_t *s = r->s, x = s[1] * 5, t = s[1] << 17;
+    uint64_t out = ((x << 7) | (x >> 57)) * 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return out;
+}
+static inline uint64_t md__rng_gen(void *g) { return md_rng_next((md_rng_t *)g); }
+static inline uint64_t md_rng_below(md_rng_t *r, uint64_t n)
+{ return md_rand_below_from(md__rng_gen, r, n); }
+
+/*
+ * Doubles (1.2). md_d2str() writes v as Redis 7.4 prints doubles in
+ * replies and stores scores (its d2string): "nan", "inf", "-inf", "0",
+ * "-0"; integral values with |v| <= 2^62 as integers; anything else as
+ * the Grisu2 digits of fpconv_dtoa — the shortest that read back as v in
+ * nearly every case — plain for moderate exponents ("0.1", "0.0001",
+ * "1.5e-7", "1e+22"). Returns the length (buf NUL-ended; cap >= MD_D2STR_BUF
+ * always suffices), 0 if it did not fit. md_reply_double() uses it for
+ * RESP2 bulk strings and RESP3 doubles alike.
+ */
+#define MD_D2STR_BUF 32
+static inline int md_d2str(char *buf, size_t cap, double v)
+{ return md__api->d2str(buf, cap, v); }
+/* A ZRANGEBYSCORE-style bound (Redis's zslParseRange): "(1.5" exclusive,
+ * "1.5", "-inf", "+inf", anything strtod() reads up to the first NUL
+ * byte; NaN refused. MD_ERR: reply MD_ERR_MIN_MAX_FLOAT. Scores themselves
+ * (ZADD, ZINCRBY) parse with md_parse_double(): "inf", "+inf", "-inf"
+ * accepted, NaN refused with MD_ERR_NOT_FLOAT. */
+static inline int md_arg_score_bound(md_arg_t a, double *v, int *exclusive)
+{ return md__api->arg_score_bound(a, v, exclusive); }
+
+/*
+ * Index ranges (1.2), Redis's normalisation of `start end` arguments:
+ * negative indexes count from the end (-1 = last). MD_RANGE_LIST is
+ * LRANGE/LTRIM/ZRANGE's rule; MD_RANGE_STRING is GETRANGE's, which
+ * clamps a negative end to 0 (so "GETRANGE k 0 -100" gives the first
+ * byte) and answers empty when both are negative and start > end. Returns
+ * 1 with *start <= *end inside [0, len-1], or 0 for an empty range.
+ */
+#define MD_RANGE_LIST 0
+#define MD_RANGE_STRING 1
+static inline int md_range(long long *start, long long *end, long long len, int mode)
+{
+    long long s = *start, e = *end;
+    if (mode == MD_RANGE_STRING && s < 0 && e < 0 && s > e) return 0;
+    if (s < 0) s += len;
+    if (e < 0) e += len;
+    if (s < 0) s = 0;
+    if (mode == MD_RANGE_STRING && e < 0) e = 0;
+    if (e >= len) e = len - 1;
+    if (s > e || len <= 0) return 0;
+    *start = s;
+    *end = e;
+    return 1;
+}
+
+/*
+ * Configuration parameters (1.2) besides md_config_register_ll/_mem, with
+ * Redis's texts: CONFIG SET/GET, the config file and CONFIG REWRITE treat
+ * them as the server's own. Only in md_init; MD_ERR when the name is
+ * taken. A string parameter: *var points at the host's NUL-ended copy of
+ * the value, replaced (and the old copy freed) on every change — read it,
+ * never keep or free it. An enum: `names` is NULL-terminated, *var the
+ * index of the value ("argument(s) must be one of the following: a, b");
+ * the names must outlive the module. A yes/no parameter: *var is 1 or 0
+ * ("argument must be 'yes' or 'no'").
+ */
+static inline int md_config_register_str(const char *name, const char **var,
+                                         const char *def)
+{ return md__api->config_register_str(md__self, name, var, def); }
+static inline int md_config_register_enum(const char *name, int *var,
+                                          const char *const *names, int def)
+{ return md__api->config_register_enum(md__self, name, var, names, def); }
+static inline int md_config_register_bool(const char *name, int *var, int def)
+{ return md__api->config_register_bool(md__self, name, var, def); }
+
 /* True inside MULTI/EXEC (or a script). */
 static inline int md_in_multi(md_ctx_t *c) { return md__api->in_multi(c); }
 
@@ -823,6 +1084,9 @@ typedef struct md_string_v1 {
 #define MD_ERR_OVERFLOW "ERR increment or decrement would overflow"
 #define MD_ERR_WRONGTYPE \
     "WRONGTYPE Operation against a key holding the wrong kind of value"
+/* (1.2) */
+#define MD_ERR_MIN_MAX_FLOAT "ERR min or max is not a float"
+#define MD_ERR_NAN_SCORE "ERR resulting score is not a number (NaN)"
 
 #ifdef __cplusplus
 }

@@ -402,64 +402,6 @@ START_TEST(test_ld2str_no_room)
 }
 END_TEST
 
-/* ---- util_d2str ---- */
-
-static const char *d2s(double v)
-{
-    static char buf[128];
-    int n = util_d2str(buf, sizeof(buf), v);
-    ck_assert_int_eq((size_t)n, strlen(buf));
-    return buf;
-}
-
-START_TEST(test_d2str)
-{
-    ck_assert_str_eq(d2s(3.5), "3.5");
-    ck_assert_str_eq(d2s(-2.25), "-2.25");
-    ck_assert_str_eq(d2s(0.0), "0");
-    ck_assert_str_eq(d2s(-0.0), "-0");
-    ck_assert_str_eq(d2s(1.0), "1");
-    ck_assert_str_eq(d2s(10.0), "10");
-    ck_assert_str_eq(d2s(-1000.0), "-1000");
-    ck_assert_str_eq(d2s(1e22), "1e+22");
-    /* fpconv layout: small exponents stay plain, others go scientific */
-    ck_assert_str_eq(d2s(0.0009765625), "9.765625e-4");
-    ck_assert_str_eq(d2s(0.001953125), "0.001953125");
-    ck_assert_str_eq(d2s(INFINITY), "inf");
-    ck_assert_str_eq(d2s(-INFINITY), "-inf");
-}
-END_TEST
-
-/*
- * Redis 7.2+ formats double replies (ZSCORE, ZINCRBY, RESP3 doubles) with
- * d2string: integral values with |v| < LLONG_MAX/2 through ll2string, the
- * rest with fpconv_dtoa (grisu2: shortest digits; plain decimals for
- * exponents down to -6, else "1.5e-7" / "1e+22" with no zero padding of the
- * exponent). %.17g is the Redis <= 7.0 behaviour ("0.10000000000000001").
- */
-START_TEST(test_d2str_redis74_shortest)
-{
-    ck_assert_str_eq(d2s(0.1), "0.1");
-    ck_assert_str_eq(d2s(1.1), "1.1");
-    ck_assert_str_eq(d2s(-0.3), "-0.3");
-    ck_assert_str_eq(d2s(3.14), "3.14");
-    ck_assert_str_eq(d2s(1.5e300), "1.5e+300");
-    /* Integral values print as integers while |v| <= LLONG_MAX/2 (Redis
-     * 7.2+ double2ll; the 2^52 bound was d2string's in Redis <= 7.0). */
-    ck_assert_str_eq(d2s(4503599627370495.0), "4503599627370495");
-    ck_assert_str_eq(d2s(9007199254740992.0), "9007199254740992");
-    ck_assert_str_eq(d2s(1e17), "100000000000000000");
-    ck_assert_str_eq(d2s(-1e17), "-100000000000000000");
-    ck_assert_str_eq(d2s(1e18), "1000000000000000000");
-    ck_assert_str_eq(d2s(5e18), "5e+18"); /* above LLONG_MAX/2: fpconv */
-    ck_assert_str_eq(d2s(1e-5), "0.00001");
-    ck_assert_str_eq(d2s(1.5e-5), "0.000015");
-    ck_assert_str_eq(d2s(1.5e-7), "1.5e-7");
-    ck_assert_str_eq(d2s(1e-7), "1e-7");
-    ck_assert_str_eq(d2s(1e21), "1e+21");
-}
-END_TEST
-
 /* ---- util_glob ---- */
 
 START_TEST(test_glob_star_question)
@@ -879,8 +821,6 @@ static Suite *util_suite(void)
     tcase_add_test(tc, test_ld2str_human);
     tcase_add_test(tc, test_ld2str_exact);
     tcase_add_test(tc, test_ld2str_no_room);
-    tcase_add_test(tc, test_d2str);
-    tcase_add_test(tc, test_d2str_redis74_shortest);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("glob");

@@ -86,7 +86,7 @@ static size_t elem_mem(const md_ht_t *t, const void *e)
 /* ------------------------------------------------------------------ */
 
 static inline int rehashing(const md_ht_t *t) { return t->rehashidx >= 0; }
-static inline size_t ht_size(const md_ht_t *t) { return t->used[0] + t->used[1]; }
+static inline size_t sdk_ht_size(const md_ht_t *t) { return t->used[0] + t->used[1]; }
 
 /* Move bucket i of b[0] to b[1]; keeps the bounds valid. */
 static void move_bucket(md_ht_t *t, uint64_t i)
@@ -123,6 +123,8 @@ static void finish_rehash(md_ht_t *t)
     t->rehashidx = -1;
 }
 
+static void shrink_if_needed(md_ht_t *t);
+
 /* Move up to n non-empty buckets (visiting at most 10n empty ones). */
 static void rehash(md_ht_t *t, int n)
 {
@@ -135,7 +137,10 @@ static void rehash(md_ht_t *t, int n)
         }
         move_bucket(t, (uint64_t)t->rehashidx++);
     }
-    if (t->used[0] == 0) finish_rehash(t);
+    if (t->used[0] == 0) {
+        finish_rehash(t);
+        shrink_if_needed(t);    /* deletions may have gone on meanwhile */
+    }
 }
 
 /* Start using a bucket array of the power of two >= want (and >= 4):
@@ -168,7 +173,7 @@ static void shrink_if_needed(md_ht_t *t)
         resize(t, t->used[0]);
 }
 
-static md_ht_t *ht_new(md_module_t *m, const md_ht_type_t *type, size_t hint)
+static md_ht_t *sdk_ht_new(md_module_t *m, const md_ht_type_t *type, size_t hint)
 {
     md_ht_t *t = api->calloc(m, sizeof(*t));
     t->type = type;
@@ -178,7 +183,7 @@ static md_ht_t *ht_new(md_module_t *m, const md_ht_type_t *type, size_t hint)
     return t;
 }
 
-static void ht_free(md_ht_t *t)
+static void sdk_ht_free(md_ht_t *t)
 {
     if (!t) return;
     for (int s = 0; s < 2; s++) {
@@ -194,10 +199,10 @@ static void ht_free(md_ht_t *t)
     api->free(t->m, t);
 }
 
-static size_t ht_len(const md_ht_t *t) { return ht_size(t); }
+static size_t sdk_ht_len(const md_ht_t *t) { return sdk_ht_size(t); }
 
 /* Grow (never shrink) to hold n elements without further resizing. */
-static void ht_expand(md_ht_t *t, size_t n)
+static void sdk_ht_expand(md_ht_t *t, size_t n)
 {
     if (t->paused || (t->b[0] && n <= t->mask[0] + 1)) return;
     resize(t, n);
@@ -219,9 +224,9 @@ static void **find_link(const md_ht_t *t, const void *k, size_t n)
     return NULL;
 }
 
-static void *ht_find(md_ht_t *t, const void *k, size_t n)
+static void *sdk_ht_find(md_ht_t *t, const void *k, size_t n)
 {
-    if (ht_size(t) == 0) return NULL;
+    if (sdk_ht_size(t) == 0) return NULL;
     rehash(t, 1);
     void **pp = find_link(t, k, n);
     return pp ? *pp : NULL;
@@ -240,7 +245,7 @@ static void link_in(md_ht_t *t, void *e, uint64_t h, uint32_t len)
     else if (t->bound[s] && len > t->bound[s]) t->bound[s] = len;
 }
 
-static int ht_add(md_ht_t *t, void *e)
+static int sdk_ht_add(md_ht_t *t, void *e)
 {
     md_arg_t k = key_of(t, e);
     uint64_t h = hash_key(k.ptr, k.len);
@@ -258,7 +263,7 @@ static int ht_add(md_ht_t *t, void *e)
     return 1;
 }
 
-static void ht_add_new(md_ht_t *t, void *e)
+static void sdk_ht_add_new(md_ht_t *t, void *e)
 {
     md_arg_t k = key_of(t, e);
     rehash(t, 1);
@@ -266,7 +271,7 @@ static void ht_add_new(md_ht_t *t, void *e)
     link_in(t, e, hash_key(k.ptr, k.len), 0);
 }
 
-static int ht_replace(md_ht_t *t, void *old, void *e)
+static int sdk_ht_replace(md_ht_t *t, void *old, void *e)
 {
     md_arg_t k = key_of(t, old);
     uint64_t h = hash_key(k.ptr, k.len);
@@ -281,9 +286,9 @@ static int ht_replace(md_ht_t *t, void *old, void *e)
     return MD_ERR;
 }
 
-static void *ht_unlink(md_ht_t *t, const void *k, size_t n)
+static void *sdk_ht_unlink(md_ht_t *t, const void *k, size_t n)
 {
-    if (ht_size(t) == 0) return NULL;
+    if (sdk_ht_size(t) == 0) return NULL;
     rehash(t, 1);
     uint64_t h = hash_key(k, n);
     for (int s = 0; s < 2 && t->b[s]; s++) {
@@ -299,9 +304,9 @@ static void *ht_unlink(md_ht_t *t, const void *k, size_t n)
     return NULL;
 }
 
-static int ht_delete(md_ht_t *t, const void *k, size_t n)
+static int sdk_ht_delete(md_ht_t *t, const void *k, size_t n)
 {
-    void *e = ht_unlink(t, k, n);
+    void *e = sdk_ht_unlink(t, k, n);
     if (!e) return 0;
     elem_free(t, e);
     return 1;
@@ -311,7 +316,7 @@ static int ht_delete(md_ht_t *t, const void *k, size_t n)
 /* Iteration and SCAN                                                  */
 /* ------------------------------------------------------------------ */
 
-static void ht_iter_init(md_ht_iter_t *it, md_ht_t *t)
+static void sdk_ht_iter_init(md_ht_iter_t *it, md_ht_t *t)
 {
     it->t = t;
     it->next = NULL;
@@ -321,14 +326,14 @@ static void ht_iter_init(md_ht_iter_t *it, md_ht_t *t)
     t->paused++;
 }
 
-static void ht_iter_done(md_ht_iter_t *it)
+static void sdk_ht_iter_done(md_ht_iter_t *it)
 {
     if (!it->active) return;
     it->active = 0;
     it->t->paused--;
 }
 
-static void *ht_iter_next(md_ht_iter_t *it)
+static void *sdk_ht_iter_next(md_ht_iter_t *it)
 {
     md_ht_t *t = it->t;
     if (!it->active) return NULL;
@@ -339,7 +344,7 @@ static void *ht_iter_next(md_ht_iter_t *it)
                 it->idx = 0;
                 continue;
             }
-            ht_iter_done(it);
+            sdk_ht_iter_done(it);
             return NULL;
         }
         it->next = t->b[it->side][it->idx++];
@@ -360,9 +365,9 @@ static void scan_bucket(const md_ht_t *t, void *e, md_ht_scan_fn fn, void *priv)
 
 /* Redis's dictScan: the bucket of the smaller table, then every bucket of
  * the larger one that expands it. */
-static uint64_t ht_scan(md_ht_t *t, uint64_t v, md_ht_scan_fn fn, void *priv)
+static uint64_t sdk_ht_scan(md_ht_t *t, uint64_t v, md_ht_scan_fn fn, void *priv)
 {
-    if (ht_size(t) == 0) return 0;
+    if (sdk_ht_size(t) == 0) return 0;
     t->paused++;
     if (!rehashing(t)) {
         scan_bucket(t, t->b[0][v & t->mask[0]], fn, priv);
@@ -403,9 +408,9 @@ static uint32_t longest_chain(const md_ht_t *t, int s)
     return best;
 }
 
-static void *ht_random(md_ht_t *t)
+static void *sdk_ht_random(md_ht_t *t)
 {
-    if (ht_size(t) == 0) return NULL;
+    if (sdk_ht_size(t) == 0) return NULL;
     rehash(t, 1);
     uint64_t first = rehashing(t) ? (uint64_t)t->rehashidx : 0;
     uint64_t span0 = t->mask[0] + 1 - first, span1 = rehashing(t) ? t->mask[1] + 1 : 0;
@@ -422,7 +427,7 @@ static void *ht_random(md_ht_t *t)
     }
 }
 
-/* Every element into out[] (room for ht_size), in table order. */
+/* Every element into out[] (room for sdk_ht_size), in table order. */
 static size_t collect_all(const md_ht_t *t, void **out)
 {
     size_t n = 0;
@@ -445,7 +450,7 @@ static void shuffle(void **v, size_t n)
 /* Selection sampling (Knuth's algorithm S) over the table order. */
 static size_t sample_by_walk(const md_ht_t *t, void **out, size_t count)
 {
-    size_t seen = 0, n = ht_size(t), got = 0;
+    size_t seen = 0, n = sdk_ht_size(t), got = 0;
     for (int s = 0; s < 2 && t->b[s]; s++)
         for (uint64_t i = 0; i <= t->mask[s]; i++)
             for (void *e = t->b[s][i]; e && got < count; e = *next_of(t, e), seen++)
@@ -461,7 +466,7 @@ static size_t sample_by_draws(md_ht_t *t, void **out, size_t count)
     void **set = api->calloc(t->m, cap * sizeof(void *));
     size_t got = 0;
     while (got < count) {
-        void *e = ht_random(t);
+        void *e = sdk_ht_random(t);
         uint64_t i = hash_key(&e, sizeof e) & (cap - 1);
         while (set[i] && set[i] != e) i = (i + 1) & (cap - 1);
         if (set[i]) continue;
@@ -472,9 +477,9 @@ static size_t sample_by_draws(md_ht_t *t, void **out, size_t count)
     return got;
 }
 
-static size_t ht_random_distinct(md_ht_t *t, void **out, size_t count)
+static size_t sdk_ht_random_distinct(md_ht_t *t, void **out, size_t count)
 {
-    size_t n = ht_size(t);
+    size_t n = sdk_ht_size(t);
     if (count >= n) {
         n = collect_all(t, out);
         shuffle(out, n);
@@ -490,7 +495,7 @@ static size_t ht_random_distinct(md_ht_t *t, void **out, size_t count)
 /* Memory                                                              */
 /* ------------------------------------------------------------------ */
 
-static size_t ht_mem(const md_ht_t *t)
+static size_t sdk_ht_mem(const md_ht_t *t)
 {
     size_t m = api->usable(t), bytes = 0, seen = 0;
     for (int s = 0; s < 2; s++)
@@ -501,28 +506,28 @@ static size_t ht_mem(const md_ht_t *t)
                 bytes += elem_mem(t, e);
                 seen++;
             }
-    if (seen == ht_size(t)) return m + bytes;
-    return m + (size_t)((double)bytes / (double)seen * (double)ht_size(t));
+    if (seen == sdk_ht_size(t)) return m + bytes;
+    return m + (size_t)((double)bytes / (double)seen * (double)sdk_ht_size(t));
 }
 
 void sdk_api_fill_htable(md_api_t *a)
 {
     api = a;
-    a->ht_new = ht_new;
-    a->ht_free = ht_free;
-    a->ht_len = ht_len;
-    a->ht_expand = ht_expand;
-    a->ht_find = ht_find;
-    a->ht_add = ht_add;
-    a->ht_add_new = ht_add_new;
-    a->ht_replace = ht_replace;
-    a->ht_unlink = ht_unlink;
-    a->ht_delete = ht_delete;
-    a->ht_iter_init = ht_iter_init;
-    a->ht_iter_next = ht_iter_next;
-    a->ht_iter_done = ht_iter_done;
-    a->ht_scan = ht_scan;
-    a->ht_random = ht_random;
-    a->ht_random_distinct = ht_random_distinct;
-    a->ht_mem = ht_mem;
+    a->ht_new = sdk_ht_new;
+    a->ht_free = sdk_ht_free;
+    a->ht_len = sdk_ht_len;
+    a->ht_expand = sdk_ht_expand;
+    a->ht_find = sdk_ht_find;
+    a->ht_add = sdk_ht_add;
+    a->ht_add_new = sdk_ht_add_new;
+    a->ht_replace = sdk_ht_replace;
+    a->ht_unlink = sdk_ht_unlink;
+    a->ht_delete = sdk_ht_delete;
+    a->ht_iter_init = sdk_ht_iter_init;
+    a->ht_iter_next = sdk_ht_iter_next;
+    a->ht_iter_done = sdk_ht_iter_done;
+    a->ht_scan = sdk_ht_scan;
+    a->ht_random = sdk_ht_random;
+    a->ht_random_distinct = sdk_ht_random_distinct;
+    a->ht_mem = sdk_ht_mem;
 }

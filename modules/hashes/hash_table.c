@@ -1,14 +1,14 @@
 /*
- * hash_table.c — the chained hash table behind the "hashtable" encoding
- * (see hash_table.h for the layout rules and invariants).
+ * hash_table.c — the "hashtable" encoding over the SDK's hash table (see
+ * hash_table.h for the rules and invariants).
  *
- * An entry is one block: next pointer, key length (bit 31: the entry
+ * An entry is one block: the table's link, key length (bit 31: the entry
  * carries an expiry block), value length, then the optional expiry block
  * {int64 at, uint32 heap index, pad}, the key bytes and the value bytes.
  * Entries with an expiry sit in a binary min-heap keyed by `at`, which
  * gives the earliest expiry in O(1) and updates in O(log n).
  *
- * Only the memory part of the SDK and md_hash() are used, so unit tests
+ * Only the memory and hash-table parts of the SDK are used, so unit tests
  * can link this file with a stand-in API table.
  */
 #include <string.h>
@@ -16,10 +16,9 @@
 
 #define HAS_META 0x80000000u
 #define META_SIZE 16
-#define MIN_SIZE 4
 
 struct ht_entry {
-    ht_entry_t *next;
+    md_ht_link_t link;      /* the SDK table's chain */
     uint32_t klen;          /* bit 31: HAS_META */
     uint32_t vlen;
     unsigned char d[];      /* [meta] key value */
@@ -32,9 +31,7 @@ typedef struct meta {
 } meta_t;
 
 struct ht {
-    ht_entry_t **b;
-    uint64_t mask;          /* buckets - 1 */
-    uint64_t used;
+    md_ht_t *t;             /* field -> entry */
     ht_entry_t **heap;      /* entries with a TTL, min-heap on at */
     uint32_t hlen, hcap;
 };
@@ -64,7 +61,7 @@ static ht_entry_t *entry_new(const void *k, size_t kn, const void *v,
                              size_t vn, int m)
 {
     ht_entry_t *e = md_alloc(entry_size(kn, vn, m));
-    e->next = NULL;
+    e->link.next = NULL;
     e->klen = (uint32_t)kn | (m ? HAS_META : 0);
     e->vlen = (uint32_t)vn;
     if (m) memset(e->d, 0, META_SIZE);
@@ -166,91 +163,49 @@ size_t ht_ttl_count(const ht_t *t) { return t->hlen; }
 /* The table                                                           */
 /* ------------------------------------------------------------------ */
 
-static uint64_t pow2_at_least(uint64_t n)
+static md_arg_t entry_key(const void *e)
 {
-    uint64_t s = MIN_SIZE;
-    while (s < n && s < (1ULL << 62)) s <<= 1;
-    return s;
+    md_arg_t a;
+    a.ptr = ht_key(e, &a.len);
+    return a;
 }
+
+static void entry_free(void *e) { md_free(e); }
+
+static const md_ht_type_t entry_type = {
+    .size = sizeof(md_ht_type_t),
+    .link_offset = offsetof(ht_entry_t, link),
+    .key = entry_key,
+    .free = entry_free,
+};
 
 ht_t *ht_new(size_t hint)
 {
     ht_t *t = md_calloc(sizeof(ht_t));
-    uint64_t size = pow2_at_least(hint);
-    t->b = md_calloc(sizeof(ht_entry_t *) * size);
-    t->mask = size - 1;
+    t->t = md_ht_new(&entry_type, hint);
     return t;
-}
-
-static void resize(ht_t *t, uint64_t size)
-{
-    ht_entry_t **nb = md_calloc(sizeof(ht_entry_t *) * size);
-    uint64_t nmask = size - 1;
-    for (uint64_t i = 0; i <= t->mask; i++) {
-        ht_entry_t *e = t->b[i];
-        while (e) {
-            ht_entry_t *next = e->next;
-            uint64_t h = md_hash(kptr(e), klen(e)) & nmask;
-            e->next = nb[h];
-            nb[h] = e;
-            e = next;
-        }
-    }
-    md_free(t->b);
-    t->b = nb;
-    t->mask = nmask;
-}
-
-static void maybe_shrink(ht_t *t)
-{
-    uint64_t size = t->mask + 1;
-    if (size > MIN_SIZE && t->used * 8 < size)
-        resize(t, pow2_at_least(t->used * 2));
 }
 
 void ht_free(ht_t *t)
 {
     if (t == NULL) return;
-    for (uint64_t i = 0; i <= t->mask; i++) {
-        ht_entry_t *e = t->b[i];
-        while (e) {
-            ht_entry_t *next = e->next;
-            md_free(e);
-            e = next;
-        }
-    }
-    md_free(t->b);
+    md_ht_free(t->t);
     md_free(t->heap);
     md_free(t);
 }
 
-size_t ht_len(const ht_t *t) { return t->used; }
+size_t ht_len(const ht_t *t) { return md_ht_len(t->t); }
 
-/* The link (bucket slot or previous next field) pointing at key k. */
-static ht_entry_t **find_link(const ht_t *t, const void *k, size_t kn)
-{
-    ht_entry_t **pp = &t->b[md_hash(k, kn) & t->mask];
-    for (; *pp; pp = &(*pp)->next) {
-        ht_entry_t *e = *pp;
-        if (klen(e) == kn && memcmp(kptr(e), k, kn) == 0) return pp;
-    }
-    return NULL;
-}
+ht_entry_t *ht_find(ht_t *t, const void *k, size_t kn) { return md_ht_find(t->t, k, kn); }
 
-ht_entry_t *ht_find(ht_t *t, const void *k, size_t kn)
-{
-    ht_entry_t **pp = find_link(t, k, kn);
-    return pp ? *pp : NULL;
-}
-
-/* Replace *link by an entry with the same key, value v and, when m, the
+/* Replace e by an entry with the same key, value v and, when m, the
  * expiry `at`, keeping the heap consistent; frees the old entry. v must
  * not point into the old entry unless the sizes allow an in-place
  * update (same meta, fits). */
-static ht_entry_t *rebuild(ht_t *t, ht_entry_t **link, const void *v,
-                           size_t vn, int m, int64_t at)
+static ht_entry_t *rebuild(ht_t *t, ht_entry_t *e, const void *v, size_t vn,
+                           int m, int64_t at)
 {
-    ht_entry_t *e = *link, *n;
+    ht_entry_t *n;
     int had = has_meta(e);
     size_t need = entry_size(klen(e), vn, m);
     size_t have = md_usable(e);
@@ -265,8 +220,7 @@ static ht_entry_t *rebuild(ht_t *t, ht_entry_t **link, const void *v,
         return e;
     }
     n = entry_new(kptr(e), klen(e), v, vn, m);
-    n->next = e->next;
-    *link = n;
+    md_ht_replace(t->t, e, n);
     if (had && m) {
         meta(n)->at = at;
         hput(t, meta(e)->hidx, n);
@@ -284,15 +238,8 @@ static ht_entry_t *rebuild(ht_t *t, ht_entry_t **link, const void *v,
 ht_entry_t *ht_add_new(ht_t *t, const void *k, size_t kn, const void *v,
                        size_t vn, int64_t at)
 {
-    ht_entry_t *e;
-    uint64_t h;
-
-    if (t->used >= t->mask + 1) resize(t, (t->mask + 1) * 2);
-    e = entry_new(k, kn, v, vn, at > 0);
-    h = md_hash(k, kn) & t->mask;
-    e->next = t->b[h];
-    t->b[h] = e;
-    t->used++;
+    ht_entry_t *e = entry_new(k, kn, v, vn, at > 0);
+    md_ht_add_new(t->t, e);
     if (at > 0) {
         meta(e)->at = at;
         heap_push(t, e);
@@ -303,34 +250,29 @@ ht_entry_t *ht_add_new(ht_t *t, const void *k, size_t kn, const void *v,
 int ht_set(ht_t *t, const void *k, size_t kn, const void *v, size_t vn,
            int keepttl)
 {
-    ht_entry_t **link = find_link(t, k, kn);
-    if (link == NULL) {
+    ht_entry_t *e = md_ht_find(t->t, k, kn);
+    if (e == NULL) {
         ht_add_new(t, k, kn, v, vn, 0);
         return 1;
     }
-    int m = has_meta(*link) && keepttl;
-    rebuild(t, link, v, vn, m, m ? meta(*link)->at : 0);
+    int m = has_meta(e) && keepttl;
+    rebuild(t, e, v, vn, m, m ? meta(e)->at : 0);
     return 0;
 }
 
 int ht_delete(ht_t *t, const void *k, size_t kn)
 {
-    ht_entry_t **link = find_link(t, k, kn), *e;
-    if (link == NULL) return 0;
-    e = *link;
-    *link = e->next;
+    ht_entry_t *e = md_ht_unlink(t->t, k, kn);
+    if (e == NULL) return 0;
     if (has_meta(e)) heap_remove(t, meta(e)->hidx);
     md_free(e);
-    t->used--;
-    maybe_shrink(t);
     return 1;
 }
 
 void ht_set_ttl(ht_t *t, const void *k, size_t kn, int64_t at)
 {
-    ht_entry_t **link = find_link(t, k, kn), *e;
-    if (link == NULL) return;
-    e = *link;
+    ht_entry_t *e = md_ht_find(t->t, k, kn);
+    if (e == NULL) return;
     if (at > 0 && has_meta(e)) {
         meta(e)->at = at;
         heap_fix(t, meta(e)->hidx);
@@ -343,14 +285,14 @@ void ht_set_ttl(ht_t *t, const void *k, size_t kn, int64_t at)
         size_t vn = e->vlen;
         if (vn > sizeof stack) buf = md_alloc(vn);
         memcpy(buf, vptr(e), vn);
-        rebuild(t, link, buf, vn, at > 0, at);
+        rebuild(t, e, buf, vn, at > 0, at);
         if (buf != stack) md_free(buf);
     }
 }
 
 ht_t *ht_dup(const ht_t *t)
 {
-    ht_t *n = ht_new(t->used);
+    ht_t *n = ht_new(ht_len(t));
     ht_iter_t it;
     ht_entry_t *e;
     ht_iter_init(&it, t);
@@ -364,72 +306,37 @@ ht_t *ht_dup(const ht_t *t)
 
 size_t ht_mem(const ht_t *t)
 {
-    size_t m = md_usable(t) + md_usable(t->b) + (t->heap ? md_usable(t->heap) : 0);
-    size_t seen = 0, bytes = 0;
-    ht_iter_t it;
-    ht_entry_t *e;
-
-    /* Entries: exact up to 1024 of them, then extrapolated. */
-    ht_iter_init(&it, t);
-    while (seen < 1024 && (e = ht_iter_next(&it)) != NULL) {
-        bytes += md_usable(e);
-        seen++;
-    }
-    if (seen) m += seen == t->used ? bytes : (size_t)((double)bytes / seen * t->used);
-    return m;
+    return md_usable(t) + md_ht_mem(t->t) + (t->heap ? md_usable(t->heap) : 0);
 }
 
 /* ------------------------------------------------------------------ */
 /* Iteration, scan, random                                             */
 /* ------------------------------------------------------------------ */
 
-void ht_iter_init(ht_iter_t *it, const ht_t *t)
+void ht_iter_init(ht_iter_t *it, const ht_t *t) { md_ht_iter_init(&it->it, t->t); }
+ht_entry_t *ht_iter_next(ht_iter_t *it) { return md_ht_iter_next(&it->it); }
+void ht_iter_done(ht_iter_t *it) { md_ht_iter_done(&it->it); }
+
+typedef struct scan_arg {
+    ht_scan_fn fn;
+    void *priv;
+} scan_arg_t;
+
+static void scan_one(void *priv, void *e)
 {
-    it->t = t;
-    it->idx = 0;
-    it->e = NULL;
+    scan_arg_t *a = priv;
+    a->fn(a->priv, e);
 }
 
-ht_entry_t *ht_iter_next(ht_iter_t *it)
+uint64_t ht_scan(const ht_t *t, uint64_t cursor, ht_scan_fn fn, void *priv)
 {
-    const ht_t *t = it->t;
-    if (it->e) it->e = it->e->next;
-    while (it->e == NULL) {
-        if (it->idx > t->mask) return NULL;
-        it->e = t->b[it->idx++];
-    }
-    return it->e;
+    scan_arg_t a = {fn, priv};
+    return md_ht_scan(t->t, cursor, scan_one, &a);
 }
 
-static uint64_t rev64(uint64_t v)
-{
-    v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
-    v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
-    v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
-    v = ((v >> 8) & 0x00FF00FF00FF00FFULL) | ((v & 0x00FF00FF00FF00FFULL) << 8);
-    v = ((v >> 16) & 0x0000FFFF0000FFFFULL) | ((v & 0x0000FFFF0000FFFFULL) << 16);
-    return (v >> 32) | (v << 32);
-}
+ht_entry_t *ht_random(const ht_t *t) { return md_ht_random(t->t); }
 
-uint64_t ht_scan(const ht_t *t, uint64_t v, ht_scan_fn fn, void *priv)
+size_t ht_random_distinct(const ht_t *t, const ht_entry_t **out, size_t count)
 {
-    uint64_t m = t->mask;
-    for (ht_entry_t *e = t->b[v & m]; e; e = e->next) fn(priv, e);
-    /* Increment the reversed cursor over the unmasked bits (Redis). */
-    v |= ~m;
-    v = rev64(v);
-    v++;
-    return rev64(v);
-}
-
-ht_entry_t *ht_random(const ht_t *t, uint64_t (*rnd)(void))
-{
-    for (;;) {
-        ht_entry_t *e = t->b[rnd() & t->mask];
-        size_t n = 0;
-        if (e == NULL) continue;
-        for (ht_entry_t *x = e; x; x = x->next) n++;
-        for (n = rnd() % n; n; n--) e = e->next;
-        return e;
-    }
+    return md_ht_random_distinct(t->t, (void **)out, count);
 }

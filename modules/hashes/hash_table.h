@@ -1,21 +1,19 @@
 /*
- * hash_table.h — the "hashtable" encoding: a chained hash table of
- * entries that each hold a key, a value and optionally an expiry time,
- * in one allocation. Written for hashes; nothing in it is hash-specific
- * (a set would store empty values), so it can move to the SDK.
+ * hash_table.h — the "hashtable" encoding: the SDK's hash table (md_ht_*)
+ * of entries that each hold a field, a value and optionally an expiry
+ * time, in one allocation, plus a min-heap of the entries with a TTL.
  *
  * Invariants:
- *  - the bucket array has a power-of-two size (mask + 1) >= 4; it grows
- *    (doubling) when used reaches the size and shrinks when used falls
- *    under 1/8 of it — a full rehash, not incremental;
- *  - keys are unique; key and value bytes are binary-safe, no terminator;
+ *  - fields are unique; field and value bytes are binary-safe, no
+ *    terminator;
  *  - an entry with a TTL (at > 0) is in the min-heap `heap` at index
  *    entry->hidx, ordered by at; entries without one are not in it;
  *  - entry pointers stay valid until the table is changed (any set,
  *    delete or TTL change may move the entry it touches).
  *
- * Scanning uses Redis's reverse-binary cursor, so every key present for
- * the whole scan is returned at least once across resizes.
+ * Growth, incremental rehashing, the SCAN cursor (every field present for
+ * the whole scan is returned at least once across resizes) and fair
+ * random picks are the SDK table's.
  */
 #ifndef HASH_TABLE_H
 #define HASH_TABLE_H
@@ -35,7 +33,8 @@ ht_t *ht_new(size_t hint) MD_HIDDEN;
 void ht_free(ht_t *t) MD_HIDDEN;
 ht_t *ht_dup(const ht_t *t) MD_HIDDEN;
 size_t ht_len(const ht_t *t) MD_HIDDEN;
-/* Bytes allocated for the table, its entries and its heap. */
+/* Bytes allocated for the table, its entries and its heap (the SDK
+ * table's estimate above 1024 entries). */
 size_t ht_mem(const ht_t *t) MD_HIDDEN;
 
 ht_entry_t *ht_find(ht_t *t, const void *k, size_t kn) MD_HIDDEN;
@@ -60,20 +59,23 @@ void ht_set_ttl(ht_t *t, const void *k, size_t kn, int64_t at) MD_HIDDEN;
 ht_entry_t *ht_min_ttl_entry(const ht_t *t) MD_HIDDEN;
 size_t ht_ttl_count(const ht_t *t) MD_HIDDEN;
 
-/* Iteration in bucket order; the table must not change meanwhile. */
+/* Iteration: the entry just returned may be deleted (ht_delete), nothing
+ * else may change; leave a loop early with ht_iter_done(). */
 typedef struct ht_iter {
-    const ht_t *t;
-    uint64_t idx;
-    ht_entry_t *e;
+    md_ht_iter_t it;
 } ht_iter_t;
 void ht_iter_init(ht_iter_t *it, const ht_t *t) MD_HIDDEN;
 ht_entry_t *ht_iter_next(ht_iter_t *it) MD_HIDDEN;
+void ht_iter_done(ht_iter_t *it) MD_HIDDEN;
 
 /* Visit the bucket(s) at `cursor`; returns the next cursor, 0 when done. */
 typedef void (*ht_scan_fn)(void *priv, const ht_entry_t *e);
 uint64_t ht_scan(const ht_t *t, uint64_t cursor, ht_scan_fn fn,
                  void *priv) MD_HIDDEN;
-/* A random entry (t not empty); `rnd` gives random 64-bit words. */
-ht_entry_t *ht_random(const ht_t *t, uint64_t (*rnd)(void)) MD_HIDDEN;
+/* A uniformly random entry (t not empty). */
+ht_entry_t *ht_random(const ht_t *t) MD_HIDDEN;
+/* `count` (< ht_len) distinct entries, a uniform sample in random order. */
+size_t ht_random_distinct(const ht_t *t, const ht_entry_t **out,
+                          size_t count) MD_HIDDEN;
 
 #endif /* HASH_TABLE_H */

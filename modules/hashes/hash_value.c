@@ -246,7 +246,7 @@ size_t hv_expire(void **hp, int64_t now, int inclusive, size_t max,
 }
 
 /* ------------------------------------------------------------------ */
-/* Iteration and randomness                                            */
+/* Iteration                                                           */
 /* ------------------------------------------------------------------ */
 
 void hv_iter_init(hv_iter_t *it, void *h)
@@ -259,6 +259,11 @@ void hv_iter_init(hv_iter_t *it, void *h)
         it->lp = hv_listpack(h);
         it->p = md_lp_first(it->lp);
     }
+}
+
+void hv_iter_done(hv_iter_t *it)
+{
+    if (it->enc == HV_HT) ht_iter_done(&it->hi);
 }
 
 int hv_iter_next(hv_iter_t *it, hx_t *f, hx_t *v, int64_t *ttl)
@@ -283,18 +288,4 @@ int hv_iter_next(hv_iter_t *it, hx_t *f, hx_t *v, int64_t *ttl)
     }
     it->p = md_lp_next(it->lp, vp);
     return 1;
-}
-
-static uint64_t rng_state = 0x853c49e6748fea9bULL;
-
-void hv_rand_seed(uint64_t seed) { rng_state = seed ? seed : 0x853c49e6748fea9bULL; }
-
-uint64_t hv_rand(void)
-{
-    uint64_t x = rng_state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    rng_state = x;
-    return x * 0x2545F4914F6CDD1DULL;
 }

@@ -73,7 +73,8 @@ void hv_set_ttl(void **hp, const void *f, size_t fn, int64_t at) MD_HIDDEN;
 size_t hv_expire(void **hp, int64_t now, int inclusive, size_t max,
                  void (*cb)(void *priv, const hx_t *field), void *priv) MD_HIDDEN;
 
-/* Iteration; the value must not change meanwhile. */
+/* Iteration; the value must not change meanwhile. A loop that stops
+ * before hv_iter_next() returned 0 calls hv_iter_done(). */
 typedef struct hv_iter {
     int enc;
     md_lp_t *lp;
@@ -83,9 +84,6 @@ typedef struct hv_iter {
 void hv_iter_init(hv_iter_t *it, void *h) MD_HIDDEN;
 /* 1 and the next field (and value, ttl when not NULL), or 0 at the end. */
 int hv_iter_next(hv_iter_t *it, hx_t *f, hx_t *v, int64_t *ttl) MD_HIDDEN;
-
-/* A random 64-bit word (xorshift, seeded at load). */
-uint64_t hv_rand(void) MD_HIDDEN;
-void hv_rand_seed(uint64_t seed) MD_HIDDEN;
+void hv_iter_done(hv_iter_t *it) MD_HIDDEN;
 
 #endif /* HASH_VALUE_H */

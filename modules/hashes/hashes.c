@@ -138,7 +138,6 @@ static int hashes_on_load(int argc, const md_arg_t *argv)
     if (hashes_type == NULL) return MD_ERR;
     if (md_commands_register(hashes_commands) != MD_OK) return MD_ERR;
     if (md_info_register("stats", hashes_info_stats) != MD_OK) return MD_ERR;
-    hv_rand_seed((uint64_t)md_mstime() * 0x9E3779B97F4A7C15ULL);
     return MD_OK;
 }
 

@@ -440,8 +440,6 @@ int hashes_cmd_hincrbyfloat(md_ctx_t *c, int argc, const md_arg_t *argv)
 /* HRANDFIELD                                                          */
 /* ------------------------------------------------------------------ */
 
-#define SUB_STRATEGY_MUL 3 /* Redis HRANDFIELD_SUB_STRATEGY_MUL */
-
 /* One field (and value) of a random pick, as a reply. */
 static void reply_pick(md_ctx_t *c, const hx_t *f, const hx_t *v, int withvalues)
 {
@@ -470,7 +468,7 @@ static void randfield_repeat(md_ctx_t *c, void *h, unsigned long count, int wv)
     if (hv_enc(h) == HV_HT) {
         ht_t *t = hv_table(h);
         while (count--) {
-            entry_hx(ht_random(t, hv_rand), &f, &v);
+            entry_hx(ht_random(t), &f, &v);
             reply_pick(c, &f, &v, wv);
         }
         return;
@@ -480,7 +478,7 @@ static void randfield_repeat(md_ctx_t *c, void *h, unsigned long count, int wv)
     unsigned char **fps = md_alloc(sizeof(unsigned char *) * n);
     hlp_fields(lp, hv_enc(h) == HV_LP ? HLP_PLAIN : HLP_EX, fps);
     while (count--) {
-        lp_pair(lp, fps[hv_rand() % n], &f, &v);
+        lp_pair(lp, fps[md_rand_below(n)], &f, &v);
         reply_pick(c, &f, &v, wv);
     }
     md_free(fps);
@@ -499,7 +497,7 @@ static void randfield_unique(md_ctx_t *c, void *h, unsigned long count, int wv)
         size_t n = hlp_fields(lp, hv_enc(h) == HV_LP ? HLP_PLAIN : HLP_EX, fps);
         unsigned long need = count;
         for (size_t i = 0; i < n && need; i++) {
-            if (hv_rand() % (n - i) < need) {
+            if (md_rand_below(n - i) < need) {
                 lp_pair(lp, fps[i], &f, &v);
                 reply_pick(c, &f, &v, wv);
                 need--;
@@ -508,38 +506,14 @@ static void randfield_unique(md_ctx_t *c, void *h, unsigned long count, int wv)
         md_free(fps);
         return;
     }
-    ht_t *t = hv_table(h);
-    if (count * SUB_STRATEGY_MUL > size) {
-        /* Copy all entries, drop random ones until count remain. */
-        const ht_entry_t **all = md_alloc(sizeof(ht_entry_t *) * size);
-        ht_iter_t it;
-        ht_entry_t *e;
-        size_t n = 0;
-        ht_iter_init(&it, t);
-        while ((e = ht_iter_next(&it)) != NULL) all[n++] = e;
-        while (n > count) {
-            size_t i = hv_rand() % n;
-            all[i] = all[--n];
-        }
-        for (size_t i = 0; i < n; i++) {
-            entry_hx(all[i], &f, &v);
-            reply_pick(c, &f, &v, wv);
-        }
-        md_free(all);
-        return;
-    }
-    /* Few out of many: random picks, skipping repeats (a small table of
-     * the entries already returned). */
-    ht_t *seen = ht_new(count);
-    unsigned long added = 0;
-    while (added < count) {
-        const ht_entry_t *e = ht_random(t, hv_rand);
-        if (ht_set(seen, &e, sizeof e, "", 0, 0) == 0) continue;
-        added++;
-        entry_hx(e, &f, &v);
+    /* A uniform sample of distinct fields from the SDK table. */
+    const ht_entry_t **picks = md_alloc(sizeof(*picks) * count);
+    size_t n = ht_random_distinct(hv_table(h), picks, count);
+    for (size_t i = 0; i < n; i++) {
+        entry_hx(picks[i], &f, &v);
         reply_pick(c, &f, &v, wv);
     }
-    ht_free(seen);
+    md_free(picks);
 }
 
 int hashes_cmd_hrandfield(md_ctx_t *c, int argc, const md_arg_t *argv)
@@ -573,12 +547,12 @@ int hashes_cmd_hrandfield(md_ctx_t *c, int argc, const md_arg_t *argv)
         if (hk.h == NULL) {
             md_reply_null(c);
         } else if (hv_enc(hk.h) == HV_HT) {
-            entry_hx(ht_random(hv_table(hk.h), hv_rand), &f, &v);
+            entry_hx(ht_random(hv_table(hk.h)), &f, &v);
             reply_hx(c, &f);
         } else {
             md_lp_t *lp = hv_listpack(hk.h);
             int w = hv_enc(hk.h) == HV_LP ? HLP_PLAIN : HLP_EX;
-            hlp_read(md_lp_seek(lp, (long)(hv_rand() % hv_len(hk.h)) * w), &f);
+            hlp_read(md_lp_seek(lp, (long)md_rand_below(hv_len(hk.h)) * w), &f);
             reply_hx(c, &f);
         }
         return MD_OK;

@@ -222,6 +222,37 @@ def test_hrandfield(r, r2, r3, n):
     assert len(got) == n
 
 
+# Chi-square critical value for 49 degrees of freedom at p = 0.0001
+# (Wilson-Hilferty): a uniform sampler exceeds it once in 10,000 runs.
+CHI2_49_P0001 = 95.0
+
+
+def _chi_square(picks, fields):
+    counts = {f: 0 for f in fields}
+    for p in picks:
+        counts[p] += 1
+    expected = len(picks) / len(fields)
+    return sum((c - expected) ** 2 / expected for c in counts.values())
+
+
+@pytest.mark.parametrize("encoding", ["listpack", "hashtable"])
+def test_hrandfield_uniform(r, r2, limits, encoding):
+    """1,000 draws over a 50-field hash: every form of HRANDFIELD picks
+    each field equally often (chi-square below the p = 0.0001 bound)."""
+    if encoding == "hashtable":
+        limits(4, 64)
+    _fill(r, "h", 50)
+    assert enc(r, "h") == encoding.encode()
+    fields = [b"f%d" % i for i in range(50)]
+    repeats = r2.execute("HRANDFIELD", "h", "-1000")
+    distinct = [f for _ in range(200) for f in r2.execute("HRANDFIELD", "h", "5")]
+    many = [f for _ in range(50) for f in r2.execute("HRANDFIELD", "h", "20")]
+    single = [r2.execute("HRANDFIELD", "h") for _ in range(1000)]
+    for picks in (repeats, distinct, many, single):
+        assert len(picks) == 1000
+        assert _chi_square(picks, fields) < CHI2_49_P0001
+
+
 def test_hrandfield_errors(r, r2):
     _fill(r, "h", 3)
     assert error_of(r2, "HRANDFIELD", "h", "x") == NOT_INT

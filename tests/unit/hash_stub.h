@@ -1,8 +1,9 @@
 /*
  * hash_stub.h — a stand-in md_api_t for the hashes module's unit tests:
  * malloc-backed memory that counts live blocks (every test ends with none
- * left), a simple seeded hash, and the listpack entries served by the
- * host's listpack.c compiled into the test. The module sources are
+ * left), a simple seeded hash, and the listpack, hash table and random
+ * entries served by the host's listpack.c, sdk_htable.c and sdk_random.c
+ * compiled into the test (the random stream seeded, so runs repeat). The module sources are
  * included by the test file itself, after this header.
  */
 #ifndef HASH_STUB_H
@@ -14,6 +15,8 @@
 
 #include "modis.h"
 #include "../../host/listpack.c"
+#include "../../host/sdk_htable.c"
+#include "../../host/sdk_random.c"
 
 #include "stub_alloc.h"
 
@@ -101,6 +104,9 @@ static void stub_install(void)
     stub_api.lp_dup = s_dup;
     stub_api.lp_from_ziplist = s_from_ziplist;
     stub_api.lp_from_zipmap = s_from_zipmap;
+    sdk_api_fill_htable(&stub_api);
+    sdk_api_fill_random(&stub_api);
+    sdk_random_seed(42);
     md__api = &stub_api;
     md__self = NULL;
     live_blocks = 0;

@@ -59,18 +59,14 @@ static void reply_entry(md_ctx_t *c, const ql_entry_t *e)
 static void reply_range(md_ctx_t *c, ql_t *ql, long long start, long long end,
                         int reverse)
 {
-    long long llen = (long long)ql->count, n;
+    long long n;
     ql_iter_t it;
     ql_entry_t e;
 
-    if (start < 0) start += llen;
-    if (end < 0) end += llen;
-    if (start < 0) start = 0;
-    if (start > end || start >= llen) {
+    if (!md_range(&start, &end, (long long)ql->count, MD_RANGE_LIST)) {
         md_reply_array(c, 0);
         return;
     }
-    if (end >= llen) end = llen - 1;
     n = end - start + 1;
     md_reply_array(c, n);
     ql_iter_init(&it, ql, reverse ? end : start, !reverse);
@@ -524,16 +520,12 @@ int lists_cmd_ltrim(md_ctx_t *c, int argc, const md_arg_t *argv)
     if (open_list(c, argv[1], MD_WRITE, &k, &ql) != MD_OK) return MD_OK;
     if (ql == NULL) return md_reply_ok(c);
     llen = (long long)ql->count;
-    if (start < 0) start += llen;
-    if (end < 0) end += llen;
-    if (start < 0) start = 0;
-    if (start > end || start >= llen) {
-        ltrim = llen;
-        rtrim = 0;
-    } else {
-        if (end >= llen) end = llen - 1;
+    if (md_range(&start, &end, llen, MD_RANGE_LIST)) {
         ltrim = start;
         rtrim = llen - end - 1;
+    } else {
+        ltrim = llen;
+        rtrim = 0;
     }
     ql_del_range(ql, 0, (unsigned long)ltrim);
     ql_del_range(ql, -rtrim, (unsigned long)rtrim);

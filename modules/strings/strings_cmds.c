@@ -650,16 +650,7 @@ int strings_cmd_getrange(md_ctx_t *c, int argc, const md_arg_t *argv)
     }
     s = sv_bytes(md_key_value(k), buf);
     len = (long long)s.len;
-    if (start < 0 && end < 0 && start > end) {
-        md_reply_bulk(c, "", 0);
-        return MD_OK;
-    }
-    if (start < 0) start += len;
-    if (end < 0) end += len;
-    if (start < 0) start = 0;
-    if (end < 0) end = 0;
-    if (end >= len) end = len - 1;
-    if (start > end || len == 0)
+    if (!md_range(&start, &end, len, MD_RANGE_STRING))
         md_reply_bulk(c, "", 0);
     else
         md_reply_bulk(c, s.ptr + start, (size_t)(end - start + 1));

@@ -138,8 +138,11 @@ static void rehash(md_ht_t *t, int n)
         move_bucket(t, (uint64_t)t->rehashidx++);
     }
     if (t->used[0] == 0) {
+        int shrinking = t->mask[1] < t->mask[0];
         finish_rehash(t);
-        shrink_if_needed(t);    /* deletions may have gone on meanwhile */
+        /* Deletions may have gone on during a shrink (a grow, from
+         * md_ht_expand, is left alone). */
+        if (shrinking) shrink_if_needed(t);
     }
 }
 

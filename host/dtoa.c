@@ -6,8 +6,9 @@
  * quickly and accurately with integers", 2010) with 64-bit cached powers
  * of ten: the result always reads back as the same double and is the
  * shortest such string for all but about 0.05% of inputs, which get a digit
- * or two more (a shorter form within a unit of the scaled interval's edge). To print what Redis prints, every choice below is the
- * one fpconv makes: the cached power picked from the upper boundary's
+ * or two more (a shorter form within a unit of the scaled interval's
+ * edge). To print what Redis prints, every choice below is the one
+ * fpconv makes: the cached power picked from the upper boundary's
  * exponent, the rounded 64x64 product, the boundaries narrowed by one
  * unit, the last digit nudged towards the value ("weeding"), and the
  * layout rules of dtoa_layout(). Pure: no allocation, no global state.

@@ -60,5 +60,6 @@ void sdk_api_fill_module(md_api_t *a);
 void sdk_api_fill_extra(md_api_t *a);
 void sdk_api_fill_listpack(md_api_t *a);
 void sdk_api_fill_scan(md_api_t *a);
+void sdk_api_fill_rdb_module(md_api_t *a);
 
 #endif

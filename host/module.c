@@ -167,13 +167,16 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
         dlclose(dl);
         return -1;
     }
-    if (manifest_check(mf, err, cap) != 0 || requires_met(mf, err, cap) != 0 ||
-        module_rdb_check(mf, err, cap) != 0) {
+    if (manifest_check(mf, err, cap) != 0 || requires_met(mf, err, cap) != 0) {
         dlclose(dl);
         return -1;
     }
     if (module_find(mf->name)) {
         snprintf(err, cap, "module '%s' is already loaded", mf->name);
+        dlclose(dl);
+        return -1;
+    }
+    if (module_rdb_check(mf, err, cap) != 0) {
         dlclose(dl);
         return -1;
     }

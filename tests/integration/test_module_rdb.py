@@ -3,7 +3,7 @@ host/module_rdb.c, host/sdk_rdb_module.c), with the test module
 tests/modules/rdbtypes.c (see its header for its four types):
 
 - per-type claims: two types of one module each load their own built-in
-  type byte (2 and 5);
+  type byte (2 and 5); a module type name belongs to one loaded module;
 - Redis module types: values written as type byte 7, the 64-bit id and the
   opcode-tagged fields, byte for byte as Redis writes them (checked against
   bytes built here and by redis-check-rdb); routed on load by name to the
@@ -165,6 +165,19 @@ def test_module_info_shows_the_rdb_identity():
     assert "types: rt-set rt-zset rt-mod rt-mod2" in lines, p.stdout
     assert "rdb-types: 2 5" in lines, p.stdout
     assert "rdb-module-types: rdbtype-A@3 rdbtype-B@0" in lines, p.stdout
+
+
+def test_module_type_name_belongs_to_one_module(datadir, servers):
+    clash = so("tests/modules/.libs/rdb_clash.so")
+    c = servers(datadir, "--enable-module-command", "yes").resp()
+    before = c.execute("MODULE", "LIST")
+    assert error_of(c, "MODULE", "LOAD", clash) == (
+        "ERR Error loading the extension: Redis module type name 'rdbtype-A' is already "
+        "used by module 'rdbtypes'")
+    assert c.execute("MODULE", "LIST") == before
+    c.execute("FLUSHALL")
+    assert c.execute("MODULE", "UNLOAD", "rdbtypes") == "OK"
+    assert c.execute("MODULE", "LOAD", clash) == "OK"  # the name is free again
 
 
 def test_save_restart_exact_bytes_and_redis_check_rdb(datadir, servers):

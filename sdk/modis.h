@@ -40,7 +40,9 @@ extern "C" {
  * (MD_ABI_MINOR_MIN, by default the same). A host refuses a module only
  * when the module needs a newer minor than the host has. A module that
  * wants to run on older hosts defines MD_ABI_MINOR_MIN before including
- * this header and checks MD_API_HAS() before calling newer entries.
+ * this header and checks MD_API_HAS() before calling newer entries. (Hosts
+ * of 1.0 and 1.1 predate the rule: they refuse any module built with a
+ * newer header.)
  */
 #ifndef MD_ABI_MINOR_MIN
 #define MD_ABI_MINOR_MIN MD_ABI_MINOR

@@ -1,9 +1,11 @@
 /*
  * abi_compat.c — test module built with this header but declaring that it
- * runs on hosts of SDK 1.1 and later (MD_ABI_MINOR_MIN 1): before calling
- * a 1.2 entry it checks MD_API_HAS. COMPAT.HAS replies 1 when the host's
- * table has md_rdb_write_unsigned (1.2), else 0 — what a 1.1 host would
- * give (tests/unit/test_abi.c runs md_init with a 1.1-sized table).
+ * needs less (MD_ABI_MINOR_MIN 1): before calling a 1.2 entry it checks
+ * MD_API_HAS. COMPAT.HAS replies 1 when the host's table has
+ * md_rdb_write_unsigned (1.2), else 0. Real 1.1 hosts predate the ABI
+ * rule and refuse it by its abi_minor; tests/unit/test_abi.c hands md_init
+ * a 1.1-sized table instead, which stands for any host older than a
+ * module's header that the module declares it runs on.
  */
 #define MD_ABI_MINOR_MIN 1
 #include <modis.h>

@@ -349,7 +349,8 @@ int module_print_info(const char *path)
     }
     const md_manifest_t *mf = dlsym(dl, "md_manifest");
     char err[256];
-    if (!mf || manifest_check(mf, err, sizeof(err)) != 0) {
+    if (!mf || manifest_check(mf, err, sizeof(err)) != 0 ||
+        module_rdb_check(mf, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s\n", path, mf ? err : "not a Modis module");
         dlclose(dl);
         return 1;

@@ -94,11 +94,12 @@ BROKEN = {
     "needs_nosuch": dict(words=["'nosuch.v1'", "requires", "no loaded module provides"]),
     # The boundary: the server exports no symbol, so a module that binds to
     # one of the host's (its global state `srv`) cannot load.
+    "bad_rdbdecl": dict(words=["type 'badrdb'", "'bad name'", "9 characters"]),
     "host_symbol": dict(words=["symbol 'srv'", "does not provide", "sdk api table"],
                         cmds=["hostsym.peek"]),
 }
 # Refused from the manifest alone: --module-info fails on these too.
-BAD_MANIFEST = {"bad_abi", "bad_magic", "bad_minor"}
+BAD_MANIFEST = {"bad_abi", "bad_magic", "bad_minor", "bad_rdbdecl"}
 # Valid manifests, for --module-info: name -> lines it must print.
 GOOD_INFO = {
     "tiny": ["name: tiny", "version: 7", "abi: %d.%d" % (ABI_MAJOR, ABI_MINOR),

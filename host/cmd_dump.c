@@ -30,6 +30,7 @@
 #include "client.h"
 #include "hostcmds.h"
 #include "ks.h"
+#include "log.h"
 #include "mem.h"
 #include "notify.h"
 #include "propagate.h"
@@ -57,7 +58,7 @@
 static int dump_payload(rdb_io_t *io, const ks_entry_t *e)
 {
     const md_type_t *t = types_by_id(e->type);
-    if (!t->ops.rdb_type) {
+    if (!rdb_type_savable(t)) {
         rdb_io_fail(io, "type '%s' cannot be saved to RDB", t->name);
         return -1;
     }
@@ -151,6 +152,8 @@ static void *restore_value(const void *p, size_t len, md_type_t **tp)
         (*tp)->ops.free(v);
         v = NULL;
     }
+    if (!v && rdb_io_error(&io)) /* as Redis, the cause goes to the log */
+        log_msg(LOG_WARNING, "RESTORE: bad payload: %s", rdb_io_error(&io));
     rdb_io_release(&io);
     return v;
 }

@@ -2,7 +2,7 @@
  * module.c — the module loader. See module.h for the load contract.
  */
 #include "module.h"
-#include "persist/rdb_io.h"
+#include "module_rdb.h"
 #include "blocking.h"
 #include "cmd.h"
 #include "config.h"
@@ -47,6 +47,11 @@ static int valid_name(const char *s)
     return 1;
 }
 
+unsigned module_abi_min(const md_manifest_t *mf)
+{
+    return mf->abi_minor >= 2 ? mf->abi_minor_min : mf->abi_minor;
+}
+
 /*
  * Check a manifest before running any code of its module. Returns 0, or -1
  * with the reason in err.
@@ -62,40 +67,19 @@ static int manifest_check(const md_manifest_t *mf, char *err, size_t cap)
                  mf->abi_major, mf->abi_minor, MD_ABI_MAJOR, MD_ABI_MINOR);
         return -1;
     }
-    if (mf->abi_minor > MD_ABI_MINOR) {
+    if (module_abi_min(mf) > mf->abi_minor) {
+        snprintf(err, cap, "bad manifest: needs SDK ABI %u.%u but was built for %u.%u",
+                 mf->abi_major, module_abi_min(mf), mf->abi_major, mf->abi_minor);
+        return -1;
+    }
+    if (module_abi_min(mf) > MD_ABI_MINOR) {
         snprintf(err, cap, "module needs SDK ABI %u.%u, this server has only %d.%d",
-                 mf->abi_major, mf->abi_minor, MD_ABI_MAJOR, MD_ABI_MINOR);
+                 mf->abi_major, module_abi_min(mf), MD_ABI_MAJOR, MD_ABI_MINOR);
         return -1;
     }
     if (!valid_name(mf->name)) {
         snprintf(err, cap, "invalid module name in manifest");
         return -1;
-    }
-    return 0;
-}
-
-/* The RDB type bytes a manifest claims must be value types (not opcodes,
- * not the module-type encodings the host handles) that no loaded module
- * holds, and the module must declare a type to load them into. */
-static int rdb_claims_ok(const md_manifest_t *mf, char *err, size_t cap)
-{
-    if (mf->n_rdb_types && !(mf->types && mf->types[0])) {
-        snprintf(err, cap, "module claims RDB type bytes but declares no type");
-        return -1;
-    }
-    for (size_t i = 0; i < mf->n_rdb_types; i++) {
-        uint8_t b = mf->rdb_types[i];
-        if (b >= RDB_OPCODE_SLOT_INFO || b == RDB_TYPE_MODULE_PRE_GA ||
-            b == RDB_TYPE_MODULE_2) {
-            snprintf(err, cap, "RDB type byte %u cannot be claimed by a module", b);
-            return -1;
-        }
-        md_type_t *t = types_by_rdb(b);
-        if (t) {
-            snprintf(err, cap, "RDB type byte %u is already claimed by module '%s'",
-                     b, t->owner->name);
-            return -1;
-        }
     }
     return 0;
 }
@@ -153,11 +137,27 @@ static void module_free(module_t *m)
     mem_free(m);
 }
 
+/* Why dlopen() failed. A module that references a symbol no library
+ * provides — the server exports none — is told which one. */
+static void dlopen_error(char *err, size_t cap)
+{
+    const char *e = dlerror();
+    const char *u = e ? strstr(e, "undefined symbol: ") : NULL;
+    if (!u) {
+        snprintf(err, cap, "%s", e ? e : "dlopen failed");
+        return;
+    }
+    u += strlen("undefined symbol: ");
+    snprintf(err, cap, "the module references the symbol '%.*s', which the server does "
+             "not provide: a module may use only the SDK API table (%s)",
+             (int)strcspn(u, ", "), u, e);
+}
+
 int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
 {
     void *dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
     if (!dl) {
-        snprintf(err, cap, "%s", dlerror());
+        dlopen_error(err, cap);
         return -1;
     }
     const md_manifest_t *mf = dlsym(dl, "md_manifest");
@@ -167,13 +167,16 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
         dlclose(dl);
         return -1;
     }
-    if (manifest_check(mf, err, cap) != 0 || requires_met(mf, err, cap) != 0 ||
-        rdb_claims_ok(mf, err, cap) != 0) {
+    if (manifest_check(mf, err, cap) != 0 || requires_met(mf, err, cap) != 0) {
         dlclose(dl);
         return -1;
     }
     if (module_find(mf->name)) {
         snprintf(err, cap, "module '%s' is already loaded", mf->name);
+        dlclose(dl);
+        return -1;
+    }
+    if (module_rdb_check(mf, err, cap) != 0) {
         dlclose(dl);
         return -1;
     }
@@ -205,6 +208,7 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
             }
         }
     }
+    if (rc == MD_OK && m->err[0] == '\0') module_rdb_apply(m);
     if (rc != MD_OK || m->err[0]) {
         snprintf(err, cap, "%s", m->err[0] ? m->err : "module initialization failed");
         module_unregister(m);
@@ -212,9 +216,6 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
         module_free(m);
         return -1;
     }
-    /* The claimed RDB bytes load into the module's first type. */
-    for (size_t i = 0; i < mf->n_rdb_types; i++)
-        types_rdb_claim(m->types[0], mf->rdb_types[i]);
     /* What the manifest requires pins its providers from now on, whether
      * or not the module ever calls md_service_import(). */
     for (const md_service_ref_t *r = mf->requires; r && r->name; r++) {
@@ -348,19 +349,20 @@ int module_print_info(const char *path)
     }
     const md_manifest_t *mf = dlsym(dl, "md_manifest");
     char err[256];
-    if (!mf || manifest_check(mf, err, sizeof(err)) != 0) {
+    if (!mf || manifest_check(mf, err, sizeof(err)) != 0 ||
+        module_rdb_check(mf, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s\n", path, mf ? err : "not a Modis module");
         dlclose(dl);
         return 1;
     }
-    printf("name: %s\nversion: %u\nabi: %u.%u\n", mf->name, mf->version,
-           mf->abi_major, mf->abi_minor);
+    printf("name: %s\nversion: %u\nabi: %u.%u\nabi-min: %u.%u\n", mf->name, mf->version,
+           mf->abi_major, mf->abi_minor, mf->abi_major, module_abi_min(mf));
     if (mf->description) printf("description: %s\n", mf->description);
     printf("types:");
     for (const char *const *t = mf->types; t && *t; t++) printf(" %s", *t);
-    printf("\nrdb-types:");
-    for (size_t i = 0; i < mf->n_rdb_types; i++) printf(" %u", mf->rdb_types[i]);
-    printf("\nprovides:");
+    printf("\n");
+    module_rdb_print(mf);
+    printf("provides:");
     for (const md_service_ref_t *r = mf->provides; r && r->name; r++)
         printf(" %s@%u", r->name, r->version);
     printf("\nrequires:");

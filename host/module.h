@@ -52,6 +52,9 @@ int module_load_queued(char *err, size_t errcap);
 int module_unload(const char *name, char *err, size_t errcap);
 module_t *module_find(const char *name);
 module_t *module_first(void);
+/* The lowest host ABI minor a manifest needs: its abi_minor_min when it was
+ * built with a 1.2 or newer header (the field exists), else abi_minor. */
+unsigned module_abi_min(const md_manifest_t *mf);
 /* Print the manifest of a .so without running its code (--module-info). */
 int module_print_info(const char *path);
 

@@ -3,10 +3,13 @@
  * assembled from the sdk_*.c sections.
  */
 #include "sdk_ctx.h"
+#include "log.h"
 #include "mem.h"
 #include "sdk_htable.h"
 #include "sdk_random.h"
+#include "sdk_abi.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void sdk_ctx_init(md_ctx_t *ctx, struct client *c, struct cmd *cmd, int argc,
@@ -53,6 +56,12 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_random(&api);
         sdk_api_fill_double(&api);
         sdk_api_fill_config_types(&api);
+        sdk_api_fill_rdb_module(&api);
+        long empty = sdk_abi_first_empty(&api);
+        if (empty >= 0) {
+            log_msg(LOG_WARNING, "SDK API table entry %ld is not filled", empty);
+            abort();
+        }
     }
     return &api;
 }

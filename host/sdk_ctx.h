@@ -63,5 +63,6 @@ void sdk_api_fill_scan(md_api_t *a);
 /* SDK 1.2 sections (sdk_htable.h and sdk_random.h declare theirs). */
 void sdk_api_fill_double(md_api_t *a);
 void sdk_api_fill_config_types(md_api_t *a);
+void sdk_api_fill_rdb_module(md_api_t *a);
 
 #endif

@@ -6,44 +6,68 @@
 #include "sdk_ctx.h"
 #include "sdk_rdb.h"
 
-static int s_len(md_rdb_t *r, uint64_t len) { return rdb_save_len(r->io, len) ? MD_ERR : MD_OK; }
+/* A raw primitive used inside a module-type value: refused (Redis and
+ * redis-check-rdb read such values field by field). 1 when refused. */
+static int typed(md_rdb_t *r)
+{
+    if (!r->typed) return 0;
+    rdb_io_fail(r->io, "a module-type value may only use the md_rdb_write_*/"
+                "md_rdb_read_* fields, not the raw RDB primitives");
+    return 1;
+}
+
+static int s_len(md_rdb_t *r, uint64_t len)
+{
+    return typed(r) || rdb_save_len(r->io, len) ? MD_ERR : MD_OK;
+}
 
 static int s_string(md_rdb_t *r, const void *p, size_t n)
 {
-    return rdb_save_string(r->io, p, n) ? MD_ERR : MD_OK;
+    return typed(r) || rdb_save_string(r->io, p, n) ? MD_ERR : MD_OK;
 }
 
 static int s_ll_string(md_rdb_t *r, long long v)
 {
-    return rdb_save_ll_string(r->io, v) ? MD_ERR : MD_OK;
+    return typed(r) || rdb_save_ll_string(r->io, v) ? MD_ERR : MD_OK;
 }
 
-static int s_double(md_rdb_t *r, double d) { return rdb_save_double(r->io, d) ? MD_ERR : MD_OK; }
+static int s_double(md_rdb_t *r, double d)
+{
+    return typed(r) || rdb_save_double(r->io, d) ? MD_ERR : MD_OK;
+}
 
 static int s_raw(md_rdb_t *r, const void *p, size_t n)
 {
-    return rdb_save_raw(r->io, p, n) ? MD_ERR : MD_OK;
+    return typed(r) || rdb_save_raw(r->io, p, n) ? MD_ERR : MD_OK;
 }
 
 static int l_len(md_rdb_t *r, uint64_t *len)
 {
-    return rdb_load_len(r->io, len, NULL) ? MD_ERR : MD_OK;
+    return typed(r) || rdb_load_len(r->io, len, NULL) ? MD_ERR : MD_OK;
 }
 
 static void *acc_alloc(void *ctx, size_t n) { return sdk_api()->alloc(ctx, n); }
 static void acc_free(void *ctx, void *p) { sdk_api()->free(ctx, p); }
 
-static void *l_string(md_rdb_t *r, size_t *len)
+void *sdk_rdb_string(md_rdb_t *r, size_t *len)
 {
     rdb_alloc_t a = {acc_alloc, acc_free, r->module};
     return rdb_load_string(r->io, len, &a);
 }
 
-static int l_double(md_rdb_t *r, double *d) { return rdb_load_double(r->io, d) ? MD_ERR : MD_OK; }
+static void *l_string(md_rdb_t *r, size_t *len)
+{
+    return typed(r) ? NULL : sdk_rdb_string(r, len);
+}
+
+static int l_double(md_rdb_t *r, double *d)
+{
+    return typed(r) || rdb_load_double(r->io, d) ? MD_ERR : MD_OK;
+}
 
 static int l_raw(md_rdb_t *r, void *p, size_t n)
 {
-    return rdb_load_raw(r->io, p, n) ? MD_ERR : MD_OK;
+    return typed(r) || rdb_load_raw(r->io, p, n) ? MD_ERR : MD_OK;
 }
 
 static void r_error(md_rdb_t *r, const char *what) { rdb_io_fail(r->io, "%s", what); }

@@ -52,6 +52,24 @@ int types_rdb_claim(md_type_t *t, uint8_t b)
     return 0;
 }
 
+md_type_t *types_by_module_type(const char *name)
+{
+    for (int i = 1; i <= TYPES_MAX; i++)
+        if (slots[i] && slots[i]->rdb_module[0] && memcmp(slots[i]->rdb_module, name, 9) == 0)
+            return slots[i];
+    return NULL;
+}
+
+int types_set_module_type(md_type_t *t, const char *name, uint16_t encver)
+{
+    md_type_t *o = types_by_module_type(name);
+    if (o && o != t) return -1;
+    memcpy(t->rdb_module, name, 9);
+    t->rdb_module[9] = '\0';
+    t->rdb_encver = encver;
+    return 0;
+}
+
 void types_remove(md_type_t *t)
 {
     for (int b = 0; b < 256; b++)

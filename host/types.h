@@ -20,6 +20,8 @@ struct md_type {
     md_type_ops_t ops;       /* zero-filled past the module's ops size */
     struct md_module *owner;
     size_t nkeys;            /* live keys of this type, all dbs */
+    char rdb_module[10];     /* Redis module type name (9 chars), "" = none */
+    uint16_t rdb_encver;     /* its encoding version, when rdb_module is set */
 };
 
 #define TYPES_MAX 255
@@ -35,6 +37,11 @@ md_type_t *types_add(struct md_module *owner, const char *name,
 md_type_t *types_by_rdb(uint8_t b);
 /* Give byte `b` to slot t. Returns -1 when another slot holds it. */
 int types_rdb_claim(md_type_t *t, uint8_t b);
+/* The slot written as Redis module type `name` (9 characters), or NULL. */
+md_type_t *types_by_module_type(const char *name);
+/* Give slot t the Redis module type `name` (9 characters) and encoding
+ * version. Returns -1 when another slot has that name. */
+int types_set_module_type(md_type_t *t, const char *name, uint16_t encver);
 /* Release a slot (only when nkeys == 0); its RDB bytes become free. */
 void types_remove(md_type_t *t);
 

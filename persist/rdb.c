@@ -5,6 +5,7 @@
  * md_rdb_t that accounts loaded memory to the slot's module.
  */
 #include "persist/rdb.h"
+#include "persist/rdb_module.h"
 
 #include "host/info.h"
 #include "host/ks.h"
@@ -31,18 +32,25 @@ int rdb_type_min_version(uint8_t rdbtype)
     return RDB_WRITE_VERSION_MIN;
 }
 
+int rdb_type_savable(const md_type_t *t)
+{
+    return t->ops.rdb_save && (t->rdb_module[0] || t->ops.rdb_type);
+}
+
 uint8_t rdb_object_type(const md_type_t *t, const void *value)
 {
-    return t->ops.rdb_type(value);
+    if (t->rdb_module[0]) return RDB_TYPE_MODULE_2;
+    return t->ops.rdb_type ? t->ops.rdb_type(value) : 0;
 }
 
 int rdb_save_object(rdb_io_t *io, const md_type_t *t, const void *value)
 {
     md_rdb_t r = {.io = io, .module = t->owner};
-    if (!t->ops.rdb_save || !t->ops.rdb_type) {
+    if (!rdb_type_savable(t)) {
         rdb_io_fail(io, "type '%s' cannot be saved to RDB", t->name);
         return -1;
     }
+    if (t->rdb_module[0]) return rdb_module_save_value(io, t, value) ? -1 : 0;
     if (t->ops.rdb_save(&r, value) != MD_OK) {
         rdb_io_fail(io, "saving a '%s' value failed", t->name);
         return -1;
@@ -60,7 +68,6 @@ static const char *redis_type_of(uint8_t b)
     case 3: case 5: case 12: case 17: return "zset";
     case 4: case 9: case 13: case 16: case 22: case 23: case 24: case 25: return "hash";
     case 15: case 19: case 21: return "stream";
-    case 6: case 7: return "Redis module";
     default: return NULL;
     }
 }
@@ -68,6 +75,12 @@ static const char *redis_type_of(uint8_t b)
 void *rdb_load_object(rdb_io_t *io, uint8_t rdbtype, md_type_t **tp, int *empty)
 {
     *empty = 0;
+    if (rdbtype == RDB_TYPE_MODULE_2) return rdb_module_load_value(io, tp, empty);
+    if (rdbtype == RDB_TYPE_MODULE_PRE_GA) {
+        rdb_io_fail(io, "RDB value type 6 (a Redis module value in the pre-release "
+                    "format of Redis 4.0 release candidates) is not supported");
+        return NULL;
+    }
     md_type_t *t = types_by_rdb(rdbtype);
     if (!t || !t->ops.rdb_load) {
         const char *what = redis_type_of(rdbtype);
@@ -79,18 +92,28 @@ void *rdb_load_object(rdb_io_t *io, uint8_t rdbtype, md_type_t **tp, int *empty)
             rdb_io_fail(io, "unknown RDB value type %u", rdbtype);
         return NULL;
     }
-    md_rdb_t r = {.io = io, .module = t->owner};
-    void *v = t->ops.rdb_load(&r, rdbtype);
+    char what[32];
+    snprintf(what, sizeof(what), "of RDB type %u", rdbtype);
+    void *v = rdb_load_with(io, t, rdbtype, 0, what, empty);
+    if (v) *tp = t;
+    return v;
+}
+
+void *rdb_load_with(rdb_io_t *io, md_type_t *t, int arg, int typed, const char *what,
+                    int *empty)
+{
+    md_rdb_t r = {.io = io, .module = t->owner, .typed = typed};
+    *empty = 0;
+    void *v = t->ops.rdb_load(&r, arg);
     if (rdb_io_error(io)) {
         if (v && t->ops.free) t->ops.free(v);
         return NULL;
     }
     if (!v) {
         if (r.empty) *empty = 1;
-        else rdb_io_fail(io, "a '%s' value of RDB type %u failed to load", t->name, rdbtype);
+        else rdb_io_fail(io, "a '%s' value %s failed to load", t->name, what);
         return NULL;
     }
-    *tp = t;
     return v;
 }
 
@@ -155,6 +178,7 @@ int rdb_save_dataset(rdb_io_t *io, int flags)
     rdb_save_aux_ll(io, "ctime", (long long)(util_mstime() / 1000));
     rdb_save_aux_ll(io, "used-mem", (long long)mem_used());
     rdb_save_aux_ll(io, "aof-base", (flags & RDB_SAVE_AOF_PREAMBLE) ? 1 : 0);
+    if (rdb_module_save_aux(io, MD_AUX_BEFORE_RDB)) return -1;
     for (int i = 0; i < srv.databases; i++) {
         ks_db_t *db = &srv.db[i];
         if (ks_size(db) == 0) continue;
@@ -166,6 +190,7 @@ int rdb_save_dataset(rdb_io_t *io, int flags)
         if (ks_each(db, save_entry, &w)) return -1;
         if (rdb_io_error(io)) return -1;
     }
+    if (rdb_module_save_aux(io, MD_AUX_AFTER_RDB)) return -1;
     rdb_save_type(io, RDB_OPCODE_EOF);
     rdb_save_checksum(io);
     return rdb_io_error(io) ? -1 : 0;
@@ -287,9 +312,7 @@ static int load_opcode(load_ctx_t *lc, uint8_t type, ks_db_t **db, key_meta_t *m
     case RDB_OPCODE_AUX:
         return load_aux(lc) ? -1 : 1;
     case RDB_OPCODE_MODULE_AUX:
-        rdb_io_fail(io, "the file holds Redis-module auxiliary data, which no "
-                    "loaded module can read");
-        return -1;
+        return rdb_module_load_aux(io) ? -1 : 1;
     case RDB_OPCODE_FUNCTION2:
     case RDB_OPCODE_FUNCTION_PRE_GA:
         rdb_io_fail(io, "the file holds Redis function libraries, which this "

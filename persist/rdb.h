@@ -29,7 +29,11 @@ struct ks_entry;
 #define RDB_WRITE_VERSION_MIN 10
 int rdb_type_min_version(uint8_t rdbtype);
 
-/* The type byte for a value of slot t. */
+/* Can values of slot t be written to RDB (and DUMPed)? */
+int rdb_type_savable(const struct md_type *t);
+/* The type byte for a value of slot t: 7 (RDB_TYPE_MODULE_2) for a type
+ * with a Redis module type name, else what its rdb_type callback says
+ * (0 when it has none; rdb_save_object then fails). */
 uint8_t rdb_object_type(const struct md_type *t, const void *value);
 /* Write the payload of a value (everything after the type byte, and after
  * the key in a file). */
@@ -42,6 +46,15 @@ int rdb_save_object(rdb_io_t *io, const struct md_type *t, const void *value);
  */
 void *rdb_load_object(rdb_io_t *io, uint8_t rdbtype, struct md_type **t,
                       int *empty);
+/*
+ * Call slot t's rdb_load(arg) on io — arg is the type byte, or the
+ * encoding version of a module-type value (`typed` 1: only the typed
+ * fields are allowed). `what` describes the value for the error ("of RDB
+ * type 4"). Returns the value; or NULL with *empty = 1; or NULL with an
+ * error on the stream (a value returned together with an error is freed).
+ */
+void *rdb_load_with(rdb_io_t *io, struct md_type *t, int arg, int typed,
+                    const char *what, int *empty);
 
 /* What a load found, for INFO and the log. */
 typedef struct rdb_load_stats {
@@ -55,9 +68,10 @@ typedef struct rdb_load_stats {
 #define RDB_SAVE_AOF_PREAMBLE 1  /* aux "aof-base" = 1 */
 
 /*
- * Write the whole dataset: header, aux fields, every db (SELECTDB,
- * RESIZEDB, then each key with its TTL and, under an LRU/LFU maxmemory
- * policy, its idle time or frequency), EOF and the CRC64.
+ * Write the whole dataset: header, aux fields, the modules' aux records
+ * meant to precede the keyspace, every db (SELECTDB, RESIZEDB, then each
+ * key with its TTL and, under an LRU/LFU maxmemory policy, its idle time
+ * or frequency), the aux records meant to follow it, EOF and the CRC64.
  */
 int rdb_save_dataset(rdb_io_t *io, int flags);
 /*

@@ -16,6 +16,7 @@
 #include "host/util.h"
 #include "persist/child.h"
 #include "persist/rdb.h"
+#include "persist/rdb_merge.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -247,30 +248,31 @@ void save_load_startup(void)
             (double)(util_ustime() - start) / 1e6);
 }
 
-/* Replace or merge the dataset with the file's. With `flush`, the current
- * databases are set aside and come back if the load fails. */
+/* Replace (flush) or merge the dataset with the file's. The file loads
+ * into empty databases while the current ones are set aside: a failed load
+ * brings them back unchanged; a merge moves the loaded keys in only when
+ * the whole file loaded (persist/rdb_merge.c). */
 static int reload(int flush, int flags)
 {
     char err[1024];
-    ks_db_t *aside = NULL;
+    ks_db_t *aside = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
     notify_db_modified(-1);
-    if (flush) {
-        aside = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
-        for (int i = 0; i < srv.databases; i++) {
-            ks_db_init(&aside[i], i);
-            ks_swap(&srv.db[i], &aside[i]);
-        }
+    for (int i = 0; i < srv.databases; i++) {
+        ks_db_init(&aside[i], i);
+        ks_swap(&srv.db[i], &aside[i]);
     }
     int rc = load_file(flags, err, sizeof(err));
     if (rc == 1) log_msg(LOG_WARNING, "DEBUG RELOAD: there is no %s to load", srv.dbfilename);
     else if (rc < 0) log_msg(LOG_WARNING, "%s", err);
-    if (aside) {
-        for (int i = 0; i < srv.databases; i++) {
-            if (rc != 0) ks_swap(&srv.db[i], &aside[i]); /* keep the old data */
-            ks_flush(&aside[i], 0);
-        }
-        mem_free(aside);
+    if (rc != 0 || !flush) /* the old data back; aside = what was loaded */
+        for (int i = 0; i < srv.databases; i++) ks_swap(&srv.db[i], &aside[i]);
+    if (rc == 0 && !flush &&
+        rdb_merge_dbs(aside, flags & RDB_LOAD_ALLOW_DUP, err, sizeof(err)) != 0) {
+        log_msg(LOG_WARNING, "DEBUG RELOAD: %s", err);
+        rc = -1;
     }
+    for (int i = 0; i < srv.databases; i++) ks_flush(&aside[i], 0);
+    mem_free(aside);
     return rc == 0 ? 0 : -1;
 }
 

@@ -34,6 +34,19 @@ extern "C" {
 
 #define MD_ABI_MAJOR 1
 #define MD_ABI_MINOR 2
+/*
+ * The ABI rule (docs/sdk.md, "ABI rules"): a module declares the minor it
+ * was built against (MD_ABI_MINOR) and the lowest minor it needs
+ * (MD_ABI_MINOR_MIN, by default the same). A host refuses a module only
+ * when the module needs a newer minor than the host has. A module that
+ * wants to run on older hosts defines MD_ABI_MINOR_MIN before including
+ * this header and checks MD_API_HAS() before calling newer entries. (Hosts
+ * of 1.0 and 1.1 predate the rule: they refuse any module built with a
+ * newer header.)
+ */
+#ifndef MD_ABI_MINOR_MIN
+#define MD_ABI_MINOR_MIN MD_ABI_MINOR
+#endif
 #define MD_MANIFEST_MAGIC 0x31444f4d5349444dULL /* "MDISMOD1" */
 
 #define MD_OK 0
@@ -66,9 +79,28 @@ typedef struct md_service_ref {
     uint32_t version;      /* provided version, or minimum required */
 } md_service_ref_t;
 
+/*
+ * How one type is stored in RDB files (1.2), in the manifest's `type_rdb`
+ * array. Either `bytes`: the built-in Redis RDB type bytes the type writes
+ * and reads (its rdb_load is called with the byte), or `module_type`:
+ * Redis's module-type encoding — type byte 7 and a 64-bit id made of a
+ * 9-character name from [A-Za-z0-9_-] and the 10-bit encoding version
+ * `encver`, which the host writes around the type's rdb_save payload and
+ * routes on load (rdb_load is then called with the encoding version found
+ * in the file, never newer than `encver`). Never both.
+ */
+typedef struct md_type_rdb {
+    const char *type;          /* a display name listed in `types` */
+    const uint8_t *bytes;      /* built-in RDB type bytes claimed */
+    size_t n_bytes;
+    const char *module_type;   /* 9-character Redis module type name */
+    uint16_t encver;           /* 0..1023: the encoding version written */
+} md_type_rdb_t;
+
 typedef struct md_manifest {
     uint64_t magic;                      /* MD_MANIFEST_MAGIC */
-    uint16_t abi_major, abi_minor;       /* MD_ABI_MAJOR/MINOR at build time */
+    uint16_t abi_major;                  /* MD_ABI_MAJOR */
+    uint16_t abi_minor;                  /* MD_ABI_MINOR at build time */
     const char *name;                    /* module name, [a-z0-9_-]+ */
     uint32_t version;                    /* module version, e.g. 10000 */
     const char *description;
@@ -80,6 +112,13 @@ typedef struct md_manifest {
     uint32_t command_size;               /* sizeof(md_command_t) at build
                                             time: the host reads command
                                             tables with this stride */
+    /* Fields of 1.2 and later: the host reads them only when abi_minor
+     * says the module was built with a header that has them. */
+    uint16_t abi_minor_min;              /* (1.2) the lowest host minor
+                                            the module runs on */
+    const md_type_rdb_t *type_rdb;       /* (1.2) per-type RDB identity,
+                                            terminated by {NULL}; with it
+                                            `rdb_types` must be empty */
 } md_manifest_t;
 
 /* ------------------------------------------------------------------ */
@@ -129,7 +168,9 @@ typedef struct md_command {
  */
 typedef struct md_type_ops {
     size_t size;                 /* sizeof(md_type_ops_t) at build time */
-    uint32_t layout_version;     /* bump when the in-memory layout changes */
+    /* The version of the in-memory layout of values: reserved for MODULE
+     * UPGRADE (not read by hosts of 1.2); bump it when the layout changes. */
+    uint32_t layout_version;
     void (*free)(void *value);
     size_t (*free_effort)(const void *value);   /* > 64: freed in background */
     void *(*copy)(const void *value);
@@ -138,7 +179,12 @@ typedef struct md_type_ops {
     const char *(*encoding)(const void *value); /* OBJECT ENCODING */
     /* RDB: rdb_type picks the type byte written before the key; rdb_save
      * writes the payload; rdb_load reads a payload of `rdb_type` and returns
-     * a new value or NULL after md_rdb_error(). */
+     * a new value or NULL after md_rdb_error(). For a type declared with a
+     * Redis module type name (md_type_rdb_t.module_type, 1.2) the host
+     * writes type byte 7, the id and the EOF opcode itself, rdb_type is not
+     * called, rdb_save/rdb_load use only the md_rdb_write_* / md_rdb_read_*
+     * fields, and rdb_load's second argument is the encoding version of the
+     * value being read (0..the type's encver). */
     uint8_t (*rdb_type)(const void *value);
     int (*rdb_save)(md_rdb_t *rdb, const void *value);
     void *(*rdb_load)(md_rdb_t *rdb, int rdb_type);
@@ -153,7 +199,20 @@ typedef struct md_type_ops {
      * md_key_subexpire_track(). */
     int64_t (*subexpire_next)(const void *value);
     void (*subexpire_run)(md_ctx_t *ctx, md_key_t *key, int64_t now_ms);
+    /* (1.2) Data of the module outside the keyspace, as Redis's aux_save /
+     * aux_load; only for types with a module type name. aux_save(rdb, when)
+     * runs for each MD_AUX_* bit of `aux_when` while an RDB file (or an AOF
+     * preamble) is written and writes md_rdb_write_* fields; when it writes
+     * none, nothing is stored (so the file loads without the module).
+     * aux_load(rdb, encver, when) reads them back. MD_OK or MD_ERR. */
+    int (*aux_save)(md_rdb_t *rdb, int when);
+    int (*aux_load)(md_rdb_t *rdb, int encver, int when);
+    int aux_when;
 } md_type_ops_t;
+
+/* When aux_save runs (Redis's REDISMODULE_AUX_BEFORE_RDB / _AFTER_RDB). */
+#define MD_AUX_BEFORE_RDB (1 << 0)
+#define MD_AUX_AFTER_RDB (1 << 1)
 
 /* ------------------------------------------------------------------ */
 /* Keys                                                                */
@@ -446,6 +505,17 @@ typedef struct md_api {
                                 const char *const *names, int def);
     int (*config_register_bool)(md_module_t *m, const char *name, int *var,
                                 int def);
+    /* the typed fields of module-type values and aux data (1.2) */
+    int (*rdb_write_unsigned)(md_rdb_t *r, uint64_t v);
+    int (*rdb_write_signed)(md_rdb_t *r, int64_t v);
+    int (*rdb_write_float)(md_rdb_t *r, float v);
+    int (*rdb_write_double)(md_rdb_t *r, double v);
+    int (*rdb_write_string)(md_rdb_t *r, const void *p, size_t n);
+    int (*rdb_read_unsigned)(md_rdb_t *r, uint64_t *v);
+    int (*rdb_read_signed)(md_rdb_t *r, int64_t *v);
+    int (*rdb_read_float)(md_rdb_t *r, float *v);
+    int (*rdb_read_double)(md_rdb_t *r, double *v);
+    void *(*rdb_read_string)(md_rdb_t *r, size_t *len);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -462,17 +532,22 @@ typedef int (*md_init_fn)(md_module_t *m, const md_api_t *api,
                           int argc, const md_arg_t *argv);
 
 /*
- * MD_MODULE(manifest_initializer, on_load): defines the two exported
+ * MD_MODULE(on_load, manifest fields...): defines the two exported
  * symbols. `on_load(argc, argv)` is the module's own init; it registers
- * types, commands and services and returns MD_OK or MD_ERR.
+ * types, commands and services and returns MD_OK or MD_ERR. The manifest
+ * gets magic, ABI (built-against minor and MD_ABI_MINOR_MIN) and
+ * command_size; the remaining fields are the designated initializers
+ * given (.name = "x", .types = ...).
  */
 #define MD_MODULE(on_load, ...)                                           \
     const md_api_t *md__api MD_HIDDEN;                                   \
     md_module_t *md__self MD_HIDDEN;                                     \
     MD_EXPORT const md_manifest_t md_manifest = {                        \
         .magic = MD_MANIFEST_MAGIC, .abi_major = MD_ABI_MAJOR,           \
-        .abi_minor = MD_ABI_MINOR,                                       \
+        .abi_minor = MD_ABI_MINOR, .abi_minor_min = MD_ABI_MINOR_MIN,    \
         .command_size = sizeof(md_command_t), __VA_ARGS__ };             \
+    _Static_assert(MD_ABI_MINOR_MIN <= MD_ABI_MINOR,                     \
+                   "MD_ABI_MINOR_MIN is newer than this modis.h");       \
     MD_EXPORT int md_init(md_module_t *m, const md_api_t *api,           \
                           int argc, const md_arg_t *argv)                \
     {                                                                    \
@@ -481,7 +556,9 @@ typedef int (*md_init_fn)(md_module_t *m, const md_api_t *api,
         return on_load(argc, argv);                                      \
     }
 
-/* True when the host's table has `field` (a newer SDK on an older host). */
+/* True when the host's table has `field`. Always true for entries of minors
+ * up to MD_ABI_MINOR_MIN; check it before calling a newer entry (a module
+ * that lowered MD_ABI_MINOR_MIN may run on a host that lacks it). */
 #define MD_API_HAS(field) \
     (offsetof(md_api_t, field) + sizeof(md__api->field) <= md__api->size)
 
@@ -655,6 +732,40 @@ static inline void md_rdb_error(md_rdb_t *r, const char *what)
  * list, or a hash whose fields all expired). Return NULL after calling it;
  * the host drops the key, as Redis does, instead of failing the load. */
 static inline void md_rdb_load_empty(md_rdb_t *r) { md__api->rdb_load_empty(r); }
+/*
+ * The fields of a module-type value or aux record (1.2), exactly as
+ * Redis's RedisModule_Save* / RedisModule_Load* write them: each is the
+ * field's opcode (length-encoded) then the field — unsigned and signed
+ * integers length-encoded (signed ones as their two's complement bits),
+ * float and double in binary, strings as RDB strings (integer-encoded or
+ * LZF like md_rdb_save_string). Only in rdb_save/rdb_load/aux_save/
+ * aux_load of a type with a module type name, where they are the only
+ * stream functions allowed (the md_rdb_save_* / md_rdb_load_* primitives
+ * fail there, and these fail elsewhere). A read whose opcode in the
+ * stream is not the one asked for fails with an error naming both.
+ * MD_OK/MD_ERR; md_rdb_read_string returns md_alloc'd bytes (NUL after
+ * them, not counted in *len) or NULL.
+ */
+static inline int md_rdb_write_unsigned(md_rdb_t *r, uint64_t v)
+{ return md__api->rdb_write_unsigned(r, v); }
+static inline int md_rdb_write_signed(md_rdb_t *r, int64_t v)
+{ return md__api->rdb_write_signed(r, v); }
+static inline int md_rdb_write_float(md_rdb_t *r, float v)
+{ return md__api->rdb_write_float(r, v); }
+static inline int md_rdb_write_double(md_rdb_t *r, double v)
+{ return md__api->rdb_write_double(r, v); }
+static inline int md_rdb_write_string(md_rdb_t *r, const void *p, size_t n)
+{ return md__api->rdb_write_string(r, p, n); }
+static inline int md_rdb_read_unsigned(md_rdb_t *r, uint64_t *v)
+{ return md__api->rdb_read_unsigned(r, v); }
+static inline int md_rdb_read_signed(md_rdb_t *r, int64_t *v)
+{ return md__api->rdb_read_signed(r, v); }
+static inline int md_rdb_read_float(md_rdb_t *r, float *v)
+{ return md__api->rdb_read_float(r, v); }
+static inline int md_rdb_read_double(md_rdb_t *r, double *v)
+{ return md__api->rdb_read_double(r, v); }
+static inline void *md_rdb_read_string(md_rdb_t *r, size_t *len)
+{ return md__api->rdb_read_string(r, len); }
 /*
  * LZF (1.1), the compressor of Redis's RDB strings and quicklist nodes,
  * with liblzf's contract: md_lzf_compress() writes at most `cap` bytes to

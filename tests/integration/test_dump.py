@@ -33,6 +33,7 @@ import time
 import pytest
 
 from modis_helpers import REPO, RespClient, Server, error_of
+from rdb_bytes import crc64, make_payload
 
 REDIS_BIN = "/usr/bin/redis-server"
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "rdb")
@@ -51,33 +52,6 @@ FAR_FUTURE_MS = 4102444800000  # 2100-01-01
 # --------------------------------------------------------------------------
 # Payload helpers
 # --------------------------------------------------------------------------
-
-def _crc64_table():
-    poly = 0x95AC9329AC4BC9B5  # Jones polynomial, reflected (Redis's crc64)
-    table = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ poly if c & 1 else c >> 1
-        table.append(c)
-    return table
-
-
-CRC_TABLE = _crc64_table()
-
-
-def crc64(data):
-    crc = 0
-    for b in data:
-        crc = CRC_TABLE[(crc ^ b) & 0xFF] ^ (crc >> 8)
-    return crc
-
-
-def make_payload(body, version=10):
-    """body (type byte + value) + footer: version LE16, CRC64 LE."""
-    b = bytes(body) + struct.pack("<H", version)
-    return b + struct.pack("<Q", crc64(b))
-
 
 def footer_version(payload):
     return struct.unpack("<H", payload[-10:-8])[0]

@@ -92,9 +92,14 @@ BROKEN = {
     "missing_type": dict(words=["'missing_t'", "manifest", "not registered"],
                          cmds=["missing_cmd"]),
     "needs_nosuch": dict(words=["'nosuch.v1'", "requires", "no loaded module provides"]),
+    # The boundary: the server exports no symbol, so a module that binds to
+    # one of the host's (its global state `srv`) cannot load.
+    "bad_rdbdecl": dict(words=["type 'badrdb'", "'bad name'", "9 characters"]),
+    "host_symbol": dict(words=["symbol 'srv'", "does not provide", "sdk api table"],
+                        cmds=["hostsym.peek"]),
 }
 # Refused from the manifest alone: --module-info fails on these too.
-BAD_MANIFEST = {"bad_abi", "bad_magic", "bad_minor"}
+BAD_MANIFEST = {"bad_abi", "bad_magic", "bad_minor", "bad_rdbdecl"}
 # Valid manifests, for --module-info: name -> lines it must print.
 GOOD_INFO = {
     "tiny": ["name: tiny", "version: 7", "abi: %d.%d" % (ABI_MAJOR, ABI_MINOR),
@@ -107,6 +112,11 @@ GOOD_INFO = {
     "undeclared_type": ["name: undeclared_type"],
     "missing_type": ["name: missing_type", "types: missing_t"],
     "needs_nosuch": ["name: needs_nosuch", "requires: nosuch.v1@1"],
+    "abi_old": ["name: abi_old", "abi: %d.0" % ABI_MAJOR, "abi-min: %d.0" % ABI_MAJOR],
+    "abi_new": ["name: abi_new", "abi: %d.%d" % (ABI_MAJOR, ABI_MINOR + 1),
+                "abi-min: %d.%d" % (ABI_MAJOR, ABI_MINOR)],
+    "abi_compat": ["name: abi_compat", "abi: %d.%d" % (ABI_MAJOR, ABI_MINOR),
+                   "abi-min: %d.1" % ABI_MAJOR],
 }
 
 
@@ -373,8 +383,8 @@ def test_module_info_prints_manifest(name):
     for want in GOOD_INFO[name]:
         assert any(l.strip() == want.strip() or l.startswith(want + " ") for l in lines), \
             (want, p.stdout)
-    for field in ("name:", "version:", "abi:", "types:", "rdb-types:", "provides:",
-                  "requires:"):
+    for field in ("name:", "version:", "abi:", "abi-min:", "types:", "rdb-types:",
+                  "rdb-module-types:", "provides:", "requires:"):
         assert any(l.startswith(field) for l in lines), (field, p.stdout)
 
 
@@ -444,3 +454,58 @@ def test_startup_with_good_module(tmp_path):
             client.close()
     finally:
         srv.stop()
+
+
+# ---------------------------------------------------------------------------
+# The ABI rule: a module needs a minor (abi_minor_min), the host refuses
+# only a newer one; both directions
+# ---------------------------------------------------------------------------
+
+def test_module_built_with_an_older_sdk_loads(c):
+    """abi_old: a 1.0 manifest, the 1.0 command stride, a short ops table
+    whose bytes past its size (a trap in aux_save) the host never reads."""
+    assert c.execute("MODULE", "LOAD", mod_path("abi_old")) == "OK"
+    assert c.execute("ABIOLD.PING") == "OLDPONG"
+    (info,) = c.execute("COMMAND", "INFO", "abiold.ping")
+    assert info[0] == b"abiold.ping" and info[1] == 1
+    assert c.execute("MODULE", "UNLOAD", "abi_old") == "OK"
+
+
+def test_module_built_with_a_newer_sdk_that_needs_ours_loads(c):
+    """abi_new: built one minor ahead but needing only ours; its tables are
+    longer than the host's; MD_API_HAS-style checks see the host's size."""
+    assert c.execute("MODULE", "LOAD", mod_path("abi_new")) == "OK"
+    assert c.execute("ABINEW.HAS") == [1, 0]
+    assert c.execute("MODULE", "UNLOAD", "abi_new") == "OK"
+
+
+def test_module_that_runs_on_older_hosts(c):
+    """abi_compat lowers its requirement to 1.1 and checks MD_API_HAS before
+    a 1.2 entry: here it finds it (tests/unit/test_abi.c runs it with a
+    1.1-sized table, where it does not)."""
+    assert c.execute("MODULE", "LOAD", mod_path("abi_compat")) == "OK"
+    assert c.execute("COMPAT.HAS") == 1
+    assert c.execute("MODULE", "UNLOAD", "abi_compat") == "OK"
+
+
+# ---------------------------------------------------------------------------
+# The boundary: no host symbol is visible to modules
+# ---------------------------------------------------------------------------
+
+def test_server_exports_no_symbol():
+    """Only the C library's copy-relocated stdio objects (name@GLIBC) may be
+    defined in the server's dynamic symbol table."""
+    nm = shutil.which("nm")
+    if not nm:
+        pytest.skip("nm is not installed")
+    out = subprocess.run([nm, "-D", "--defined-only", server_binary()], stdout=subprocess.PIPE,
+                         universal_newlines=True, timeout=20).stdout
+    names = [line.split()[-1] for line in out.splitlines() if line.strip()]
+    assert [n for n in names if "@" not in n] == [], names
+
+
+def test_module_info_names_the_host_symbol():
+    path = mod_path("host_symbol")
+    p = module_info(path)
+    assert p.returncode != 0
+    assert path in p.stderr and "undefined symbol: srv" in p.stderr, p.stderr

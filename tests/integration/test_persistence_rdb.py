@@ -486,8 +486,9 @@ def test_debug_reload_options(datadir, servers):
 @pytest.mark.modis_only
 def test_debug_reload_failures_keep_the_dataset(datadir, servers):
     """Redis exits on a duplicate key or a missing file here; Modis replies
-    an error and keeps the dataset (with NOFLUSH, the keys loaded before the
-    duplicate stay)."""
+    an error and keeps the dataset as it was (with NOFLUSH too: the file is
+    merged only once it loaded completely and without conflicts;
+    test_module_rdb.py checks a file that fails half-way)."""
     c = servers(datadir).resp()
     c.execute("SET", "a", "1")
     assert error_of(c, "DEBUG", "RELOAD", "NOSAVE") == (

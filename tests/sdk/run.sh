@@ -6,7 +6,9 @@
 # redis-check-rdb when installed), print its manifest with
 # `modis-server --module-info`, then start the built server with the
 # default modis.conf, `MODULE LOAD` the module at run time and exercise it
-# (test_counterset.py). One "ok - ..." / "FAIL - ..." line per check, then
+# (test_counterset.py), and check that its values survive restarts,
+# DEBUG RELOAD, DUMP/RESTORE and AOF rewrites (test_counterset_persist.py).
+# One "ok - ..." / "FAIL - ..." line per check, then
 # "N passed, M failed"; exit status 1 on any failure.
 #
 # Environment (set by `make check`): MODIS_BUILDDIR, MODIS_SRCDIR.
@@ -128,8 +130,9 @@ else
     show "$tmp/modinst.log"
 fi
 
-# 4. The type callbacks the server cannot reach yet (RDB, AOF rewrite),
-#    through a stub API table; the harness is built from the staged SDK.
+# 4. The type callbacks driven directly (every rejection path of rdb_load,
+#    byte-exact RDB fields, AOF rewrite), through a stub API table; the
+#    harness is built from the staged SDK.
 if cc -std=gnu11 -Wall -Wextra -Wno-unused-parameter $cflags -o "$tmp/callbacks" \
         "$top/tests/sdk/callbacks.c" -ldl > "$tmp/cc.log" 2>&1; then
     ok "callbacks harness compiles against the staged modis.h"
@@ -159,9 +162,11 @@ server=$build/host/modis-server
 expected="name: counterset
 version: 10000
 abi: 1.2
+abi-min: 1.2
 description: countset: bounded top-k counters (CS.INCR, CS.GET, CS.TOP)
 types: countset
 rdb-types:
+rdb-module-types: countset-@1
 provides:
 requires:"
 info=$("$server" --module-info "$so" 2>&1)
@@ -206,4 +211,14 @@ else
     fail "modis-server starts with the default modis.conf (port $port)"
     show "$tmp/run/server.log"
 fi
+
+# 7. Persistence of the module's values: SAVE + restart, DEBUG RELOAD,
+#    DUMP/RESTORE, BGREWRITEAOF with and without preamble + restart, each
+#    on servers started with --loadmodule.
+MODIS_SERVER=$server MODIS_CONF=$build/modis.conf \
+    "$py" "$top/tests/sdk/test_counterset_persist.py" "$so" > "$tmp/persist.out" 2>&1
+rc=$?
+cat "$tmp/persist.out"
+grep -E '^(ok|FAIL) - ' "$tmp/persist.out" >> "$results"
+check "persistence checks exit 0 (status $rc)" test "$rc" -eq 0
 finish

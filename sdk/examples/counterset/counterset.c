@@ -76,6 +76,10 @@ static int cs_on_load(int argc, const md_arg_t *argv)
 
 static const char *const cs_types[] = {CS_TYPE_NAME, NULL};
 static const md_service_ref_t cs_none[] = {{NULL, 0}};
+/* In RDB files a countset is a Redis module type value (SDK 1.2). */
+static const md_type_rdb_t cs_rdb[] = {
+    {.type = CS_TYPE_NAME, .module_type = CS_RDB_NAME, .encver = CS_RDB_ENCVER},
+    {.type = NULL}};
 
 MD_MODULE(cs_on_load,
           .name = "counterset",
@@ -83,7 +87,6 @@ MD_MODULE(cs_on_load,
           .description = "countset: bounded top-k counters (CS.INCR, CS.GET, "
                          "CS.TOP)",
           .types = cs_types,
-          .rdb_types = NULL,     /* built-in RDB type bytes only */
-          .n_rdb_types = 0,
+          .type_rdb = cs_rdb,
           .provides = cs_none,
           .requires = cs_none)

@@ -15,9 +15,10 @@
 #define CS_TYPE_NAME "countset"
 
 /*
- * The Redis module-type identity of the RDB encoding: a 9-character name
- * from [A-Za-z0-9_-] and a 10-bit encoding version, packed as Redis's
- * moduleTypeEncodeId() does (cs_type.c).
+ * The Redis module-type identity of the RDB encoding, declared in the
+ * manifest (counterset.c): a 9-character name from [A-Za-z0-9_-] and the
+ * encoding version rdb_save writes. The host writes the 64-bit id made of
+ * both and routes values back to this type by the name.
  */
 #define CS_RDB_NAME "countset-"
 #define CS_RDB_ENCVER 1

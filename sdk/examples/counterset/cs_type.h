@@ -10,9 +10,4 @@
 
 extern const md_type_ops_t cs_type_ops MD_HIDDEN;
 
-/* Redis's moduleTypeEncodeId(): 9 name characters, 6 bits each, then the
- * 10-bit encoding version. 0 when the name is not 9 valid characters or
- * encver > 1023. */
-uint64_t cs_module_type_id(const char *name9, unsigned encver) MD_HIDDEN;
-
 #endif /* CS_TYPE_H */

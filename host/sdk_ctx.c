@@ -6,6 +6,7 @@
 #include "log.h"
 #include "mem.h"
 #include "sdk_htable.h"
+#include "sdk_lex.h"
 #include "sdk_random.h"
 #include "sdk_abi.h"
 
@@ -57,6 +58,7 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_double(&api);
         sdk_api_fill_config_types(&api);
         sdk_api_fill_rdb_module(&api);
+        sdk_api_fill_lex(&api);
         long empty = sdk_abi_first_empty(&api);
         if (empty >= 0) {
             log_msg(LOG_WARNING, "SDK API table entry %ld is not filled", empty);

@@ -297,6 +297,17 @@ typedef struct md_ht_iter {
     int active;
 } md_ht_iter_t;
 
+/* A ZRANGEBYLEX-style range bound (1.2), filled by md_arg_lex_bound(). */
+#define MD_LEX_INCL 0     /* "[value": value included */
+#define MD_LEX_EXCL 1     /* "(value": value excluded */
+#define MD_LEX_NEG_INF 2  /* "-": below every string */
+#define MD_LEX_POS_INF 3  /* "+": above every string */
+typedef struct md_lex_bound {
+    int kind;             /* MD_LEX_* */
+    md_arg_t value;       /* INCL/EXCL: the bytes after the prefix (they
+                             point into the argument); else empty */
+} md_lex_bound_t;
+
 /* A module-owned random generator (xoshiro256**), see md_rng_seed(). */
 typedef struct md_rng {
     uint64_t s[4];
@@ -516,6 +527,9 @@ typedef struct md_api {
     int (*rdb_read_float)(md_rdb_t *r, float *v);
     int (*rdb_read_double)(md_rdb_t *r, double *v);
     void *(*rdb_read_string)(md_rdb_t *r, size_t *len);
+
+    /* lexicographic range bounds (1.2) */
+    int (*arg_lex_bound)(md_arg_t a, md_lex_bound_t *out);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -1107,6 +1121,49 @@ static inline int md_arg_score_bound(md_arg_t a, double *v, int *exclusive)
 { return md__api->arg_score_bound(a, v, exclusive); }
 
 /*
+ * Lexicographic range bounds (1.2), Redis's zslParseLexRange() syntax:
+ * "[abc" (inclusive), "(abc" (exclusive), "-" and "+" (the infinities;
+ * as in Redis a NUL byte ends them, so "-" followed by NUL is "-" too).
+ * Anything else, the empty argument included, is MD_ERR: reply
+ * MD_ERR_LEX_RANGE. The bound's value points into `a`.
+ */
+static inline int md_arg_lex_bound(md_arg_t a, md_lex_bound_t *out)
+{ return md__api->arg_lex_bound(a, out); }
+/* Compare s[0..n) with a bound's position: < 0, 0 or > 0 as memcmp, the
+ * infinities below / above every string. */
+static inline int md_lex_cmp(const void *s, size_t n, const md_lex_bound_t *b)
+{
+    if (b->kind == MD_LEX_NEG_INF) return 1;
+    if (b->kind == MD_LEX_POS_INF) return -1;
+    size_t m = n < b->value.len ? n : b->value.len;
+    int c = m ? __builtin_memcmp(s, b->value.ptr, m) : 0;
+    if (c) return c;
+    return n < b->value.len ? -1 : n > b->value.len;
+}
+/* s[0..n) is at or above `min` / at or below `max` (exclusive bounds
+ * exclude their value). */
+static inline int md_lex_gte_min(const void *s, size_t n, const md_lex_bound_t *min)
+{
+    int c = md_lex_cmp(s, n, min);
+    return min->kind == MD_LEX_EXCL ? c > 0 : c >= 0;
+}
+static inline int md_lex_lte_max(const void *s, size_t n, const md_lex_bound_t *max)
+{
+    int c = md_lex_cmp(s, n, max);
+    return max->kind == MD_LEX_EXCL ? c < 0 : c <= 0;
+}
+/* No string can lie within [min, max] (Redis's "always empty" test: min
+ * above max, or equal with one side exclusive). */
+static inline int md_lex_range_empty(const md_lex_bound_t *min, const md_lex_bound_t *max)
+{
+    int c;
+    if (min->kind == MD_LEX_POS_INF || max->kind == MD_LEX_NEG_INF) return 1;
+    if (min->kind == MD_LEX_NEG_INF || max->kind == MD_LEX_POS_INF) return 0;
+    c = md_lex_cmp(min->value.ptr, min->value.len, max);
+    return c > 0 || (c == 0 && (min->kind == MD_LEX_EXCL || max->kind == MD_LEX_EXCL));
+}
+
+/*
  * Index ranges (1.2), Redis's normalisation of `start end` arguments:
  * negative indexes count from the end (-1 = last). MD_RANGE_LIST is
  * LRANGE/LTRIM/ZRANGE's rule; MD_RANGE_STRING is GETRANGE's, which
@@ -1188,6 +1245,61 @@ typedef struct md_string_v1 {
     char *(*writable)(md_key_t *k, size_t len, size_t *cur);
 } md_string_v1_t;
 
+/*
+ * "zset.v1", exported by the zsets module: other modules (geo, SORT) read
+ * and write sorted sets through it. Functions on a value take the word
+ * md_key_value() returned for a key of `type`; `add` and `remove` work on
+ * an open write key and store the result themselves (creating the key,
+ * deleting it when emptied). The caller does what a command does after a
+ * change: md_key_modified(), md_notify() (class MD_NOTIFY_ZSET, Redis's
+ * event name), md_dirty(), and md_key_ready() for a key it created, so
+ * BZPOPMIN waiters are served.
+ */
+#define MD_SERVICE_ZSET "zset.v1"
+/* add's flags (ZADD's options) and results. */
+#define MD_ZSET_NX (1 << 1)
+#define MD_ZSET_XX (1 << 2)
+#define MD_ZSET_GT (1 << 3)
+#define MD_ZSET_LT (1 << 4)
+#define MD_ZSET_INCR (1 << 0)
+#define MD_ZSET_NOP (1 << 0)
+#define MD_ZSET_ADDED (1 << 2)
+#define MD_ZSET_UPDATED (1 << 3)
+/* A visit callback: one member (bytes valid during the call) and its
+ * score; return 0 to stop. */
+typedef int (*md_zset_visit_fn)(void *priv, md_arg_t member, double score);
+typedef struct md_zset_v1 {
+    size_t size;                        /* sizeof at build time */
+    const md_type_t *type;              /* the "zset" type slot */
+    size_t (*len)(const void *value);
+    /* 1 and *score when member is in the set, else 0. */
+    int (*score)(const void *value, md_arg_t member, double *score);
+    /* 0-based rank from the lowest score (the highest when rev), -1 when
+     * member is absent. */
+    long long (*rank)(const void *value, md_arg_t member, int rev);
+    /* ZADD one member at the open write key k (empty or holding a zset):
+     * flags MD_ZSET_NX/XX/GT/LT/INCR, *result gets MD_ZSET_ADDED,
+     * MD_ZSET_UPDATED or MD_ZSET_NOP (0: the score was already that) and
+     * *newscore the score stored (may be NULL). MD_ERR, nothing changed,
+     * when k holds another type or the new score would be NaN. */
+    int (*add)(md_key_t *k, md_arg_t member, double score, int flags,
+               int *result, double *newscore);
+    /* Remove member from the zset at the open write key k: 1 removed
+     * (the key is deleted when it was the last), 0 absent or not a zset. */
+    int (*remove)(md_key_t *k, md_arg_t member);
+    /* Visit the members with min <= score <= max (minex/maxex: strict),
+     * from the lowest score (the highest when rev), skipping `offset` of
+     * them, at most `limit` (negative: all). Returns the count visited. */
+    size_t (*range_score)(const void *value, double min, int minex, double max,
+                          int maxex, int rev, size_t offset, long long limit,
+                          md_zset_visit_fn fn, void *priv);
+    /* Visit ranks start..end (inclusive; negative ones count from the
+     * end, as ZRANGE), in the direction rev says; the whole set is
+     * 0..-1. Returns the count visited. */
+    size_t (*range_rank)(const void *value, long long start, long long end,
+                         int rev, md_zset_visit_fn fn, void *priv);
+} md_zset_v1_t;
+
 /* Shared Redis error texts. */
 #define MD_ERR_NOT_INT "ERR value is not an integer or out of range"
 #define MD_ERR_NOT_FLOAT "ERR value is not a valid float"
@@ -1198,6 +1310,7 @@ typedef struct md_string_v1 {
 /* (1.2) */
 #define MD_ERR_MIN_MAX_FLOAT "ERR min or max is not a float"
 #define MD_ERR_NAN_SCORE "ERR resulting score is not a number (NaN)"
+#define MD_ERR_LEX_RANGE "ERR min or max not valid string range item"
 
 #ifdef __cplusplus
 }

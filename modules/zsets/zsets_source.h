@@ -1,0 +1,27 @@
+/*
+ * zsets_source.h — an input of ZUNION/ZINTER/ZDIFF/ZINTERCARD: a sorted
+ * set, or a missing key (an empty input). Read-only views, valid for the
+ * command that opened them.
+ */
+#ifndef ZSETS_SOURCE_H
+#define ZSETS_SOURCE_H
+
+#include "modis.h"
+
+typedef struct zsrc {
+    void *value;            /* the sorted set; NULL: empty input */
+    double weight;          /* WEIGHTS; 1 by default */
+} zsrc_t;
+
+/* Open the input at `key` (weight 1): MD_ERR when the key holds a type
+ * that cannot be an input (the caller replies WRONGTYPE). */
+int zsrc_open(md_ctx_t *c, md_arg_t key, zsrc_t *s) MD_HIDDEN;
+size_t zsrc_len(const zsrc_t *s) MD_HIDDEN;
+/* Call fn for every member and its score, in the input's order, until fn
+ * returns 0. */
+typedef int (*zsrc_fn)(void *priv, const char *m, size_t n, double score);
+void zsrc_each(const zsrc_t *s, zsrc_fn fn, void *priv) MD_HIDDEN;
+/* 1 and *score when m is in the input. */
+int zsrc_find(const zsrc_t *s, const char *m, size_t n, double *score) MD_HIDDEN;
+
+#endif /* ZSETS_SOURCE_H */

@@ -535,7 +535,7 @@ int zsets_cmd_zrandmember(md_ctx_t *c, int argc, const md_arg_t *argv)
     if (argc >= 3) {
         if (md_parse_ll(c, argv[2], &l) != MD_OK) return MD_OK;
         if (l < -LLONG_MAX) {
-            return md_reply_error(c, "ERR value is out of range, must be between "
+            return md_reply_error(c, "ERR value is out of range, value must between "
                                      "-9223372036854775807 and 9223372036854775807");
         }
         if (argc > 4 || (argc == 4 && !md_arg_eq(argv[3], "withscores")))

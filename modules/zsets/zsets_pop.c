@@ -86,8 +86,7 @@ static int zpop_generic(md_ctx_t *c, int argc, const md_arg_t *argv, int max)
 
     if (argc > 3) return md_reply_syntax(c);
     if (argc == 3) {
-        if (md_parse_ll(c, argv[2], &count) != MD_OK) return MD_OK;
-        if (count < 0)
+        if (md_arg_ll(argv[2], &count) != MD_OK || count < 0)
             return md_reply_error(c, "ERR value is out of range, must be positive");
     }
     found = first_key(c, argv + 1, 1, &zk);

@@ -104,7 +104,7 @@ md_lp_t *zlp_delete(md_lp_t *lp, unsigned char *ep)
 /* Ranges                                                              */
 /* ------------------------------------------------------------------ */
 
-static int in_range(md_lp_t *lp, const zrange_t *r)
+static int pack_in_range(md_lp_t *lp, const zrange_t *r)
 {
     unsigned char *p;
     if (zr_empty(r)) return 0;
@@ -116,7 +116,7 @@ static int in_range(md_lp_t *lp, const zrange_t *r)
 unsigned char *zlp_first_in_range(md_lp_t *lp, const zrange_t *r)
 {
     unsigned char *ep;
-    if (!in_range(lp, r)) return NULL;
+    if (!pack_in_range(lp, r)) return NULL;
     for (ep = md_lp_first(lp); ep; ep = zlp_next(lp, ep)) {
         double s = zlp_score(md_lp_next(lp, ep));
         if (zr_gte_min(s, r)) return zr_lte_max(s, r) ? ep : NULL;
@@ -127,7 +127,7 @@ unsigned char *zlp_first_in_range(md_lp_t *lp, const zrange_t *r)
 unsigned char *zlp_last_in_range(md_lp_t *lp, const zrange_t *r)
 {
     unsigned char *ep;
-    if (!in_range(lp, r)) return NULL;
+    if (!pack_in_range(lp, r)) return NULL;
     for (ep = md_lp_seek(lp, -2); ep; ep = zlp_prev(lp, ep)) {
         double s = zlp_score(md_lp_next(lp, ep));
         if (zr_lte_max(s, r)) return zr_gte_min(s, r) ? ep : NULL;
@@ -153,7 +153,7 @@ int zlp_lex_lte(const unsigned char *ep, const zlex_t *r)
     return md_lex_lte_max(a.ptr, a.len, &r->max);
 }
 
-static int in_lex(md_lp_t *lp, const zlex_t *r)
+static int pack_in_lex(md_lp_t *lp, const zlex_t *r)
 {
     unsigned char *p;
     if (md_lex_range_empty(&r->min, &r->max)) return 0;
@@ -165,7 +165,7 @@ static int in_lex(md_lp_t *lp, const zlex_t *r)
 unsigned char *zlp_first_in_lex(md_lp_t *lp, const zlex_t *r)
 {
     unsigned char *ep;
-    if (!in_lex(lp, r)) return NULL;
+    if (!pack_in_lex(lp, r)) return NULL;
     for (ep = md_lp_first(lp); ep; ep = zlp_next(lp, ep))
         if (zlp_lex_gte(ep, r)) return zlp_lex_lte(ep, r) ? ep : NULL;
     return NULL;
@@ -174,7 +174,7 @@ unsigned char *zlp_first_in_lex(md_lp_t *lp, const zlex_t *r)
 unsigned char *zlp_last_in_lex(md_lp_t *lp, const zlex_t *r)
 {
     unsigned char *ep;
-    if (!in_lex(lp, r)) return NULL;
+    if (!pack_in_lex(lp, r)) return NULL;
     for (ep = md_lp_seek(lp, -2); ep; ep = zlp_prev(lp, ep))
         if (zlp_lex_lte(ep, r)) return zlp_lex_gte(ep, r) ? ep : NULL;
     return NULL;

@@ -91,13 +91,13 @@ zsl_t *zsl_new(size_t hint)
 void zsl_free(zsl_t *zsl)
 {
     zsl_node_t *x = zsl_first(zsl);
+    md_ht_free(zsl->ht);    /* first: it walks its chains, which are in the nodes */
     while (x) {
         zsl_node_t *next = x->level[0].forward;
         md_free(x);
         x = next;
     }
     md_free(zsl->header);
-    md_ht_free(zsl->ht);
     md_free(zsl);
 }
 
@@ -284,7 +284,7 @@ zsl_node_t *zsl_by_rank(const zsl_t *zsl, unsigned long r)
 /* Ranges                                                              */
 /* ------------------------------------------------------------------ */
 
-static int in_range(const zsl_t *zsl, const zrange_t *r)
+static int sl_in_range(const zsl_t *zsl, const zrange_t *r)
 {
     if (zr_empty(r) || zsl->tail == NULL) return 0;
     return zr_gte_min(zsl->tail->score, r) && zr_lte_max(zsl_first(zsl)->score, r);
@@ -304,7 +304,7 @@ static int lex_lte(const zsl_node_t *x, const zlex_t *r)
     return md_lex_lte_max(m, n, &r->max);
 }
 
-static int in_lex(const zsl_t *zsl, const zlex_t *r)
+static int sl_in_lex(const zsl_t *zsl, const zlex_t *r)
 {
     if (md_lex_range_empty(&r->min, &r->max) || zsl->tail == NULL) return 0;
     return lex_gte(zsl->tail, r) && lex_lte(zsl_first(zsl), r);
@@ -313,7 +313,7 @@ static int in_lex(const zsl_t *zsl, const zlex_t *r)
 zsl_node_t *zsl_first_in_range(const zsl_t *zsl, const zrange_t *r)
 {
     zsl_node_t *p = zsl->header;
-    if (!in_range(zsl, r)) return NULL;
+    if (!sl_in_range(zsl, r)) return NULL;
     for (int i = zsl->level - 1; i >= 0; i--)
         while (p->level[i].forward && !zr_gte_min(p->level[i].forward->score, r))
             p = p->level[i].forward;
@@ -324,7 +324,7 @@ zsl_node_t *zsl_first_in_range(const zsl_t *zsl, const zrange_t *r)
 zsl_node_t *zsl_last_in_range(const zsl_t *zsl, const zrange_t *r)
 {
     zsl_node_t *p = zsl->header;
-    if (!in_range(zsl, r)) return NULL;
+    if (!sl_in_range(zsl, r)) return NULL;
     for (int i = zsl->level - 1; i >= 0; i--)
         while (p->level[i].forward && zr_lte_max(p->level[i].forward->score, r))
             p = p->level[i].forward;
@@ -334,7 +334,7 @@ zsl_node_t *zsl_last_in_range(const zsl_t *zsl, const zrange_t *r)
 zsl_node_t *zsl_first_in_lex(const zsl_t *zsl, const zlex_t *r)
 {
     zsl_node_t *p = zsl->header;
-    if (!in_lex(zsl, r)) return NULL;
+    if (!sl_in_lex(zsl, r)) return NULL;
     for (int i = zsl->level - 1; i >= 0; i--)
         while (p->level[i].forward && !lex_gte(p->level[i].forward, r))
             p = p->level[i].forward;
@@ -345,7 +345,7 @@ zsl_node_t *zsl_first_in_lex(const zsl_t *zsl, const zlex_t *r)
 zsl_node_t *zsl_last_in_lex(const zsl_t *zsl, const zlex_t *r)
 {
     zsl_node_t *p = zsl->header;
-    if (!in_lex(zsl, r)) return NULL;
+    if (!sl_in_lex(zsl, r)) return NULL;
     for (int i = zsl->level - 1; i >= 0; i--)
         while (p->level[i].forward && lex_lte(p->level[i].forward, r))
             p = p->level[i].forward;

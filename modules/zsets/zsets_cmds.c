@@ -17,7 +17,7 @@
 #include "zsets_cmds.h"
 #include "zsets.h"
 
-#define LD_BUF 5120 /* MAX_LONG_DOUBLE_CHARS */
+#define LD_BUF 64 /* room for %.17Lg */
 
 /* ------------------------------------------------------------------ */
 /* The key helper                                                      */
@@ -410,7 +410,7 @@ static void scan_collect(void *priv, const zelem_t *e)
 
 /* A listpack answers whole, its scores as stored (Redis replies the
  * listpack entry); a skiplist's scores as Redis's scan callback prints
- * them (ld2string, human form). */
+ * them (ld2string's LD_STR_AUTO, "%.17Lg": 0.1 is 0.10000000000000001). */
 static void scan_reply(md_ctx_t *c, void *z, const scan_acc_t *a,
                        const md_scan_opts_t *o)
 {
@@ -433,7 +433,7 @@ static void scan_reply(md_ctx_t *c, void *z, const scan_acc_t *a,
             if (s) md_reply_bulk(c, s, sn);
             else md_reply_bulk_ll(c, ll);
         } else {
-            int len = md_ld2str(sb, sizeof sb, (long double)a->v[i].score, 1);
+            int len = md_ld2str(sb, sizeof sb, (long double)a->v[i].score, 0);
             md_reply_bulk(c, sb, (size_t)len);
         }
         n += 2;

@@ -33,7 +33,7 @@ extern "C" {
 #endif
 
 #define MD_ABI_MAJOR 1
-#define MD_ABI_MINOR 1
+#define MD_ABI_MINOR 2
 #define MD_MANIFEST_MAGIC 0x31444f4d5349444dULL /* "MDISMOD1" */
 
 #define MD_OK 0
@@ -115,8 +115,30 @@ typedef struct md_command {
     /* The argument syntax as in Redis's docs, for COMMAND DOCS and
      * redis-cli hints: "key value [NX | XX] [EX seconds | KEEPTTL]".
      * Lower-case words are arguments (named "key"/"...key" = key type),
-     * upper-case words are tokens, [..] optional, "x [x ...]" repeats. */
+     * upper-case words are tokens, [..] optional, <a | b> a required
+     * choice, TOKEN (..) a block, "x [x ...]" repeats; {..} after an item
+     * annotates it: {=name @since type #keyspec -deprecated "display"}.
+     * The full grammar is in docs/sdk.md, section 7. */
     const char *syntax;
+    /* (1.2) Redis 7 key specs, ';'-separated, each: flags (RO RW OW RM
+     * access update insert delete not_key incomplete variable_flags),
+     * begin search (index:N | keyword:WORD[:startfrom] | unknown), find
+     * keys (range:lastkey[:step[:limit]] | keynum:idx:first:step), then
+     * "# notes". "RW access delete index:1 range:-2". NULL: one spec
+     * derived from first_key/last_key/step and the flags. The host
+     * refuses specs whose legacy range differs from first/last/step. */
+    const char *key_specs;
+    /* (1.2) COMMAND INFO tips, space-separated:
+     * "request_policy:all_shards response_policy:agg_sum". */
+    const char *tips;
+    /* (1.2) COMMAND DOCS history, one "version: text" per line:
+     * "6.2.0: Added the `GT` and `LT` options.\n7.0.0: ...". */
+    const char *history;
+    /* (1.2) COMMAND DOCS doc_flags ("deprecated syscmd"), and for a
+     * deprecated command the version and its replacement. */
+    const char *doc_flags;
+    const char *deprecated_since;
+    const char *replaced_by;
 } md_command_t;
 
 /* ------------------------------------------------------------------ */

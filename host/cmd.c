@@ -541,9 +541,14 @@ done:
 
 int cmd_get_keys(const cmd_t *cmd, int argc, const md_arg_t *argv, cmd_keyref_t *out, int cap)
 {
-    if (!cmd->decl->getkeys) return cmd_keyspecs_find(&cmd->keyspecs, argc, argv, out, cap);
+    const md_command_t *d = cmd->decl;
+    if (d->getkeys_flags) {
+        int n = d->getkeys_flags(argc, argv, out, cap);
+        return n < cap ? n : cap;
+    }
+    if (!d->getkeys) return cmd_keyspecs_find(&cmd->keyspecs, argc, argv, out, cap);
     int *idx = mem_alloc((size_t)(cap > 0 ? cap : 1) * sizeof(int));
-    int n = cmd->decl->getkeys(argc, argv, idx, cap);
+    int n = d->getkeys(argc, argv, idx, cap);
     uint32_t flags = cmd->keyspecs.n ? cmd->keyspecs.v[0].flags
                                      : KSF_RW | KSF_ACCESS | KSF_UPDATE;
     for (int i = 0; i < n && i < cap; i++) {

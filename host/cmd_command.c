@@ -200,7 +200,7 @@ static int command_info(md_ctx_t *ctx, int argc, const md_arg_t *argv)
     for (int i = 2; i < argc; i++) {
         cmd_t *c = find_full(argv[i]);
         if (c) reply_info(ctx, c);
-        else md_reply_null_array(ctx);
+        else md_reply_null(ctx);
     }
     return MD_OK;
 }
@@ -295,7 +295,7 @@ static cmd_t *getkeys_lookup(int argc, const md_arg_t *argv)
 /* Whether a key spec names real keys (not only not_key ones). */
 static int has_keys(const cmd_t *c)
 {
-    if (c->decl->getkeys) return 1;
+    if (c->decl->getkeys || c->decl->getkeys_flags) return 1;
     for (int i = 0; i < c->keyspecs.n; i++)
         if (!(c->keyspecs.v[i].flags & KSF_NOT_KEY)) return 1;
     return 0;

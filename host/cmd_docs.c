@@ -70,7 +70,10 @@ static void fail(parser_t *p, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    snprintf(p->err, p->errcap, "syntax: %s at offset %d", what, (int)(p->s - p->start));
+    if (p->start) /* still reading the text: say where */
+        snprintf(p->err, p->errcap, "syntax: %s at offset %d", what, (int)(p->s - p->start));
+    else
+        snprintf(p->err, p->errcap, "syntax: %s", what);
 }
 
 static int new_node(parser_t *p, int type)
@@ -314,16 +317,21 @@ static int parse_group(parser_t *p, int parent, const char *token, int *added)
         p->s++;
         node = new_node(p, T_BLOCK);
         parse_seq(p, node);
+        if (!p->bad && !N(p, node).nkids) fail(p, "empty group");
         if (!p->bad && *p->s != ')') fail(p, "expected ')'");
         else if (!p->bad) p->s++;
     } else {
         int alts = parse_alts(p, open == '[' ? ']' : '>');
+        if (p->bad) {   /* an alternative may be empty: build nothing */
+            p->depth--;
+            return alts;
+        }
         node = open == '[' && !token ? try_repeat(p, parent, alts) : -1;
         *added = node >= 0;
         if (node < 0) node = build_alts(p, alts);
         if (open == '[' && !*added) N(p, node).flags |= AF_OPTIONAL;
     }
-    if (token) N(p, node).token = mem_strdup(token);
+    if (token) set_str(&N(p, node).token, mem_strdup(token));
     if (N(p, node).type == T_BLOCK) name_block(p, node);
     p->depth--;
     return node;
@@ -445,6 +453,7 @@ int cmd_docs_parse(const char *syntax, int nspecs, cmd_docs_t **out, char *err, 
     parse_seq(&p, p.d->root);
     if (!p.bad && *p.s) fail(&p, "unexpected '%c'", *p.s);
     int nextkey = 0;
+    p.start = NULL;
     if (!p.bad) finish(&p, p.d->root, nspecs, &nextkey);
     if (p.bad) {
         cmd_docs_free(p.d);

@@ -15,18 +15,19 @@
 
 #include "sdk_host.h"
 
-/* Key spec flags, in the order COMMAND INFO lists them. */
-#define KSF_RO             (1u << 0)
-#define KSF_RW             (1u << 1)
-#define KSF_OW             (1u << 2)
-#define KSF_RM             (1u << 3)
-#define KSF_ACCESS         (1u << 4)
-#define KSF_UPDATE         (1u << 5)
-#define KSF_INSERT         (1u << 6)
-#define KSF_DELETE         (1u << 7)
-#define KSF_NOT_KEY        (1u << 8)
-#define KSF_INCOMPLETE     (1u << 9)
-#define KSF_VARIABLE_FLAGS (1u << 10)
+/* Key spec flags are the SDK's MD_KSF_* (modis.h); COMMAND INFO lists them
+ * in bit order. */
+#define KSF_RO             MD_KSF_RO
+#define KSF_RW             MD_KSF_RW
+#define KSF_OW             MD_KSF_OW
+#define KSF_RM             MD_KSF_RM
+#define KSF_ACCESS         MD_KSF_ACCESS
+#define KSF_UPDATE         MD_KSF_UPDATE
+#define KSF_INSERT         MD_KSF_INSERT
+#define KSF_DELETE         MD_KSF_DELETE
+#define KSF_NOT_KEY        MD_KSF_NOT_KEY
+#define KSF_INCOMPLETE     MD_KSF_INCOMPLETE
+#define KSF_VARIABLE_FLAGS MD_KSF_VARIABLE_FLAGS
 
 enum { KS_BS_INDEX = 1, KS_BS_KEYWORD, KS_BS_UNKNOWN };
 enum { KS_FK_RANGE = 1, KS_FK_KEYNUM, KS_FK_UNKNOWN };
@@ -46,11 +47,9 @@ typedef struct cmd_keyspecs {
     cmd_keyspec_t *v;     /* owned array of n */
 } cmd_keyspecs_t;
 
-/* A key found in an argv: its index and the flags of the spec that found it. */
-typedef struct cmd_keyref {
-    int pos;
-    uint32_t flags;
-} cmd_keyref_t;
+/* A key found in an argv: its index and the flags of the spec that found
+ * it (the SDK's type, so a module's getkeys_flags fills the same array). */
+typedef md_keyref_t cmd_keyref_t;
 
 /*
  * Parse the key_specs mini-language (see modis.h) into *out. Returns 0, or

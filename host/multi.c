@@ -259,5 +259,5 @@ const md_command_t hostcmds_multi[] = {
     {.name = "unwatch", .handler = unwatch_cmd, .arity = 1,
      .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
      .summary = "Forgets about watched keys of a transaction.", .since = "2.2.0",
-     .complexity = "O(N)", .group = "transactions"},
+     .complexity = "O(1)", .group = "transactions"},
     {0}};

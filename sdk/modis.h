@@ -91,6 +91,30 @@ typedef int (*md_cmd_fn)(md_ctx_t *ctx, int argc, const md_arg_t *argv);
  * the arguments are malformed). Set "movablekeys" in the flags. */
 typedef int (*md_getkeys_fn)(int argc, const md_arg_t *argv, int *out, int cap);
 
+/* Key spec flags (1.2), Redis's: how a command uses a key. */
+#define MD_KSF_RO             (1u << 0)   /* reads the value */
+#define MD_KSF_RW             (1u << 1)   /* reads and writes it */
+#define MD_KSF_OW             (1u << 2)   /* overwrites it without reading */
+#define MD_KSF_RM             (1u << 3)   /* deletes it */
+#define MD_KSF_ACCESS         (1u << 4)   /* returns (part of) the value */
+#define MD_KSF_UPDATE         (1u << 5)   /* updates the value */
+#define MD_KSF_INSERT         (1u << 6)   /* adds to the value */
+#define MD_KSF_DELETE         (1u << 7)   /* removes from the value */
+#define MD_KSF_NOT_KEY        (1u << 8)   /* not a key (a shard channel) */
+#define MD_KSF_INCOMPLETE     (1u << 9)   /* the spec may miss keys */
+#define MD_KSF_VARIABLE_FLAGS (1u << 10)  /* flags depend on the arguments */
+
+/* A key of an argv (1.2): its index and the MD_KSF_* flags of this use. */
+typedef struct md_keyref {
+    int pos;
+    uint32_t flags;
+} md_keyref_t;
+/* Keys with their flags, for commands whose spec is "variable_flags" (SET
+ * reads the old value only with GET): fill out[] (at most cap) and return
+ * the count, 0 for malformed arguments. Must not reply or allocate. */
+typedef int (*md_getkeys_flags_fn)(int argc, const md_arg_t *argv, md_keyref_t *out,
+                                   int cap);
+
 /*
  * A command declared as data. `flags` and `acl` are space-separated words
  * with Redis's names ("write denyoom fast", "@string @write"). For a command
@@ -139,6 +163,9 @@ typedef struct md_command {
     const char *doc_flags;
     const char *deprecated_since;
     const char *replaced_by;
+    /* (1.2) Keys and their flags for this argv, when they depend on the
+     * arguments; COMMAND GETKEYSANDFLAGS (and later ACLs) use it. */
+    md_getkeys_flags_fn getkeys_flags;
 } md_command_t;
 
 /* ------------------------------------------------------------------ */

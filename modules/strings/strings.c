@@ -43,6 +43,19 @@ long long strings_max_bulk_len(void)
      .summary = sum, .since = snc, .complexity = cx, .subcommands = NULL, \
      .group = "string", .getkeys = NULL, __VA_ARGS__}
 
+/* SET's key: read too ("RW access update") only when GET asks for the old
+ * value, else overwritten ("OW update"), as the variable_flags spec says. */
+static int strings_set_keys(int argc, const md_arg_t *argv, md_keyref_t *out, int cap)
+{
+    if (cap < 1 || argc < 3) return 0;
+    out[0].pos = 1;
+    out[0].flags = MD_KSF_OW | MD_KSF_UPDATE;
+    for (int i = 3; i < argc; i++)
+        if (md_arg_eq(argv[i], "GET"))
+            out[0].flags = MD_KSF_RW | MD_KSF_ACCESS | MD_KSF_UPDATE;
+    return 1;
+}
+
 static const md_command_t strings_commands[] = {
     CMD("get", strings_cmd_get, 2, "readonly fast", 1, 1, 1,
         "@read @string @fast", "Returns the string value of a key.",
@@ -61,7 +74,8 @@ static const md_command_t strings_commands[] = {
         .history = "2.6.12: Added the `EX`, `PX`, `NX` and `XX` options.\n"
                    "6.0.0: Added the `KEEPTTL` option.\n"
                    "6.2.0: Added the `GET`, `EXAT` and `PXAT` option.\n"
-                   "7.0.0: Allowed the `NX` and `GET` options to be used together."),
+                   "7.0.0: Allowed the `NX` and `GET` options to be used together.",
+        .getkeys_flags = strings_set_keys),
     CMD("setnx", strings_cmd_setnx, 3, "write denyoom fast", 1, 1, 1,
         "@write @string @fast",
         "Sets the string value of a key only when the key doesn't exist.",

@@ -23,6 +23,9 @@ md_type_t *hashes_type;
 long long hashes_expired_subkeys;
 
 #define ON_FIELDS "O(N) where N is the number of specified fields"
+/* The arguments the field-expiration commands share. */
+#define FIELDS_ARG "FIELDS (numfields field [field ...])"
+#define CONDITION_ARG "[NX | XX | GT | LT]{=condition}"
 #define ON_SIZE "O(N) where N is the size of the hash."
 
 /* One hash command; every field but the handler is Redis's metadata. The
@@ -121,45 +124,41 @@ static const md_command_t hashes_commands[] = {
     CMD("hexpire", hashes_cmd_hexpire, -6, "write denyoom fast", W_FAST,
         "Set expiry for hash field using relative time to expire (seconds)",
         "7.4.0", ON_FIELDS,
-        .syntax = "key seconds [NX | XX | GT | LT]{=condition} FIELDS (numfields field [field "
-                  "...])",
+        .syntax = "key seconds " CONDITION_ARG " " FIELDS_ARG,
         .key_specs = "RW update index:1"),
     CMD("hpexpire", hashes_cmd_hpexpire, -6, "write denyoom fast", W_FAST,
         "Set expiry for hash field using relative time to expire "
         "(milliseconds)", "7.4.0", ON_FIELDS,
-        .syntax = "key milliseconds [NX | XX | GT | LT]{=condition} FIELDS (numfields field "
-                  "[field ...])",
+        .syntax = "key milliseconds " CONDITION_ARG " " FIELDS_ARG,
         .key_specs = "RW update index:1"),
     CMD("hexpireat", hashes_cmd_hexpireat, -6, "write denyoom fast", W_FAST,
         "Set expiry for hash field using an absolute Unix timestamp "
         "(seconds)", "7.4.0", ON_FIELDS,
-        .syntax = "key unix-time-seconds [NX | XX | GT | LT]{=condition} FIELDS (numfields "
-                  "field [field ...])",
+        .syntax = "key unix-time-seconds " CONDITION_ARG " " FIELDS_ARG,
         .key_specs = "RW update index:1"),
     CMD("hpexpireat", hashes_cmd_hpexpireat, -6, "write denyoom fast", W_FAST,
         "Set expiry for hash field using an absolute Unix timestamp "
         "(milliseconds)", "7.4.0", ON_FIELDS,
-        .syntax = "key unix-time-milliseconds [NX | XX | GT | LT]{=condition} FIELDS "
-                  "(numfields field [field ...])",
+        .syntax = "key unix-time-milliseconds " CONDITION_ARG " " FIELDS_ARG,
         .key_specs = "RW update index:1"),
     CMD("httl", hashes_cmd_httl, -5, "readonly fast", R_FAST,
         "Returns the TTL in seconds of a hash field.", "7.4.0", ON_FIELDS,
-        .syntax = "key FIELDS (numfields field [field ...])"),
+        .syntax = "key " FIELDS_ARG),
     CMD("hpttl", hashes_cmd_hpttl, -5, "readonly fast", R_FAST,
         "Returns the TTL in milliseconds of a hash field.", "7.4.0", ON_FIELDS,
-        .syntax = "key FIELDS (numfields field [field ...])"),
+        .syntax = "key " FIELDS_ARG),
     CMD("hexpiretime", hashes_cmd_hexpiretime, -5, "readonly fast", R_FAST,
         "Returns the expiration time of a hash field as a Unix timestamp, in "
         "seconds.", "7.4.0", ON_FIELDS,
-        .syntax = "key FIELDS (numfields field [field ...])"),
+        .syntax = "key " FIELDS_ARG),
     CMD("hpexpiretime", hashes_cmd_hpexpiretime, -5, "readonly fast", R_FAST,
         "Returns the expiration time of a hash field as a Unix timestamp, in "
         "msec.", "7.4.0", ON_FIELDS,
-        .syntax = "key FIELDS (numfields field [field ...])"),
+        .syntax = "key " FIELDS_ARG),
     CMD("hpersist", hashes_cmd_hpersist, -5, "write fast", W_FAST,
         "Removes the expiration time for each specified field", "7.4.0",
         ON_FIELDS,
-        .syntax = "key FIELDS (numfields field [field ...])",
+        .syntax = "key " FIELDS_ARG,
         .key_specs = "RW update index:1"),
     {.name = NULL}};
 

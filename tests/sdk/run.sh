@@ -158,7 +158,7 @@ fi
 server=$build/host/modis-server
 expected="name: counterset
 version: 10000
-abi: 1.1
+abi: 1.2
 description: countset: bounded top-k counters (CS.INCR, CS.GET, CS.TOP)
 types: countset
 rdb-types:

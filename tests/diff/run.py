@@ -637,7 +637,7 @@ class Runner:
             missing = []
             for n in names:
                 r = conn.call([b"COMMAND", b"INFO", n])
-                if r.raw in (b"*1\r\n*-1\r\n", b"*1\r\n_\r\n"):
+                if r.raw in (b"*1\r\n$-1\r\n", b"*1\r\n_\r\n"):
                     missing.append(n)
             return missing
         finally:

@@ -539,22 +539,32 @@ done:
     if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
 }
 
+/* Keep the refs a module's keys function returned that name an argument. */
+static int valid_refs(cmd_keyref_t *out, int n, int argc)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (out[i].pos > 0 && out[i].pos < argc) out[k++] = out[i];
+    return k;
+}
+
 int cmd_get_keys(const cmd_t *cmd, int argc, const md_arg_t *argv, cmd_keyref_t *out, int cap)
 {
     const md_command_t *d = cmd->decl;
     if (d->getkeys_flags) {
         int n = d->getkeys_flags(argc, argv, out, cap);
-        return n < cap ? n : cap;
+        return valid_refs(out, n < cap ? n : cap, argc);
     }
     if (!d->getkeys) return cmd_keyspecs_find(&cmd->keyspecs, argc, argv, out, cap);
     int *idx = mem_alloc((size_t)(cap > 0 ? cap : 1) * sizeof(int));
     int n = d->getkeys(argc, argv, idx, cap);
     uint32_t flags = cmd->keyspecs.n ? cmd->keyspecs.v[0].flags
                                      : KSF_RW | KSF_ACCESS | KSF_UPDATE;
-    for (int i = 0; i < n && i < cap; i++) {
+    if (n > cap) n = cap;
+    for (int i = 0; i < n; i++) {
         out[i].pos = idx[i];
         out[i].flags = flags;
     }
     mem_free(idx);
-    return n < cap ? n : cap;
+    return valid_refs(out, n, argc);
 }

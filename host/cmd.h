@@ -96,8 +96,9 @@ void cmd_reset_stats(void);
 
 /*
  * Keys of argv (argv[0] = the command name) with their key spec flags: from
- * the command's getkeys_flags function, else its getkeys function (flags of
- * the first spec), else its key specs. Returns the count (at most cap refs in
+ * the command's getkeys_flags function, else its getkeys function (with
+ * the flags of its first spec), else its key specs; a module function's
+ * refs outside argv are dropped. Returns the count (at most cap refs in
  * out), or -1 when the arguments do not fit a spec.
  */
 int cmd_get_keys(const cmd_t *cmd, int argc, const md_arg_t *argv, cmd_keyref_t *out, int cap);

@@ -305,11 +305,15 @@ static int getkeys(md_ctx_t *ctx, int argc, const md_arg_t *argv, int with_flags
 {
     int n = argc - 2;
     cmd_t *c = getkeys_lookup(n, argv + 2);
-    if (!c) return md_reply_error(ctx, "ERR Invalid command specified"), MD_OK;
-    if (!has_keys(c)) return md_reply_error(ctx, "ERR The command has no key arguments"), MD_OK;
-    if ((c->arity > 0 && c->arity != n) || n < -c->arity)
-        return md_reply_error(ctx, "ERR Invalid number of arguments specified for command"),
-               MD_OK;
+    const char *err = !c ? "ERR Invalid command specified"
+                      : !has_keys(c) ? "ERR The command has no key arguments"
+                      : ((c->arity > 0 && c->arity != n) || n < -c->arity)
+                          ? "ERR Invalid number of arguments specified for command"
+                          : NULL;
+    if (err) {
+        md_reply_error(ctx, err);
+        return MD_OK;
+    }
     cmd_keyref_t *keys = mem_alloc((size_t)n * sizeof(cmd_keyref_t));
     int k = cmd_get_keys(c, n, argv + 2, keys, n);
     if (k <= 0) {

@@ -204,7 +204,7 @@ static void parse_annot(parser_t *p, int node)
     p->s++;
 }
 
-static int parse_seq(parser_t *p, int parent);
+static void parse_seq(parser_t *p, int parent);
 
 /* '[' or '<' alternatives up to `close`: a oneof node with one block per
  * alternative. */
@@ -383,7 +383,7 @@ static void parse_dots(parser_t *p, int parent)
 }
 
 /* Parse items into parent until the end, ']', '>', ')' or '|'. */
-static int parse_seq(parser_t *p, int parent)
+static void parse_seq(parser_t *p, int parent)
 {
     while (!p->bad) {
         skip_ws(p);
@@ -404,7 +404,6 @@ static int parse_seq(parser_t *p, int parent)
         parse_annot(p, node);
         if (!added) add_kid(p, parent, node);
     }
-    return 0;
 }
 
 /* The type an argument's name implies (annotate {type} otherwise). */
@@ -413,7 +412,7 @@ static int type_of(const char *name)
     static const char *const ints[] = {
         "count", "offset", "start", "end", "stop", "index", "seconds", "milliseconds",
         "numkeys", "db", "destination-db", "len", "rank", "numfields", "increment",
-        "decrement", "cursor", "min-match-len", "integer", "num-matches", "ttl", "frequency",
+        "decrement", "cursor", "min-match-len", "num-matches", "ttl", "frequency",
         "client-id", "maxage", "protover", "numlocal", NULL};
     static const char *const doubles[] = {"timeout", "score", "float", NULL};
     for (int i = 0; ints[i]; i++)

@@ -39,7 +39,7 @@ static const struct { const char *word; uint64_t flag; } flag_words[] = {
     {"may_replicate", CMD_MAY_REPLICATE},
     {"no_mandatory_keys", CMD_NO_MANDATORY_KEYS}, {"no_multi", CMD_NO_MULTI},
     {"movablekeys", CMD_MOVABLE_KEYS}, {"allow_busy", CMD_ALLOW_BUSY},
-    {"protected", CMD_PROTECTED},
+    {"protected", CMD_PROTECTED}, {"no_async_loading", CMD_NO_ASYNC_LOADING},
     {NULL, 0}};
 
 void cmd_table_init(void) { memset(table, 0, sizeof(table)); }
@@ -136,7 +136,44 @@ static void cmd_free(cmd_t *c)
     mem_free(c->name);
     mem_free(c->fullname);
     mem_free(c->decl);
+    cmd_keyspecs_free(&c->keyspecs);
+    cmd_docs_free(c->docs);
     mem_free(c);
+}
+
+/*
+ * Parse the key specs (or derive the default), check that they give the
+ * declared first/last/step and movablekeys, then parse the docs. On error
+ * errbuf names the command and the problem; c keeps what was built (freed
+ * by cmd_free).
+ */
+static int build_meta(cmd_t *c, const md_command_t *d, char *errbuf, size_t errcap)
+{
+    char why[160];
+    int first, last, step, movable, bad = 0;
+    if (d->key_specs) {
+        bad = cmd_keyspecs_parse(d->key_specs, &c->keyspecs, why, sizeof(why));
+    } else {
+        cmd_keyspecs_default(&c->keyspecs, c->first_key, c->last_key, c->step,
+                             (c->flags & CMD_READONLY) != 0, d->getkeys != NULL);
+    }
+    if (!bad) {
+        cmd_keyspecs_legacy(&c->keyspecs, &first, &last, &step, &movable);
+        movable |= d->getkeys != NULL;
+        if (first != c->first_key || last != c->last_key || step != c->step ||
+            movable != ((c->flags & CMD_MOVABLE_KEYS) != 0)) {
+            snprintf(why, sizeof(why), "key specs give first/last/step %d,%d,%d%s, "
+                     "the command declares %d,%d,%d%s", first, last, step,
+                     movable ? " movablekeys" : "", c->first_key, c->last_key, c->step,
+                     (c->flags & CMD_MOVABLE_KEYS) ? " movablekeys" : "");
+            bad = -1;
+        }
+    }
+    if (!bad) bad = cmd_docs_parse(d->syntax, c->keyspecs.n, &c->docs, why, sizeof(why));
+    if (!bad) bad = cmd_docs_check_history(d->history, why, sizeof(why));
+    if (!bad) bad = cmd_docs_check_doc_flags(d->doc_flags, why, sizeof(why));
+    if (bad) snprintf(errbuf, errcap, "command '%s': %s", c->fullname, why);
+    return bad;
 }
 
 static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t stride,
@@ -170,6 +207,10 @@ static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t
     c->group = d->group ? d->group : group;
     c->owner = owner;
     c->parent = parent;
+    if (build_meta(c, c->decl, errbuf, errcap) != 0) {
+        cmd_free(c);
+        return NULL;
+    }
     if (d->subcommands) {
         for (size_t i = 0; decl_at(d->subcommands, stride, i)->name; i++) {
             cmd_t *sub = cmd_build(owner, decl_at(d->subcommands, stride, i), stride, c, group,
@@ -498,14 +539,32 @@ done:
     if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
 }
 
-int cmd_get_keys(cmd_t *cmd, int argc, const md_arg_t *argv, int *out, int cap)
+/* Keep the refs a module's keys function returned that name an argument. */
+static int valid_refs(cmd_keyref_t *out, int n, int argc)
 {
-    int n = 0;
-    if (cmd->decl->getkeys) return cmd->decl->getkeys(argc, argv, out, cap);
-    if (cmd->first_key <= 0) return 0;
-    int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
-    int step = cmd->step > 0 ? cmd->step : 1;
-    for (int i = cmd->first_key; i <= last && i < argc && n < cap; i += step)
-        out[n++] = i;
-    return n;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (out[i].pos > 0 && out[i].pos < argc) out[k++] = out[i];
+    return k;
+}
+
+int cmd_get_keys(const cmd_t *cmd, int argc, const md_arg_t *argv, cmd_keyref_t *out, int cap)
+{
+    const md_command_t *d = cmd->decl;
+    if (d->getkeys_flags) {
+        int n = d->getkeys_flags(argc, argv, out, cap);
+        return valid_refs(out, n < cap ? n : cap, argc);
+    }
+    if (!d->getkeys) return cmd_keyspecs_find(&cmd->keyspecs, argc, argv, out, cap);
+    int *idx = mem_alloc((size_t)(cap > 0 ? cap : 1) * sizeof(int));
+    int n = d->getkeys(argc, argv, idx, cap);
+    uint32_t flags = cmd->keyspecs.n ? cmd->keyspecs.v[0].flags
+                                     : KSF_RW | KSF_ACCESS | KSF_UPDATE;
+    if (n > cap) n = cap;
+    for (int i = 0; i < n; i++) {
+        out[i].pos = idx[i];
+        out[i].flags = flags;
+    }
+    mem_free(idx);
+    return valid_refs(out, n, argc);
 }

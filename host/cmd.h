@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmd_docs.h"
+#include "cmd_keyspecs.h"
 #include "sdk_host.h"
 
 struct client;
@@ -39,6 +41,7 @@ struct md_module;
 #define CMD_MOVABLE_KEYS     (1ull << 18)
 #define CMD_ALLOW_BUSY       (1ull << 19)
 #define CMD_PROTECTED        (1ull << 20) /* enable-debug/module-command */
+#define CMD_NO_ASYNC_LOADING (1ull << 21)
 
 typedef struct cmd {
     char *name;               /* lower case; "encoding" for a subcommand */
@@ -49,6 +52,8 @@ typedef struct cmd {
     int first_key, last_key, step;
     char **acl;               /* NULL-terminated, without '@' */
     md_command_t *decl;       /* owned copy: summary/since/complexity... */
+    cmd_keyspecs_t keyspecs;  /* parsed or derived from first/last/step */
+    cmd_docs_t *docs;         /* parsed syntax; NULL = no arguments given */
     const char *group;
     struct md_module *owner;     /* NULL for host commands */
     struct cmd *parent;
@@ -89,7 +94,13 @@ typedef void (*cmd_errstat_fn)(void *priv, const char *name, long long count);
 void cmd_errstats_foreach(cmd_errstat_fn fn, void *priv);
 void cmd_reset_stats(void);
 
-/* Keys of argv for COMMAND GETKEYS; returns the count (indexes in out). */
-int cmd_get_keys(cmd_t *cmd, int argc, const md_arg_t *argv, int *out, int cap);
+/*
+ * Keys of argv (argv[0] = the command name) with their key spec flags: from
+ * the command's getkeys_flags function, else its getkeys function (with
+ * the flags of its first spec), else its key specs; a module function's
+ * refs outside argv are dropped. Returns the count (at most cap refs in
+ * out), or -1 when the arguments do not fit a spec.
+ */
+int cmd_get_keys(const cmd_t *cmd, int argc, const md_arg_t *argv, cmd_keyref_t *out, int cap);
 
 #endif

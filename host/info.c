@@ -905,5 +905,8 @@ static int info_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 const md_command_t hostcmds_info[] = {
     {.name = "info", .handler = info_cmd, .arity = -1, .flags = "loading stale",
      .acl = "@slow @dangerous", .summary = "Returns information and statistics about the server.",
-     .since = "1.0.0", .complexity = "O(1)", .group = "server"},
+     .since = "1.0.0", .complexity = "O(1)", .group = "server",
+     .syntax = "[section [section ...]]",
+     .tips = "nondeterministic_output request_policy:all_shards response_policy:special",
+     .history = "7.0.0: Added support for taking multiple section arguments."},
     {0}};

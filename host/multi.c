@@ -254,9 +254,10 @@ const md_command_t hostcmds_multi[] = {
      .flags = "noscript loading stale fast allow_busy", .first_key = 1, .last_key = -1,
      .step = 1, .acl = "@fast @transaction",
      .summary = "Monitors changes to keys to determine the execution of a transaction.",
-     .since = "2.2.0", .complexity = "O(1) for every key.", .group = "transactions"},
+     .since = "2.2.0", .complexity = "O(1) for every key.", .group = "transactions",
+     .key_specs = "RO index:1 range:-1"},
     {.name = "unwatch", .handler = unwatch_cmd, .arity = 1,
      .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
      .summary = "Forgets about watched keys of a transaction.", .since = "2.2.0",
-     .complexity = "O(N)", .group = "transactions"},
+     .complexity = "O(1)", .group = "transactions"},
     {0}};

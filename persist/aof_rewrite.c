@@ -377,7 +377,7 @@ static int bgrewriteaof_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 
 const md_command_t hostcmds_aof[] = {
     {.name = "bgrewriteaof", .handler = bgrewriteaof_cmd, .arity = 1,
-     .flags = "admin noscript", .acl = "@admin @slow @dangerous",
+     .flags = "admin noscript no_async_loading", .acl = "@admin @slow @dangerous",
      .summary = "Asynchronously rewrites the append-only file to disk.", .since = "1.0.0",
      .complexity = "O(1)", .group = "server"},
     {0}};

@@ -360,16 +360,18 @@ static int lastsave_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 }
 
 const md_command_t hostcmds_save[] = {
-    {.name = "save", .handler = save_cmd, .arity = 1, .flags = "admin noscript no_multi",
+    {.name = "save", .handler = save_cmd, .arity = 1, .flags = "admin noscript no_async_loading no_multi",
      .acl = "@admin @slow @dangerous", .summary = "Synchronously saves the database(s) to disk.",
      .since = "1.0.0", .complexity = "O(N) where N is the total number of keys in all databases",
      .group = "server"},
-    {.name = "bgsave", .syntax = "[SCHEDULE]", .handler = bgsave_cmd, .arity = -1,
-     .flags = "admin noscript", .acl = "@admin @slow @dangerous",
+    {.name = "bgsave", .syntax = "[SCHEDULE{@3.2.2}]", .handler = bgsave_cmd, .arity = -1,
+     .flags = "admin noscript no_async_loading", .acl = "@admin @slow @dangerous",
      .summary = "Asynchronously saves the database(s) to disk.", .since = "1.0.0",
-     .complexity = "O(1)", .group = "server"},
+     .complexity = "O(1)", .group = "server",
+     .history = "3.2.2: Added the `SCHEDULE` option."},
     {.name = "lastsave", .handler = lastsave_cmd, .arity = 1, .flags = "loading stale fast",
      .acl = "@admin @fast @dangerous",
      .summary = "Returns the Unix timestamp of the last successful save to disk.",
-     .since = "1.0.0", .complexity = "O(1)", .group = "server"},
+     .since = "1.0.0", .complexity = "O(1)", .group = "server",
+     .tips = "nondeterministic_output"},
     {0}};

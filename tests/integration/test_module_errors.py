@@ -162,6 +162,30 @@ def assert_strings_intact(client):
 
 
 # ---------------------------------------------------------------------------
+# Command metadata the host refuses (bad_meta.so CASE): the exact error
+# ---------------------------------------------------------------------------
+BAD_META = {
+    "specs": "key specs give first/last/step 1,2,1, the command declares 1,1,1",
+    "specword": "key spec 0: bad word 'index:0'",
+    "syntax": "syntax: expected ']' at offset 14",
+    "keyarg": "syntax: key argument 'key' but no key specs",
+    "history": "history line 'not a version' is not 'version: text'",
+    "docflags": "doc flags 'deprecated hidden': only 'deprecated' and 'syscmd' exist",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_META))
+def test_load_bad_command_metadata(srv, c, case):
+    path = mod_path("bad_meta")
+    before_modules = module_paths(c)
+    before_count = c.execute("COMMAND", "COUNT")
+    err = error_of(c, "MODULE", "LOAD", path, case)
+    assert err == LOAD_ERR + "command 'badmeta': " + BAD_META[case]
+    assert_nothing_left(c, "bad_meta", before_modules, before_count,
+                        {"cmds": ["badmeta_ok", "badmeta"]})
+
+
+# ---------------------------------------------------------------------------
 # MODULE LOAD of each broken module
 # ---------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 #include "blocking.h"
 #include "client.h"
 #include "cmd.h"
+#include "dispatch.h"
 #include "kmap.h"
 #include "mem.h"
 #include "multi.h"

@@ -8,6 +8,7 @@
 #include "multi.h"
 #include "pubsub.h"
 #include "cmd.h"
+#include "dispatch.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"

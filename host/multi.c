@@ -4,6 +4,7 @@
 #include "multi.h"
 #include "client.h"
 #include "cmd.h"
+#include "dispatch.h"
 #include "kmap.h"
 #include "mem.h"
 #include "notify.h"

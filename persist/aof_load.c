@@ -6,6 +6,7 @@
 
 #include "host/client.h"
 #include "host/cmd.h"
+#include "host/dispatch.h"
 #include "host/log.h"
 #include "host/mem.h"
 #include "host/multi.h"

@@ -138,102 +138,126 @@ void multi_init(void)
     notify_listeners.db_modified = on_db_modified;
 }
 
+/* ---- what the commands do ---- */
+
+int multi_begin(client_t *c)
+{
+    if (multi_active(c)) return -1;
+    ms(c)->active = 1;
+    return 0;
+}
+
+int multi_discard(client_t *c)
+{
+    if (!multi_active(c)) return -1;
+    queue_clear(c->mstate);
+    unwatch_all(c);
+    return 0;
+}
+
+int multi_exec_begin(client_t *c)
+{
+    if (!multi_active(c)) return MULTI_EXEC_NO_MULTI;
+    struct mstate *m = c->mstate;
+    int rc = m->error ? MULTI_EXEC_ABORT : m->dirty ? MULTI_EXEC_WATCH_FAILED : m->nq;
+    unwatch_all(c);
+    if (rc < 0) {
+        queue_clear(m);
+        return rc;
+    }
+    m->executing = 1;
+    m->active = 0;
+    return rc;
+}
+
+void multi_exec_run(client_t *c, multi_run_fn run)
+{
+    struct mstate *m = c->mstate;
+    const md_arg_t *saved_argv = c->argv;
+    int saved_argc = c->argc;
+    for (int i = 0; i < m->nq; i++) {
+        c->argv = m->q[i].argv;
+        c->argc = m->q[i].argc;
+        run(c, m->q[i].cmd);
+    }
+    c->argv = (md_arg_t *)saved_argv;
+    c->argc = saved_argc;
+    m->executing = 0;
+    queue_clear(m);
+}
+
+void multi_watch(client_t *c, md_arg_t key)
+{
+    struct mstate *m = ms(c);
+    for (int j = 0; j < m->nw; j++)
+        if (m->w[j].dbid == c->dbid && m->w[j].len == key.len &&
+            memcmp(m->w[j].key, key.ptr, key.len) == 0)
+            return;
+    if (m->nw == m->capw) {
+        m->capw = m->capw ? m->capw * 2 : 4;
+        m->w = mem_realloc(m->w, (size_t)m->capw * sizeof(wkey_t));
+    }
+    m->w[m->nw].dbid = c->dbid;
+    m->w[m->nw].len = key.len;
+    m->w[m->nw].key = mem_strndup(key.ptr, key.len);
+    m->nw++;
+    kmap_add(&watched, c->dbid, key.ptr, key.len, c);
+}
+
+void multi_unwatch(client_t *c) { unwatch_all(c); }
+
 /* ---- commands ---- */
 
 static int multi_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    client_t *c = ctx->client;
-    if (multi_active(c)) {
+    if (multi_begin(ctx->client) != 0) {
         md_reply_error(ctx, "ERR MULTI calls can not be nested");
         return MD_OK;
     }
-    ms(c)->active = 1;
     md_reply_ok(ctx);
     return MD_OK;
 }
 
 static int discard_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    client_t *c = ctx->client;
-    if (!multi_active(c)) {
+    if (multi_discard(ctx->client) != 0) {
         md_reply_error(ctx, "ERR DISCARD without MULTI");
         return MD_OK;
     }
-    queue_clear(c->mstate);
-    unwatch_all(c);
     md_reply_ok(ctx);
     return MD_OK;
 }
 
 static int exec_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    client_t *c = ctx->client;
-    if (!multi_active(c)) {
+    int n = multi_exec_begin(ctx->client);
+    if (n == MULTI_EXEC_NO_MULTI) {
         md_reply_error(ctx, "ERR EXEC without MULTI");
-        return MD_OK;
-    }
-    struct mstate *m = c->mstate;
-    if (m->error) {
+    } else if (n == MULTI_EXEC_ABORT) {
         md_reply_error(ctx, "EXECABORT Transaction discarded because of previous errors.");
-        queue_clear(m);
-        unwatch_all(c);
-        return MD_OK;
-    }
-    if (m->dirty) {
+    } else if (n == MULTI_EXEC_WATCH_FAILED) {
         md_reply_null_array(ctx);
-        queue_clear(m);
-        unwatch_all(c);
-        return MD_OK;
+    } else {
+        md_reply_array(ctx, n);
+        multi_exec_run(ctx->client, cmd_call);
     }
-    unwatch_all(c);
-    md_reply_array(ctx, m->nq);
-    m->executing = 1;
-    m->active = 0;
-    const md_arg_t *saved_argv = c->argv;
-    int saved_argc = c->argc;
-    for (int i = 0; i < m->nq; i++) {
-        c->argv = m->q[i].argv;
-        c->argc = m->q[i].argc;
-        cmd_call(c, m->q[i].cmd);
-    }
-    c->argv = (md_arg_t *)saved_argv;
-    c->argc = saved_argc;
-    m->executing = 0;
-    queue_clear(m);
     return MD_OK;
 }
 
 static int watch_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    client_t *c = ctx->client;
-    if (multi_active(c)) {
+    if (multi_active(ctx->client)) {
         md_reply_error(ctx, "ERR WATCH inside MULTI is not allowed");
         return MD_OK;
     }
-    struct mstate *m = ms(c);
-    for (int i = 1; i < argc; i++) {
-        int dup = 0;
-        for (int j = 0; j < m->nw; j++)
-            dup |= m->w[j].dbid == c->dbid && m->w[j].len == argv[i].len &&
-                   memcmp(m->w[j].key, argv[i].ptr, argv[i].len) == 0;
-        if (dup) continue;
-        if (m->nw == m->capw) {
-            m->capw = m->capw ? m->capw * 2 : 4;
-            m->w = mem_realloc(m->w, (size_t)m->capw * sizeof(wkey_t));
-        }
-        m->w[m->nw].dbid = c->dbid;
-        m->w[m->nw].len = argv[i].len;
-        m->w[m->nw].key = mem_strndup(argv[i].ptr, argv[i].len);
-        m->nw++;
-        kmap_add(&watched, c->dbid, argv[i].ptr, argv[i].len, c);
-    }
+    for (int i = 1; i < argc; i++) multi_watch(ctx->client, argv[i]);
     md_reply_ok(ctx);
     return MD_OK;
 }
 
 static int unwatch_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    unwatch_all(ctx->client);
+    multi_unwatch(ctx->client);
     md_reply_ok(ctx);
     return MD_OK;
 }

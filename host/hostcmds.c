@@ -3,7 +3,6 @@
  */
 #include "hostcmds.h"
 #include "cmd.h"
-#include "multi.h"
 
 #include <stdio.h>
 #include <stdlib.h>

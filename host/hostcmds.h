@@ -13,6 +13,7 @@ extern const md_command_t hostcmds_client[];   /* cmd_client.c */
 extern const md_command_t hostcmds_command[];  /* cmd_command.c */
 extern const md_command_t hostcmds_keys[];     /* cmd_keys.c */
 extern const md_command_t hostcmds_info[];     /* info.c */
+extern const md_command_t hostcmds_multi[];    /* cmd_multi.c */
 extern const md_command_t hostcmds_memory[];   /* cmd_memory.c */
 extern const md_command_t hostcmds_save[];     /* persist/save.c */
 extern const md_command_t hostcmds_aof[];      /* persist/aof_rewrite.c */

@@ -14,8 +14,6 @@
 struct client;
 struct cmd;
 
-extern const md_command_t hostcmds_multi[];
-
 void multi_init(void);
 /* In MULTI: queue the client's current command (after the arity and
  * lookup checks passed) and reply +QUEUED. */

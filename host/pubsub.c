@@ -28,18 +28,16 @@
 #include <stdio.h>
 #include <string.h>
 
-enum { PS_CHANNEL, PS_PATTERN, PS_SHARD, PS_KINDS };
-
 typedef struct pstate {
-    kmap_t mine[PS_KINDS];
+    kmap_t mine[PUBSUB_KINDS];
 } pstate_t;
 
-static kmap_t all[PS_KINDS];
+static kmap_t all[PUBSUB_KINDS];
 static size_t nclients; /* clients with at least one subscription */
 
 /* The reply words of each kind: subscribe, unsubscribe, message. */
-static const char *const word_sub[PS_KINDS] = {"subscribe", "psubscribe", "ssubscribe"};
-static const char *const word_unsub[PS_KINDS] = {"unsubscribe", "punsubscribe",
+static const char *const word_sub[PUBSUB_KINDS] = {"subscribe", "psubscribe", "ssubscribe"};
+static const char *const word_unsub[PUBSUB_KINDS] = {"unsubscribe", "punsubscribe",
                                                  "sunsubscribe"};
 
 static size_t count_kind(const client_t *c, int kind)
@@ -49,27 +47,27 @@ static size_t count_kind(const client_t *c, int kind)
 
 void pubsub_client_counts(const client_t *c, size_t *sub, size_t *psub, size_t *ssub)
 {
-    if (sub) *sub = count_kind(c, PS_CHANNEL);
-    if (psub) *psub = count_kind(c, PS_PATTERN);
-    if (ssub) *ssub = count_kind(c, PS_SHARD);
+    if (sub) *sub = count_kind(c, PUBSUB_CHANNEL);
+    if (psub) *psub = count_kind(c, PUBSUB_PATTERN);
+    if (ssub) *ssub = count_kind(c, PUBSUB_SHARD);
 }
 
 int pubsub_client_active(const client_t *c)
 {
-    return count_kind(c, PS_CHANNEL) + count_kind(c, PS_PATTERN) + count_kind(c, PS_SHARD) > 0;
+    return count_kind(c, PUBSUB_CHANNEL) + count_kind(c, PUBSUB_PATTERN) + count_kind(c, PUBSUB_SHARD) > 0;
 }
 
-size_t pubsub_nchannels(void) { return kmap_size(&all[PS_CHANNEL]); }
-size_t pubsub_npatterns(void) { return kmap_size(&all[PS_PATTERN]); }
-size_t pubsub_nshardchannels(void) { return kmap_size(&all[PS_SHARD]); }
+size_t pubsub_nchannels(void) { return kmap_size(&all[PUBSUB_CHANNEL]); }
+size_t pubsub_npatterns(void) { return kmap_size(&all[PUBSUB_PATTERN]); }
+size_t pubsub_nshardchannels(void) { return kmap_size(&all[PUBSUB_SHARD]); }
 size_t pubsub_nclients(void) { return nclients; }
 
 /* The count a (un)subscribe reply carries: shard subscriptions are counted
  * apart from channels + patterns, as in Redis. */
 static long reply_count(const client_t *c, int kind)
 {
-    if (kind == PS_SHARD) return (long)count_kind(c, PS_SHARD);
-    return (long)(count_kind(c, PS_CHANNEL) + count_kind(c, PS_PATTERN));
+    if (kind == PUBSUB_SHARD) return (long)count_kind(c, PUBSUB_SHARD);
+    return (long)(count_kind(c, PUBSUB_CHANNEL) + count_kind(c, PUBSUB_PATTERN));
 }
 
 /* Subscribe c to name; returns 0 if it already was. */
@@ -145,7 +143,7 @@ static void unsub_all(client_t *c, int kind, int notify)
 void pubsub_client_gone(client_t *c)
 {
     if (!c->pstate) return;
-    for (int k = 0; k < PS_KINDS; k++) {
+    for (int k = 0; k < PUBSUB_KINDS; k++) {
         unsub_all(c, k, 0);
         mem_free(c->pstate->mine[k].b); /* empty now: only the bucket array is left */
     }
@@ -190,7 +188,7 @@ static void deliver_pattern(kmap_key_t *k, void *priv)
 long pubsub_publish(const char *ch, size_t chlen, const char *msg, size_t mlen, int shard)
 {
     long receivers = 0;
-    int kind = shard ? PS_SHARD : PS_CHANNEL;
+    int kind = shard ? PUBSUB_SHARD : PUBSUB_CHANNEL;
     kmap_key_t *k = kmap_find(&all[kind], 0, ch, chlen);
     if (k) {
         md_arg_t parts[3] = {md_str(shard ? "smessage" : "message"), {ch, chlen},
@@ -203,7 +201,7 @@ long pubsub_publish(const char *ch, size_t chlen, const char *msg, size_t mlen, 
     }
     if (!shard) {
         pmatch_t m = {ch, msg, chlen, mlen, 0};
-        kmap_foreach(&all[PS_PATTERN], deliver_pattern, &m);
+        kmap_foreach(&all[PUBSUB_PATTERN], deliver_pattern, &m);
         receivers += m.receivers;
     }
     return receivers;
@@ -216,6 +214,45 @@ static long notify_publish(const char *ch, size_t chlen, const char *msg, size_t
 
 void pubsub_init(void) { notify_listeners.publish = notify_publish; }
 
+/* ---- what the commands do ---- */
+
+void pubsub_subscribe(client_t *c, int kind, const char *name, size_t len)
+{
+    sub_add(c, kind, name, len);
+    reply_sub(c, word_sub[kind], name, len, reply_count(c, kind));
+}
+
+void pubsub_unsubscribe(client_t *c, int kind, const char *name, size_t len)
+{
+    sub_del(c, kind, name, len);
+    reply_sub(c, word_unsub[kind], name, len, reply_count(c, kind));
+}
+
+void pubsub_unsubscribe_all(client_t *c, int kind) { unsub_all(c, kind, 1); }
+
+typedef struct name_visit {
+    pubsub_name_fn fn;
+    void *priv;
+} name_visit_t;
+
+static void visit_name(kmap_key_t *k, void *priv)
+{
+    name_visit_t *v = priv;
+    v->fn(k->key, k->len, v->priv);
+}
+
+void pubsub_foreach_name(int kind, pubsub_name_fn fn, void *priv)
+{
+    name_visit_t v = {fn, priv};
+    kmap_foreach(&all[kind], visit_name, &v);
+}
+
+size_t pubsub_subscribers(int kind, const char *name, size_t len)
+{
+    kmap_key_t *k = kmap_find(&all[kind], 0, name, len);
+    return k ? k->count : 0;
+}
+
 /* ---- commands ---- */
 
 static client_t *cl(md_ctx_t *c) { return c->client; }
@@ -223,58 +260,52 @@ static client_t *cl(md_ctx_t *c) { return c->client; }
 static void subscribe_kind(md_ctx_t *ctx, int argc, const md_arg_t *argv, int kind)
 {
     client_t *c = cl(ctx);
-    for (int i = 1; i < argc; i++) {
-        sub_add(c, kind, argv[i].ptr, argv[i].len);
-        reply_sub(c, word_sub[kind], argv[i].ptr, argv[i].len, reply_count(c, kind));
-    }
+    for (int i = 1; i < argc; i++) pubsub_subscribe(c, kind, argv[i].ptr, argv[i].len);
 }
 
 static void unsubscribe_kind(md_ctx_t *ctx, int argc, const md_arg_t *argv, int kind)
 {
     client_t *c = cl(ctx);
     if (argc == 1) {
-        unsub_all(c, kind, 1);
+        pubsub_unsubscribe_all(c, kind);
         return;
     }
-    for (int i = 1; i < argc; i++) {
-        sub_del(c, kind, argv[i].ptr, argv[i].len);
-        reply_sub(c, word_unsub[kind], argv[i].ptr, argv[i].len, reply_count(c, kind));
-    }
+    for (int i = 1; i < argc; i++) pubsub_unsubscribe(c, kind, argv[i].ptr, argv[i].len);
 }
 
 static int subscribe_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    subscribe_kind(ctx, argc, argv, PS_CHANNEL);
+    subscribe_kind(ctx, argc, argv, PUBSUB_CHANNEL);
     return MD_OK;
 }
 
 static int psubscribe_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    subscribe_kind(ctx, argc, argv, PS_PATTERN);
+    subscribe_kind(ctx, argc, argv, PUBSUB_PATTERN);
     return MD_OK;
 }
 
 static int ssubscribe_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    subscribe_kind(ctx, argc, argv, PS_SHARD);
+    subscribe_kind(ctx, argc, argv, PUBSUB_SHARD);
     return MD_OK;
 }
 
 static int unsubscribe_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    unsubscribe_kind(ctx, argc, argv, PS_CHANNEL);
+    unsubscribe_kind(ctx, argc, argv, PUBSUB_CHANNEL);
     return MD_OK;
 }
 
 static int punsubscribe_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    unsubscribe_kind(ctx, argc, argv, PS_PATTERN);
+    unsubscribe_kind(ctx, argc, argv, PUBSUB_PATTERN);
     return MD_OK;
 }
 
 static int sunsubscribe_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    unsubscribe_kind(ctx, argc, argv, PS_SHARD);
+    unsubscribe_kind(ctx, argc, argv, PUBSUB_SHARD);
     return MD_OK;
 }
 
@@ -298,11 +329,11 @@ typedef struct chlist {
     long n;
 } chlist_t;
 
-static void list_one(kmap_key_t *k, void *priv)
+static void list_one(const char *name, size_t len, void *priv)
 {
     chlist_t *l = priv;
-    if (l->pat.ptr && !util_glob(l->pat.ptr, l->pat.len, k->key, k->len, 0)) return;
-    md_reply_bulk(l->ctx, k->key, k->len);
+    if (l->pat.ptr && !util_glob(l->pat.ptr, l->pat.len, name, len, 0)) return;
+    md_reply_bulk(l->ctx, name, len);
     l->n++;
 }
 
@@ -320,7 +351,7 @@ static void list_channels(md_ctx_t *ctx, int argc, const md_arg_t *argv, int kin
     chlist_t l = {ctx, {NULL, 0}, 0};
     if (argc == 3) l.pat = argv[2];
     void *h = md_reply_defer(ctx);
-    kmap_foreach(&all[kind], list_one, &l);
+    pubsub_foreach_name(kind, list_one, &l);
     md_reply_defer_set(ctx, h, MD_DEFER_ARRAY, l.n);
 }
 
@@ -330,33 +361,32 @@ static void num_sub(md_ctx_t *ctx, int argc, const md_arg_t *argv, int kind)
 {
     md_reply_array(ctx, (long)(argc - 2) * 2);
     for (int i = 2; i < argc; i++) {
-        kmap_key_t *k = kmap_find(&all[kind], 0, argv[i].ptr, argv[i].len);
         md_reply_bulk(ctx, argv[i].ptr, argv[i].len);
-        md_reply_int(ctx, k ? (long long)k->count : 0);
+        md_reply_int(ctx, (long long)pubsub_subscribers(kind, argv[i].ptr, argv[i].len));
     }
 }
 
 static int pubsub_channels_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    list_channels(ctx, argc, argv, PS_CHANNEL);
+    list_channels(ctx, argc, argv, PUBSUB_CHANNEL);
     return MD_OK;
 }
 
 static int pubsub_shardchannels_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    list_channels(ctx, argc, argv, PS_SHARD);
+    list_channels(ctx, argc, argv, PUBSUB_SHARD);
     return MD_OK;
 }
 
 static int pubsub_numsub_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    num_sub(ctx, argc, argv, PS_CHANNEL);
+    num_sub(ctx, argc, argv, PUBSUB_CHANNEL);
     return MD_OK;
 }
 
 static int pubsub_shardnumsub_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
 {
-    num_sub(ctx, argc, argv, PS_SHARD);
+    num_sub(ctx, argc, argv, PUBSUB_SHARD);
     return MD_OK;
 }
 

@@ -18,7 +18,7 @@ extern const md_command_t hostcmds_memory[];   /* cmd_memory.c */
 extern const md_command_t hostcmds_save[];     /* persist/save.c */
 extern const md_command_t hostcmds_aof[];      /* persist/aof_rewrite.c */
 extern const md_command_t hostcmds_dump[];     /* cmd_dump.c */
-extern const md_command_t hostcmds_pubsub[];   /* pubsub.c */
+extern const md_command_t hostcmds_pubsub[];   /* cmd_pubsub.c */
 
 /* Register every host table; exits on a duplicate (a build bug). */
 void hostcmds_register(void);

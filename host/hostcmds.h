@@ -12,7 +12,7 @@ extern const md_command_t hostcmds_admin[];    /* cmd_admin.c */
 extern const md_command_t hostcmds_client[];   /* cmd_client.c */
 extern const md_command_t hostcmds_command[];  /* cmd_command.c */
 extern const md_command_t hostcmds_keys[];     /* cmd_keys.c */
-extern const md_command_t hostcmds_info[];     /* info.c */
+extern const md_command_t hostcmds_info[];     /* cmd_info.c */
 extern const md_command_t hostcmds_multi[];    /* cmd_multi.c */
 extern const md_command_t hostcmds_memory[];   /* cmd_memory.c */
 extern const md_command_t hostcmds_save[];     /* persist/save.c */

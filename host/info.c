@@ -23,7 +23,6 @@
 #include "cmd.h"
 #include "config.h"
 #include "evict.h"
-#include "hostcmds.h"
 #include "ks.h"
 #include "mem.h"
 #include "module.h"
@@ -890,20 +889,3 @@ char *info_generate(int n, const md_arg_t *names, size_t *len)
     *len = b.len;
     return b.p;
 }
-
-/* ---- the command ---- */
-
-static int info_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    size_t len;
-    char *text = info_generate(argc - 1, argv + 1, &len);
-    md_reply_verbatim(c, "txt", text, len);
-    mem_free(text);
-    return MD_OK;
-}
-
-const md_command_t hostcmds_info[] = {
-    {.name = "info", .handler = info_cmd, .arity = -1, .flags = "loading stale",
-     .acl = "@slow @dangerous", .summary = "Returns information and statistics about the server.",
-     .since = "1.0.0", .complexity = "O(1)", .group = "server"},
-    {0}};

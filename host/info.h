@@ -2,9 +2,8 @@
  * info.h — the INFO command: Redis 7.4's sections and field names, in
  * Redis's order and line format ("# Section\r\nfield:value\r\n", a blank
  * line between sections), plus the few samples INFO needs over time
- * (startup memory, instantaneous network rates).
- *
- * The command table itself, hostcmds_info[], is declared in hostcmds.h.
+ * (startup memory, instantaneous network rates). The INFO command itself
+ * is cmd_info.c.
  */
 #ifndef MODIS_INFO_H
 #define MODIS_INFO_H

@@ -14,6 +14,7 @@
 #include "server.h"
 #include "types.h"
 #include "util.h"
+#include "persist/rdb.h"
 #include "persist/save.h"
 
 #include <stdio.h>
@@ -199,6 +200,33 @@ static int debug_error(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] */
+static int debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    int flush = 1, save = 1, flags = 0;
+    for (int i = 2; i < argc; i++) {
+        if (md_arg_eq(argv[i], "MERGE")) {
+            flags |= RDB_LOAD_ALLOW_DUP;
+        } else if (md_arg_eq(argv[i], "NOFLUSH")) {
+            flush = 0;
+        } else if (md_arg_eq(argv[i], "NOSAVE")) {
+            save = 0;
+        } else {
+            md_reply_error(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE "
+                              "options.");
+            return MD_OK;
+        }
+    }
+    int rc = save_reload(save, flush, flags);
+    if (rc == SAVE_RELOAD_SAVE_FAILED)
+        md_reply_error(c, "ERR");
+    else if (rc == SAVE_RELOAD_LOAD_FAILED)
+        md_reply_error(c, "ERR Error trying to load the RDB dump, check server logs.");
+    else
+        md_reply_ok(c);
+    return MD_OK;
+}
+
 static int debug_digest(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     char hex[41];
@@ -325,7 +353,7 @@ static const md_command_t debug_subs[] = {
     SUB("digest", debug_digest, 2, ADMIN, "Outputs a digest of the dataset.", "2.6.0"),
     SUB("digest-value", debug_digest_value, -2, ADMIN, "Outputs digests of values.", "4.0.0"),
     SUB("protocol", debug_protocol, 3, ADMIN, "Replies with a test value of a given type.", "6.0.0"),
-    SUB("reload", save_debug_reload, -2, ADMIN, "Saves the RDB file and loads it back.", "1.0.0"),
+    SUB("reload", debug_reload, -2, ADMIN, "Saves the RDB file and loads it back.", "1.0.0"),
     SUB("help", debug_help, 2, "loading stale", "Returns helpful text.", "5.0.0"),
     {0}};
 

@@ -352,23 +352,36 @@ void aof_rewrite_cron(void)
     }
 }
 
+int aof_rewrite_request(int in_exec)
+{
+    if (child_kind() == CHILD_AOF) return AOF_REWRITE_IN_PROGRESS;
+    if (child_kind() != CHILD_NONE || in_exec) {
+        /* A BGSAVE runs, or we are inside EXEC: start from cron. A manual
+         * request resets the failure count so it is not held back. */
+        aof.rewrite_scheduled = 1;
+        aof.rewrite_failures = 0;
+        return AOF_REWRITE_SCHEDULED;
+    }
+    return aof_rewrite_background() == 0 ? AOF_REWRITE_STARTED : AOF_REWRITE_FAILED;
+}
+
 /* ---- BGREWRITEAOF ------------------------------------------------------------ */
 
 static int bgrewriteaof_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     (void)argc;
     (void)argv;
-    if (child_kind() == CHILD_AOF) {
+    switch (aof_rewrite_request(srv.in_command > 1)) {
+    case AOF_REWRITE_IN_PROGRESS:
         md_reply_error(c, "ERR Background append only file rewriting already in progress");
-    } else if (child_kind() != CHILD_NONE || srv.in_command > 1) {
-        /* A BGSAVE runs, or we are inside EXEC: start from cron. A manual
-         * request resets the failure count so it is not held back. */
-        aof.rewrite_scheduled = 1;
-        aof.rewrite_failures = 0;
+        break;
+    case AOF_REWRITE_SCHEDULED:
         md_reply_simple(c, "Background append only file rewriting scheduled");
-    } else if (aof_rewrite_background() == 0) {
+        break;
+    case AOF_REWRITE_STARTED:
         md_reply_simple(c, "Background append only file rewriting started");
-    } else {
+        break;
+    default:
         md_reply_error(c, "ERR Can't execute an AOF background rewriting. Please check the "
                        "server logs for more information.");
     }

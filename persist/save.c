@@ -274,33 +274,32 @@ static int reload(int flush, int flags)
     return rc == 0 ? 0 : -1;
 }
 
-int save_debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv)
+int save_reload(int save, int flush, int flags)
 {
-    int flush = 1, save = 1, flags = 0;
-    for (int i = 2; i < argc; i++) {
-        if (md_arg_eq(argv[i], "MERGE")) {
-            flags |= RDB_LOAD_ALLOW_DUP;
-        } else if (md_arg_eq(argv[i], "NOFLUSH")) {
-            flush = 0;
-        } else if (md_arg_eq(argv[i], "NOSAVE")) {
-            save = 0;
-        } else {
-            md_reply_error(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE "
-                              "options.");
-            return MD_OK;
-        }
-    }
-    if (save && save_sync() != 0) {
-        md_reply_error(c, "ERR");
-        return MD_OK;
-    }
-    if (reload(flush, flags) != 0) {
-        md_reply_error(c, "ERR Error trying to load the RDB dump, check server logs.");
-        return MD_OK;
-    }
+    if (save && save_sync() != 0) return SAVE_RELOAD_SAVE_FAILED;
+    if (reload(flush, flags) != 0) return SAVE_RELOAD_LOAD_FAILED;
     log_msg(LOG_WARNING, "DB reloaded by DEBUG RELOAD");
-    md_reply_ok(c);
-    return MD_OK;
+    return 0;
+}
+
+/* ---- what the commands do ---------------------------------------------- */
+
+int save_foreground(void)
+{
+    if (child_kind() == CHILD_RDB) return SAVE_BUSY;
+    save_info.saves++;
+    return save_sync();
+}
+
+int save_background(int schedule, int in_exec)
+{
+    if (child_kind() == CHILD_RDB) return SAVE_BG_IN_PROGRESS;
+    if (child_kind() != CHILD_NONE || in_exec) {
+        if (!schedule && !in_exec) return SAVE_BG_OTHER_CHILD;
+        bgsave_scheduled = 1;
+        return SAVE_BG_SCHEDULED;
+    }
+    return bgsave_start() == 0 ? SAVE_BG_STARTED : SAVE_BG_FAILED;
 }
 
 /* ---- commands ---------------------------------------------------------- */
@@ -309,12 +308,9 @@ static int save_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     (void)argc;
     (void)argv;
-    if (child_kind() == CHILD_RDB) {
-        md_reply_error(c, "ERR Background save already in progress");
-        return MD_OK;
-    }
-    save_info.saves++;
-    if (save_sync() == 0) md_reply_ok(c);
+    int rc = save_foreground();
+    if (rc == SAVE_BUSY) md_reply_error(c, "ERR Background save already in progress");
+    else if (rc == 0) md_reply_ok(c);
     else md_reply_error(c, "ERR");
     return MD_OK;
 }
@@ -330,20 +326,22 @@ static int bgsave_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         schedule = 1;
     }
     int in_exec = c->client && multi_executing(c->client);
-    if (child_kind() == CHILD_RDB) {
+    switch (save_background(schedule, in_exec)) {
+    case SAVE_BG_IN_PROGRESS:
         md_reply_error(c, "ERR Background save already in progress");
-    } else if (child_kind() != CHILD_NONE || in_exec) {
-        if (schedule || in_exec) {
-            bgsave_scheduled = 1;
-            md_reply_simple(c, "Background saving scheduled");
-        } else {
-            md_reply_error(c, "ERR Another child process is active (AOF?): can't BGSAVE right "
-                              "now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever "
-                              "possible.");
-        }
-    } else if (bgsave_start() == 0) {
+        break;
+    case SAVE_BG_SCHEDULED:
+        md_reply_simple(c, "Background saving scheduled");
+        break;
+    case SAVE_BG_OTHER_CHILD:
+        md_reply_error(c, "ERR Another child process is active (AOF?): can't BGSAVE right "
+                          "now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever "
+                          "possible.");
+        break;
+    case SAVE_BG_STARTED:
         md_reply_simple(c, "Background saving started");
-    } else {
+        break;
+    default:
         md_reply_error(c, "ERR");
     }
     return MD_OK;

@@ -59,7 +59,29 @@ int save_after_flushall(void);
  * points exist; NULL when writes are allowed. */
 const char *save_write_error(void);
 
-/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] (registered in cmd_admin.c). */
-int save_debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv);
+/*
+ * DEBUG RELOAD: save first when `save` (as SAVE does), then load the file
+ * again; with `flush` the dataset is replaced (and comes back if the load
+ * fails), without it merged. `flags` are rdb_load_file()'s (persist/rdb.h).
+ * Returns 0, or what failed (logged).
+ */
+enum { SAVE_RELOAD_SAVE_FAILED = 1, SAVE_RELOAD_LOAD_FAILED };
+int save_reload(int save, int flush, int flags);
+
+/* SAVE: save now, in this process. 0, -1 when it failed (logged), or
+ * SAVE_BUSY while a BGSAVE child runs. */
+enum { SAVE_BUSY = -2 };
+int save_foreground(void);
+
+/* BGSAVE [SCHEDULE]; `in_exec`: called inside EXEC, where a fork would
+ * split the transaction (the save is scheduled instead). */
+enum {
+    SAVE_BG_STARTED,         /* the child runs */
+    SAVE_BG_SCHEDULED,       /* cron starts it once no child runs */
+    SAVE_BG_IN_PROGRESS,     /* a BGSAVE child runs already */
+    SAVE_BG_OTHER_CHILD,     /* an AOF rewrite runs and no SCHEDULE */
+    SAVE_BG_FAILED           /* fork failed (logged) */
+};
+int save_background(int schedule, int in_exec);
 
 #endif

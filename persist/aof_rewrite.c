@@ -364,33 +364,3 @@ int aof_rewrite_request(int in_exec)
     }
     return aof_rewrite_background() == 0 ? AOF_REWRITE_STARTED : AOF_REWRITE_FAILED;
 }
-
-/* ---- BGREWRITEAOF ------------------------------------------------------------ */
-
-static int bgrewriteaof_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    (void)argc;
-    (void)argv;
-    switch (aof_rewrite_request(srv.in_command > 1)) {
-    case AOF_REWRITE_IN_PROGRESS:
-        md_reply_error(c, "ERR Background append only file rewriting already in progress");
-        break;
-    case AOF_REWRITE_SCHEDULED:
-        md_reply_simple(c, "Background append only file rewriting scheduled");
-        break;
-    case AOF_REWRITE_STARTED:
-        md_reply_simple(c, "Background append only file rewriting started");
-        break;
-    default:
-        md_reply_error(c, "ERR Can't execute an AOF background rewriting. Please check the "
-                       "server logs for more information.");
-    }
-    return MD_OK;
-}
-
-const md_command_t hostcmds_aof[] = {
-    {.name = "bgrewriteaof", .handler = bgrewriteaof_cmd, .arity = 1,
-     .flags = "admin noscript", .acl = "@admin @slow @dangerous",
-     .summary = "Asynchronously rewrites the append-only file to disk.", .since = "1.0.0",
-     .complexity = "O(1)", .group = "server"},
-    {0}};

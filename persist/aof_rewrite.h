@@ -42,7 +42,4 @@ int aof_rewrite_request(int in_exec);
 /* The host side of md_aof_emit(). */
 int aof_rewrite_emit(md_aof_t *a, int argc, const md_arg_t *argv);
 
-/* BGREWRITEAOF (registered by hostcmds_register). */
-extern const md_command_t hostcmds_aof[];
-
 #endif

@@ -5,13 +5,10 @@
  */
 #include "persist/save.h"
 
-#include "host/hostcmds.h"
 #include "host/ks.h"
 #include "host/log.h"
 #include "host/mem.h"
-#include "host/multi.h"
 #include "host/notify.h"
-#include "host/sdk_ctx.h"
 #include "host/server.h"
 #include "host/util.h"
 #include "persist/child.h"
@@ -301,71 +298,3 @@ int save_background(int schedule, int in_exec)
     }
     return bgsave_start() == 0 ? SAVE_BG_STARTED : SAVE_BG_FAILED;
 }
-
-/* ---- commands ---------------------------------------------------------- */
-
-static int save_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    (void)argc;
-    (void)argv;
-    int rc = save_foreground();
-    if (rc == SAVE_BUSY) md_reply_error(c, "ERR Background save already in progress");
-    else if (rc == 0) md_reply_ok(c);
-    else md_reply_error(c, "ERR");
-    return MD_OK;
-}
-
-static int bgsave_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    int schedule = 0;
-    if (argc > 1) {
-        if (argc != 2 || !md_arg_eq(argv[1], "SCHEDULE")) {
-            md_reply_syntax(c);
-            return MD_OK;
-        }
-        schedule = 1;
-    }
-    int in_exec = c->client && multi_executing(c->client);
-    switch (save_background(schedule, in_exec)) {
-    case SAVE_BG_IN_PROGRESS:
-        md_reply_error(c, "ERR Background save already in progress");
-        break;
-    case SAVE_BG_SCHEDULED:
-        md_reply_simple(c, "Background saving scheduled");
-        break;
-    case SAVE_BG_OTHER_CHILD:
-        md_reply_error(c, "ERR Another child process is active (AOF?): can't BGSAVE right "
-                          "now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever "
-                          "possible.");
-        break;
-    case SAVE_BG_STARTED:
-        md_reply_simple(c, "Background saving started");
-        break;
-    default:
-        md_reply_error(c, "ERR");
-    }
-    return MD_OK;
-}
-
-static int lastsave_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    (void)argc;
-    (void)argv;
-    md_reply_int(c, (long long)srv.lastsave);
-    return MD_OK;
-}
-
-const md_command_t hostcmds_save[] = {
-    {.name = "save", .handler = save_cmd, .arity = 1, .flags = "admin noscript no_multi",
-     .acl = "@admin @slow @dangerous", .summary = "Synchronously saves the database(s) to disk.",
-     .since = "1.0.0", .complexity = "O(N) where N is the total number of keys in all databases",
-     .group = "server"},
-    {.name = "bgsave", .syntax = "[SCHEDULE]", .handler = bgsave_cmd, .arity = -1,
-     .flags = "admin noscript", .acl = "@admin @slow @dangerous",
-     .summary = "Asynchronously saves the database(s) to disk.", .since = "1.0.0",
-     .complexity = "O(1)", .group = "server"},
-    {.name = "lastsave", .handler = lastsave_cmd, .arity = 1, .flags = "loading stale fast",
-     .acl = "@admin @fast @dangerous",
-     .summary = "Returns the Unix timestamp of the last successful save to disk.",
-     .since = "1.0.0", .complexity = "O(1)", .group = "server"},
-    {0}};

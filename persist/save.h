@@ -25,9 +25,6 @@ typedef struct save_info {
 } save_info_t;
 extern save_info_t save_info;
 
-/* SAVE, BGSAVE, LASTSAVE (registered by hostcmds_register). */
-extern const md_command_t hostcmds_save[];
-
 /*
  * Load `dbfilename` from the working directory (`dir`) at start-up, with
  * srv.loading set. A missing file is not an error; an unreadable or

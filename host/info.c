@@ -27,7 +27,7 @@
 #include "mem.h"
 #include "module.h"
 #include "pubsub.h"
-#include "sdk_extra.h"
+#include "sdk_cron_info.h"
 #include "server.h"
 #include "util.h"
 #include "persist/child.h"

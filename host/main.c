@@ -20,7 +20,7 @@
 #include "module.h"
 #include "pubsub.h"
 #include "multi.h"
-#include "sdk_extra.h"
+#include "sdk_cron_info.h"
 #include "net.h"
 #include "sdk_ctx.h"
 #include "server.h"

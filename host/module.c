@@ -7,7 +7,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "lazyfree.h"
-#include "sdk_extra.h"
+#include "sdk_cron_info.h"
 #include "log.h"
 #include "mem.h"
 #include "sdk_ctx.h"

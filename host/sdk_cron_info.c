@@ -2,7 +2,7 @@
  * sdk_extra.c — SDK sections for cron hooks, INFO fields, configuration
  * parameters, sub-key expiry, and the blocking/MULTI bridges.
  */
-#include "sdk_extra.h"
+#include "sdk_cron_info.h"
 #include "blocking.h"
 #include "client.h"
 #include "cmd.h"

@@ -30,18 +30,11 @@ typedef struct hook {
 } hook_t;
 
 static hook_t *crons, *infos;
-static client_t *internal;         /* the client module hooks run as */
 
 struct md_info {
     sdk_info_emit_fn emit;
     void *out;
 };
-
-static client_t *internal_client(void)
-{
-    if (!internal) internal = client_create_fake();
-    return internal;
-}
 
 static void hook_push(hook_t **list, hook_t *h)
 {
@@ -92,25 +85,11 @@ void sdk_extra_forget(md_module_t *m)
     forget(&infos, m);
 }
 
-/* Run fn with a context bound to the internal client, then propagate. */
-static void run_internal(void (*fn)(md_ctx_t *, void *), void *arg)
-{
-    client_t *c = internal_client();
-    md_ctx_t ctx;
-    c->dbid = 0;
-    sdk_ctx_init(&ctx, c, NULL, 0, NULL);
-    fn(&ctx, arg);
-    srv.dirty += ctx.dirty;
-    prop_flush(c->dbid, 0, NULL, 0);
-    sdk_ctx_done(&ctx);
-    reply_reset(c->out);
-}
-
 static void cron_one(md_ctx_t *ctx, void *arg) { ((hook_t *)arg)->cron(ctx); }
 
 void sdk_cron_run(void)
 {
-    for (hook_t *h = crons; h; h = h->next) run_internal(cron_one, h);
+    for (hook_t *h = crons; h; h = h->next) sdk_ctx_run_internal(cron_one, h);
 }
 
 static void x_info_ll(md_info_t *i, const char *name, long long v)
@@ -181,7 +160,7 @@ int sdk_subexpire_run(ks_db_t *db, ks_entry_t *e, int64_t now_ms)
     }
     if (next > now_ms) return 0;
     subexp_arg_t a = {db, e, now_ms, 0};
-    run_internal(subexp_one, &a);
+    sdk_ctx_run_internal(subexp_one, &a);
     return a.gone;
 }
 

@@ -3,7 +3,10 @@
  * assembled from the sdk_*.c sections.
  */
 #include "sdk_ctx.h"
+#include "client.h"
 #include "mem.h"
+#include "propagate.h"
+#include "server.h"
 
 #include <string.h>
 
@@ -30,6 +33,22 @@ void sdk_ctx_done(md_ctx_t *ctx)
     }
     ctx->more = NULL;
     ctx->nkeys = 0;
+}
+
+static client_t *internal;         /* the client module hooks run as */
+
+void sdk_ctx_run_internal(void (*fn)(md_ctx_t *, void *), void *arg)
+{
+    if (!internal) internal = client_create_fake();
+    client_t *c = internal;
+    md_ctx_t ctx;
+    c->dbid = 0;
+    sdk_ctx_init(&ctx, c, NULL, 0, NULL);
+    fn(&ctx, arg);
+    srv.dirty += ctx.dirty;
+    prop_flush(c->dbid, 0, NULL, 0);
+    sdk_ctx_done(&ctx);
+    reply_reset(c->out);
 }
 
 const md_api_t *sdk_api(void)

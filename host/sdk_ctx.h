@@ -47,6 +47,10 @@ struct md_ctx {
 void sdk_ctx_init(md_ctx_t *ctx, struct client *c, struct cmd *cmd,
                   int argc, const md_arg_t *argv);
 void sdk_ctx_done(md_ctx_t *ctx);
+/* Run module code outside a command (cron hooks, sub-key expiry): fn gets
+ * a context bound to an internal client without socket, in db 0; what it
+ * changed is counted in srv.dirty and propagated afterwards. */
+void sdk_ctx_run_internal(void (*fn)(md_ctx_t *ctx, void *arg), void *arg);
 
 /* The API table handed to modules (filled by the sdk_*.c files). */
 const md_api_t *sdk_api(void);

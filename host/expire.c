@@ -8,7 +8,7 @@
 #include "ks.h"
 #include "notify.h"
 #include "propagate.h"
-#include "sdk_cron_info.h"
+#include "sdk_subexpire.h"
 #include "server.h"
 #include "util.h"
 

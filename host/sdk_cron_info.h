@@ -18,8 +18,6 @@ typedef void (*sdk_info_emit_fn)(void *out, const char *name, const char *value)
 void sdk_info_section(const char *section, sdk_info_emit_fn emit, void *out);
 /* Names of module-defined INFO sections (NULL-terminated iteration). */
 const char *sdk_info_extra_section(int i);
-/* Expire due sub-keys of `e` (db `db`); returns 1 if e is gone. */
-int sdk_subexpire_run(ks_db_t *db, ks_entry_t *e, int64_t now_ms);
 /* Forget registrations of a module being unloaded. */
 void sdk_extra_forget(md_module_t *m);
 

@@ -60,10 +60,15 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_keys(&api);
         sdk_api_fill_reply(&api);
         sdk_api_fill_args(&api);
-        sdk_api_fill_misc(&api);
+        sdk_api_fill_util(&api);
         sdk_api_fill_rdb(&api);
         sdk_api_fill_module(&api);
-        sdk_api_fill_extra(&api);
+        sdk_api_fill_cron_info(&api);
+        sdk_api_fill_config(&api);
+        sdk_api_fill_subexpire(&api);
+        sdk_api_fill_block(&api);
+        sdk_api_fill_propagate(&api);
+        sdk_api_fill_aof_digest(&api);
         sdk_api_fill_listpack(&api);
         sdk_api_fill_scan(&api);
     }

@@ -58,10 +58,15 @@ void sdk_api_fill_mem(md_api_t *a);
 void sdk_api_fill_keys(md_api_t *a);
 void sdk_api_fill_reply(md_api_t *a);
 void sdk_api_fill_args(md_api_t *a);
-void sdk_api_fill_misc(md_api_t *a);
+void sdk_api_fill_util(md_api_t *a);
 void sdk_api_fill_rdb(md_api_t *a);
 void sdk_api_fill_module(md_api_t *a);
-void sdk_api_fill_extra(md_api_t *a);
+void sdk_api_fill_cron_info(md_api_t *a);
+void sdk_api_fill_config(md_api_t *a);
+void sdk_api_fill_subexpire(md_api_t *a);
+void sdk_api_fill_block(md_api_t *a);
+void sdk_api_fill_propagate(md_api_t *a);
+void sdk_api_fill_aof_digest(md_api_t *a);
 void sdk_api_fill_listpack(md_api_t *a);
 void sdk_api_fill_scan(md_api_t *a);
 

@@ -4,7 +4,7 @@
  */
 #include "module.h"
 #include "sdk_ctx.h"
-#include "sdk_rdb.h"
+#include "persist/rdb_handle.h"
 
 static int s_len(md_rdb_t *r, uint64_t len) { return rdb_save_len(r->io, len) ? MD_ERR : MD_OK; }
 

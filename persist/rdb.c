@@ -10,7 +10,7 @@
 #include "host/ks.h"
 #include "host/log.h"
 #include "host/mem.h"
-#include "host/sdk_rdb.h"
+#include "persist/rdb_handle.h"
 #include "host/server.h"
 #include "host/types.h"
 #include "host/util.h"

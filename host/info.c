@@ -269,7 +269,7 @@ static void info_server(ibuf_t *b)
         "executable:%s\r\n"
         "config_file:%s\r\n"
         "io_threads_active:0\r\n",
-        INFO_COMPAT_VERSION, PACKAGE_VERSION, build_id(),
+        SERVER_COMPAT_VERSION, PACKAGE_VERSION, build_id(),
         un.sysname, un.release, un.machine, (int)(sizeof(long) * 8),
         util_monotonic_desc(), api,
 #ifdef __GNUC__

@@ -12,10 +12,6 @@
 
 #include "sdk_host.h"
 
-/* The Redis version whose behaviour we implement: INFO's redis_version and
- * the "redis-ver" aux field of the RDB files we write. */
-#define INFO_COMPAT_VERSION "7.4.0"
-
 /*
  * Build the INFO text for the section names in sections[0..n) (the INFO
  * arguments; n == 0 means "default"). Names are matched without regard to

@@ -106,6 +106,10 @@ typedef struct server {
 
 extern server_t srv;
 
+/* The Redis version whose behaviour we implement: INFO's redis_version and
+ * the "redis-ver" aux field of the RDB files we write. */
+#define SERVER_COMPAT_VERSION "7.4.0"
+
 /* maxmemory-policy values */
 /* maxmemory-policy values, in Redis's listing order (its error text) */
 enum {

@@ -6,7 +6,6 @@
  */
 #include "persist/rdb.h"
 
-#include "host/info.h"
 #include "host/ks.h"
 #include "host/log.h"
 #include "host/mem.h"
@@ -150,7 +149,7 @@ int rdb_save_dataset(rdb_io_t *io, int flags)
     for (int i = 0; i < srv.databases; i++) ks_each(&srv.db[i], prescan_entry, &w);
 
     rdb_save_header(io, w.version);
-    rdb_save_aux(io, "redis-ver", INFO_COMPAT_VERSION, strlen(INFO_COMPAT_VERSION));
+    rdb_save_aux(io, "redis-ver", SERVER_COMPAT_VERSION, strlen(SERVER_COMPAT_VERSION));
     rdb_save_aux_ll(io, "redis-bits", (long long)(sizeof(void *) * 8));
     rdb_save_aux_ll(io, "ctime", (long long)(util_mstime() / 1000));
     rdb_save_aux_ll(io, "used-mem", (long long)mem_used());

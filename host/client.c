@@ -311,45 +311,6 @@ client_t *client_by_id(uint64_t id)
     return NULL;
 }
 
-static void client_flags_str(client_t *c, char *out)
-{
-    char *p = out;
-    if (pubsub_client_active(c)) *p++ = 'P'; /* first, as in Redis */
-    if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
-    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
-    if (c->flags & CLIENT_UNIX) *p++ = 'U';
-    if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
-    if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
-    if (c->bstate) *p++ = 'b';
-    if (multi_active(c) || multi_executing(c)) *p++ = 'x';
-    if (p == out) *p++ = 'N';
-    *p = '\0';
-}
-
-int client_info_line(client_t *c, char *buf, size_t cap)
-{
-    char flags[16];
-    size_t sub, psub, ssub;
-    int64_t now = util_mstime();
-    client_flags_str(c, flags);
-    pubsub_client_counts(c, &sub, &psub, &ssub);
-    const char *last = c->lastcmd ? cmd_fullname(c->lastcmd) : "NULL";
-    return snprintf(buf, cap,
-        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=%zu psub=%zu ssub=%zu multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
-        "argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu "
-        "tot-mem=%zu events=r%s cmd=%s user=default redir=-1 resp=%d "
-        "lib-name=%s lib-ver=%s",
-        (unsigned long long)c->id, c->addr, c->laddr, c->fd,
-        c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
-        (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid, sub, psub, ssub,
-        multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
-        c->qcap, c->qpeak, c->out->pos, (size_t)0, reply_bytes(c->out),
-        sizeof(*c) + c->qcap + sizeof(reply_t) + reply_bytes(c->out),
-        c->write_pending ? "w" : "", last, c->resp,
-        c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
-}
-
 void client_cron(void)
 {
     int64_t now = util_mstime();

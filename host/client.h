@@ -90,8 +90,6 @@ reply_t *client_reply(client_t *c);
 /* All connected clients, for CLIENT LIST/KILL and cron. */
 client_t *client_first(void);
 size_t client_count(void);
-/* Format this client's CLIENT LIST line (no newline) into buf. */
-int client_info_line(client_t *c, char *buf, size_t cap);
 client_t *client_by_id(uint64_t id);
 
 /* cron: idle timeouts and buffer shrinking. */

@@ -4,16 +4,10 @@
  * event when the socket is full).
  */
 #include "client.h"
-#include "blocking.h"
-#include "multi.h"
-#include "pubsub.h"
-#include "cmd.h"
-#include "dispatch.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
 #include "util.h"
-#include "persist/aof.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -23,6 +17,8 @@
 
 #define QBUF_READ_CHUNK (16 * 1024)
 #define QBUF_BIG_ARG (32 * 1024)
+
+client_hooks_t client_hooks;
 
 static client_t *all_clients;
 static size_t nclients;
@@ -88,9 +84,7 @@ void client_free_fake(client_t *c) { client_free(c); }
 
 static void client_free(client_t *c)
 {
-    blocking_client_gone(c);
-    multi_client_gone(c);
-    pubsub_client_gone(c);
+    client_hooks.gone(c);
     if (c->ev_read) event_free(c->ev_read);
     if (c->ev_write) event_free(c->ev_write);
     if (c->fd >= 0) close(c->fd);
@@ -184,7 +178,7 @@ static void client_process_input(client_t *c, size_t *want)
         }
         if (!c->parser.inline_empty) {
             client_set_argv(c, base);
-            cmd_process(c);
+            client_hooks.run(c);
             c->argc = 0;
         }
         c->qpos += consumed;
@@ -261,7 +255,7 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
 void client_flush(client_t *c)
 {
     if (c->fd < 0 || (c->flags & CLIENT_CLOSE_ASAP)) return;
-    aof_flush_before_reply(); /* no reply before its command is in the AOF */
+    client_hooks.before_write(); /* no reply before its command is in the AOF */
     while (reply_pending(c->out)) {
         ssize_t w = reply_write(c->out, c->fd);
         if (w < 0) {

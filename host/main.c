@@ -13,7 +13,7 @@
 #include "expire.h"
 #include "hostcmds.h"
 #include "info.h"
-#include "ks_hooks.h"
+#include "hooks.h"
 #include "lazyfree.h"
 #include "log.h"
 #include "mem.h"
@@ -39,28 +39,11 @@
 #include <unistd.h>
 
 server_t srv;
-ks_hooks_t ks_hooks;
 const md_api_t *sdk_host_api;
 md_module_t *sdk_host_self;
 
 static struct event *cron_ev, *sigterm_ev, *sigint_ev;
 static int last_signal;      /* SIGTERM or SIGINT, for the shutdown log */
-
-static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
-static int hook_may_expire(void) { return !srv.loading; }
-static int hook_lfu(void)
-{
-    return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU ||
-           srv.maxmemory_policy == MAXMEM_VOLATILE_LFU;
-}
-static unsigned hook_decay(void) { return (unsigned)srv.lfu_decay_time; }
-static unsigned hook_logf(void) { return (unsigned)srv.lfu_log_factor; }
-static void hook_free_value(md_type_t *t, void *v, int lazy)
-{
-    if (lazy) lazyfree_value(t, v);
-    else t->ops.free(v);
-}
-static int hook_lazy_expire(void) { return srv.lazyfree_lazy_expire; }
 
 static void random_bytes(void *buf, size_t n)
 {
@@ -254,14 +237,7 @@ int main(int argc, char **argv)
     install_crash_handlers();
     srv.db = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
     for (int i = 0; i < srv.databases; i++) ks_db_init(&srv.db[i], i);
-    ks_hooks.now_ms = hook_now;
-    ks_hooks.may_expire = hook_may_expire;
-    ks_hooks.expired = expire_on_expired;
-    ks_hooks.free_value = hook_free_value;
-    ks_hooks.lazy_expire = hook_lazy_expire;
-    ks_hooks.lfu = hook_lfu;
-    ks_hooks.lfu_decay_time = hook_decay;
-    ks_hooks.lfu_log_factor = hook_logf;
+    hooks_install();
 
     log_msg(LOG_NOTICE, "oO0OoO0OoO0Oo Modis is starting oO0OoO0OoO0Oo");
     log_msg(LOG_NOTICE, "Modis version=%s, bits=%d, pid=%d, just started", PACKAGE_VERSION,

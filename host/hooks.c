@@ -1,0 +1,63 @@
+/*
+ * hooks.c — the wiring of the layers: the lower layers declare what they
+ * need from the server as tables of functions (ks_hooks.h, client.h's
+ * client_hooks), and this file, at the top, fills them. See
+ * docs/architecture.md §2 for the layers.
+ */
+#include "hooks.h"
+#include "blocking.h"
+#include "client.h"
+#include "dispatch.h"
+#include "expire.h"
+#include "ks_hooks.h"
+#include "lazyfree.h"
+#include "multi.h"
+#include "pubsub.h"
+#include "server.h"
+#include "types.h"
+#include "util.h"
+#include "persist/aof.h"
+
+ks_hooks_t ks_hooks;
+
+/* ---- the keyspace ---- */
+
+static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
+static int hook_may_expire(void) { return !srv.loading; }
+static int hook_lfu(void)
+{
+    return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU ||
+           srv.maxmemory_policy == MAXMEM_VOLATILE_LFU;
+}
+static unsigned hook_decay(void) { return (unsigned)srv.lfu_decay_time; }
+static unsigned hook_logf(void) { return (unsigned)srv.lfu_log_factor; }
+static void hook_free_value(md_type_t *t, void *v, int lazy)
+{
+    if (lazy) lazyfree_value(t, v);
+    else t->ops.free(v);
+}
+static int hook_lazy_expire(void) { return srv.lazyfree_lazy_expire; }
+
+/* ---- connections ---- */
+
+static void client_gone(client_t *c)
+{
+    blocking_client_gone(c);
+    multi_client_gone(c);
+    pubsub_client_gone(c);
+}
+
+void hooks_install(void)
+{
+    ks_hooks.now_ms = hook_now;
+    ks_hooks.may_expire = hook_may_expire;
+    ks_hooks.expired = expire_on_expired;
+    ks_hooks.free_value = hook_free_value;
+    ks_hooks.lazy_expire = hook_lazy_expire;
+    ks_hooks.lfu = hook_lfu;
+    ks_hooks.lfu_decay_time = hook_decay;
+    ks_hooks.lfu_log_factor = hook_logf;
+    client_hooks.run = cmd_process;
+    client_hooks.before_write = aof_flush_before_reply;
+    client_hooks.gone = client_gone;
+}

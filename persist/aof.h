@@ -134,6 +134,11 @@ char *aof_manifest_name(void);
 int aof_mkdir(void);
 /* Delete temp-<appendfilename>.incr (a switch to AOF that failed). */
 void aof_remove_temp_incr(void);
+/* Save the manifest in force (temp file, fsync, rename): 0, or -1 (logged). */
+int aof_save_manifest(void);
+/* The propagation sink: buffer a command (a SELECT first when the db
+ * changes) while AOF is on or its first rewrite runs. */
+void aof_feed(int dbid, int argc, const md_arg_t *argv);
 /* Delete the manifest's history files and save it without them. */
 void aof_delete_history(void);
 /* Size of a file in the AOF dir (0 when missing). */

@@ -15,7 +15,7 @@
 #include "mem.h"
 #include "module.h"
 #include "notify.h"
-#include "persist/aof.h"
+#include "persist/persist.h"
 #include "server.h"
 #include "util.h"
 
@@ -210,7 +210,7 @@ static param_t params[] = {
     {"stop-writes-on-bgsave-error", NULL, T_BOOL, 0, &srv.stop_writes_on_bgsave_err, 0, 1, "yes"},
     {"rdb-key-save-delay", NULL, T_INT, 0, &srv.rdb_key_save_delay, INT_MIN, INT_MAX, "0"},
     {.name = "appendonly", .type = T_BOOL, .var = &srv.appendonly, .max = 1, .def = "no",
-     .apply = aof_apply_appendonly},
+     .apply = persist_apply_appendonly},
     {"appendfsync", NULL, T_ENUM, 0, &srv.aof_fsync, 0, 0, "everysec", fsyncs},
     {.name = "appendfilename", .type = T_STR, .flags = IMMUTABLE, .var = &srv.aof_filename,
      .def = "appendonly.aof", .check = check_aof_filename},

@@ -16,8 +16,7 @@
 #include "multi.h"
 #include "pubsub.h"
 #include "propagate.h"
-#include "persist/save.h"
-#include "persist/aof.h"
+#include "persist/persist.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -169,8 +168,7 @@ void cmd_process(client_t *c)
         }
     }
     /* No writes (nor PING, as in Redis) while persisting to disk fails. */
-    const char *derr = save_write_error();
-    if (!derr) derr = aof_write_error();
+    const char *derr = persist_write_error();
     if (derr && !(c->flags & CLIENT_FAKE) &&
         ((cmd->flags & CMD_WRITE) || (!cmd->parent && strcmp(cmd->name, "ping") == 0))) {
         reject(c, cmd, derr, strlen(derr));

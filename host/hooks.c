@@ -1,22 +1,28 @@
 /*
  * hooks.c — the wiring of the layers: the lower layers declare what they
  * need from the server as tables of functions (ks_hooks.h, client.h's
- * client_hooks), and this file, at the top, fills them. See
+ * client_hooks, persist/persist.h's persist_hooks), and this file, at the
+ * top, fills them. See
  * docs/architecture.md §2 for the layers.
  */
 #include "hooks.h"
 #include "blocking.h"
 #include "client.h"
+#include "cmd.h"
 #include "dispatch.h"
 #include "expire.h"
 #include "ks_hooks.h"
 #include "lazyfree.h"
+#include "mem.h"
 #include "multi.h"
 #include "pubsub.h"
 #include "server.h"
 #include "types.h"
 #include "util.h"
 #include "persist/aof.h"
+#include "persist/persist.h"
+
+#include <string.h>
 
 ks_hooks_t ks_hooks;
 
@@ -47,6 +53,49 @@ static void client_gone(client_t *c)
     pubsub_client_gone(c);
 }
 
+/* ---- persistence: replaying the AOF ---- */
+
+struct persist_replay {
+    client_t *c;             /* no socket; argv points at the loader's */
+};
+
+static persist_replay_t *replay_open(void)
+{
+    persist_replay_t *r = mem_alloc(sizeof(*r));
+    r->c = client_create_fake();
+    return r;
+}
+
+static int replay_run(persist_replay_t *r, int argc, const md_arg_t *argv, const char **name,
+                      const char **err, size_t *errlen)
+{
+    client_t *c = r->c;
+    reply_reset(c->out);
+    *err = NULL;
+    cmd_t *cmd = cmd_lookup(argv[0].ptr, argv[0].len);
+    if (!cmd) return PERSIST_REPLAY_UNKNOWN;
+    *name = cmd_fullname(cmd);
+    c->argv = (md_arg_t *)argv;
+    c->argc = argc;
+    cmd_process(c);
+    c->argv = NULL;
+    c->argc = 0;
+    if (c->out->pos && c->out->buf[0] == '-') {
+        const char *cr = memchr(c->out->buf, '\r', c->out->pos);
+        *err = c->out->buf + 1;
+        *errlen = (cr ? (size_t)(cr - c->out->buf) : c->out->pos) - 1;
+    }
+    return PERSIST_REPLAY_OK;
+}
+
+static int replay_in_multi(persist_replay_t *r) { return multi_active(r->c); }
+
+static void replay_close(persist_replay_t *r)
+{
+    client_free_fake(r->c);
+    mem_free(r);
+}
+
 void hooks_install(void)
 {
     ks_hooks.now_ms = hook_now;
@@ -60,4 +109,9 @@ void hooks_install(void)
     client_hooks.run = cmd_process;
     client_hooks.before_write = aof_flush_before_reply;
     client_hooks.gone = client_gone;
+    persist_hooks.replay_open = replay_open;
+    persist_hooks.replay_run = replay_run;
+    persist_hooks.replay_in_multi = replay_in_multi;
+    persist_hooks.replay_close = replay_close;
+    persist_hooks.reset_stats = cmd_reset_stats;
 }

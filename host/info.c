@@ -381,6 +381,8 @@ static void info_memory(ibuf_t *b)
     if (overhead > used) overhead = used;
     size_t dataset = used - overhead;
     size_t net = used > startup_memory ? used - startup_memory : 1;
+    aof_info_t ai;
+    aof_info_get(&ai);
     long long total_sys = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
     allocator_stats_t a;
     allocator_stats(&a, used, rss);
@@ -460,7 +462,7 @@ static void info_memory(ibuf_t *b)
         ratio(a.resident, a.active), a.resident - a.active,
         ratio((long long)rss, a.resident), (long long)rss - a.resident,
         ratio((long long)rss, (long long)used), (long long)rss - (long long)used,
-        clients, aof.buf.cap, mem_allocator_name(), rehashing, lazyfree_pending(),
+        clients, ai.buffer_cap, mem_allocator_name(), rehashing, lazyfree_pending(),
         lazyfree_done());
 }
 
@@ -470,6 +472,8 @@ static void info_persistence(ibuf_t *b)
 {
     long long lastsave = srv.lastsave ? (long long)srv.lastsave : (long long)(srv.start_ms / 1000);
     int bgsave = child_kind() == CHILD_RDB;
+    save_info_t si;
+    save_info_get(&si);
     ib_printf(b,
         "# Persistence\r\n"
         "loading:%d\r\n"
@@ -491,9 +495,9 @@ static void info_persistence(ibuf_t *b)
         "rdb_last_load_keys_expired:%lld\r\n"
         "rdb_last_load_keys_loaded:%lld\r\n",
         srv.loading ? 1 : 0, srv.dirty, bgsave, lastsave,
-        save_info.last_bgsave_ok ? "ok" : "err", save_info.last_bgsave_secs,
-        bgsave ? (long long)time(NULL) - save_info.bgsave_start : -1LL, save_info.saves,
-        save_info.load_keys_expired, save_info.load_keys_loaded);
+        si.last_bgsave_ok ? "ok" : "err", si.last_bgsave_secs,
+        bgsave ? (long long)time(NULL) - si.bgsave_start : -1LL, si.saves,
+        si.load_keys_expired, si.load_keys_loaded);
     aof_info_t ai;
     aof_info_get(&ai);
     ib_printf(b,

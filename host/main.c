@@ -3,9 +3,7 @@
  * databases, host commands, modules, listeners, the cron timer, signals,
  * and the libevent loop.
  */
-#include "persist/aof.h"
-#include "persist/child.h"
-#include "persist/save.h"
+#include "persist/persist.h"
 #include "autoconfig.h"
 #include "config.h"
 #include "client.h"
@@ -75,9 +73,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     sdk_cron_run();
     info_cron();
     client_cron();
-    child_cron();
-    save_cron();
-    aof_cron();
+    persist_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);
         if (ticks % 10 == 0) ks_maybe_shrink(&srv.db[i]);
@@ -131,18 +127,6 @@ static void install_crash_handlers(void)
 {
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) signal(sigs[i], on_crash);
-}
-
-/*
- * Load the dataset from disk, after the modules (they read their values)
- * and before the first client. With appendonly yes the AOF is the source
- * of truth and the AOF loader (persist/aof*) owns this branch; otherwise
- * the RDB file `dbfilename` in `dir` is loaded. Exits on a corrupt file.
- */
-static void load_dataset(void)
-{
-    if (aof_startup()) return; /* appendonly yes: the AOF is the dataset */
-    save_load_startup();
 }
 
 static void usage(void)
@@ -254,7 +238,7 @@ int main(int argc, char **argv)
     srv.lastsave = util_mstime() / 1000;
     write_pidfile();
     log_msg(LOG_NOTICE, "Server initialized");
-    load_dataset();
+    persist_load_startup(); /* after the modules: they read their values */
     log_msg(LOG_NOTICE, "Ready to accept connections tcp");
 
     cron_ev = evtimer_new(srv.base, cron, NULL);

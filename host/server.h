@@ -49,7 +49,7 @@ typedef struct server {
     int stop_writes_on_bgsave_err;
     int rdb_key_save_delay;  /* microseconds per key while saving (tests) */
     int appendonly;
-    int aof_fsync;           /* appendfsync: AOF_FSYNC_* (persist/aof.h) */
+    int aof_fsync;           /* appendfsync: AOF_FSYNC_* (persist/aof_internal.h) */
     char *aof_filename;      /* appendfilename */
     char *aof_dirname;       /* appenddirname */
     int aof_use_rdb_preamble;

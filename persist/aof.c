@@ -4,7 +4,7 @@
  * and shutdown, and INFO. See aof.h; the log lines and error texts are
  * Redis 7's.
  */
-#include "persist/aof.h"
+#include "persist/aof_internal.h"
 
 #include "host/log.h"
 #include "host/mem.h"
@@ -367,6 +367,7 @@ void aof_info_get(aof_info_t *o)
     o->current_size = aof.current_size;
     o->base_size = aof.base_size;
     o->buffer_length = aof.buf.len;
+    o->buffer_cap = aof.buf.cap;
     o->pending_bio_fsync = aof_bio_pending();
     o->delayed_fsync = aof.delayed_fsync;
 }

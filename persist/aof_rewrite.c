@@ -11,7 +11,7 @@
 #include "host/server.h"
 #include "host/types.h"
 #include "host/util.h"
-#include "persist/aof.h"
+#include "persist/aof_internal.h"
 #include "persist/child.h"
 #include "persist/rdb.h"
 

@@ -1,17 +1,22 @@
 /*
  * persist.c — the persistence subsystem as the rest of the server drives
- * it: see persist.h.
+ * it (see persist.h): which of the RDB file and the AOF is loaded at
+ * start-up, the AOF switched on and off at run time, the cron work, and
+ * shutting down. The AOF files are aof*.c, RDB snapshots save.c.
  */
+#include "persist/persist.h"
+
 #include "host/log.h"
 #include "host/mem.h"
 #include "host/propagate.h"
 #include "host/server.h"
 #include "host/util.h"
-#include "persist/aof.h"
+#include "persist/aof_internal.h"
 #include "persist/aof_bio.h"
 #include "persist/aof_load.h"
 #include "persist/aof_rewrite.h"
 #include "persist/child.h"
+#include "persist/save.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +25,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+persist_hooks_t persist_hooks;
 
 static long long now_sec(void) { return util_mstime() / 1000; }
 
@@ -80,7 +87,7 @@ static void aof_stop(void)
     aof_bio_clear_error();
 }
 
-int aof_apply_appendonly(char *err, size_t cap)
+int persist_apply_appendonly(char *err, size_t cap)
 {
     if (srv.appendonly && aof.state == AOF_OFF) {
         if (aof_start() != 0) {
@@ -167,7 +174,8 @@ static void open_at_start(void)
     aof.last_fsync = now_sec();
 }
 
-int aof_startup(void)
+/* The AOF part of start-up: 1 when the dataset came from the AOF. */
+static int aof_startup(void)
 {
     char err[1536];
     prop_add_sink(aof_feed);
@@ -195,15 +203,24 @@ int aof_startup(void)
     return 1;
 }
 
-/* ---- cron, shutdown, INFO -------------------------------------------------- */
-
-void aof_cron(void)
+void persist_load_startup(void)
 {
+    if (aof_startup()) return; /* appendonly yes: the AOF is the dataset */
+    save_load_startup();
+}
+
+/* ---- cron, shutdown, MISCONF ----------------------------------------------- */
+
+void persist_cron(void)
+{
+    child_cron();
+    save_cron();
     aof_rewrite_cron();
     if (aof.state != AOF_OFF) aof_flush(0);
 }
 
-int aof_shutdown(int force)
+/* The AOF part of shutting down: -1 (logged) to refuse. */
+static int aof_shutdown(int force)
 {
     if (child_kind() == CHILD_AOF) {
         /* Without its first rewrite, the AOF being switched on is empty. */
@@ -224,4 +241,23 @@ int aof_shutdown(int force)
             log_msg(LOG_WARNING, "Fail to fsync the AOF file: %s.", strerror(errno));
     }
     return 0;
+}
+
+int persist_shutdown(int save, int nosave, int force)
+{
+    if (aof_shutdown(force) != 0) return -1;
+    if (save_on_shutdown(save, nosave) != 0) {
+        if (!force) {
+            log_msg(LOG_WARNING, "Error trying to save the DB, can't exit.");
+            return -1;
+        }
+        log_msg(LOG_WARNING, "Error trying to save the DB. Exit anyway.");
+    }
+    return 0;
+}
+
+const char *persist_write_error(void)
+{
+    const char *e = save_write_error();
+    return e ? e : aof_write_error();
 }

@@ -26,7 +26,9 @@
 /* After a failed background save, automatic ones wait this long (s). */
 #define SAVE_RETRY_DELAY 5
 
-save_info_t save_info = {.last_bgsave_ok = 1, .last_bgsave_secs = -1, .bgsave_start = -1};
+static save_info_t save_info = {.last_bgsave_ok = 1, .last_bgsave_secs = -1, .bgsave_start = -1};
+
+void save_info_get(save_info_t *out) { *out = save_info; }
 
 static long long dirty_before_bgsave; /* srv.dirty when the child forked */
 static time_t last_bgsave_try;        /* when the last BGSAVE was attempted */

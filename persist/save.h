@@ -14,7 +14,7 @@
 
 #include "host/sdk_host.h"
 
-/* The RDB state INFO reports (read-only outside save.c). */
+/* The RDB state INFO reports. */
 typedef struct save_info {
     long long saves;               /* rdb_saves: SAVE and background saves */
     int last_bgsave_ok;            /* rdb_last_bgsave_status */
@@ -23,7 +23,7 @@ typedef struct save_info {
     long long load_keys_loaded;    /* rdb_last_load_keys_loaded */
     long long load_keys_expired;   /* rdb_last_load_keys_expired */
 } save_info_t;
-extern save_info_t save_info;
+void save_info_get(save_info_t *out);
 
 /*
  * Load `dbfilename` from the working directory (`dir`) at start-up, with
@@ -33,7 +33,8 @@ extern save_info_t save_info;
  */
 void save_load_startup(void);
 
-/* Start save points' and scheduled BGSAVEs when due. From cron. */
+/* Start save points' and scheduled BGSAVEs when due. From cron
+ * (persist_cron). */
 void save_cron(void);
 
 /*
@@ -53,7 +54,7 @@ int save_after_flushall(void);
 
 /* The MISCONF error for write commands (and PING) while the last
  * background save failed, stop-writes-on-bgsave-error is on and save
- * points exist; NULL when writes are allowed. */
+ * points exist; NULL when writes are allowed (see persist_write_error). */
 const char *save_write_error(void);
 
 /*

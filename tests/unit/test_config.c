@@ -76,8 +76,8 @@ void module_queue(const char *path, int argc, char **argv)
 /* module.c: CONFIG REWRITE lists the loaded modules; none here. */
 module_t *module_first(void) { return NULL; }
 
-/* persist/aof.c: appendonly's CONFIG SET hook; no CONFIG SET runs here. */
-int aof_apply_appendonly(char *err, size_t cap)
+/* persist/persist.c: appendonly's CONFIG SET hook; no CONFIG SET runs here. */
+int persist_apply_appendonly(char *err, size_t cap)
 {
     (void)err, (void)cap;
     return 0;

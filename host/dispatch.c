@@ -194,7 +194,7 @@ void cmd_process(client_t *c)
     c->cmd = cmd;
     cmd_call(c, cmd);
     c->cmd = NULL;
-    blocking_serve();
+    blocking_serve(cmd_call);
 done:
     if (saved) {
         /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except

@@ -1,8 +1,8 @@
 /*
  * hooks.c — the wiring of the layers: the lower layers declare what they
  * need from the server as tables of functions (ks_hooks.h, client.h's
- * client_hooks, persist/persist.h's persist_hooks), and this file, at the
- * top, fills them. See
+ * client_hooks, persist/persist_hooks.h), and this file, at the top,
+ * fills them. See
  * docs/architecture.md §2 for the layers.
  */
 #include "hooks.h"
@@ -10,21 +10,26 @@
 #include "client.h"
 #include "cmd.h"
 #include "dispatch.h"
+#include "config.h"
 #include "expire.h"
+#include "info.h"
 #include "ks_hooks.h"
 #include "lazyfree.h"
 #include "mem.h"
+#include "module.h"
 #include "multi.h"
 #include "pubsub.h"
+#include "sdk_cron_info.h"
 #include "server.h"
 #include "types.h"
 #include "util.h"
 #include "persist/aof.h"
-#include "persist/persist.h"
+#include "persist/persist_hooks.h"
 
 #include <string.h>
 
 ks_hooks_t ks_hooks;
+persist_hooks_t persist_hooks;
 
 /* ---- the keyspace ---- */
 
@@ -96,6 +101,10 @@ static void replay_close(persist_replay_t *r)
     mem_free(r);
 }
 
+/* ---- modules ---- */
+
+static void forget_config(md_module_t *m) { config_unregister_owner(m); }
+
 void hooks_install(void)
 {
     ks_hooks.now_ms = hook_now;
@@ -114,4 +123,7 @@ void hooks_install(void)
     persist_hooks.replay_in_multi = replay_in_multi;
     persist_hooks.replay_close = replay_close;
     persist_hooks.reset_stats = cmd_reset_stats;
+    module_on_forget(forget_config);
+    module_on_forget(sdk_cron_forget);
+    module_on_forget(info_hook_forget);
 }

@@ -27,7 +27,6 @@
 #include "mem.h"
 #include "module.h"
 #include "pubsub.h"
-#include "sdk_cron_info.h"
 #include "server.h"
 #include "util.h"
 #include "persist/child.h"
@@ -825,11 +824,52 @@ static const struct section {
 
 static int arg_is(md_arg_t a, const char *word) { return util_eq_nocase(a.ptr, a.len, word); }
 
+/* ---- what modules add (md_info_register) ---- */
+
+typedef struct info_hook {
+    struct info_hook *next;
+    md_module_t *owner;
+    char *section;
+    void (*fn)(md_info_t *info);
+} info_hook_t;
+
+static info_hook_t *hooks;   /* in registration order */
+
+struct md_info {
+    ibuf_t *b;
+};
+
+void info_hook_add(md_module_t *owner, const char *section, void (*fn)(md_info_t *info))
+{
+    info_hook_t **pp = &hooks;
+    while (*pp) pp = &(*pp)->next;
+    info_hook_t *h = mem_calloc(sizeof(*h));
+    h->owner = owner;
+    h->section = mem_strdup(section);
+    h->fn = fn;
+    *pp = h;
+}
+
+void info_hook_forget(md_module_t *owner)
+{
+    info_hook_t **pp = &hooks;
+    while (*pp) {
+        info_hook_t *h = *pp;
+        if (h->owner == owner) {
+            *pp = h->next;
+            mem_free(h->section);
+            mem_free(h);
+        } else {
+            pp = &h->next;
+        }
+    }
+}
+
 /* One field a module adds through md_info_field_*(); its name and value
  * cannot break the line format. */
-static void info_emit(void *out, const char *name, const char *value)
+void info_hook_field(md_info_t *info, const char *name, const char *value)
 {
-    ibuf_t *b = out;
+    ibuf_t *b = info->b;
     ib_safe(b, name);
     ib_printf(b, ":");
     size_t n = strlen(value);
@@ -837,6 +877,29 @@ static void info_emit(void *out, const char *name, const char *value)
     for (size_t i = 0; i < n; i++)
         b->p[b->len++] = value[i] == '\r' || value[i] == '\n' ? ' ' : value[i];
     ib_printf(b, "\r\n");
+}
+
+/* Let the hooks of `section` add their fields. */
+static void hooks_run(ibuf_t *b, const char *section)
+{
+    md_info_t info = {b};
+    for (info_hook_t *h = hooks; h; h = h->next)
+        if (strcasecmp(h->section, section) == 0) h->fn(&info);
+}
+
+/* The i-th section that modules define (no built-in one), in order of
+ * first registration; NULL past the last. */
+static const char *hooks_section(int i)
+{
+    for (info_hook_t *h = hooks; h; h = h->next) {
+        int known = 0;
+        for (size_t s = 0; s < NSECTIONS; s++) known |= strcasecmp(sections[s].name, h->section) == 0;
+        for (info_hook_t *p = hooks; p != h; p = p->next)
+            known |= strcasecmp(p->section, h->section) == 0;
+        if (known) continue;
+        if (i-- == 0) return h->section;
+    }
+    return NULL;
 }
 
 /*
@@ -877,10 +940,10 @@ char *info_generate(int n, const md_arg_t *names, size_t *len)
         if (!want[s]) continue;
         if (b.len) ib_printf(&b, "\r\n");
         sections[s].fn(&b);
-        sdk_info_section(sections[s].name, info_emit, &b);
+        hooks_run(&b, sections[s].name);
     }
     const char *extra;
-    for (int e = 0; (extra = sdk_info_extra_section(e)) != NULL; e++) {
+    for (int e = 0; (extra = hooks_section(e)) != NULL; e++) {
         int pick = everything || modules;
         for (int i = 0; i < n && !pick; i++) pick = arg_is(names[i], extra);
         if (!pick) continue;
@@ -888,7 +951,7 @@ char *info_generate(int n, const md_arg_t *names, size_t *len)
         ib_printf(&b, "# ");
         ib_safe(&b, extra);
         ib_printf(&b, "\r\n");
-        sdk_info_section(extra, info_emit, &b);
+        hooks_run(&b, extra);
     }
     *len = b.len;
     return b.p;

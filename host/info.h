@@ -25,6 +25,18 @@ char *info_generate(int n, const md_arg_t *sections, size_t *len);
  * Call after the configured modules are loaded. */
 void info_init(void);
 
+/*
+ * Fields and sections modules add (md_info_register): fn runs each time
+ * INFO shows `section`, a built-in one (the fields end it) or a new one
+ * (shown after the built-in ones, by its name, "modules" or
+ * "everything"). Hooks run in registration order.
+ */
+void info_hook_add(md_module_t *owner, const char *section, void (*fn)(md_info_t *info));
+/* Drop every hook of `owner` (module unload). */
+void info_hook_forget(md_module_t *owner);
+/* Inside a hook: one "name:value" line (CR and LF in it become blanks). */
+void info_hook_field(md_info_t *info, const char *name, const char *value);
+
 /* Sample the network counters for instantaneous_*_kbps. Call from cron;
  * it rate-limits itself to one sample per 100 ms, as Redis does. */
 void info_cron(void);

@@ -5,12 +5,9 @@
 #include "persist/rdb_io.h"
 #include "blocking.h"
 #include "cmd.h"
-#include "config.h"
 #include "lazyfree.h"
-#include "sdk_cron_info.h"
 #include "log.h"
 #include "mem.h"
-#include "sdk_ctx.h"
 #include "types.h"
 
 #include <ctype.h>
@@ -21,6 +18,8 @@
 
 static module_t *modules;
 static module_service_t *services;
+static module_forget_fn forget[MODULE_MAX_FORGET];
+static int nforget;
 
 module_t *module_first(void) { return modules; }
 
@@ -123,12 +122,16 @@ static int requires_met(const md_manifest_t *mf, char *err, size_t cap)
     return 0;
 }
 
+void module_on_forget(module_forget_fn fn)
+{
+    if (nforget < MODULE_MAX_FORGET) forget[nforget++] = fn;
+}
+
 /* Remove everything m registered (types must be empty). */
 static void module_unregister(module_t *m)
 {
     cmd_unregister_owner(m);
-    config_unregister_owner(m);
-    sdk_extra_forget(m);
+    for (int i = 0; i < nforget; i++) forget[i](m);
     for (int i = 0; i < m->ntypes; i++) types_remove(m->types[i]);
     m->ntypes = 0;
     module_service_t **pp = &services;
@@ -189,7 +192,7 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
     for (int i = 0; i < argc; i++) args[i] = (md_arg_t){argv[i], strlen(argv[i])};
 
     m->in_init = 1;
-    int rc = init(m, sdk_api(), argc, args);
+    int rc = init(m, md__api, argc, args); /* the host's table (sdk_host.h) */
     m->in_init = 0;
     mem_free(args);
     if (rc == MD_OK && m->err[0] == '\0') {

@@ -1,120 +1,76 @@
 /*
  * sdk_cron_info.c — the SDK's section for periodic work and INFO: module
  * cron hooks (run with the internal client), the context's db, and INFO
- * fields modules add.
+ * fields modules add (kept by info.c).
  */
 #include "sdk_cron_info.h"
 #include "client.h"
+#include "info.h"
 #include "mem.h"
 #include "module.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
 
-#include <string.h>
-#include <strings.h>
 
-typedef struct hook {
-    struct hook *next;
+typedef struct cron_hook {
+    struct cron_hook *next;
     md_module_t *m;
-    char *section;                 /* INFO hooks only */
-    void (*cron)(md_ctx_t *);
-    void (*info)(md_info_t *);
-} hook_t;
+    void (*fn)(md_ctx_t *);
+} cron_hook_t;
 
-static hook_t *crons, *infos;
-
-struct md_info {
-    sdk_info_emit_fn emit;
-    void *out;
-};
-
-static void hook_push(hook_t **list, hook_t *h)
-{
-    hook_t **pp = list;
-    while (*pp) pp = &(*pp)->next;
-    h->next = NULL;
-    *pp = h;
-}
+static cron_hook_t *crons;         /* in registration order */
 
 static int x_cron_register(md_module_t *m, void (*fn)(md_ctx_t *))
 {
     if (!m || !m->in_init) return MD_ERR;
-    hook_t *h = mem_calloc(sizeof(*h));
+    cron_hook_t **pp = &crons;
+    while (*pp) pp = &(*pp)->next;
+    cron_hook_t *h = mem_calloc(sizeof(*h));
     h->m = m;
-    h->cron = fn;
-    hook_push(&crons, h);
+    h->fn = fn;
+    *pp = h;
     return MD_OK;
+}
+
+void sdk_cron_forget(md_module_t *m)
+{
+    cron_hook_t **pp = &crons;
+    while (*pp) {
+        cron_hook_t *h = *pp;
+        if (h->m == m) {
+            *pp = h->next;
+            mem_free(h);
+        } else {
+            pp = &h->next;
+        }
+    }
+}
+
+static void cron_one(md_ctx_t *ctx, void *arg) { ((cron_hook_t *)arg)->fn(ctx); }
+
+void sdk_cron_run(void)
+{
+    for (cron_hook_t *h = crons; h; h = h->next) sdk_ctx_run_internal(cron_one, h);
 }
 
 static int x_info_register(md_module_t *m, const char *section, void (*fn)(md_info_t *))
 {
     if (!m || !m->in_init) return MD_ERR;
-    hook_t *h = mem_calloc(sizeof(*h));
-    h->m = m;
-    h->section = mem_strdup(section);
-    h->info = fn;
-    hook_push(&infos, h);
+    info_hook_add(m, section, fn);
     return MD_OK;
-}
-
-static void forget(hook_t **list, md_module_t *m)
-{
-    while (*list) {
-        hook_t *h = *list;
-        if (h->m == m) {
-            *list = h->next;
-            mem_free(h->section);
-            mem_free(h);
-        } else {
-            list = &h->next;
-        }
-    }
-}
-
-void sdk_extra_forget(md_module_t *m)
-{
-    forget(&crons, m);
-    forget(&infos, m);
-}
-
-static void cron_one(md_ctx_t *ctx, void *arg) { ((hook_t *)arg)->cron(ctx); }
-
-void sdk_cron_run(void)
-{
-    for (hook_t *h = crons; h; h = h->next) sdk_ctx_run_internal(cron_one, h);
 }
 
 static void x_info_ll(md_info_t *i, const char *name, long long v)
 {
     char buf[32];
     util_ll2str(buf, sizeof(buf), v);
-    i->emit(i->out, name, buf);
+    info_hook_field(i, name, buf);
 }
 
-static void x_info_str(md_info_t *i, const char *name, const char *v) { i->emit(i->out, name, v); }
-
-void sdk_info_section(const char *section, sdk_info_emit_fn emit, void *out)
+static void x_info_str(md_info_t *i, const char *name, const char *v)
 {
-    md_info_t info = {emit, out};
-    for (hook_t *h = infos; h; h = h->next)
-        if (strcasecmp(h->section, section) == 0) h->info(&info);
-}
-
-const char *sdk_info_extra_section(int i)
-{
-    static const char *const builtin[] = {"server", "clients", "memory", "persistence",
-                                          "stats", "replication", "cpu", "modules",
-                                          "commandstats", "errorstats", "keyspace", "latencystats",
-                                          "cluster", NULL};
-    for (hook_t *h = infos; h; h = h->next) {
-        int known = 0;
-        for (int b = 0; builtin[b]; b++) known |= strcasecmp(builtin[b], h->section) == 0;
-        for (hook_t *p = infos; p != h; p = p->next) known |= strcasecmp(p->section, h->section) == 0;
-        if (known) continue;
-        if (i-- == 0) return h->section;
-    }
-    return NULL;
+    info_hook_field(i, name, v);
 }
 
 static int x_ctx_select_db(md_ctx_t *c, int dbid)

@@ -9,7 +9,7 @@
 #include "host/server.h"
 #include "host/util.h"
 #include "persist/aof_internal.h"
-#include "persist/persist.h"
+#include "persist/persist_hooks.h"
 #include "persist/rdb.h"
 
 #include <errno.h>

@@ -26,8 +26,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-persist_hooks_t persist_hooks;
-
 static long long now_sec(void) { return util_mstime() / 1000; }
 
 /* ---- switching on and off ------------------------------------------------ */

@@ -5,43 +5,14 @@
  * refusal of writes. The commands use save.h and aof_rewrite.h, INFO
  * aof.h, save.h and child.h, DUMP/RESTORE rdb.h.
  *
- * What persistence needs from the server comes through persist_hooks, a
- * table the server fills at start-up (host/hooks.c): nothing in persist/
- * includes a client, a command or the dispatcher.
+ * What persistence needs from the server comes through persist_hooks
+ * (persist_hooks.h), a table the server fills at start-up: nothing in
+ * persist/ includes a client, a command or the dispatcher.
  */
 #ifndef PERSIST_PERSIST_H
 #define PERSIST_PERSIST_H
 
 #include <stddef.h>
-
-#include "host/sdk_host.h"
-
-/* Replaying the AOF: its commands run, one after the other, as a client
- * of the server that has no socket (a "replay"). */
-typedef struct persist_replay persist_replay_t;
-
-/* What replay_run() found. */
-enum {
-    PERSIST_REPLAY_OK,       /* the command ran (its reply may be an error) */
-    PERSIST_REPLAY_UNKNOWN   /* no such command: nothing ran */
-};
-
-typedef struct persist_hooks {
-    persist_replay_t *(*replay_open)(void);
-    /* Run argv (it must outlive the call). *name gets the command's full
-     * name; *err, when the reply was an error, its text up to the first
-     * CR ("ERR ..."), else NULL; both stay valid until the next call. */
-    int (*replay_run)(persist_replay_t *r, int argc, const md_arg_t *argv,
-                      const char **name, const char **err, size_t *errlen);
-    /* Inside MULTI: the replay's commands are queued, not run yet. */
-    int (*replay_in_multi)(persist_replay_t *r);
-    void (*replay_close)(persist_replay_t *r);
-    /* After a load: forget the command statistics the replay made
-     * (replaying is not activity). */
-    void (*reset_stats)(void);
-} persist_hooks_t;
-
-extern persist_hooks_t persist_hooks;
 
 /*
  * Load the dataset at start-up, after the modules (they read their

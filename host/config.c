@@ -10,7 +10,6 @@
 #include "config.h"
 #include "client.h"
 #include "cmd.h"
-#include "evict.h"
 #include "log.h"
 #include "mem.h"
 #include "module.h"

@@ -22,7 +22,6 @@
 #include "client.h"
 #include "cmd.h"
 #include "config.h"
-#include "evict.h"
 #include "ks.h"
 #include "mem.h"
 #include "module.h"
@@ -382,6 +381,7 @@ static void info_memory(ibuf_t *b)
     size_t net = used > startup_memory ? used - startup_memory : 1;
     aof_info_t ai;
     aof_info_get(&ai);
+    char policy[32];
     long long total_sys = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
     allocator_stats_t a;
     allocator_stats(&a, used, rss);
@@ -456,7 +456,7 @@ static void info_memory(ibuf_t *b)
         "active_defrag_running:0\r\n"
         "lazyfree_pending_objects:%zu\r\n"
         "lazyfreed_objects:%zu\r\n",
-        srv.maxmemory, h_max, evict_policy_name(srv.maxmemory_policy),
+        srv.maxmemory, h_max, config_text("maxmemory-policy", policy, sizeof(policy), ""),
         ratio(a.active, a.allocated), a.active - a.allocated,
         ratio(a.resident, a.active), a.resident - a.active,
         ratio((long long)rss, a.resident), (long long)rss - a.resident,

@@ -18,8 +18,10 @@
 #include "mem.h"
 #include "module.h"
 #include "multi.h"
+#include "net.h"
 #include "pubsub.h"
 #include "sdk_cron_info.h"
+#include "sdk_subexpire.h"
 #include "server.h"
 #include "types.h"
 #include "util.h"
@@ -123,6 +125,8 @@ void hooks_install(void)
     persist_hooks.replay_in_multi = replay_in_multi;
     persist_hooks.replay_close = replay_close;
     persist_hooks.reset_stats = cmd_reset_stats;
+    persist_hooks.in_child = net_close_in_child;
+    expire_set_subkeys(sdk_subexpire_run);
     module_on_forget(forget_config);
     module_on_forget(sdk_cron_forget);
     module_on_forget(info_hook_forget);

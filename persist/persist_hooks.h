@@ -34,6 +34,9 @@ typedef struct persist_hooks {
     /* After a load: forget the command statistics the replay made
      * (replaying is not activity). */
     void (*reset_stats)(void);
+    /* In a freshly forked child, before its work: close what the child
+     * must not keep (the listening sockets). */
+    void (*in_child)(void);
 } persist_hooks_t;
 
 extern persist_hooks_t persist_hooks;

@@ -43,7 +43,7 @@ GROUPS = {
         "layer": "base",
         "files": ["host/util", "host/mem", "host/log", "host/server", "host/sdk_host",
                   "host/ks", "host/ks_hooks", "host/ptrset", "host/types", "host/kmap",
-                  "host/lazyfree", "host/digest", "host/listpack", "host/resp", "host/reply",
+                  "host/lazyfree", "host/digest", "host/listpack", "host/resp", "host/reply", "host/words",
                   "persist/rdb_io", "persist/crc64"],
         "uses": [],
     },

@@ -385,9 +385,10 @@ typedef int (*md_init_fn)(md_module_t *m, const md_api_t *api,
                           int argc, const md_arg_t *argv);
 
 /*
- * MD_MODULE(manifest_initializer, on_load): defines the two exported
+ * MD_MODULE(on_load, manifest initializers...): defines the two exported
  * symbols. `on_load(argc, argv)` is the module's own init; it registers
- * types, commands and services and returns MD_OK or MD_ERR.
+ * types, commands and services and returns MD_OK or MD_ERR. The rest are
+ * designated initializers of the manifest (.name = "x", .version = ...).
  */
 #define MD_MODULE(on_load, ...)                                           \
     const md_api_t *md__api MD_HIDDEN;                                   \

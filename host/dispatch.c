@@ -65,7 +65,7 @@ static void reject_unknown_sub(client_t *c, cmd_t *parent)
     reject(c, parent, msg, (size_t)n);
 }
 
-void cmd_call(client_t *c, cmd_t *cmd)
+void dispatch_call(client_t *c, cmd_t *cmd)
 {
     md_ctx_t ctx;
     sdk_ctx_init(&ctx, c, cmd, c->argc, c->argv);
@@ -108,7 +108,7 @@ static int pubsub_context_allowed(const cmd_t *cmd)
     return 0;
 }
 
-void cmd_process(client_t *c)
+void dispatch_command(client_t *c)
 {
     cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
     /* CLIENT REPLY SKIP applies to the command after it. */
@@ -192,9 +192,9 @@ void cmd_process(client_t *c)
         goto done;
     }
     c->cmd = cmd;
-    cmd_call(c, cmd);
+    dispatch_call(c, cmd);
     c->cmd = NULL;
-    blocking_serve(cmd_call);
+    blocking_serve(dispatch_call);
 done:
     if (saved) {
         /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except

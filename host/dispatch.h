@@ -10,8 +10,8 @@ struct client;
 struct cmd;
 
 /* Run the command in client->argv. */
-void cmd_process(struct client *c);
+void dispatch_command(struct client *c);
 /* Run argv as client c without the network checks (fake clients). */
-void cmd_call(struct client *c, struct cmd *cmd);
+void dispatch_call(struct client *c, struct cmd *cmd);
 
 #endif

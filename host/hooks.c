@@ -2,8 +2,7 @@
  * hooks.c — the wiring of the layers: the lower layers declare what they
  * need from the server as tables of functions (ks_hooks.h, client.h's
  * client_hooks, persist/persist_hooks.h), and this file, at the top,
- * fills them. See
- * docs/architecture.md §2 for the layers.
+ * fills them. See docs/architecture.md §2 for the layers.
  */
 #include "hooks.h"
 #include "blocking.h"
@@ -84,7 +83,7 @@ static int replay_run(persist_replay_t *r, int argc, const md_arg_t *argv, const
     *name = cmd_fullname(cmd);
     c->argv = (md_arg_t *)argv;
     c->argc = argc;
-    cmd_process(c);
+    dispatch_command(c);
     c->argv = NULL;
     c->argc = 0;
     if (c->out->pos && c->out->buf[0] == '-') {
@@ -117,7 +116,7 @@ void hooks_install(void)
     ks_hooks.lfu = hook_lfu;
     ks_hooks.lfu_decay_time = hook_decay;
     ks_hooks.lfu_log_factor = hook_logf;
-    client_hooks.run = cmd_process;
+    client_hooks.run = dispatch_command;
     client_hooks.before_write = aof_flush_before_reply;
     client_hooks.gone = client_gone;
     persist_hooks.replay_open = replay_open;

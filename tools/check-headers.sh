@@ -1,6 +1,6 @@
 #!/bin/sh
 # check-headers.sh — every header of host/ and persist/ compiles alone
-# (docs/architecture.md §9: no catch-all header; each .h brings what it
+# (docs/architecture.md §16: no catch-all header; each .h brings what it
 # needs). Run by make check; prints "N passed, M failed".
 # Usage: tools/check-headers.sh  (CC and CFLAGS from the environment)
 top=$(cd "$(dirname "$0")/.." && pwd)

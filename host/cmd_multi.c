@@ -2,7 +2,6 @@
  * cmd_multi.c — the transaction commands: MULTI, EXEC, DISCARD, WATCH,
  * UNWATCH. The state (queues, watched keys) is multi.c's.
  */
-#include "client.h"
 #include "dispatch.h"
 #include "hostcmds.h"
 #include "multi.h"

@@ -2,7 +2,6 @@
  * cmd_persist.c — the persistence commands: SAVE, BGSAVE, LASTSAVE
  * (persist/save.c does the work) and BGREWRITEAOF (persist/aof_rewrite.c).
  */
-#include "client.h"
 #include "hostcmds.h"
 #include "multi.h"
 #include "sdk_ctx.h"

@@ -12,7 +12,6 @@
 #include "hostcmds.h"
 #include "info.h"
 #include "hooks.h"
-#include "lazyfree.h"
 #include "log.h"
 #include "mem.h"
 #include "module.h"
@@ -23,7 +22,6 @@
 #include "sdk_ctx.h"
 #include "server.h"
 #include "shutdown.h"
-#include "types.h"
 #include "util.h"
 
 #include <event2/event.h>

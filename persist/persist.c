@@ -31,7 +31,7 @@ static long long now_sec(void) { return util_mstime() / 1000; }
 /* ---- switching on and off ------------------------------------------------ */
 
 /* CONFIG SET appendonly yes (Redis's startAppendOnly). */
-static int aof_start(void)
+static int start_aof(void)
 {
     aof.state = AOF_WAIT_REWRITE;
     if (child_kind() != CHILD_NONE && child_kind() != CHILD_AOF) {
@@ -68,7 +68,7 @@ static int aof_start(void)
 }
 
 /* CONFIG SET appendonly no (Redis's stopAppendOnly). */
-static void aof_stop(void)
+static void stop_aof(void)
 {
     aof_flush(1);
     if (aof.fd >= 0 && fdatasync(aof.fd) == -1)
@@ -88,12 +88,12 @@ static void aof_stop(void)
 int persist_apply_appendonly(char *err, size_t cap)
 {
     if (srv.appendonly && aof.state == AOF_OFF) {
-        if (aof_start() != 0) {
+        if (start_aof() != 0) {
             snprintf(err, cap, "Unable to turn on AOF. Check server logs.");
             return -1;
         }
     } else if (!srv.appendonly && aof.state != AOF_OFF) {
-        aof_stop();
+        stop_aof();
     }
     return 0;
 }
@@ -173,7 +173,7 @@ static void open_at_start(void)
 }
 
 /* The AOF part of start-up: 1 when the dataset came from the AOF. */
-static int aof_startup(void)
+static int startup_aof(void)
 {
     char err[1536];
     prop_add_sink(aof_feed);
@@ -203,7 +203,7 @@ static int aof_startup(void)
 
 void persist_load_startup(void)
 {
-    if (aof_startup()) return; /* appendonly yes: the AOF is the dataset */
+    if (startup_aof()) return; /* appendonly yes: the AOF is the dataset */
     save_load_startup();
 }
 
@@ -218,7 +218,7 @@ void persist_cron(void)
 }
 
 /* The AOF part of shutting down: -1 (logged) to refuse. */
-static int aof_shutdown(int force)
+static int shutdown_aof(int force)
 {
     if (child_kind() == CHILD_AOF) {
         /* Without its first rewrite, the AOF being switched on is empty. */
@@ -243,7 +243,7 @@ static int aof_shutdown(int force)
 
 int persist_shutdown(int save, int nosave, int force)
 {
-    if (aof_shutdown(force) != 0) return -1;
+    if (shutdown_aof(force) != 0) return -1;
     if (save_on_shutdown(save, nosave) != 0) {
         if (!force) {
             log_msg(LOG_WARNING, "Error trying to save the DB, can't exit.");

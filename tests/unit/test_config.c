@@ -32,9 +32,8 @@
 
 /* ======================================================================
  * Stand-ins for what config.c uses from files this test does not link
- * (main.c, ks.c, cmd.c, log.c, module.c,
- * persist/aof.c). config.c, mem.c, util.c and
- * notify.c are the real ones.
+ * (main.c, ks.c, cmd.c, log.c, module.c, persist/persist.c). config.c,
+ * mem.c, util.c, words.c and notify.c are the real ones.
  * ====================================================================== */
 
 server_t srv;                      /* main.c */

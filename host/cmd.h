@@ -1,10 +1,9 @@
 /*
- * cmd.h — the command table and the dispatcher.
+ * cmd.h — the command table.
  *
  * Host and module commands are declared the same way (md_command_t arrays)
- * and live in one case-insensitive table. cmd_process() runs the checks in
- * DESIGN.md's fixed order (arity, auth, OOM) before calling the handler,
- * then updates statistics.
+ * and live in one case-insensitive table; each entry also carries its call
+ * statistics. Running a command is the dispatcher's job (dispatch.h).
  */
 #ifndef MODIS_CMD_H
 #define MODIS_CMD_H
@@ -82,11 +81,6 @@ const char *cmd_fullname(const cmd_t *c);
 /* Iterate every top-level command. */
 void cmd_foreach(void (*fn)(cmd_t *c, void *priv), void *priv);
 size_t cmd_count(void);
-
-/* Run the command in client->argv. */
-void cmd_process(struct client *c);
-/* Run argv as client c without the network checks (fake clients). */
-void cmd_call(struct client *c, cmd_t *cmd);
 
 /* Error statistics: count an error reply by its first word. */
 void cmd_count_error(const char *err, size_t len);

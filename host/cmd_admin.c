@@ -14,6 +14,7 @@
 #include "server.h"
 #include "types.h"
 #include "util.h"
+#include "persist/rdb.h"
 #include "persist/save.h"
 
 #include <stdio.h>
@@ -199,6 +200,33 @@ static int debug_error(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] */
+static int debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    int flush = 1, save = 1, flags = 0;
+    for (int i = 2; i < argc; i++) {
+        if (md_arg_eq(argv[i], "MERGE")) {
+            flags |= RDB_LOAD_ALLOW_DUP;
+        } else if (md_arg_eq(argv[i], "NOFLUSH")) {
+            flush = 0;
+        } else if (md_arg_eq(argv[i], "NOSAVE")) {
+            save = 0;
+        } else {
+            md_reply_error(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE "
+                              "options.");
+            return MD_OK;
+        }
+    }
+    int rc = save_reload(save, flush, flags);
+    if (rc == SAVE_RELOAD_SAVE_FAILED)
+        md_reply_error(c, "ERR");
+    else if (rc == SAVE_RELOAD_LOAD_FAILED)
+        md_reply_error(c, "ERR Error trying to load the RDB dump, check server logs.");
+    else
+        md_reply_ok(c);
+    return MD_OK;
+}
+
 static int debug_digest(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     char hex[41];
@@ -291,7 +319,7 @@ static const struct {
     {"set-active-expire", debug_set_active_expire, 3}, {"log", debug_log, 3},
     {"error", debug_error, 3}, {"digest", debug_digest, 2},
     {"digest-value", debug_digest_value, -2}, {"protocol", debug_protocol, 3},
-    {"reload", save_debug_reload, -2}, {"help", debug_help, 2}, {NULL, NULL, 0}};
+    {"reload", debug_reload, -2}, {"help", debug_help, 2}, {NULL, NULL, 0}};
 
 /* Run the named subcommand, or reply Redis's error for an unknown one or a
  * wrong argument count. */

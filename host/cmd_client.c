@@ -8,13 +8,15 @@
  * that kills itself is only flagged CLIENT_CLOSE_AFTER_REPLY, so the reply
  * to its CLIENT KILL still goes out before the connection closes.
  * CLIENT UNBLOCK hands the target to blocking.c, which replies to it.
- * CLIENT REPLY OFF/SKIP only set flags: the dispatcher (cmd.c) drops the
+ * CLIENT REPLY OFF/SKIP only set flags: the dispatcher (dispatch.c) drops the
  * replies, which is why those two forms write no reply here.
  */
 #include "blocking.h"
 #include "client.h"
+#include "cmd.h"
 #include "hostcmds.h"
 #include "mem.h"
+#include "multi.h"
 #include "pubsub.h"
 #include "sdk_ctx.h"
 #include "server.h"
@@ -26,6 +28,45 @@
 
 /* cmd_server.c: the rule CLIENT SETNAME and HELLO SETNAME share. */
 int client_name_valid(md_arg_t name);
+
+static void client_flags_str(client_t *c, char *out)
+{
+    char *p = out;
+    if (pubsub_client_active(c)) *p++ = 'P'; /* first, as in Redis */
+    if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
+    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
+    if (c->flags & CLIENT_UNIX) *p++ = 'U';
+    if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
+    if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
+    if (c->bstate) *p++ = 'b';
+    if (multi_active(c) || multi_executing(c)) *p++ = 'x';
+    if (p == out) *p++ = 'N';
+    *p = '\0';
+}
+
+static int client_info_line(client_t *c, char *buf, size_t cap)
+{
+    char flags[16];
+    size_t sub, psub, ssub;
+    int64_t now = util_mstime();
+    client_flags_str(c, flags);
+    pubsub_client_counts(c, &sub, &psub, &ssub);
+    const char *last = c->lastcmd ? cmd_fullname(c->lastcmd) : "NULL";
+    return snprintf(buf, cap,
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
+        "db=%d sub=%zu psub=%zu ssub=%zu multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
+        "argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu "
+        "tot-mem=%zu events=r%s cmd=%s user=default redir=-1 resp=%d "
+        "lib-name=%s lib-ver=%s",
+        (unsigned long long)c->id, c->addr, c->laddr, c->fd,
+        c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
+        (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid, sub, psub, ssub,
+        multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
+        c->qcap, c->qpeak, c->out->pos, (size_t)0, reply_bytes(c->out),
+        sizeof(*c) + c->qcap + sizeof(reply_t) + reply_bytes(c->out),
+        c->write_pending ? "w" : "", last, c->resp,
+        c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+}
 
 static client_t *cl(md_ctx_t *c) { return c->client; }
 

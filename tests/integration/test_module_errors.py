@@ -1,4 +1,4 @@
-"""Module load errors (DESIGN.md sections 3 and 7), with the deliberately
+"""Module load errors (docs/architecture.md §6 and §14), with the deliberately
 broken modules of tests/modules/ (built by `make check` into
 $MODIS_BUILDDIR/tests/modules/.libs/NAME.so; MODIS_BUILDDIR defaults to the
 repository root).

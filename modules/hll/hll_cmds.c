@@ -132,11 +132,13 @@ static void count_one(md_ctx_t *c, md_arg_t name)
             return;
         }
         card = hll_estimate(histo);
-        /* Read-only for the caller, but the cache is part of the bytes. */
-        hll_open(c, name, MD_WRITE, &v);
-        hll_cache_set(hll_writable(&v), card);
-        md_key_modified(c, v.key);
-        md_dirty(c, 1);
+        /* Read-only for the caller, but the cache is part of the bytes
+         * (the same key, just read: it opens as a HyperLogLog again). */
+        if (hll_open(c, name, MD_WRITE, &v) == 1) {
+            hll_cache_set(hll_writable(&v), card);
+            md_key_modified(c, v.key);
+            md_dirty(c, 1);
+        }
     }
     md_reply_int(c, (long long)card);
 }

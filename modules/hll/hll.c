@@ -17,6 +17,7 @@
 #include "modis.h"
 #include "hll.h"
 #include "hll_cmds.h"
+#include "hll_debug.h"
 
 const md_string_v1_t *hll_str;
 long long hll_sparse_max_bytes;

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "hll.h"
-#include "hll_cmds.h"
+#include "hll_debug.h"
 #include "hll_repr.h"
 #include "hll_value.h"
 

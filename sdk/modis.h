@@ -1235,6 +1235,12 @@ typedef struct md_string_v1 {
      * current length is stored in *cur. NULL if the key holds another
      * type. The pointer is valid until the key is next changed. */
     char *(*writable)(md_key_t *k, size_t len, size_t *cur);
+    /* Revision 2 (check `size` first): make the string at an open write
+     * key exactly `len` bytes long (truncated, or zero-padded; created if
+     * empty) and return its writable bytes; NULL if the key holds another
+     * type. Shrinking keeps the allocation, as sdsIncrLen() does. The
+     * pointer is valid until the key is next changed. */
+    char *(*resize)(md_key_t *k, size_t len);
 } md_string_v1_t;
 
 /* Shared Redis error texts. */

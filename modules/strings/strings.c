@@ -214,9 +214,12 @@ static const md_command_t strings_commands[] = {
         .syntax = "key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]"),
     {.name = NULL}};
 
-/* The string.v1 service; `type` is filled in by md_init. */
+/* The string.v1 service, revision 2 (resize); `type` is filled in by
+ * md_init. */
+#define STRINGS_SERVICE_REVISION 2
 static md_string_v1_t strings_service = {
-    sizeof(md_string_v1_t), NULL, sv_bytes, sv_new_raw, strings_svc_writable};
+    sizeof(md_string_v1_t), NULL, sv_bytes, sv_new_raw, strings_svc_writable,
+    strings_svc_resize};
 
 /* Register the type, then the commands, then the service. Any failure
  * aborts the load (the host undoes partial registration). */
@@ -229,7 +232,8 @@ static int strings_on_load(int argc, const md_arg_t *argv)
     if (strings_type == NULL) return MD_ERR;
     if (md_commands_register(strings_commands) != MD_OK) return MD_ERR;
     strings_service.type = strings_type;
-    if (md_service_export(MD_SERVICE_STRING, 1, &strings_service) != MD_OK)
+    if (md_service_export(MD_SERVICE_STRING, STRINGS_SERVICE_REVISION,
+                          &strings_service) != MD_OK)
            return MD_ERR;
     return MD_OK;
 }
@@ -237,7 +241,7 @@ static int strings_on_load(int argc, const md_arg_t *argv)
 static const char *const strings_types[] = {"string", NULL};
 static const uint8_t strings_rdb_types[] = {0};
 static const md_service_ref_t strings_provides[] = {
-    {MD_SERVICE_STRING, 1}, {NULL, 0}};
+    {MD_SERVICE_STRING, STRINGS_SERVICE_REVISION}, {NULL, 0}};
 static const md_service_ref_t strings_requires[] = {{NULL, 0}};
 
 MD_MODULE(strings_on_load,

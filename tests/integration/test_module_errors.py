@@ -138,6 +138,17 @@ def require_strings(client):
         pytest.skip("the strings module is not loaded (no default config?)")
 
 
+# The default configuration's own users of string.v1, unloaded by the tests
+# that need the strings module to have no other dependant.
+STRING_USERS = ("bitmaps", "hll")
+
+
+def unload_string_users(client):
+    for name in STRING_USERS:
+        if name.encode() in modules(client):
+            assert client.execute("MODULE", "UNLOAD", name) == "OK"
+
+
 def assert_nothing_left(client, name, before_modules, before_count, spec):
     """After a failed load of `name`: server serves, nothing registered."""
     assert client.execute("PING") == "PONG"
@@ -314,6 +325,7 @@ def test_failed_load_keeps_other_modules_registrations(c):
 
 def test_uses_string_blocks_unload_of_strings(c):
     require_strings(c)
+    unload_string_users(c)
     assert c.execute("MODULE", "LOAD", mod_path("uses_string")) == "OK"
     assert c.execute("SET", "k", "hello") == "OK"
     assert c.execute("USESTR.LEN", "k") == 5
@@ -339,6 +351,7 @@ def test_manifest_requirement_blocks_unload(c):
     """lazy_string declares string.v1 in its manifest but imports it only
     when its command first runs: the manifest alone must pin strings."""
     require_strings(c)
+    unload_string_users(c)
     assert c.execute("MODULE", "LOAD", mod_path("lazy_string")) == "OK"
     c.execute("FLUSHALL")
     assert error_of(c, "MODULE", "UNLOAD", "strings") == \

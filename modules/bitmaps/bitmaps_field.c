@@ -208,6 +208,34 @@ static int bitfield(md_ctx_t *c, int argc, const md_arg_t *argv, int ro)
     return MD_OK;
 }
 
+/*
+ * BITFIELD's key and its flags (the variable_flags spec): read only
+ * ("RO access") while the words are GETs and OVERFLOWs with their
+ * arguments, else read and written ("RW access update") from the first
+ * SET or INCRBY, or from the first word that does not parse, as Redis
+ * assumes a write then. Only reads argv; fills out[0] and returns 1.
+ */
+int bitmaps_bitfield_keys(int argc, const md_arg_t *argv, md_keyref_t *out, int cap)
+{
+    uint32_t flags = MD_KSF_RO | MD_KSF_ACCESS;
+
+    if (cap < 1 || argc < 2) return 0;
+    for (int j = 2; j < argc; j++) {
+        int remargs = argc - j - 1;
+        if (md_arg_eq(argv[j], "get") && remargs >= 2) {
+            j += 2;
+        } else if (md_arg_eq(argv[j], "overflow") && remargs >= 1) {
+            j += 1;
+        } else {
+            flags = MD_KSF_RW | MD_KSF_ACCESS | MD_KSF_UPDATE;
+            break;
+        }
+    }
+    out[0].pos = 1;
+    out[0].flags = flags;
+    return 1;
+}
+
 int bitmaps_cmd_bitfield(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     return bitfield(c, argc, argv, 0);

@@ -25,20 +25,24 @@ long long hll_sparse_max_bytes;
 #define SERVICE_REVISION 2 /* resize() */
 
 /* One HyperLogLog command; every field but the handler is Redis's
- * metadata. */
-#define CMD(nm, fn, ar, fl, fk, lk, acls, sum, cx, syn)                  \
+ * metadata. The arguments after the positional ones are designated
+ * initializers of the docs fields (.syntax, .key_specs, .doc_flags). */
+#define CMD(nm, fn, ar, fl, fk, lk, acls, sum, cx, ...)                  \
     {.name = nm, .handler = fn, .arity = ar, .flags = fl,                \
      .first_key = fk, .last_key = lk, .step = fk ? 1 : 0, .acl = acls,   \
      .summary = sum, .since = "2.8.9", .complexity = cx,                 \
      .subcommands = NULL, .group = "hyperloglog", .getkeys = NULL,       \
-     .syntax = syn}
+     __VA_ARGS__}
 
 static const md_command_t hll_commands[] = {
     CMD("pfadd", hll_cmd_pfadd, -2, "write denyoom fast", 1, 1,
         "@write @hyperloglog @fast",
         "Adds elements to a HyperLogLog key. Creates the key if it doesn't "
         "exist.",
-        "O(1) to add every element.", "key [element [element ...]]"),
+        "O(1) to add every element.",
+        .syntax = "key [element [element ...]]",
+        .key_specs = "RW insert index:1"),
+    /* readonly, yet its keys are RW: the count is cached in the value. */
     CMD("pfcount", hll_cmd_pfcount, -2, "readonly", 1, -1,
         "@read @hyperloglog @slow",
         "Returns the approximated cardinality of the set(s) observed by the "
@@ -46,19 +50,26 @@ static const md_command_t hll_commands[] = {
         "O(1) with a very small average constant time when called with a "
         "single key. O(N) with N being the number of keys, and much bigger "
         "constant times, when called with multiple keys.",
-        "key [key ...]"),
+        .syntax = "key [key ...]",
+        .key_specs = "RW access index:1 range:-1 # RW because it may change the "
+                     "internal representation of the key, and propagate to "
+                     "replicas"),
     CMD("pfmerge", hll_cmd_pfmerge, -2, "write denyoom", 1, -1,
         "@write @hyperloglog @slow",
         "Merges one or more HyperLogLog values into a single key.",
         "O(N) to merge N HyperLogLogs, but with high constant times.",
-        "destkey [sourcekey [sourcekey ...]]"),
+        .syntax = "destkey [sourcekey [sourcekey ...]]",
+        .key_specs = "RW access insert index:1; RO access index:2 range:-1"),
     CMD("pfdebug", hll_cmd_pfdebug, 3, "write denyoom admin", 2, 2,
         "@write @hyperloglog @admin @slow @dangerous",
         "Internal commands for debugging HyperLogLog values.", "N/A",
-        "subcommand key"),
+        .syntax = "subcommand key",
+        .key_specs = "RW access index:2",
+        .doc_flags = "syscmd"),
     CMD("pfselftest", hll_cmd_pfselftest, 1, "admin", 0, 0,
         "@hyperloglog @admin @slow @dangerous",
-        "An internal command for testing HyperLogLog values.", "N/A", ""),
+        "An internal command for testing HyperLogLog values.", "N/A",
+        .doc_flags = "syscmd"),
     {.name = NULL}};
 
 /* Import string.v1 at revision 2, register the parameter and the

@@ -182,7 +182,7 @@ def test_redis_cli_reads_the_argument_tree(server):
     assert docs["hset"]["history"] == [["4.0.0", "Accepts multiple `field` and `value` arguments."]]
 
 
-@pytest.mark.modis_only   # HEXPIRE is Redis 7.4's
+@pytest.mark.modis_only   # HEXPIRE is Redis 7.4's, BITOP DIFF 8.2's
 @pytest.mark.parametrize("cmd, line", [
     ("hset", "HSET key field value [field value ...]"),
     ("set", "SET key value [NX|XX] [GET] [EX seconds|PX milliseconds|EXAT unix-time-seconds|"
@@ -191,6 +191,10 @@ def test_redis_cli_reads_the_argument_tree(server):
     ("lmpop", "LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]"),
     ("del", "DEL key [key ...]"),
     ("scan", "SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]"),
+    ("bitop", "BITOP AND|OR|XOR|NOT|DIFF|DIFF1|ANDOR|ONE destkey key [key ...]"),
+    ("bitpos", "BITPOS key bit [start [end [BYTE|BIT]]]"),
+    ("bitfield_ro", "BITFIELD_RO key [GET encoding offset [GET encoding offset ...]]"),
+    ("pfmerge", "PFMERGE destkey [sourcekey [sourcekey ...]]"),
 ])
 def test_redis_cli_help(server, cmd, line):
     text = re.sub(r"\x1b\[[0-9;]*m", "", redis_cli(server, "help", cmd))

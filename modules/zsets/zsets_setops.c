@@ -335,31 +335,3 @@ int zsets_cmd_zintercard(md_ctx_t *c, int argc, const md_arg_t *argv)
     setop_generic(c, argc, argv, 1, "zintercard", OP_INTER, 1, no_key);
     return MD_OK;
 }
-
-/* Key positions of the numkeys commands: `dst` (argv[1]) when given,
- * then the numkeys keys after argv[idx]; 0 for a malformed count. */
-static int keys_at(int argc, const md_arg_t *argv, int idx, int dst, int *out, int cap)
-{
-    long long n;
-    int k = 0;
-    if (idx >= argc || md_arg_ll(argv[idx], &n) != MD_OK || n < 1 || n > argc - idx - 1)
-        return 0;
-    if (dst && k < cap) out[k++] = 1;
-    for (int i = 0; i < n && k < cap; i++) out[k++] = idx + 1 + i;
-    return k;
-}
-
-int zsets_keys_numkeys1(int argc, const md_arg_t *argv, int *out, int cap)
-{
-    return keys_at(argc, argv, 1, 0, out, cap);
-}
-
-int zsets_keys_numkeys2(int argc, const md_arg_t *argv, int *out, int cap)
-{
-    return keys_at(argc, argv, 2, 0, out, cap);
-}
-
-int zsets_keys_store(int argc, const md_arg_t *argv, int *out, int cap)
-{
-    return keys_at(argc, argv, 2, 1, out, cap);
-}

@@ -436,8 +436,12 @@ static void finish(parser_t *p, int node, int nspecs, int *nextkey)
         if (x->ksi < 0) x->ksi = *nextkey < nspecs ? *nextkey : nspecs - 1;
         if (x->ksi >= nspecs) return fail(p, "key spec index of '%s' out of range", x->name);
         (*nextkey)++;
-    } else if (x->ksi >= 0) {
+    } else if (x->ksi >= 0 && x->type != T_PATTERN) {
+        /* A pattern may name keys (SORT's BY and GET): it may carry an
+         * explicit key spec index, as in Redis's docs. */
         return fail(p, "'%s' is not a key", x->name);
+    } else if (x->ksi >= nspecs) {
+        return fail(p, "key spec index of '%s' out of range", x->name);
     }
     for (int i = 0; i < x->nkids && !p->bad; i++) finish(p, N(p, node).kids[i], nspecs, nextkey);
 }
@@ -505,12 +509,12 @@ static void reply_node(md_ctx_t *c, const cmd_docs_t *d, int i)
 {
     const dnode_t *x = &d->n[i];
     int container = x->type == T_ONEOF || x->type == T_BLOCK;
-    md_reply_map(c, 3 + (x->type == T_KEY) + !!x->token + !!x->since + !!x->deprecated +
-                        !!x->flags);
+    int has_ksi = x->type == T_KEY || x->ksi >= 0;  /* keys, and key patterns */
+    md_reply_map(c, 3 + has_ksi + !!x->token + !!x->since + !!x->deprecated + !!x->flags);
     reply_field(c, "name", x->name);
     reply_field(c, "type", type_names[x->type]);
     if (!container) reply_field(c, "display_text", x->display ? x->display : x->name);
-    if (x->type == T_KEY) {
+    if (has_ksi) {
         reply_str(c, "key_spec_index");
         md_reply_int(c, x->ksi);
     }

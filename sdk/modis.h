@@ -1301,6 +1301,48 @@ typedef struct md_string_v1 {
 } md_string_v1_t;
 
 /*
+ * "list.v1", exported by the lists module: other modules (SORT) read lists
+ * and build new ones through it. A list value is the word of a key whose
+ * md_key_type() is `type`; it stays valid until that key is next changed.
+ * Elements are handed out as bytes (integers the list keeps in binary
+ * formatted in decimal), each valid only during the call that receives
+ * it. No function replies, notifies or propagates.
+ */
+#define MD_SERVICE_LIST "list.v1"
+typedef int (*md_list_elem_fn)(void *priv, md_arg_t elem);
+typedef struct md_list_v1 {
+    size_t size;                        /* sizeof at build time */
+    const md_type_t *type;              /* the "list" type slot */
+    /* The number of elements (LLEN). */
+    size_t (*len)(const void *list);
+    /* fn(priv, element) for up to `count` elements (negative: all) from
+     * index `start` (0-based, counted from the head, or from the tail when
+     * `rev`, walking toward the other end), until fn returns non-zero;
+     * returns that value, or 0. fn must not change the list. */
+    int (*each)(const void *list, long long start, long long count, int rev,
+                md_list_elem_fn fn, void *priv);
+    /* A new list value holding elems[0..n) in order (n >= 1), encoded as a
+     * list RPUSHed with them would be; store it with md_key_set(k,
+     * svc->type, v, 0) (the caller owns it until then). */
+    void *(*create)(const md_arg_t *elems, size_t n);
+} md_list_v1_t;
+
+/*
+ * "hash.v1", exported by the hashes module: other modules (SORT's
+ * `pattern->field`) read hash fields through it.
+ */
+#define MD_SERVICE_HASH "hash.v1"
+typedef struct md_hash_v1 {
+    size_t size;                        /* sizeof at build time */
+    const md_type_t *type;              /* the "hash" type slot */
+    /* The value of `field` in a hash value: 1 and *out, which points into
+     * the hash or, for a value kept as an integer, into `buf` (MD_LL_BUF
+     * bytes); 0 when the field is absent or its TTL has passed (HGET's
+     * view at the command's time). */
+    int (*get)(const void *hash, md_arg_t field, char *buf, md_arg_t *out);
+} md_hash_v1_t;
+
+/*
  * "zset.v1", exported by the zsets module: other modules (geo, SORT) read
  * and write sorted sets through it. Functions on a value take the word
  * md_key_value() returned for a key of `type`; `add` and `remove` work on

@@ -4,12 +4,12 @@
  *
  * This file holds the manifest, the command table (Redis 7.4 metadata:
  * arity, flags, key positions, ACL categories, docs) and md_init, which
- * registers the two encoding parameters, the "hash" type, the commands and
- * the INFO stats field. The manifest and md_init are the only exported
- * symbols. Layout of the rest: hash_value.c (the value word and the
- * conversions) over hash_listpack.c and hash_table.c (the encodings),
- * hashes_cmds.c and hashes_expire.c (the handlers), hashes_rdb.c (the
- * type callbacks).
+ * registers the two encoding parameters, the "hash" type, the commands,
+ * the INFO stats field and the "hash.v1" service. The manifest and md_init
+ * are the only exported symbols. Layout of the rest: hash_value.c (the
+ * value word and the conversions) over hash_listpack.c and hash_table.c
+ * (the encodings), hashes_cmds.c and hashes_expire.c (the handlers),
+ * hashes_rdb.c (the type callbacks), hashes_service.c (hash.v1).
  */
 #include <limits.h>
 #include "modis.h"
@@ -17,6 +17,7 @@
 #include "hashes_cmds.h"
 #include "hashes_expire.h"
 #include "hashes_rdb.h"
+#include "hashes_service.h"
 #include "hash_value.h"
 
 md_type_t *hashes_type;
@@ -190,12 +191,12 @@ static int hashes_on_load(int argc, const md_arg_t *argv)
     if (hashes_type == NULL) return MD_ERR;
     if (md_commands_register(hashes_commands) != MD_OK) return MD_ERR;
     if (md_info_register("stats", hashes_info_stats) != MD_OK) return MD_ERR;
-    return MD_OK;
+    return hashes_service_export();
 }
 
 static const char *const hashes_types[] = {"hash", NULL};
 static const uint8_t hashes_rdb_types[] = {4, 9, 13, 16, 22, 23, 24, 25};
-static const md_service_ref_t hashes_provides[] = {{NULL, 0}};
+static const md_service_ref_t hashes_provides[] = {{MD_SERVICE_HASH, 1}, {NULL, 0}};
 static const md_service_ref_t hashes_requires[] = {{NULL, 0}};
 
 MD_MODULE(hashes_on_load,

@@ -3,16 +3,18 @@
  *
  * This file holds the manifest, the command table (Redis 7.4 metadata:
  * arity, flags, key positions, ACL categories, docs) and md_init, which
- * registers the list parameters, the "list" type and the commands. The
- * manifest and md_init are the only exported symbols; the encoding lives
- * in quicklist.c, the handlers in lists_cmds.c and lists_block.c, the type
- * callbacks in lists_rdb.c.
+ * registers the list parameters, the "list" type, the commands and the
+ * "list.v1" service. The manifest and md_init are the only exported
+ * symbols; the encoding lives in quicklist.c, the handlers in lists_cmds.c
+ * and lists_block.c, the type callbacks in lists_rdb.c, the service in
+ * lists_service.c.
  */
 #include <limits.h>
 #include "modis.h"
 #include "lists.h"
 #include "lists_cmds.h"
 #include "lists_rdb.h"
+#include "lists_service.h"
 
 md_type_t *lists_type;
 long long lists_max_listpack_size = -2;
@@ -237,12 +239,12 @@ static int lists_on_load(int argc, const md_arg_t *argv)
     lists_type = md_type_register("list", &lists_type_ops);
     if (lists_type == NULL) return MD_ERR;
     if (md_commands_register(lists_commands) != MD_OK) return MD_ERR;
-    return MD_OK;
+    return lists_service_export();
 }
 
 static const char *const lists_types[] = {"list", NULL};
 static const uint8_t lists_rdb_types[] = {1, 10, 14, 18};
-static const md_service_ref_t lists_provides[] = {{NULL, 0}};
+static const md_service_ref_t lists_provides[] = {{MD_SERVICE_LIST, 1}, {NULL, 0}};
 static const md_service_ref_t lists_requires[] = {{NULL, 0}};
 
 MD_MODULE(lists_on_load,

@@ -140,12 +140,16 @@ def test_aliases_go_with_their_module(r2):
     mods = {m[1]: m[5] for m in r2.execute("MODULE", "LIST")}
     if b"lists" not in mods:
         pytest.skip("the lists module is not loaded")
+    if b"sort" in mods:     # requires list.v1: goes first, comes back last
+        assert r2.execute("MODULE", "UNLOAD", "sort") == "OK"
     assert r2.execute("MODULE", "UNLOAD", "lists") == "OK"
     try:
         assert r2.execute("CONFIG", "GET", "list-max-ziplist-size") == []
         assert r2.execute("CONFIG", "GET", "list-max-*") == []
     finally:
         assert r2.execute("MODULE", "LOAD", mods[b"lists"]) == "OK"
+        if b"sort" in mods:
+            assert r2.execute("MODULE", "LOAD", mods[b"sort"]) == "OK"
     assert config_map(r2, "list-max-*") == {
         "list-max-listpack-size": "-2", "list-max-ziplist-size": "-2"}
 
@@ -201,7 +205,9 @@ def test_module_param_without_its_module_fatal(tmp_path):
     report names its line once the loadmodule lines are done."""
     conf = tmp_path / "nolists.conf"
     text = open(default_conf()).read() if default_conf() else ""
-    kept = [line for line in text.splitlines() if "lists.so" not in line]
+    # without lists, and without sort, which requires it
+    kept = [line for line in text.splitlines()
+            if "lists.so" not in line and "sort.so" not in line]
     conf.write_text("\n".join(kept) + "\nlist-compress-depth 3\n")
     report = fatal_report(conf)
     assert report == ["Reading the configuration file, at line %d" % (len(kept) + 1),
@@ -254,7 +260,7 @@ def test_rewrite_lists_loaded_modules(tmp_path, start_server):
     lists_path = lists_line.split()[1]
     conf = tmp_path / "nolists.conf"
     conf.write_text("\n".join(line for line in open(base).read().splitlines()
-                              if "lists.so" not in line) + "\n")
+                              if "lists.so" not in line and "sort.so" not in line) + "\n")
     srv = start_server(conf=str(conf))
     c = srv.resp()
     try:
@@ -267,7 +273,7 @@ def test_rewrite_lists_loaded_modules(tmp_path, start_server):
     assert 'loadmodule %s "x y"' % lists_path in lines
     assert lines.index('loadmodule %s "x y"' % lists_path) < lines.index("list-compress-depth 2")
     for line in open(base).read().splitlines():
-        if line.startswith("loadmodule") and "lists.so" not in line:
+        if line.startswith("loadmodule") and "lists.so" not in line and "sort.so" not in line:
             assert line in lines
     srv.kill()
     srv2 = start_server(conf=str(conf))

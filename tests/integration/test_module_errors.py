@@ -140,7 +140,7 @@ def require_strings(client):
 
 # The default configuration's own users of string.v1, unloaded by the tests
 # that need the strings module to have no other dependant.
-STRING_USERS = ("bitmaps", "hll")
+STRING_USERS = ("bitmaps", "hll", "sort")
 
 
 def unload_string_users(client):

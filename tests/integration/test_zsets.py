@@ -23,7 +23,7 @@ import time
 
 import pytest
 
-from modis_helpers import RawConn, ReplyError, RespClient, Server, error_of
+from modis_helpers import REPO as REPO_DIR, RawConn, RespClient, Server, error_of
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
 NOT_INT = "ERR value is not an integer or out of range"
@@ -811,6 +811,62 @@ def test_watch(server, r):
         pipe.execute()
     assert r.zcard("z") == 1
     p.close()
+
+
+# --------------------------------------------------------------------------
+# The zset.v1 service (tests/modules/uses_zset.c drives every member)
+# --------------------------------------------------------------------------
+
+@pytest.fixture
+def zsvc(server):
+    path = os.path.join(os.environ.get("MODIS_BUILDDIR", REPO_DIR), "tests", "modules",
+                        ".libs", "uses_zset.so")
+    if not os.path.exists(path):
+        pytest.skip("%s not built (the test modules are built by `make check`)" % path)
+    c = RespClient(server.port)
+    c.execute("MODULE", "LOAD", path)
+    yield c
+    c.execute("MODULE", "UNLOAD", "uses_zset")
+    c.close()
+
+
+@pytest.mark.modis_only
+def test_zset_service(zsvc, r, limits, encoding):
+    c = zsvc
+    assert c.execute("ZSVC.ADD", "z", "2", "b") == ["added", b"2"]
+    assert c.execute("ZSVC.ADD", "z", "1", "a") == ["added", b"1"]
+    assert c.execute("ZSVC.ADD", "z", "1", "a") == ["same", b"1"]
+    assert c.execute("ZSVC.ADD", "z", "5", "a", "NX") == ["nop", b"0"]
+    assert c.execute("ZSVC.ADD", "z", "3", "a", "INCR") == ["updated", b"4"]
+    assert c.execute("ZSVC.ADD", "z", "1", "a", "GT") == ["nop", b"0"]
+    assert c.execute("ZSVC.ADD", "nokey", "1", "a", "XX") == ["nop", b"0"]
+    assert r.exists("nokey") == 0
+    c.execute("ZSVC.ADD", "z", "inf", "b")
+    assert error_of(c, "ZSVC.ADD", "z", "-inf", "b", "INCR") == "ERR zset.v1 add failed"
+    assert r.zrange("z", 0, -1, withscores=True) == [(b"a", 4), (b"b", float("inf"))]
+    assert enc(r, "z") == encoding
+    for i in range(10):
+        c.execute("ZSVC.ADD", "z", str(i), "m%d" % i)
+    assert c.execute("ZSVC.LEN", "z") == 12 == r.zcard("z")
+    assert c.execute("ZSVC.SCORE", "z", "m3") == b"3"
+    assert c.execute("ZSVC.SCORE", "z", "nope") is None
+    assert c.execute("ZSVC.RANK", "z", "m3", "0") == r.zrank("z", "m3")
+    assert c.execute("ZSVC.RANK", "z", "m3", "1") == r.zrevrank("z", "m3")
+    assert c.execute("ZSVC.RANK", "z", "nope", "0") == -1
+    assert c.execute("ZSVC.BYSCORE", "z", "2", "0", "5", "1", "0", "1", "2") == \
+        [b"m3", b"3", b"a", b"4"]
+    assert c.execute("ZSVC.BYSCORE", "z", "2", "1", "5", "0", "1", "0", "-1") == \
+        [b"m5", b"5", b"a", b"4", b"m4", b"4", b"m3", b"3"]
+    assert c.execute("ZSVC.BYRANK", "z", "-2", "-1", "0") == [b"m9", b"9", b"b", b"inf"]
+    assert c.execute("ZSVC.BYRANK", "z", "0", "1", "1") == [b"b", b"inf", b"m9", b"9"]
+    assert c.execute("ZSVC.BYRANK", "nokey", "0", "-1", "0") == []
+    r.set("s", "x")
+    assert error_of(c, "ZSVC.ADD", "s", "1", "a") == "ERR zset.v1 add failed"
+    assert error_of(c, "ZSVC.LEN", "s") == WRONGTYPE
+    for m in ["a", "b"] + ["m%d" % i for i in range(10)]:
+        assert c.execute("ZSVC.REM", "z", m) == 1
+    assert c.execute("ZSVC.REM", "z", "a") == 0
+    assert r.exists("z") == 0
 
 
 # --------------------------------------------------------------------------

@@ -856,7 +856,7 @@ def test_zset_service(zsvc, r, limits, encoding):
     assert c.execute("ZSVC.BYSCORE", "z", "2", "0", "5", "1", "0", "1", "2") == \
         [b"m3", b"3", b"a", b"4"]
     assert c.execute("ZSVC.BYSCORE", "z", "2", "1", "5", "0", "1", "0", "-1") == \
-        [b"m5", b"5", b"a", b"4", b"m4", b"4", b"m3", b"3"]
+        [b"m5", b"5", b"m4", b"4", b"a", b"4", b"m3", b"3"]
     assert c.execute("ZSVC.BYRANK", "z", "-2", "-1", "0") == [b"m9", b"9", b"b", b"inf"]
     assert c.execute("ZSVC.BYRANK", "z", "0", "1", "1") == [b"b", b"inf", b"m9", b"9"]
     assert c.execute("ZSVC.BYRANK", "nokey", "0", "-1", "0") == []

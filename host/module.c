@@ -248,7 +248,7 @@ int module_unload(const char *name, char *err, size_t cap)
             return -1;
         }
     }
-    size_t blocked = blocking_clients_of(m);
+    size_t blocked = blocking_clients_of(m) + m->detached_blocks;
     if (blocked) {
         snprintf(err, cap, "module '%s' has %zu client(s) blocked in its commands", m->name,
                  blocked);
@@ -260,6 +260,16 @@ int module_unload(const char *name, char *err, size_t cap)
                 snprintf(err, cap, "module '%s' is used by module '%s'", m->name, o->name);
                 return -1;
             }
+        }
+    }
+    if (m->on_unload) {
+        char why[200] = "";
+        int rc = m->on_unload(why, sizeof(why));
+        why[sizeof(why) - 1] = '\0';
+        if (rc != MD_OK) {
+            snprintf(err, cap, "module '%s' refused to unload: %s", m->name,
+                     why[0] ? why : "no reason given");
+            return -1;
         }
     }
     lazyfree_drain(); /* no free callback of the module may still be queued */

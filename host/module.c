@@ -5,6 +5,7 @@
 #include "module_rdb.h"
 #include "blocking.h"
 #include "cmd.h"
+#include "events.h"
 #include "lazyfree.h"
 #include "log.h"
 #include "mem.h"
@@ -231,6 +232,8 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
     while (*pp) pp = &(*pp)->next;
     *pp = m;
     log_msg(LOG_NOTICE, "Module '%s' loaded from %s", m->name, path);
+    md_event_t e = {.name = m->name, .value = mf->version};
+    events_fire(MD_EVENT_MODULE, MD_SUB_MODULE_LOADED, &e);
     return 0;
 }
 
@@ -277,8 +280,10 @@ int module_unload(const char *name, char *err, size_t cap)
     module_t **pp = &modules;
     while (*pp != m) pp = &(*pp)->next;
     *pp = m->next;
+    md_event_t e = {.name = m->name, .value = m->manifest->version};
     dlclose(m->dl);
     log_msg(LOG_NOTICE, "Module '%s' unloaded", m->name);
+    events_fire(MD_EVENT_MODULE, MD_SUB_MODULE_UNLOADED, &e);
     module_free(m);
     return 0;
 }

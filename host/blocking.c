@@ -1,6 +1,9 @@
 /*
- * blocking.c — see blocking.h. State per blocked client: a copy of its
- * argv (one allocation), the keys it waits on, its deadline timer.
+ * blocking.c — see blocking.h. State per blocked client: a copy of the
+ * argv to re-run and of the keys (one buffer), its deadline timer, and the
+ * optional private state with its callbacks. Every way out (served, woken,
+ * timeout, CLIENT UNBLOCK, disconnect) goes through end_state(), which
+ * tears the state down first and releases the private data last.
  */
 #include "blocking.h"
 #include "client.h"
@@ -25,6 +28,8 @@ typedef struct bstate {
     int timeout_reply;
     int reblocked;           /* set when the re-run blocked again */
     int rerunning;
+    const blocking_ops_t *ops;
+    void *priv;
     struct event *timer;
     char *buf;
 } bstate_t;
@@ -32,10 +37,16 @@ typedef struct bstate {
 static kmap_t waiting;       /* (db, key) -> blocked clients, FIFO */
 static kmap_t ready;         /* (db, key) signalled since the last serve */
 static size_t nblocked;
+static blocking_run_fn runner;
 
+void blocking_init(blocking_run_fn run) { runner = run; }
 int blocking_is_blocked(const client_t *c) { return c->bstate != NULL; }
 size_t blocking_clients(void) { return nblocked; }
 size_t blocking_keys(void) { return kmap_size(&waiting); }
+void *blocking_priv(const client_t *c, const blocking_ops_t *ops)
+{
+    return c->bstate && c->bstate->ops == ops ? c->bstate->priv : NULL;
+}
 
 static void on_timeout(evutil_socket_t fd, short what, void *arg);
 
@@ -47,55 +58,72 @@ size_t blocking_clients_of(const md_module_t *m)
     return n;
 }
 
-/* Copy argv and keys into one buffer owned by the state. */
+/* Copy argv and keys into one buffer owned by the state (replacing what
+ * it held). */
 static void state_copy_args(bstate_t *s, int argc, const md_arg_t *argv, int nkeys,
                             const md_arg_t *keys)
 {
     size_t total = 0;
     for (int i = 0; i < argc; i++) total += argv[i].len;
     for (int i = 0; i < nkeys; i++) total += keys[i].len;
-    s->buf = mem_alloc(total + 1);
-    s->argv = mem_alloc((size_t)argc * sizeof(md_arg_t));
-    s->keys = mem_alloc((size_t)nkeys * sizeof(md_arg_t));
-    char *p = s->buf;
+    char *buf = mem_alloc(total + 1);
+    md_arg_t *nargv = mem_alloc((size_t)argc * sizeof(md_arg_t));
+    md_arg_t *nkeysv = mem_alloc((size_t)(nkeys ? nkeys : 1) * sizeof(md_arg_t));
+    char *p = buf;
     for (int i = 0; i < argc; i++) {
         memcpy(p, argv[i].ptr, argv[i].len);
-        s->argv[i].ptr = p;
-        s->argv[i].len = argv[i].len;
+        nargv[i] = (md_arg_t){p, argv[i].len};
         p += argv[i].len;
     }
     for (int i = 0; i < nkeys; i++) {
         memcpy(p, keys[i].ptr, keys[i].len);
-        s->keys[i].ptr = p;
-        s->keys[i].len = keys[i].len;
+        nkeysv[i] = (md_arg_t){p, keys[i].len};
         p += keys[i].len;
     }
+    mem_free(s->argv);
+    mem_free(s->keys);
+    mem_free(s->buf);
+    s->buf = buf;
+    s->argv = nargv;
+    s->keys = nkeysv;
     s->argc = argc;
     s->nkeys = nkeys;
 }
 
-int blocking_block(client_t *c, struct cmd *cmd, int nkeys, const md_arg_t *keys,
-                   int64_t timeout_ms, int timeout_reply)
+/* A re-run blocked again: keep the place; take a new argv or priv. */
+static int reblock(client_t *c, const blocking_spec_t *sp)
+{
+    bstate_t *s = c->bstate;
+    if (!s->rerunning || !sp->nkeys || sp->ops != s->ops) return -1;
+    s->reblocked = 1;
+    if (sp->argc) state_copy_args(s, sp->argc, sp->argv, s->nkeys, s->keys);
+    s->priv = sp->priv;
+    return 0;
+}
+
+int blocking_block(client_t *c, struct cmd *cmd, const blocking_spec_t *sp)
 {
     if (c->flags & CLIENT_FAKE || multi_executing(c)) return -1;
-    if (c->bstate) {
-        c->bstate->reblocked = 1;
-        return 0;
-    }
+    if (c->bstate) return reblock(c, sp);
     bstate_t *s = mem_calloc(sizeof(*s));
     s->cmd = cmd;
     s->dbid = c->dbid;
-    s->timeout_reply = timeout_reply;
-    state_copy_args(s, c->argc, c->argv, nkeys, keys);
-    for (int i = 0; i < nkeys; i++) {
+    s->timeout_reply = sp->timeout_reply;
+    s->ops = sp->ops;
+    s->priv = sp->priv;
+    if (sp->argc) state_copy_args(s, sp->argc, sp->argv, sp->nkeys, sp->keys);
+    else state_copy_args(s, c->argc, c->argv, sp->nkeys, sp->keys);
+    for (int i = 0; i < s->nkeys; i++) {
         int dup = 0;
         for (int j = 0; j < i; j++)
-            dup |= keys[j].len == keys[i].len && memcmp(keys[j].ptr, keys[i].ptr, keys[i].len) == 0;
-        if (!dup) kmap_add(&waiting, s->dbid, keys[i].ptr, keys[i].len, c);
+            dup |= s->keys[j].len == s->keys[i].len &&
+                   memcmp(s->keys[j].ptr, s->keys[i].ptr, s->keys[i].len) == 0;
+        if (!dup) kmap_add(&waiting, s->dbid, s->keys[i].ptr, s->keys[i].len, c);
     }
-    if (timeout_ms > 0) {
+    if (sp->timeout_ms > 0) {
         s->timer = evtimer_new(srv.base, on_timeout, c);
-        struct timeval tv = {(time_t)(timeout_ms / 1000), (suseconds_t)(timeout_ms % 1000) * 1000};
+        struct timeval tv = {(time_t)(sp->timeout_ms / 1000),
+                             (suseconds_t)(sp->timeout_ms % 1000) * 1000};
         evtimer_add(s->timer, &tv);
     }
     c->bstate = s;
@@ -103,7 +131,7 @@ int blocking_block(client_t *c, struct cmd *cmd, int nkeys, const md_arg_t *keys
     return 0;
 }
 
-/* Remove every trace of c's blocked state. */
+/* Remove every trace of c's blocked state but its private data. */
 static void unblock(client_t *c)
 {
     bstate_t *s = c->bstate;
@@ -149,41 +177,60 @@ static void resume_pending(void)
     }
 }
 
-static void reply_timeout(client_t *c, int kind)
+/* The timeout reply: the state's own, or its null form. */
+static void reply_timeout(client_t *c)
 {
-    if (kind == MD_BLOCK_NULL) resp_add_null(c->out, c->resp);
+    bstate_t *s = c->bstate;
+    if (s->ops && s->ops->timeout) s->ops->timeout(c, s->priv);
+    else if (s->timeout_reply == MD_BLOCK_NULL) resp_add_null(c->out, c->resp);
     else resp_add_null_array(c->out, c->resp);
+}
+
+/* The state is over (its reply written): tear it down, release the
+ * private data, and resume c unless it is going away. */
+static void end_state(client_t *c, int how)
+{
+    const blocking_ops_t *ops = c->bstate->ops;
+    void *priv = c->bstate->priv;
+    unblock(c);
+    if (ops && ops->release) ops->release(how == BLOCKING_GONE ? NULL : c, priv, how);
+    if (how != BLOCKING_GONE) resume(c);
 }
 
 static void on_timeout(evutil_socket_t fd, short what, void *arg)
 {
     client_t *c = arg;
     if (!c->bstate) return;
-    int kind = c->bstate->timeout_reply;
-    unblock(c);
-    reply_timeout(c, kind);
-    resume(c);
+    reply_timeout(c);
+    end_state(c, BLOCKING_TIMEOUT);
+    blocking_serve(); /* the timeout reply may have made keys ready */
 }
 
 int blocking_unblock(client_t *c, int with_error)
 {
-    if (!c->bstate) return 0;
-    int kind = c->bstate->timeout_reply;
-    unblock(c);
+    bstate_t *s = c->bstate;
+    if (!s || s->rerunning || (s->ops && !s->ops->unblockable)) return 0;
     if (with_error) {
         static const char msg[] = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
         resp_add_error(c->out, msg, sizeof(msg) - 1);
         cmd_count_error(msg, sizeof(msg) - 1);
     } else {
-        reply_timeout(c, kind);
+        reply_timeout(c);
     }
-    resume(c);
+    end_state(c, BLOCKING_UNBLOCKED);
     return 1;
+}
+
+void blocking_wake(client_t *c, void (*reply)(client_t *c, void *priv, void *arg), void *arg)
+{
+    if (!c->bstate || c->bstate->rerunning) return;
+    reply(c, c->bstate->priv, arg);
+    end_state(c, BLOCKING_SERVED);
 }
 
 void blocking_client_gone(client_t *c)
 {
-    unblock(c);
+    if (c->bstate) end_state(c, BLOCKING_GONE);
     for (size_t i = 0; i < nresume; i++)
         if (to_resume[i] == c) to_resume[i--] = to_resume[--nresume];
 }
@@ -222,7 +269,7 @@ static int key_serves(const bstate_t *s, int dbid, const char *key, size_t len)
 }
 
 /* Re-run c's blocked command; unblock it unless it blocked again. */
-static void rerun(client_t *c, blocking_run_fn run)
+static void rerun(client_t *c)
 {
     bstate_t *s = c->bstate;
     const md_arg_t *saved_argv = c->argv;
@@ -232,15 +279,13 @@ static void rerun(client_t *c, blocking_run_fn run)
     c->argv = s->argv;
     c->argc = s->argc;
     c->dbid = s->dbid;
-    run(c, s->cmd);
+    runner(c, s->cmd);
     c->argv = (md_arg_t *)saved_argv;
     c->argc = saved_argc;
     c->dbid = saved_db;
-    if (c->bstate == s) s->rerunning = 0;
-    if (c->bstate == s && !s->reblocked) {
-        unblock(c);
-        resume(c);
-    }
+    if (c->bstate != s) return;
+    s->rerunning = 0;
+    if (!s->reblocked) end_state(c, BLOCKING_SERVED);
 }
 
 typedef struct pending {
@@ -259,7 +304,7 @@ static void collect_ready(kmap_key_t *k, void *priv)
     (*v)[n].key = mem_strndup(k->key, k->len);
 }
 
-void blocking_serve(blocking_run_fn run)
+void blocking_serve(void)
 {
     static int serving;
     if (serving) return; /* the outer loop picks up new ready keys */
@@ -283,7 +328,7 @@ void blocking_serve(blocking_run_fn run)
                 client_t *c = cl[j];
                 if (c->bstate && !(c->flags & CLIENT_CLOSE_ASAP) &&
                     key_serves(c->bstate, v[i].dbid, v[i].key, v[i].len))
-                    rerun(c, run);
+                    rerun(c);
             }
             mem_free(cl);
             mem_free(v[i].key);

@@ -33,6 +33,7 @@ struct cmd;
 #define CLIENT_NO_TOUCH          (1u << 8)
 #define CLIENT_PROTECTED         (1u << 9)  /* freed later, not now */
 #define CLIENT_FAKE              (1u << 10) /* no socket (AOF load, scripts) */
+#define CLIENT_DENY_BLOCKING     (1u << 11) /* md_call, scripts: md_in_multi() */
 
 typedef struct client {
     uint64_t id;

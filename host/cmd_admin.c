@@ -3,6 +3,7 @@
  * MODULE (LOAD, LOADEX, UNLOAD, LIST, HELP) and DEBUG (the subcommands
  * Redis test suites rely on).
  */
+#include "call.h"
 #include "client.h"
 #include "config.h"
 #include "digest.h"
@@ -84,7 +85,12 @@ static int module_unload_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     char *name = arg_dup(argv[2]);
     char err[300], msg[400];
-    if (module_unload(name, err, sizeof(err)) == 0) {
+    int rc = -1;
+    if (call_depth() > 0) /* the caller's module code may be on the stack */
+        snprintf(err, sizeof(err), "not allowed from md_call");
+    else
+        rc = module_unload(name, err, sizeof(err));
+    if (rc == 0) {
         md_reply_ok(c);
     } else {
         snprintf(msg, sizeof(msg), "ERR Error unloading module: %s", err);

@@ -21,6 +21,7 @@
 #include "blocking.h"
 #include "client.h"
 #include "cmd.h"
+#include "events.h"
 #include "hostcmds.h"
 #include "ks.h"
 #include "mem.h"
@@ -804,6 +805,8 @@ static int swapdb_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         blocking_signal_db(id1);
         blocking_signal_db(id2);
     }
+    md_event_t e = {.dbid = id1, .dbid2 = id2};
+    events_fire(MD_EVENT_SWAPDB, 0, &e);
     md_dirty(c, 1);
     md_reply_ok(c);
     return MD_OK;

@@ -3,6 +3,7 @@
  * SELECT, HELLO, AUTH, TIME, DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN.
  */
 #include "client.h"
+#include "events.h"
 #include "hostcmds.h"
 #include "mem.h"
 #include "module.h"
@@ -256,8 +257,11 @@ static int flushdb_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     int lazy = flush_opt(c, argc, argv);
     if (lazy < 0) return MD_OK;
     int id = cl(c)->dbid;
+    md_event_t e = {.dbid = id, .async = lazy};
+    events_fire(MD_EVENT_FLUSH, MD_SUB_FLUSH_START, &e);
     notify_db_modified(id);
     md_dirty(c, (long long)ks_flush(&srv.db[id], lazy));
+    events_fire(MD_EVENT_FLUSH, MD_SUB_FLUSH_END, &e);
     md_reply_ok(c);
     return MD_OK;
 }
@@ -267,8 +271,11 @@ static int flushall_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     int lazy = flush_opt(c, argc, argv);
     if (lazy < 0) return MD_OK;
     long long n = 0;
+    md_event_t e = {.dbid = -1, .async = lazy};
+    events_fire(MD_EVENT_FLUSH, MD_SUB_FLUSH_START, &e);
     notify_db_modified(-1);
     for (int i = 0; i < srv.databases; i++) n += (long long)ks_flush(&srv.db[i], lazy);
+    events_fire(MD_EVENT_FLUSH, MD_SUB_FLUSH_END, &e);
     /* Always propagated, even when nothing was removed (as Redis 7). A
      * save of the empty dataset (with save points) leaves dirty at 0. */
     prop_record_verbatim();

@@ -31,38 +31,54 @@ static void reject(client_t *c, cmd_t *cmd, const char *msg, size_t n)
     if (cmd) cmd->rejected_calls++;
 }
 
-static void reject_unknown(client_t *c)
+/* Redis's text for an unknown command: its name and the first arguments,
+ * each cut at 128 bytes, the whole list at about 128. */
+static void msg_unknown(int argc, const md_arg_t *argv, char *msg, size_t cap)
 {
     char args[256];
     size_t al = 0;
     args[0] = '\0';
-    for (int i = 1; i < c->argc && al < 128; i++) {
+    for (int i = 1; i < argc && al < 128; i++) {
         int k = snprintf(args + al, sizeof(args) - al, "'%.*s' ",
-                         (int)(c->argv[i].len < 128 - al ? c->argv[i].len : 128 - al),
-                         c->argv[i].ptr);
+                         (int)(argv[i].len < 128 - al ? argv[i].len : 128 - al),
+                         argv[i].ptr);
         if (k < 0) break;
         al += (size_t)k;
         if (al >= sizeof(args)) al = sizeof(args) - 1;
     }
-    char msg[512];
-    int n = snprintf(msg, sizeof(msg),
-                     "ERR unknown command '%.*s', with args beginning with: %s",
-                     (int)(c->argv[0].len < 128 ? c->argv[0].len : 128),
-                     c->argv[0].ptr, args);
-    reject(c, NULL, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
+    snprintf(msg, cap, "ERR unknown command '%.*s', with args beginning with: %s",
+             (int)(argv[0].len < 128 ? argv[0].len : 128), argv[0].ptr, args);
 }
 
-static void reject_unknown_sub(client_t *c, cmd_t *parent)
+cmd_t *dispatch_find(cmd_t *cmd, int argc, const md_arg_t *argv, char *msg, size_t cap,
+                     cmd_t **blame)
 {
-    char msg[512], upper[64];
-    size_t k = 0;
-    for (; parent->name[k] && k < sizeof(upper) - 1; k++)
-        upper[k] = (char)toupper((unsigned char)parent->name[k]);
-    upper[k] = '\0';
-    int n = snprintf(msg, sizeof(msg), "ERR unknown subcommand '%.*s'. Try %s HELP.",
-                     (int)(c->argv[1].len < 128 ? c->argv[1].len : 128),
-                     c->argv[1].ptr, upper);
-    reject(c, parent, msg, (size_t)n);
+    *blame = cmd;
+    if (!cmd) {
+        msg_unknown(argc, argv, msg, cap);
+        return NULL;
+    }
+    if (cmd->nsubs && argc >= 2) {
+        cmd_t *sub = cmd_lookup_sub(cmd, argv[1].ptr, argv[1].len);
+        if (!sub) {
+            char upper[64];
+            size_t k = 0;
+            for (; cmd->name[k] && k < sizeof(upper) - 1; k++)
+                upper[k] = (char)toupper((unsigned char)cmd->name[k]);
+            upper[k] = '\0';
+            snprintf(msg, cap, "ERR unknown subcommand '%.*s'. Try %s HELP.",
+                     (int)(argv[1].len < 128 ? argv[1].len : 128), argv[1].ptr, upper);
+            return NULL;
+        }
+        cmd = sub;
+    }
+    *blame = cmd;
+    if ((cmd->arity > 0 && argc != cmd->arity) || (cmd->arity < 0 && argc < -cmd->arity) ||
+        !cmd->handler) {
+        snprintf(msg, cap, "ERR wrong number of arguments for '%s' command", cmd->fullname);
+        return NULL;
+    }
+    return cmd;
 }
 
 void dispatch_call(client_t *c, cmd_t *cmd)
@@ -70,9 +86,11 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     md_ctx_t ctx;
     sdk_ctx_init(&ctx, c, cmd, c->argc, c->argv);
     uint64_t start = util_monotonic_us();
-    srv.cmd_time_ms = util_mstime();
+    /* One clock for a command and the calls nested in it (EXEC, md_call). */
+    if (!srv.in_command) srv.cmd_time_ms = util_mstime();
     c->flags |= CLIENT_IN_CALL;
     c->lastcmd = cmd;
+    prop_begin(0);
     srv.in_command++;
     cmd->handler(&ctx, c->argc, c->argv);
     srv.in_command--;
@@ -123,11 +141,7 @@ void dispatch_command(client_t *c)
         reply_init(&scratch);
         c->out = &scratch;
     }
-    if (!cmd) {
-        reject_unknown(c);
-        goto done;
-    }
-    if ((cmd->flags & CMD_PROTECTED) && !config_protected_allowed(cmd->name, c)) {
+    if (cmd && (cmd->flags & CMD_PROTECTED) && !config_protected_allowed(cmd->name, c)) {
         char msg[400];
         int n = snprintf(msg, sizeof(msg), "ERR %s command not allowed. If the enable-%s-command "
                          "option is set to \"local\", you can run it from a local connection, "
@@ -137,21 +151,11 @@ void dispatch_command(client_t *c)
         reject(c, cmd, msg, (size_t)n);
         goto done;
     }
-    if (cmd->nsubs && c->argc >= 2) {
-        cmd_t *sub = cmd_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
-        if (!sub) {
-            reject_unknown_sub(c, cmd);
-            goto done;
-        }
-        cmd = sub;
-    }
-    if ((cmd->arity > 0 && c->argc != cmd->arity) ||
-        (cmd->arity < 0 && c->argc < -cmd->arity) || !cmd->handler) {
-        char msg[256];
-        int n = snprintf(msg, sizeof(msg),
-                         "ERR wrong number of arguments for '%s' command",
-                         cmd->fullname);
-        reject(c, cmd, msg, (size_t)n);
+    char why[512];
+    cmd_t *blame;
+    cmd = dispatch_find(cmd, c->argc, c->argv, why, sizeof(why), &blame);
+    if (!cmd) {
+        reject(c, blame, why, strlen(why));
         goto done;
     }
     if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
@@ -161,9 +165,7 @@ void dispatch_command(client_t *c)
     if (srv.maxmemory && !(c->flags & CLIENT_FAKE)) {
         int ok = evict_perform() == 0;
         if (!ok && (cmd->flags & CMD_DENYOOM)) {
-            static const char oom[] =
-                "OOM command not allowed when used memory > 'maxmemory'.";
-            reject(c, cmd, oom, sizeof(oom) - 1);
+            reject(c, cmd, DISPATCH_ERR_OOM, sizeof(DISPATCH_ERR_OOM) - 1);
             goto done;
         }
     }
@@ -194,7 +196,7 @@ void dispatch_command(client_t *c)
     c->cmd = cmd;
     dispatch_call(c, cmd);
     c->cmd = NULL;
-    blocking_serve(dispatch_call);
+    blocking_serve();
 done:
     if (saved) {
         /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except

@@ -6,12 +6,29 @@
 #ifndef MODIS_DISPATCH_H
 #define MODIS_DISPATCH_H
 
+#include <stddef.h>
+
+#include "sdk_host.h"
+
 struct client;
 struct cmd;
+
+/* The refusal of a denyoom command above maxmemory. */
+#define DISPATCH_ERR_OOM "OOM command not allowed when used memory > 'maxmemory'."
 
 /* Run the command in client->argv. */
 void dispatch_command(struct client *c);
 /* Run argv as client c without the network checks (fake clients). */
 void dispatch_call(struct client *c, struct cmd *cmd);
+/*
+ * The command argv names, given `cmd`, what the command table holds for
+ * argv[0] (NULL when nothing): its subcommand, then the arity, checked as
+ * for a client. Returns the command, or NULL with Redis's error text in
+ * msg ("ERR unknown command ...", "ERR unknown subcommand ...", "ERR wrong
+ * number of arguments ...") and in *blame the command whose rejected
+ * calls it counts (NULL for an unknown command). md_call uses it too.
+ */
+struct cmd *dispatch_find(struct cmd *cmd, int argc, const md_arg_t *argv, char *msg,
+                          size_t cap, struct cmd **blame);
 
 #endif

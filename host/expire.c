@@ -21,10 +21,9 @@ void expire_propagate_del(int dbid, const char *key, unsigned len)
 {
     md_arg_t argv[2] = {{"DEL", 3}, {key, len}};
     if (!prop_active()) return;
-    /* Inside a command the DEL goes out with the command's own records,
-     * before them; outside (cron) it goes out at once. */
+    /* Inside a call the DEL goes out with the call's own records, before
+     * them; outside (the cron's expiry cycle) it goes out at once. */
     prop_record_also(dbid, 2, argv);
-    if (!srv.in_command) prop_flush(dbid, 0, NULL, 0);
 }
 
 void expire_on_expired(ks_db_t *db, ks_entry_t *e)

@@ -6,9 +6,11 @@
  */
 #include "hooks.h"
 #include "blocking.h"
+#include "call.h"
 #include "client.h"
 #include "cmd.h"
 #include "dispatch.h"
+#include "events.h"
 #include "config.h"
 #include "expire.h"
 #include "info.h"
@@ -20,7 +22,9 @@
 #include "multi.h"
 #include "net.h"
 #include "pubsub.h"
+#include "sdk_call.h"
 #include "sdk_cron_info.h"
+#include "sdk_events.h"
 #include "sdk_subexpire.h"
 #include "server.h"
 #include "types.h"
@@ -55,6 +59,10 @@ static int hook_lazy_expire(void) { return srv.lazyfree_lazy_expire; }
 
 static void client_gone(client_t *c)
 {
+    if (!(c->flags & CLIENT_FAKE)) {
+        md_event_t e = {.client_id = c->id, .name = c->addr};
+        events_fire(MD_EVENT_CLIENT, MD_SUB_CLIENT_DISCONNECTED, &e);
+    }
     blocking_client_gone(c);
     multi_client_gone(c);
     pubsub_client_gone(c);
@@ -124,6 +132,8 @@ void hooks_install(void)
     ks_hooks.lfu_decay_time = hook_decay;
     ks_hooks.lfu_log_factor = hook_logf;
     client_hooks.run = dispatch_command;
+    blocking_init(dispatch_call);
+    sdk_call_set_runner(call_run_md);
     client_hooks.before_write = aof_flush_before_reply;
     client_hooks.gone = client_gone;
     persist_hooks.replay_open = replay_open;
@@ -138,4 +148,5 @@ void hooks_install(void)
     module_on_forget(forget_config);
     module_on_forget(sdk_cron_forget);
     module_on_forget(info_hook_forget);
+    module_on_forget(sdk_events_forget);
 }

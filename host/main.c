@@ -8,6 +8,7 @@
 #include "config.h"
 #include "client.h"
 #include "cmd.h"
+#include "events.h"
 #include "expire.h"
 #include "hostcmds.h"
 #include "info.h"
@@ -69,6 +70,8 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     srv.cmd_time_ms = 0;
     expire_cycle();
     sdk_cron_run();
+    md_event_t e = {.value = srv.hz};
+    events_fire(MD_EVENT_CRON, 0, &e);
     info_cron();
     client_cron();
     persist_cron();

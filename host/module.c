@@ -5,6 +5,7 @@
 #include "module_rdb.h"
 #include "blocking.h"
 #include "cmd.h"
+#include "events.h"
 #include "lazyfree.h"
 #include "log.h"
 #include "mem.h"
@@ -231,6 +232,8 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
     while (*pp) pp = &(*pp)->next;
     *pp = m;
     log_msg(LOG_NOTICE, "Module '%s' loaded from %s", m->name, path);
+    md_event_t e = {.name = m->name, .value = mf->version};
+    events_fire(MD_EVENT_MODULE, MD_SUB_MODULE_LOADED, &e);
     return 0;
 }
 
@@ -248,7 +251,7 @@ int module_unload(const char *name, char *err, size_t cap)
             return -1;
         }
     }
-    size_t blocked = blocking_clients_of(m);
+    size_t blocked = blocking_clients_of(m) + m->detached_blocks;
     if (blocked) {
         snprintf(err, cap, "module '%s' has %zu client(s) blocked in its commands", m->name,
                  blocked);
@@ -262,13 +265,25 @@ int module_unload(const char *name, char *err, size_t cap)
             }
         }
     }
+    if (m->on_unload) {
+        char why[200] = "";
+        int rc = m->on_unload(why, sizeof(why));
+        why[sizeof(why) - 1] = '\0';
+        if (rc != MD_OK) {
+            snprintf(err, cap, "module '%s' refused to unload: %s", m->name,
+                     why[0] ? why : "no reason given");
+            return -1;
+        }
+    }
     lazyfree_drain(); /* no free callback of the module may still be queued */
     module_unregister(m);
     module_t **pp = &modules;
     while (*pp != m) pp = &(*pp)->next;
     *pp = m->next;
+    md_event_t e = {.name = m->name, .value = m->manifest->version};
     dlclose(m->dl);
     log_msg(LOG_NOTICE, "Module '%s' unloaded", m->name);
+    events_fire(MD_EVENT_MODULE, MD_SUB_MODULE_UNLOADED, &e);
     module_free(m);
     return 0;
 }

@@ -39,6 +39,9 @@ struct md_module {
     struct md_module *deps[MODULE_MAX_DEPS]; /* modules whose services we use */
     int ndeps;
     char err[256];                        /* first registration error */
+    md_unload_fn on_unload;               /* md_on_unload(): may refuse */
+    size_t detached_blocks;               /* md_block_client() handles whose
+                                             client went, md_unblock() due */
     struct md_module *next;
 };
 

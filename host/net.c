@@ -5,6 +5,7 @@
  */
 #include "net.h"
 #include "client.h"
+#include "events.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
@@ -108,6 +109,8 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         struct sockaddr_storage ls;
         socklen_t ll = sizeof(ls);
         if (getsockname(fd, (struct sockaddr *)&ls, &ll) == 0) fmt_addr(&ls, c->laddr, sizeof(c->laddr));
+        md_event_t e = {.client_id = c->id, .name = c->addr};
+        events_fire(MD_EVENT_CLIENT, MD_SUB_CLIENT_CONNECTED, &e);
     }
 }
 

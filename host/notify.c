@@ -10,6 +10,14 @@
 #include <string.h>
 
 notify_listeners_t notify_listeners;
+static notify_module_fn module_fn;
+static int module_classes;
+
+void notify_set_module_listener(notify_module_fn fn, int classes)
+{
+    module_fn = fn;
+    module_classes = classes;
+}
 
 int notify_parse_flags(const char *s)
 {
@@ -66,6 +74,7 @@ void notify_format_flags(int f, char *out, size_t cap)
 void notify_keyspace(int cls, const char *event, const char *key, size_t klen,
                      int dbid)
 {
+    if (module_classes & cls) module_fn(cls, event, key, klen, dbid);
     int f = srv.notify_flags;
     if (!(f & cls) || !notify_listeners.publish) return;
     char ch[128];

@@ -41,6 +41,13 @@ void notify_key_modified(int dbid, const char *key, size_t klen);
 /* Every key of a db changed (FLUSHDB, SWAPDB). dbid -1 = all. */
 void notify_db_modified(int dbid);
 
+/* Modules' keyspace subscriptions (sdk_events.c): fn gets every event of
+ * the classes in `classes`, before the Pub/Sub messages and whatever
+ * notify-keyspace-events says. classes 0 turns it off. */
+typedef void (*notify_module_fn)(int cls, const char *event, const char *key, size_t klen,
+                                 int dbid);
+void notify_set_module_listener(notify_module_fn fn, int classes);
+
 /* Listeners installed by pubsub and multi at start-up. */
 typedef struct notify_listeners {
     long (*publish)(const char *ch, size_t chlen, const char *msg, size_t mlen);

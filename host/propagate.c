@@ -1,8 +1,14 @@
 /*
  * propagate.c — per-call propagation records and execution units. See
- * propagate.h. Records own copies of their arguments until flushed, except
- * verbatim ones, which borrow the call's argv until its flush (and are
- * copied there when the unit goes on).
+ * propagate.h.
+ *
+ * One list holds the records of the running unit in the order they were
+ * made. prop_begin() remembers the list's tail for the new call (`mark`):
+ * the records after it are that call's, or those of calls nested in it
+ * (which joined it when they ended), so prop_flush() resolves exactly the
+ * records after the mark. Records own copies of their arguments, except a
+ * verbatim record of the outermost call, which borrows the call's argv
+ * until the unit goes out right after.
  */
 #include "propagate.h"
 #include "mem.h"
@@ -11,6 +17,7 @@
 #include <string.h>
 
 #define MAX_SINKS 4
+#define MAX_LEVEL 64            /* deeper calls share the last slot's state */
 
 static prop_sink_fn sinks[MAX_SINKS];
 static int nsinks;
@@ -18,7 +25,8 @@ static int nsinks;
 typedef struct rec {
     struct rec *next;
     int dbid;                /* -1: the db of the call that flushes it */
-    int verbatim;            /* argv is the call's, not owned (yet) */
+    int verbatim;            /* the call's argv, not owned (yet) */
+    int keep;                /* a deletion: propagated even by a dropping call */
     int argc;
     md_arg_t *argv;
 } rec_t;
@@ -28,9 +36,18 @@ typedef struct rec_list {
     int n;
 } rec_list_t;
 
-static rec_list_t call;      /* this call's records */
-static rec_list_t unit;      /* records of finished nested calls */
-static int custom;           /* md_replicate was used: no default verbatim record */
+/* What each call in progress knows about itself. */
+typedef struct level {
+    rec_t *mark;             /* the unit's tail when the call began */
+    int custom;              /* md_replicate was used: no default record */
+    int drop;                /* records made inside it are discarded */
+} level_t;
+
+static rec_list_t unit;      /* the running unit's records, in order */
+static level_t levels[MAX_LEVEL + 1];
+static int depth;            /* calls in progress */
+
+static level_t *cur(void) { return &levels[depth < MAX_LEVEL ? depth : MAX_LEVEL]; }
 
 void prop_add_sink(prop_sink_fn fn)
 {
@@ -39,24 +56,13 @@ void prop_add_sink(prop_sink_fn fn)
 
 int prop_active(void) { return nsinks > 0; }
 
-static void push(rec_list_t *l, rec_t *r)
+static void push(rec_t *r)
 {
     r->next = NULL;
-    if (l->tail) l->tail->next = r;
-    else l->head = r;
-    l->tail = r;
-    l->n++;
-}
-
-/* Move every record of `from` to the end of `to`. */
-static void splice(rec_list_t *to, rec_list_t *from)
-{
-    if (!from->head) return;
-    if (to->tail) to->tail->next = from->head;
-    else to->head = from->head;
-    to->tail = from->tail;
-    to->n += from->n;
-    *from = (rec_list_t){0};
+    if (unit.tail) unit.tail->next = r;
+    else unit.head = r;
+    unit.tail = r;
+    unit.n++;
 }
 
 static md_arg_t *copy_argv(int argc, const md_arg_t *argv)
@@ -71,48 +77,40 @@ static md_arg_t *copy_argv(int argc, const md_arg_t *argv)
     return v;
 }
 
-static void record(int dbid, int argc, const md_arg_t *argv)
+static void rec_free(rec_t *r)
+{
+    if (!r->verbatim) {
+        for (int i = 0; i < r->argc; i++) mem_free((void *)r->argv[i].ptr);
+        mem_free(r->argv);
+    }
+    mem_free(r);
+}
+
+static void record(int dbid, int keep, int argc, const md_arg_t *argv)
 {
     rec_t *r = mem_calloc(sizeof(*r));
     r->dbid = dbid;
+    r->keep = keep;
     r->argc = argc;
     r->argv = copy_argv(argc, argv);
-    push(&call, r);
+    push(r);
+}
+
+void prop_begin(int drop)
+{
+    int outer_drop = depth > 0 && cur()->drop;
+    depth++;
+    level_t *l = cur();
+    l->mark = unit.tail;
+    l->custom = 0;
+    l->drop = drop || outer_drop;
 }
 
 void prop_record(int argc, const md_arg_t *argv)
 {
-    custom = 1;
-    if (nsinks) record(-1, argc, argv);
-}
-
-void prop_record_also(int dbid, int argc, const md_arg_t *argv)
-{
-    if (nsinks) record(dbid, argc, argv);
-}
-
-void prop_record_verbatim(void)
-{
-    custom = 1;
-    if (!nsinks) return;
-    rec_t *r = mem_calloc(sizeof(*r));
-    r->dbid = -1;
-    r->verbatim = 1;
-    push(&call, r);
-}
-
-static void list_free(rec_list_t *l)
-{
-    while (l->head) {
-        rec_t *n = l->head->next;
-        if (!l->head->verbatim) {
-            for (int i = 0; i < l->head->argc; i++) mem_free((void *)l->head->argv[i].ptr);
-            mem_free(l->head->argv);
-        }
-        mem_free(l->head);
-        l->head = n;
-    }
-    *l = (rec_list_t){0};
+    if (!depth) return;
+    cur()->custom = 1;
+    if (nsinks && !cur()->drop) record(-1, 0, argc, argv);
 }
 
 static void emit(int dbid, int argc, const md_arg_t *argv)
@@ -120,67 +118,88 @@ static void emit(int dbid, int argc, const md_arg_t *argv)
     for (int s = 0; s < nsinks; s++) sinks[s](dbid, argc, argv);
 }
 
+void prop_record_also(int dbid, int argc, const md_arg_t *argv)
+{
+    if (!nsinks || srv.loading) return;
+    if (!depth) emit(dbid, argc, argv);
+    else record(dbid, 1, argc, argv);
+}
+
+void prop_record_verbatim(void)
+{
+    if (!depth) return;
+    cur()->custom = 1;
+    if (!nsinks || cur()->drop) return;
+    rec_t *r = mem_calloc(sizeof(*r));
+    r->dbid = -1;
+    r->verbatim = 1;
+    push(r);
+}
+
 /* Hand a whole unit to the sinks, wrapped when it holds several commands
  * (MULTI takes the first command's db, so its SELECT comes first). */
-static void emit_unit(rec_list_t *l)
+static void emit_unit(void)
 {
     static const md_arg_t multi = {"MULTI", 5}, exec = {"EXEC", 4};
-    if (l->n > 1) emit(l->head->dbid, 1, &multi);
-    for (rec_t *r = l->head; r; r = r->next) emit(r->dbid, r->argc, r->argv);
-    if (l->n > 1) emit(-1, 1, &exec);
+    if (unit.n > 1) emit(unit.head->dbid, 1, &multi);
+    for (rec_t *r = unit.head; r; r = r->next) emit(r->dbid, r->argc, r->argv);
+    if (unit.n > 1) emit(-1, 1, &exec);
+}
+
+/* Resolve the records after `mark` for a call in db `dbid` with `argv`:
+ * drop them (all, or all but deletions), give them the db, and the argv
+ * to verbatim ones — borrowed when the unit goes out at once (`last`). */
+static void resolve(rec_t *mark, int drop_all, int drop, int dbid, int argc,
+                    const md_arg_t *argv, int last)
+{
+    rec_t **pp = mark ? &mark->next : &unit.head;
+    rec_t *prev = mark;
+    while (*pp) {
+        rec_t *r = *pp;
+        if (drop_all || (drop && !r->keep) || (r->verbatim && !argc)) {
+            *pp = r->next;
+            unit.n--;
+            rec_free(r);
+            continue;
+        }
+        if (r->dbid < 0) r->dbid = dbid;
+        if (r->verbatim) {
+            r->argc = argc;
+            r->argv = last ? (md_arg_t *)argv : copy_argv(argc, argv);
+            r->verbatim = last;
+        }
+        prev = r;
+        pp = &r->next;
+    }
+    unit.tail = prev;
 }
 
 void prop_flush(int dbid, int argc, const md_arg_t *argv, int dirty)
 {
-    if (!nsinks || srv.loading) {
-        list_free(&call);
-        if (!srv.in_command) list_free(&unit);
-        custom = 0;
-        return;
-    }
-    int verbatim = !custom && dirty && argc;
-    if (verbatim && !call.head && !unit.head && !srv.in_command) {
-        /* The usual write: its own argv alone, nothing to hold or wrap. */
-        custom = 0;
-        emit(dbid, argc, argv);
-        return;
-    }
-    if (verbatim) {
+    if (!depth) return;
+    level_t *l = cur();
+    int last = depth == 1;
+    int drop_all = !nsinks || srv.loading;
+    if (!drop_all && !l->custom && dirty && argc && !l->drop) {
+        if (last && !unit.head) {
+            /* The usual write: its own argv alone, nothing to hold or wrap. */
+            depth--;
+            emit(dbid, argc, argv);
+            return;
+        }
         rec_t *r = mem_calloc(sizeof(*r));
         r->dbid = -1;
         r->verbatim = 1;
-        push(&call, r);
+        push(r);
     }
-    custom = 0;
-    /* Resolve this call's records: its db, its argv (a verbatim request
-     * from a call without argv, such as a cron hook, has nothing to send). */
-    rec_list_t done = {0};
-    while (call.head) {
-        rec_t *r = call.head;
-        call.head = r->next;
-        if (r->dbid < 0) r->dbid = dbid;
-        if (r->verbatim) {
-            if (!argc) {
-                mem_free(r);
-                continue;
-            }
-            r->argc = argc;
-            r->argv = (md_arg_t *)argv;
-        }
-        push(&done, r);
+    resolve(l->mark, drop_all, l->drop, dbid, argc, argv, last);
+    depth--;
+    if (!last) return;
+    if (unit.n) emit_unit();
+    while (unit.head) {
+        rec_t *n = unit.head->next;
+        rec_free(unit.head);
+        unit.head = n;
     }
-    call = done;
-    if (srv.in_command) {
-        /* Nested: the argv goes away with this call; keep copies. */
-        for (rec_t *r = call.head; r; r = r->next) {
-            if (!r->verbatim) continue;
-            r->argv = copy_argv(argc, argv);
-            r->verbatim = 0;
-        }
-        splice(&unit, &call);
-        return;
-    }
-    splice(&unit, &call);
-    if (unit.n) emit_unit(&unit);
-    list_free(&unit);
+    unit = (rec_list_t){0};
 }

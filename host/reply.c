@@ -161,3 +161,24 @@ ssize_t reply_write(reply_t *r, int fd)
     }
     return w;
 }
+
+void reply_append_reply(reply_t *dst, const reply_t *src)
+{
+    reply_append(dst, src->buf, src->pos);
+    for (const reply_block_t *b = src->head; b; b = b->next) reply_append(dst, b->data, b->used);
+}
+
+char *reply_join(const reply_t *r, size_t *len)
+{
+    size_t n = r->pos;
+    for (const reply_block_t *b = r->head; b; b = b->next) n += b->used;
+    char *p = mem_alloc(n ? n : 1), *w = p;
+    memcpy(w, r->buf, r->pos);
+    w += r->pos;
+    for (const reply_block_t *b = r->head; b; b = b->next) {
+        memcpy(w, b->data, b->used);
+        w += b->used;
+    }
+    *len = n;
+    return p;
+}

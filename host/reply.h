@@ -38,5 +38,10 @@ void *reply_defer(reply_t *r);
 void reply_fill(reply_t *r, void *handle, const char *p, size_t n);
 /* Write as much as possible to fd; returns bytes written or -1 (errno). */
 ssize_t reply_write(reply_t *r, int fd);
+/* For buffers never written to a socket (md_call, replies built on a
+ * module's thread): append all of src to dst; all of r's bytes in one
+ * mem_alloc'd block of *len bytes. */
+void reply_append_reply(reply_t *dst, const reply_t *src);
+char *reply_join(const reply_t *r, size_t *len);
 
 #endif

@@ -37,7 +37,13 @@ API_AT(ht_new, 108);
 API_AT(config_register_bool, 130);
 API_AT(rdb_write_unsigned, 131);
 API_AT(rdb_read_string, 140);
-API_AT(arg_lex_bound, 141);
+API_AT(block_on_keys_ex, 141);
+API_AT(call, 147);
+API_AT(event_subscribe, 158);
+API_AT(on_unload, 161);
+API_AT(arg_lex_bound, 162);
+_Static_assert(sizeof(md_api_t) == sizeof(size_t) + 163 * sizeof(sdk_fn_t),
+               "md_api_t: arg_lex_bound is the last entry of 1.2");
 
 /* md_type_ops_t: 1.0 and 1.1 end with subexpire_run; 1.2 appends. */
 _Static_assert(offsetof(md_type_ops_t, layout_version) == sizeof(size_t),

@@ -12,6 +12,7 @@
 #include "sdk_lex.h"
 #include "sdk_random.h"
 #include "server.h"
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ void sdk_ctx_init(md_ctx_t *ctx, struct client *c, struct cmd *cmd, int argc,
     ctx->argv = argv;
     ctx->dirty = 0;
     ctx->failed = 0;
+    ctx->thread = NULL;
     ctx->nkeys = 0;
     ctx->more = NULL;
 }
@@ -42,19 +44,36 @@ void sdk_ctx_done(md_ctx_t *ctx)
 }
 
 static client_t *internal;         /* the client module hooks run as */
+static int internal_depth;         /* runs on it in progress (they nest) */
 
-void sdk_ctx_run_internal(void (*fn)(md_ctx_t *, void *), void *arg)
+void sdk_ctx_run(struct client *c, struct cmd *cmd, int dbid,
+                 void (*fn)(md_ctx_t *, void *), void *arg)
 {
-    if (!internal) internal = client_create_fake();
-    client_t *c = internal;
+    if (!c) {
+        if (!internal) internal = client_create_fake();
+        c = internal;
+        if (dbid < 0) dbid = 0;
+        internal_depth++;
+    }
+    int saved_db = c->dbid;
+    int64_t saved_time = srv.cmd_time_ms;
+    if (dbid >= 0) c->dbid = dbid;
+    if (!srv.in_command) srv.cmd_time_ms = util_mstime();
     md_ctx_t ctx;
-    c->dbid = 0;
-    sdk_ctx_init(&ctx, c, NULL, 0, NULL);
+    sdk_ctx_init(&ctx, c, cmd, 0, NULL);
+    prop_begin(0);
     fn(&ctx, arg);
     srv.dirty += ctx.dirty;
     prop_flush(c->dbid, 0, NULL, 0);
     sdk_ctx_done(&ctx);
-    reply_reset(c->out);
+    srv.cmd_time_ms = saved_time;
+    c->dbid = saved_db;
+    if (c == internal && --internal_depth == 0) reply_reset(c->out);
+}
+
+void sdk_ctx_run_internal(void (*fn)(md_ctx_t *, void *), void *arg)
+{
+    sdk_ctx_run(NULL, NULL, 0, fn, arg);
 }
 
 const md_api_t *sdk_api(void)
@@ -82,6 +101,9 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_double(&api);
         sdk_api_fill_config_types(&api);
         sdk_api_fill_rdb_module(&api);
+        sdk_api_fill_block_client(&api);
+        sdk_api_fill_call(&api);
+        sdk_api_fill_events(&api);
         sdk_api_fill_lex(&api);
         long empty = sdk_abi_first_empty(&api);
         if (empty >= 0) {

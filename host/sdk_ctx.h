@@ -39,6 +39,7 @@ struct md_ctx {
     const md_arg_t *argv;
     long long dirty;
     int failed;              /* an error reply was sent */
+    struct md_blocked *thread; /* a thread's context (md_thread_ctx), else NULL */
     int nkeys;
     struct md_key keys[SDK_KEYS_INLINE];
     sdk_key_chunk_t *more;
@@ -47,9 +48,20 @@ struct md_ctx {
 void sdk_ctx_init(md_ctx_t *ctx, struct client *c, struct cmd *cmd,
                   int argc, const md_arg_t *argv);
 void sdk_ctx_done(md_ctx_t *ctx);
-/* Run module code outside a command (cron hooks, sub-key expiry): fn gets
- * a context bound to an internal client without socket, in db 0; what it
- * changed is counted in srv.dirty and propagated afterwards. */
+/*
+ * Run module code that is not a command handler (cron and expiry hooks,
+ * server events, the callbacks of blocked clients): fn gets a context
+ * bound to client c — the internal client without socket when c is NULL
+ * — in db `dbid` (c's own when -1; 0 for the internal client), with `cmd`
+ * as its command. c's db is the same afterwards. What it changes is
+ * counted in srv.dirty; what it propagates joins the running command's
+ * execution unit, or goes out as a unit of its own when no command runs.
+ * Outside a command the command clock (md_mstime) is the current time.
+ * Runs nest (an event fired while a hook runs).
+ */
+void sdk_ctx_run(struct client *c, struct cmd *cmd, int dbid,
+                 void (*fn)(md_ctx_t *ctx, void *arg), void *arg);
+/* sdk_ctx_run(NULL, NULL, 0, fn, arg). */
 void sdk_ctx_run_internal(void (*fn)(md_ctx_t *ctx, void *arg), void *arg);
 
 /* The API table handed to modules (filled by the sdk_*.c files). */
@@ -73,5 +85,14 @@ void sdk_api_fill_scan(md_api_t *a);
 void sdk_api_fill_double(md_api_t *a);
 void sdk_api_fill_config_types(md_api_t *a);
 void sdk_api_fill_rdb_module(md_api_t *a);
+void sdk_api_fill_block_client(md_api_t *a);
+void sdk_api_fill_call(md_api_t *a);
+void sdk_api_fill_events(md_api_t *a);
+/* A module's md_block_t read up to its `size` (the rest zero; a
+ * timeout_reply other than MD_BLOCK_NULL_ARRAY is MD_BLOCK_NULL). */
+void sdk_block_read(const md_block_t *in, md_block_t *out);
+/* An error reply built on a thread's context: counted in INFO errorstats
+ * when the reply reaches the client (sdk_block_client.c). */
+void sdk_thread_error(struct md_blocked *bc, const char *err, size_t len);
 
 #endif

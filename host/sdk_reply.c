@@ -24,7 +24,8 @@ static int r_error(md_ctx_t *c, const char *s)
 {
     size_t n = strlen(s);
     resp_add_error(out(c), s, n);
-    cmd_count_error(s, n);
+    if (c->thread) sdk_thread_error(c->thread, s, n);
+    else cmd_count_error(s, n);
     c->failed = 1;
     return MD_OK;
 }

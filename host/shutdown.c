@@ -2,6 +2,7 @@
  * shutdown.c — the orderly exit path shared by SHUTDOWN and signals.
  */
 #include "shutdown.h"
+#include "events.h"
 #include "log.h"
 #include "net.h"
 #include "server.h"
@@ -25,6 +26,7 @@ int shutdown_try(int flags)
         log_msg(LOG_NOTICE, "Removing the pid file.");
         unlink(srv.pidfile);
     }
+    events_fire(MD_EVENT_SHUTDOWN, 0, NULL);
     net_close();
     log_msg(LOG_WARNING, "Modis is now ready to exit, bye bye...");
     exit(0);

@@ -4,6 +4,7 @@
  */
 #include "persist/aof_load.h"
 
+#include "host/events.h"
 #include "host/log.h"
 #include "host/mem.h"
 #include "host/server.h"
@@ -329,6 +330,7 @@ int aof_load_all(const aof_manifest_t *am)
     if (total == 0) return AOF_LOAD_EMPTY;
 
     srv.loading = 1;
+    events_fire(MD_EVENT_LOADING, MD_SUB_LOADING_AOF_START, NULL);
     int rc = AOF_LOAD_OK, k = 0;
     for (int i = am->base ? -1 : 0; i < am->nincr && rc != AOF_LOAD_FAILED; i++) {
         int last = ++k == nfiles;
@@ -341,5 +343,7 @@ int aof_load_all(const aof_manifest_t *am)
     srv.dirty = 0;
     srv.stat_numcommands = 0;
     persist_hooks.reset_stats();
+    events_fire(MD_EVENT_LOADING,
+                rc == AOF_LOAD_FAILED ? MD_SUB_LOADING_FAILED : MD_SUB_LOADING_ENDED, NULL);
     return rc;
 }

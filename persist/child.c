@@ -3,6 +3,7 @@
  */
 #include "persist/child.h"
 
+#include "host/events.h"
 #include "host/util.h"
 #include "persist/persist_hooks.h"
 
@@ -49,20 +50,28 @@ int child_start(child_kind_t k, child_fn fn, child_done_fn done, void *arg)
     started_ms = util_mstime();
     done_cb = done;
     done_arg = arg;
+    md_event_t e = {.value = p};
+    events_fire(MD_EVENT_FORK_CHILD, MD_SUB_FORK_CHILD_BORN, &e);
+    events_fire(MD_EVENT_PERSISTENCE, k == CHILD_RDB ? MD_SUB_PERSISTENCE_RDB_START
+                                                     : MD_SUB_PERSISTENCE_AOF_START, NULL);
     return 0;
 }
 
-/* Forget the child, then run its callback. */
+/* Forget the child, run its callback, then tell the modules. */
 static void finish(int ok, int bysignal)
 {
     child_done_fn cb = done_cb;
     void *a = done_arg;
+    md_event_t e = {.value = pid};
     kind = CHILD_NONE;
     pid = -1;
     started_ms = 0;
     done_cb = NULL;
     done_arg = NULL;
     if (cb) cb(ok, bysignal, a);
+    events_fire(MD_EVENT_FORK_CHILD, MD_SUB_FORK_CHILD_DIED, &e);
+    events_fire(MD_EVENT_PERSISTENCE, ok ? MD_SUB_PERSISTENCE_ENDED : MD_SUB_PERSISTENCE_FAILED,
+                NULL);
 }
 
 void child_cron(void)

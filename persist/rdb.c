@@ -8,7 +8,9 @@
 #include "persist/rdb_module.h"
 #include "persist/rdb_value.h"
 
+#include "host/events.h"
 #include "host/ks.h"
+#include "host/notify.h"
 #include "host/log.h"
 #include "host/mem.h"
 #include "persist/rdb_handle.h"
@@ -221,6 +223,7 @@ static int load_insert(load_ctx_t *lc, ks_db_t *db, const char *key, size_t klen
         ks_set_subexpire(db, e, 1);
     ks_set_access(e, m->freq, m->idle); /* only the policy's own kind applies */
     lc->st->keys_loaded++;
+    notify_keyspace(NOTIFY_LOADED, "loaded", key, klen, db->id); /* modules only */
     return 0;
 }
 
@@ -413,10 +416,12 @@ int rdb_load_file(const char *path, int flags, rdb_load_stats_t *st, char *err,
     }
     rdb_io_t io;
     rdb_io_file_reader(&io, fp, NULL);
+    events_fire(MD_EVENT_LOADING, MD_SUB_LOADING_RDB_START, NULL);
     int rc = load_stream(&io, flags, st);
     if (rc)
         snprintf(err, errcap, "RDB file %s: %s", path, rdb_io_error(&io));
     rdb_io_release(&io);
     fclose(fp);
+    events_fire(MD_EVENT_LOADING, rc ? MD_SUB_LOADING_FAILED : MD_SUB_LOADING_ENDED, NULL);
     return rc ? -1 : 0;
 }

@@ -5,6 +5,7 @@
  */
 #include "persist/save.h"
 
+#include "host/events.h"
 #include "host/ks.h"
 #include "host/log.h"
 #include "host/mem.h"
@@ -99,7 +100,12 @@ static int write_rdb(void)
  * last save status ok (as Redis's rdbSave). Returns 0 or -1 (logged). */
 static int save_sync(void)
 {
-    if (write_rdb() != 0) return -1;
+    events_fire(MD_EVENT_PERSISTENCE, MD_SUB_PERSISTENCE_SYNC_RDB_START, NULL);
+    if (write_rdb() != 0) {
+        events_fire(MD_EVENT_PERSISTENCE, MD_SUB_PERSISTENCE_FAILED, NULL);
+        return -1;
+    }
+    events_fire(MD_EVENT_PERSISTENCE, MD_SUB_PERSISTENCE_ENDED, NULL);
     srv.dirty = 0;
     srv.lastsave = time(NULL);
     save_info.last_bgsave_ok = 1;

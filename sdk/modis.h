@@ -308,6 +308,140 @@ typedef struct md_scan_opts {
 #define MD_NOTIFY_HASH     (1 << 6)  /* h */
 #define MD_NOTIFY_ZSET     (1 << 7)  /* z */
 #define MD_NOTIFY_STREAM   (1 << 10) /* t */
+/* (1.2) The other classes, for md_keyspace_subscribe() (and md_notify() of
+ * module types: MD_NOTIFY_MODULE). KEY_MISS, LOADED and NEW reach module
+ * subscribers only, as in Redis, unless notify-keyspace-events enables
+ * "m" / "n" for Pub/Sub. */
+#define MD_NOTIFY_EXPIRED  (1 << 8)  /* x */
+#define MD_NOTIFY_EVICTED  (1 << 9)  /* e */
+#define MD_NOTIFY_KEY_MISS (1 << 11) /* m */
+#define MD_NOTIFY_LOADED   (1 << 12) /* a key read from an RDB file */
+#define MD_NOTIFY_MODULE   (1 << 13) /* d */
+#define MD_NOTIFY_NEW      (1 << 14) /* n */
+#define MD_NOTIFY_ALL (MD_NOTIFY_GENERIC | MD_NOTIFY_STRING | MD_NOTIFY_LIST |   \
+                       MD_NOTIFY_SET | MD_NOTIFY_HASH | MD_NOTIFY_ZSET |         \
+                       MD_NOTIFY_EXPIRED | MD_NOTIFY_EVICTED | MD_NOTIFY_STREAM | \
+                       MD_NOTIFY_MODULE) /* A */
+
+/* ------------------------------------------------------------------ */
+/* Blocking with private data, by module code and threads (1.2)        */
+/* ------------------------------------------------------------------ */
+/* A client blocked by md_block_client(), until md_unblock(). */
+typedef struct md_blocked md_blocked_t;
+
+/* A callback of a blocked client, run on the server's thread with a
+ * context bound to the client: it sends the client's reply (exactly one).
+ * `priv` is the block's private data. */
+typedef int (*md_block_fn)(md_ctx_t *ctx, void *priv);
+
+/* How to block (md_block_on_keys_ex, md_block_client). Zero what you do
+ * not use; the host reads `size` bytes of it and copies what it keeps. */
+typedef struct md_block {
+    size_t size;                    /* sizeof(md_block_t) at build time */
+    int64_t timeout_ms;             /* relative; 0 = no timeout */
+    int timeout_reply;              /* MD_BLOCK_NULL_ARRAY or MD_BLOCK_NULL:
+                                       the timeout reply without on_timeout */
+    md_block_fn on_timeout;         /* replies on timeout and on CLIENT
+                                       UNBLOCK ... TIMEOUT */
+    md_block_fn on_reply;           /* md_block_client: replies once
+                                       md_unblock() was called */
+    void (*free_priv)(void *priv);  /* releases the private data */
+    void *priv;                     /* private data, the module's */
+    int argc;                       /* md_block_on_keys_ex: the argv a ready
+                                       key re-runs the command with (argv[0]
+                                       its name); 0 = the argv as called */
+    const md_arg_t *argv;
+} md_block_t;
+
+/* ------------------------------------------------------------------ */
+/* Calling commands (1.2)                                              */
+/* ------------------------------------------------------------------ */
+/* A reply of md_call(), parsed: a tree the caller frees (md_call_reply_free
+ * on the root). */
+typedef struct md_reply md_reply_t;
+
+/* Reply types. RESP2 and RESP3 share them; RESP2 has no MAP, SET, BOOL,
+ * DOUBLE, BIG_NUMBER or VERBATIM (those commands send arrays, integers and
+ * bulk strings there). Both nulls ($-1, *-1, _) are MD_REPLY_NULL. */
+#define MD_REPLY_STRING     1   /* bulk string ($) */
+#define MD_REPLY_ERROR      2   /* -ERR ... or a blob error (!) */
+#define MD_REPLY_INTEGER    3   /* : */
+#define MD_REPLY_ARRAY      4   /* * */
+#define MD_REPLY_NULL       5   /* $-1 *-1 _ */
+#define MD_REPLY_STATUS     6   /* simple string (+) */
+#define MD_REPLY_MAP        7   /* % */
+#define MD_REPLY_SET        8   /* ~ */
+#define MD_REPLY_BOOL       9   /* # */
+#define MD_REPLY_DOUBLE     10  /* , */
+#define MD_REPLY_BIG_NUMBER 11  /* ( */
+#define MD_REPLY_VERBATIM   12  /* = */
+
+/* md_call() flags (Redis's RM_Call format letters in brackets). */
+#define MD_CALL_RESP3        (1u << 0)  /* the reply in RESP3 ['3'] */
+#define MD_CALL_RESP_AUTO    (1u << 1)  /* the calling client's protocol ['0'] */
+#define MD_CALL_NO_WRITES    (1u << 2)  /* refuse write commands ['W'] */
+#define MD_CALL_SCRIPT       (1u << 3)  /* script mode ['S'] */
+#define MD_CALL_RESPECT_OOM  (1u << 4)  /* refuse denyoom commands above
+                                           maxmemory ['M'] */
+#define MD_CALL_CHECK_ACL    (1u << 5)  /* the caller's ACL user ['C'] */
+#define MD_CALL_PROPAGATE    (1u << 6)  /* propagate to AOF/replicas ['!'] */
+
+/* ------------------------------------------------------------------ */
+/* Server events (1.2)                                                 */
+/* ------------------------------------------------------------------ */
+#define MD_EVENT_FLUSH        1  /* FLUSHALL, FLUSHDB: START then END */
+#define MD_EVENT_SWAPDB       2  /* SWAPDB, after the swap */
+#define MD_EVENT_LOADING      3  /* an RDB file or the AOF is loaded */
+#define MD_EVENT_PERSISTENCE  4  /* an RDB or AOF is written */
+#define MD_EVENT_SHUTDOWN     5  /* the server exits (after its last save) */
+#define MD_EVENT_CLIENT       6  /* a client connects or disconnects */
+#define MD_EVENT_MODULE       7  /* a module was loaded or unloaded */
+#define MD_EVENT_CRON         8  /* the server cron, hz times a second */
+#define MD_EVENT_FORK_CHILD   9  /* the background child forked or ended */
+
+/* Sub-events (md_event_t.sub), per event. */
+#define MD_SUB_FLUSH_START 0
+#define MD_SUB_FLUSH_END 1
+#define MD_SUB_LOADING_RDB_START 0
+#define MD_SUB_LOADING_AOF_START 1
+#define MD_SUB_LOADING_ENDED 2
+#define MD_SUB_LOADING_FAILED 3
+#define MD_SUB_PERSISTENCE_RDB_START 0       /* BGSAVE forked */
+#define MD_SUB_PERSISTENCE_AOF_START 1       /* BGREWRITEAOF forked */
+#define MD_SUB_PERSISTENCE_SYNC_RDB_START 2  /* SAVE, a final or FLUSHALL save */
+#define MD_SUB_PERSISTENCE_ENDED 3
+#define MD_SUB_PERSISTENCE_FAILED 4
+#define MD_SUB_CLIENT_CONNECTED 0
+#define MD_SUB_CLIENT_DISCONNECTED 1
+#define MD_SUB_MODULE_LOADED 0
+#define MD_SUB_MODULE_UNLOADED 1
+#define MD_SUB_FORK_CHILD_BORN 0
+#define MD_SUB_FORK_CHILD_DIED 1
+
+/* What an event says; the fields an event does not use are 0 / NULL. */
+typedef struct md_event {
+    size_t size;            /* sizeof(md_event_t) of the host */
+    int event;              /* MD_EVENT_* */
+    int sub;                /* MD_SUB_* of the event, 0 when it has none */
+    int dbid;               /* FLUSH: the db, -1 = all; SWAPDB: the first */
+    int dbid2;              /* SWAPDB: the second db */
+    int async;              /* FLUSH: ASYNC (values freed in background) */
+    uint64_t client_id;     /* CLIENT */
+    const char *name;       /* CLIENT: "ip:port" or the socket path;
+                               MODULE: the module's name */
+    long long value;        /* CRON: hz; MODULE: its version;
+                               FORK_CHILD: the child's pid */
+} md_event_t;
+
+/* A server event; ctx has no client (as a cron hook's). */
+typedef void (*md_event_fn)(md_ctx_t *ctx, const md_event_t *e);
+/* A keyspace event of a subscribed class: cls is one MD_NOTIFY_* bit,
+ * event Redis's name ("set", "del", "expired"...), key in ctx's db. The
+ * return value is ignored. */
+typedef int (*md_keyspace_fn)(md_ctx_t *ctx, int cls, const char *event, md_arg_t key);
+/* MODULE UNLOAD asks: MD_OK lets it go on, MD_ERR refuses it with the
+ * reason written to why[0..cap). */
+typedef int (*md_unload_fn)(char *why, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* Hash table (1.2)                                                    */
@@ -576,6 +710,36 @@ typedef struct md_api {
     int (*rdb_read_float)(md_rdb_t *r, float *v);
     int (*rdb_read_double)(md_rdb_t *r, double *v);
     void *(*rdb_read_string)(md_rdb_t *r, size_t *len);
+
+    /* blocking with private data, by module code, from threads (1.2) */
+    int (*block_on_keys_ex)(md_ctx_t *c, int nkeys, const md_arg_t *keys,
+                            const md_block_t *b);
+    void *(*block_priv)(md_ctx_t *c);
+    md_blocked_t *(*block_client)(md_ctx_t *c, const md_block_t *b);
+    int (*unblock)(md_blocked_t *bc, void *priv);
+    md_ctx_t *(*thread_ctx)(md_blocked_t *bc);
+    void (*thread_ctx_free)(md_ctx_t *c);
+
+    /* calling commands (1.2) */
+    md_reply_t *(*call)(md_module_t *m, md_ctx_t *c, unsigned flags, int argc,
+                        const md_arg_t *argv);
+    int (*call_reply_type)(const md_reply_t *r);
+    long long (*call_reply_int)(const md_reply_t *r);
+    double (*call_reply_double)(const md_reply_t *r);
+    const char *(*call_reply_str)(const md_reply_t *r, size_t *len);
+    size_t (*call_reply_len)(const md_reply_t *r);
+    const md_reply_t *(*call_reply_elem)(const md_reply_t *r, size_t i);
+    int (*call_reply_pair)(const md_reply_t *r, size_t i, const md_reply_t **key,
+                           const md_reply_t **val);
+    const char *(*call_reply_resp)(const md_reply_t *r, size_t *len);
+    void (*call_reply_free)(md_reply_t *r);
+    int (*reply_call_reply)(md_ctx_t *c, const md_reply_t *r);
+
+    /* server events and the unload hook (1.2) */
+    int (*event_subscribe)(md_module_t *m, int event, md_event_fn fn);
+    int (*keyspace_subscribe)(md_module_t *m, int classes, md_keyspace_fn fn);
+    int (*keyspace_unsubscribe)(md_module_t *m, int classes, md_keyspace_fn fn);
+    int (*on_unload)(md_module_t *m, md_unload_fn fn);
 
     /* lexicographic range bounds (1.2) */
     int (*arg_lex_bound)(md_arg_t a, md_lex_bound_t *out);
@@ -921,6 +1085,105 @@ static inline void md_key_ready(md_ctx_t *c, md_arg_t key) { md__api->key_ready(
  * negative", "timeout is out of range"). */
 static inline int md_parse_timeout(md_ctx_t *c, md_arg_t a, int64_t *ms)
 { return md__api->parse_timeout(c, a, ms); }
+
+/*
+ * Blocking with private data (1.2); see md_block_t and docs/sdk.md. All of
+ * these run on the server's thread, except md_unblock() and the reply
+ * functions on a context from md_thread_ctx(), which any thread may call.
+ *
+ * md_block_on_keys_ex(): md_block_on_keys() with private data, a custom
+ * timeout reply (b->on_timeout) and the argv to re-run with (b->argv).
+ * While the command is re-run md_block_priv(ctx) gives the private data;
+ * calling md_block_on_keys_ex() again then keeps the client's place (a
+ * different b->priv replaces the old one, which is released, and a given
+ * b->argv replaces the argv). free_priv runs once the block is over:
+ * served, timed out, unblocked or the client gone. MD_ERR where blocking
+ * is impossible (MULTI, md_call, scripts): reply the non-blocking form.
+ */
+static inline int md_block_on_keys_ex(md_ctx_t *c, int nkeys, const md_arg_t *keys,
+                                      const md_block_t *b)
+{ return md__api->block_on_keys_ex(c, nkeys, keys, b); }
+/* The private data of the blocked command being re-run, else NULL. */
+static inline void *md_block_priv(md_ctx_t *c) { return md__api->block_priv(c); }
+/*
+ * Block the calling client until module code calls md_unblock() on the
+ * handle (from any thread), the timeout passes (b->on_timeout replies, or
+ * the null reply of b->timeout_reply) or the client goes away. NULL where
+ * blocking is impossible (MULTI, md_call, scripts): reply now. CLIENT
+ * UNBLOCK unblocks it only when it has b->on_timeout (Redis's rule).
+ * The module calls md_unblock() exactly once per handle, even after a
+ * timeout or a disconnection; the handle is invalid afterwards.
+ */
+static inline md_blocked_t *md_block_client(md_ctx_t *c, const md_block_t *b)
+{ return md__api->block_client(c, b); }
+/* End a md_block_client() block (thread-safe). A non-NULL priv becomes
+ * the private data (the old one is released). On the server's thread the
+ * replies built on md_thread_ctx() reach the client, then b->on_reply
+ * runs; both are skipped when the client is gone or timed out. */
+static inline int md_unblock(md_blocked_t *bc, void *priv) { return md__api->unblock(bc, priv); }
+/* A context for building the reply of bc on another thread: only the
+ * md_reply_* functions, md_resp_version and memory may be used with it;
+ * the owning thread alone touches it until md_unblock(). One per handle. */
+static inline md_ctx_t *md_thread_ctx(md_blocked_t *bc) { return md__api->thread_ctx(bc); }
+static inline void md_thread_ctx_free(md_ctx_t *c) { md__api->thread_ctx_free(c); }
+
+/*
+ * Calling commands (1.2). md_call() runs argv (argv[0] the command's name)
+ * as the calling client would, nested in the current command: lookup,
+ * arity and the MD_CALL_* checks first, then the command itself in the
+ * caller's db. Blocking commands run in their non-blocking form. The
+ * reply comes back parsed (RESP2, or RESP3 with MD_CALL_RESP3); errors
+ * are MD_REPLY_ERROR values, never NULL. Free the tree with
+ * md_call_reply_free(); the nodes are valid until then.
+ */
+static inline md_reply_t *md_call(md_ctx_t *c, unsigned flags, int argc, const md_arg_t *argv)
+{ return md__api->call(md__self, c, flags, argc, argv); }
+static inline int md_call_reply_type(const md_reply_t *r) { return md__api->call_reply_type(r); }
+/* INTEGER and BOOL (1/0); 0 for other types. */
+static inline long long md_call_reply_int(const md_reply_t *r) { return md__api->call_reply_int(r); }
+/* DOUBLE; 0 for other types. */
+static inline double md_call_reply_double(const md_reply_t *r)
+{ return md__api->call_reply_double(r); }
+/* The bytes of STRING, STATUS, ERROR (without '-'), VERBATIM (without
+ * its "txt:" prefix), BIG_NUMBER and DOUBLE (as sent); NULL otherwise. */
+static inline const char *md_call_reply_str(const md_reply_t *r, size_t *len)
+{ return md__api->call_reply_str(r, len); }
+/* Elements of ARRAY and SET, pairs of MAP, bytes of the string types. */
+static inline size_t md_call_reply_len(const md_reply_t *r) { return md__api->call_reply_len(r); }
+/* Element i of ARRAY or SET; NULL out of range or for other types. */
+static inline const md_reply_t *md_call_reply_elem(const md_reply_t *r, size_t i)
+{ return md__api->call_reply_elem(r, i); }
+/* Pair i of MAP: MD_OK, or MD_ERR out of range or for other types. */
+static inline int md_call_reply_pair(const md_reply_t *r, size_t i, const md_reply_t **key,
+                                     const md_reply_t **val)
+{ return md__api->call_reply_pair(r, i, key, val); }
+/* The node's reply as the command sent it, in RESP. */
+static inline const char *md_call_reply_resp(const md_reply_t *r, size_t *len)
+{ return md__api->call_reply_resp(r, len); }
+static inline void md_call_reply_free(md_reply_t *r) { md__api->call_reply_free(r); }
+/* Send a reply (or a node of it) to the client as it is, converted when
+ * the client speaks the other protocol. */
+static inline int md_reply_call_reply(md_ctx_t *c, const md_reply_t *r)
+{ return md__api->reply_call_reply(c, r); }
+
+/*
+ * Server events (1.2). md_event_subscribe(event, fn) calls fn on every
+ * MD_EVENT_* event (one callback per event and module; NULL unsubscribes);
+ * md_keyspace_subscribe(classes, fn) calls fn on keyspace events of the
+ * MD_NOTIFY_* classes, whatever notify-keyspace-events says (several
+ * subscriptions allowed); md_on_unload(fn) (only in md_init) lets the
+ * module refuse MODULE UNLOAD. Callbacks run on the server's thread, may
+ * read keys and md_call read-only commands, but must not change the
+ * keyspace from a keyspace callback. Everything is unsubscribed when the
+ * module is unloaded.
+ */
+static inline int md_event_subscribe(int event, md_event_fn fn)
+{ return md__api->event_subscribe(md__self, event, fn); }
+static inline int md_keyspace_subscribe(int classes, md_keyspace_fn fn)
+{ return md__api->keyspace_subscribe(md__self, classes, fn); }
+static inline int md_keyspace_unsubscribe(int classes, md_keyspace_fn fn)
+{ return md__api->keyspace_unsubscribe(md__self, classes, fn); }
+static inline int md_on_unload(md_unload_fn fn) { return md__api->on_unload(md__self, fn); }
 /*
  * Listpacks. Every function that changes a listpack may move it: use the
  * returned pointer. Entry pointers (`p`) stay valid until the next change.
@@ -1257,7 +1520,7 @@ static inline int md_config_register_enum(const char *name, int *var,
 static inline int md_config_register_bool(const char *name, int *var, int def)
 { return md__api->config_register_bool(md__self, name, var, def); }
 
-/* True inside MULTI/EXEC (or a script). */
+/* True inside MULTI/EXEC, md_call() or a script: blocking is impossible. */
 static inline int md_in_multi(md_ctx_t *c) { return md__api->in_multi(c); }
 
 /* Build an md_arg_t from a C string literal or a NUL-terminated string. */

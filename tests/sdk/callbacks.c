@@ -291,8 +291,8 @@ int main(int argc, char **argv)
           "type registered with a full-size ops table");
     int ncmd = 0;
     for (const md_command_t *c = commands; c && c->name; c++) ncmd++;
-    check(ncmd == 3 && !strcmp(commands[0].name, "cs.incr") && commands[0].arity == -3 &&
-          commands[0].first_key == 1, "three commands registered");
+    check(ncmd == 5 && !strcmp(commands[0].name, "cs.incr") && commands[0].arity == -3 &&
+          commands[0].first_key == 1, "five commands registered");
     check(config_var && *config_var == 100, "countset-capacity registered, default 100");
     check(ops->rdb_type == NULL && ops->rdb_save && ops->rdb_load,
           "rdb_save/rdb_load, no rdb_type (the host writes type byte 7)");

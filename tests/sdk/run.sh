@@ -163,7 +163,7 @@ expected="name: counterset
 version: 10000
 abi: 1.2
 abi-min: 1.2
-description: countset: bounded top-k counters (CS.INCR, CS.GET, CS.TOP)
+description: countset: bounded top-k counters (CS.INCR, CS.GET, CS.TOP, CS.WAIT, CS.INCRFROM)
 types: countset
 rdb-types:
 rdb-module-types: countset-@1

@@ -4,8 +4,10 @@ counterset), run by tests/sdk/run.sh against the built modis-server.
 Usage: test_counterset.py PORT PATH_TO_counterset.so
 
 The server is already running on PORT with the default modis.conf; this
-loads the module at run time with MODULE LOAD, exercises CS.INCR, CS.GET
-and CS.TOP with exact reply bytes (RESP2 and RESP3), the type's host-side
+loads the module at run time with MODULE LOAD, exercises CS.INCR, CS.GET,
+CS.TOP, CS.WAIT (blocking with private data, woken by CS.INCR through the
+key signal, timeouts) and CS.INCRFROM (md_call) with exact reply bytes
+(RESP2 and RESP3), the type's host-side
 callbacks (TYPE, SCAN TYPE, OBJECT ENCODING, COPY, DEBUG DIGEST-VALUE,
 MEMORY USAGE, INFO memory accounting), the module's config parameter and
 INFO section, command metadata, WATCH invalidation, and the unload rules
@@ -72,16 +74,22 @@ class Conn:
             return pos
         return pos  # + - : , _ # (
 
-    def raw(self, *args):
+    def send(self, *args):
         out = b"*%d\r\n" % len(args)
         for a in args:
             a = a if isinstance(a, bytes) else str(a).encode()
             out += b"$%d\r\n%s\r\n" % (len(a), a)
         self.s.sendall(out)
+
+    def read(self):
         self._need(1)
         end = self._skip(0)
         reply, self.buf = self.buf[:end], self.buf[end:]
         return reply
+
+    def raw(self, *args):
+        self.send(*args)
+        return self.read()
 
 
 def bulk(s):
@@ -118,6 +126,16 @@ def info_field(c, section, name):
         if line.startswith(name.encode() + b":"):
             return line.split(b":", 1)[1]
     return None
+
+
+def wait_blocked(c, n):
+    """Until INFO says n clients are blocked."""
+    import time
+    for _ in range(500):
+        if info_field(c, "clients", "blocked_clients") == str(n).encode():
+            return
+        time.sleep(0.01)
+    report(False, "%d blocked client(s)" % n, repr(info_field(c, "clients", "blocked_clients")))
 
 
 def bulk_text(reply):
@@ -286,6 +304,45 @@ def main():
     expect(c, ["MULTI"], OK)
     expect(c, ["CS.GET", "k3", "a"], b"+QUEUED\r\n")
     expect(c, ["EXEC"], b"*-1\r\n", "EXEC fails after another client's CS.INCR (WATCH)")
+
+    # -- CS.WAIT: blocking until a count is reached -------------------------
+    waiter = Conn()
+    expect(c, ["CS.INCR", "w", "m", "2"], num(2))
+    expect(c, ["CS.WAIT", "w", "m", "2", "0"], num(2), "CS.WAIT on a count reached: at once")
+    waiter.send("CS.WAIT", "w", "m", "5", "0")
+    wait_blocked(c, 1)
+    expect(c, ["CS.INCR", "w", "m", "1"], num(3))
+    wait_blocked(c, 1)
+    report(True, "CS.WAIT stays blocked while the count is short (re-run, blocked again)")
+    expect(c, ["CS.INCR", "w", "m", "4"], num(7))
+    got = waiter.read()
+    report(got == num(7), "CS.WAIT served by CS.INCR through the key signal", repr(got))
+    wait_blocked(c, 0)
+    waiter.send("CS.WAIT", "w", "other", "1", "0.1")
+    got = waiter.read()
+    report(got == NULL2, "CS.WAIT timeout replies null", repr(got))
+    expect(r3, ["CS.WAIT", "w", "m", "100", "0.05"], b"_\r\n", "CS.WAIT timeout in RESP3")
+    expect(c, ["MULTI"], OK)
+    expect(c, ["CS.WAIT", "w", "m", "100", "0"], b"+QUEUED\r\n")
+    expect(c, ["EXEC"], b"*1\r\n" + NULL2, "CS.WAIT inside MULTI does not block")
+    expect(c, ["CS.WAIT", "w", "m", "x", "0"], err("ERR value is not an integer or out of range"))
+    expect(c, ["CS.WAIT", "w", "m", "1", "x"],
+           err("ERR timeout is not a float or out of range"))
+    expect(c, ["CS.WAIT", "w", "m", "1", "-1"], err("ERR timeout is negative"))
+    expect(c, ["CS.WAIT", "s", "m", "1", "0"], wrongtype, "CS.WAIT on a string: WRONGTYPE")
+
+    # -- CS.INCRFROM: md_call reads a string --------------------------------
+    expect(c, ["SET", "src", "5"], OK)
+    expect(c, ["CS.INCRFROM", "w", "src", "m"], num(12), "CS.INCRFROM adds GET src")
+    expect(c, ["CS.INCRFROM", "w", "w", "m"], wrongtype, "GET's WRONGTYPE is passed on")
+    expect(c, ["CS.INCRFROM", "w", "nosrc", "m"], err("ERR no such key"))
+    expect(c, ["SET", "src", "x"], OK)
+    expect(c, ["CS.INCRFROM", "w", "src", "m"], err("ERR value is not an integer or out of range"))
+    expect(c, ["SET", "src", "0"], OK)
+    expect(c, ["CS.INCRFROM", "w", "src", "m"], err("ERR value is out of range, must be positive"))
+    expect(c, ["CS.GET", "w", "m"], num(12), "failed CS.INCRFROM changed nothing")
+    expect(c, ["COMMAND", "GETKEYS", "CS.INCRFROM", "w", "src", "m"], arr(bulk("w"), bulk("src")))
+    expect(c, ["DEL", "w", "src", "s"], num(3))
 
     # -- unloading ----------------------------------------------------------
     got = c.raw("MODULE", "UNLOAD", "counterset")

@@ -137,8 +137,15 @@ def check_aof(d, preamble):
     c.execute("BGREWRITEAOF")
     report(wait_rewrite(c), "BGREWRITEAOF %s an RDB preamble finishes" % how)
     c.execute("CS.INCR", "pages", "/home", "2")  # into the new incr file
+    c.execute("SET", "by", "4")
+    c.execute("CS.INCRFROM", "pages", "by", "/home")  # written as the CS.INCR it is
+    c.execute("DEL", "by")
     before = state(c)
     aofdir = os.path.join(d, "appendonlydir")
+    incr = [n for n in os.listdir(aofdir) if ".incr." in n]
+    with open(os.path.join(aofdir, sorted(incr)[-1]), "rb") as f:
+        report(b"$7\r\nCS.INCR\r\n$5\r\npages\r\n$5\r\n/home\r\n$1\r\n4\r\n" in f.read(),
+               "CS.INCRFROM is propagated as CS.INCR with the increment it read")
     base = [n for n in os.listdir(aofdir) if ".base." in n]
     with open(os.path.join(aofdir, base[0]), "rb") as f:
         text = f.read()

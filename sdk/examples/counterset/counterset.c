@@ -6,6 +6,8 @@
  *     CS.INCR key member [increment] [CAPACITY capacity]  -> new count
  *     CS.GET key member                                    -> count | nil
  *     CS.TOP key count                                     -> top members
+ *     CS.WAIT key member count timeout                     -> count | nil
+ *     CS.INCRFROM key source member                        -> new count
  *
  * This file holds what the host reads: the manifest, the command table and
  * md_init, which registers the type, the commands, the
@@ -48,6 +50,17 @@ static const md_command_t cs_commands[] = {
         "Returns the members of a counterset with the highest counts.",
         "O(M) where M is the number of members returned.",
         "key count"),
+    CMD("cs.wait", cs_cmd_wait, 5, "readonly blocking", "@read @slow @blocking",
+        "Blocks until the count of a member reaches a value, or the timeout passes.",
+        "O(N) where N is the number of members.",
+        "key member count{integer} timeout{double}"),
+    /* Two keys: the set (1) and the string it reads (2). */
+    {.name = "cs.incrfrom", .handler = cs_cmd_incrfrom, .arity = 4,
+     .flags = "write denyoom", .first_key = 1, .last_key = 2, .step = 1,
+     .acl = "@write @slow",
+     .summary = "Increments the count of a member by the integer stored in a string key.",
+     .since = "1.0.0", .complexity = "O(N) where N is the capacity of the set.",
+     .syntax = "key source member", .key_specs = "RW access update index:1; RO access index:2"},
     {.name = NULL}};
 
 /* INFO counterset */
@@ -89,7 +102,7 @@ MD_MODULE(cs_on_load,
           .name = "counterset",
           .version = 10000,
           .description = "countset: bounded top-k counters (CS.INCR, CS.GET, "
-                         "CS.TOP)",
+                         "CS.TOP, CS.WAIT, CS.INCRFROM)",
           .types = cs_types,
           .type_rdb = cs_rdb,
           .provides = cs_none,

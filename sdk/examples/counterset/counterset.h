@@ -23,12 +23,6 @@
 #define CS_RDB_NAME "countset-"
 #define CS_RDB_ENCVER 1
 
-/* Keyspace event class of module types: Redis's 'd' (NOTIFY_MODULE).
- * modis.h (1.1) has no name for it (see docs/sdk.md). */
-#ifndef MD_NOTIFY_MODULE
-#define MD_NOTIFY_MODULE (1 << 13)
-#endif
-
 extern md_type_t *cs_type MD_HIDDEN;
 /* CONFIG countset-capacity: the capacity of sets created without
  * CAPACITY. */

@@ -9,5 +9,7 @@
 int cs_cmd_incr(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
 int cs_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
 int cs_cmd_top(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
+int cs_cmd_wait(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
+int cs_cmd_incrfrom(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
 
 #endif /* CS_CMDS_H */

@@ -13,6 +13,7 @@
 #include "log.h"
 #include "mem.h"
 #include "module.h"
+#include "net.h"
 #include "notify.h"
 #include "persist/persist.h"
 #include "server.h"
@@ -109,6 +110,25 @@ static int check_dbfilename(const char *v, char *err, size_t cap)
         return -1;
     }
     return 0;
+}
+
+/* tls-auth-clients, in CONN_TLS_AUTH_* order. */
+static const char *const tls_auth_names[] = {"no", "yes", "optional", NULL};
+
+/* CONFIG SET of a tls-* file or option: rebuild the TLS context. */
+static int apply_tls(char *err, size_t cap)
+{
+    if (net_tls_reconfigure() == 0) return 0;
+    snprintf(err, cap, "Unable to update TLS configuration. Check server logs.");
+    return -1;
+}
+
+static int apply_tls_port(char *err, size_t cap)
+{
+    const char *why = NULL;
+    if (net_tls_port_changed(&why) == 0) return 0;
+    snprintf(err, cap, "%s", why);
+    return -1;
 }
 
 static int set_notify(const char *v, char *err, size_t cap)
@@ -242,6 +262,34 @@ static param_t params[] = {
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},
     {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
     {"repl-backlog-size", NULL, T_MEM, 0, &repl_backlog_size_v, 1, LLONG_MAX, "1mb"},
+#define TLS_STR(n, v, f) \
+    {.name = n, .type = T_STR, .flags = f, .var = &srv.tls.v, .def = "", .apply = apply_tls}
+#define TLS_INT(n, t, v, mx, d) \
+    {.name = n, .type = t, .var = &srv.tls.v, .max = mx, .def = d, .apply = apply_tls}
+    {.name = "tls-port", .type = T_INT, .var = &srv.tls.port, .max = 65535, .def = "0",
+     .apply = apply_tls_port},
+    TLS_STR("tls-cert-file", cert_file, 0),
+    TLS_STR("tls-key-file", key_file, 0),
+    TLS_STR("tls-key-file-pass", key_file_pass, SENSITIVE),
+    TLS_STR("tls-client-cert-file", client_cert_file, 0),
+    TLS_STR("tls-client-key-file", client_key_file, 0),
+    TLS_STR("tls-client-key-file-pass", client_key_file_pass, SENSITIVE),
+    TLS_STR("tls-dh-params-file", dh_params_file, 0),
+    TLS_STR("tls-ca-cert-file", ca_cert_file, 0),
+    TLS_STR("tls-ca-cert-dir", ca_cert_dir, 0),
+    TLS_STR("tls-protocols", protocols, 0),
+    TLS_STR("tls-ciphers", ciphers, 0),
+    TLS_STR("tls-ciphersuites", ciphersuites, 0),
+    {.name = "tls-auth-clients", .type = T_ENUM, .var = &srv.tls.auth_clients, .def = "yes",
+     .enums = tls_auth_names},
+    TLS_INT("tls-prefer-server-ciphers", T_BOOL, prefer_server_ciphers, 1, "no"),
+    TLS_INT("tls-session-caching", T_BOOL, session_caching, 1, "yes"),
+    TLS_INT("tls-session-cache-size", T_INT, session_cache_size, INT_MAX, "20480"),
+    TLS_INT("tls-session-cache-timeout", T_INT, session_cache_timeout, INT_MAX, "300"),
+    TLS_INT("tls-replication", T_BOOL, replication, 1, "no"),
+    TLS_INT("tls-cluster", T_BOOL, cluster, 1, "no"),
+#undef TLS_STR
+#undef TLS_INT
     {NULL}};
 
 int config_protected_allowed(const char *name, struct client *c)

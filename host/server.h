@@ -71,6 +71,17 @@ typedef struct server {
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */
+    struct {                 /* tls-* (names without the prefix) */
+        int port;
+        char *cert_file, *key_file, *key_file_pass;
+        char *client_cert_file, *client_key_file, *client_key_file_pass;
+        char *ca_cert_file, *ca_cert_dir, *dh_params_file;
+        char *protocols, *ciphers, *ciphersuites;
+        int auth_clients;    /* no, yes, optional */
+        int prefer_server_ciphers, session_caching;
+        int session_cache_size, session_cache_timeout;
+        int replication, cluster;
+    } tls;
 
     /* runtime */
     struct event_base *base;
@@ -86,6 +97,9 @@ typedef struct server {
     uint64_t next_client_id;
     int active_expire_paused;
     int in_command;          /* nesting depth of command calls */
+    /* The default user's state, kept by acl.c for the layers below it:
+     * protected mode (nopass) and new connections (nopass and on). */
+    int acl_default_nopass, acl_default_on;
 
     /* statistics */
     long long stat_numcommands;

@@ -51,7 +51,8 @@ GROUPS = {
     # Layer 1: connections and the command table.
     "core": {
         "layer": "core",
-        "files": ["host/net", "host/client", "host/cmd", "host/cmd_docs", "host/cmd_keyspecs"],
+        "files": ["host/net", "host/client", "host/conn", "host/conn_tls", "host/cmd",
+                  "host/cmd_docs", "host/cmd_keyspecs"],
         "uses": [],
     },
     # Layer 2: subsystems, each reaching the others through their headers.

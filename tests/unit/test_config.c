@@ -32,7 +32,7 @@
 
 /* ======================================================================
  * Stand-ins for what config.c uses from files this test does not link
- * (main.c, ks.c, cmd.c, log.c, module.c, persist/persist.c). config.c,
+ * (main.c, ks.c, cmd.c, log.c, module.c, net.c, persist/persist.c). config.c,
  * mem.c, util.c, words.c and notify.c are the real ones.
  * ====================================================================== */
 
@@ -75,6 +75,14 @@ module_t *module_first(void) { return NULL; }
 int persist_apply_appendonly(char *err, size_t cap)
 {
     (void)err, (void)cap;
+    return 0;
+}
+
+/* net.c: the tls-* CONFIG SET hooks; no CONFIG SET runs here. */
+int net_tls_reconfigure(void) { return 0; }
+int net_tls_port_changed(const char **err)
+{
+    (void)err;
     return 0;
 }
 

@@ -71,6 +71,9 @@ typedef struct server {
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */
+    char *aclfile;
+    long long acllog_max_len;
+    int acl_pubsub_default;  /* ACL_PUBSUB_ALL(0): new users get allchannels; 1: reset */
     struct {                 /* tls-* (names without the prefix) */
         int port;
         char *cert_file, *key_file, *key_file_pass;
@@ -112,6 +115,8 @@ typedef struct server {
     long long stat_total_error_replies;
     long long stat_unexpected_error_replies;
     long long stat_client_qbuf_limit_disconnections;
+    long long stat_acl_denied_auth, stat_acl_denied_cmd, stat_acl_denied_key,
+        stat_acl_denied_channel;
     size_t stat_peak_memory;
     long long stat_instantaneous_ops;
     long long ops_sample_last_count;

@@ -389,18 +389,20 @@ static int add_key_pattern(acl_selector_t *s, const char *op, size_t len)
     int perm = 0;
     size_t off = 1;
     if (op[0] == '%') {
-        int ok = 0;
+        int bad = 0; /* as Redis, "%R" without '~' is an empty pattern */
         for (; off < len; off++) {
             int c = toupper((unsigned char)op[off]);
             if (c == 'R' && !(perm & ACL_PERM_READ)) perm |= ACL_PERM_READ;
             else if (c == 'W' && !(perm & ACL_PERM_WRITE)) perm |= ACL_PERM_WRITE;
             else if (op[off] == '~') {
                 off++;
-                ok = 1;
                 break;
-            } else break;
+            } else {
+                bad = 1;
+                break;
+            }
         }
-        if (!perm || !ok) return ACL_E_SYNTAX;
+        if (!perm || bad) return ACL_E_SYNTAX;
     } else {
         perm = ACL_PERM_ALL;
     }

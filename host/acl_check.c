@@ -194,8 +194,9 @@ static int selector_check(const acl_selector_t *s, const cmd_t *cmd, int argc,
             }
         }
     }
+    if (s->flags & SEL_ALLCHANNELS) return ACL_OK;
     int ch = channel_cmd(cmd);
-    if (ch < 0 || (s->flags & SEL_ALLCHANNELS)) return ACL_OK;
+    if (ch < 0) return ACL_OK;
     int last = channel_cmds[ch].all_args ? argc - 1 : 1;
     for (int i = 1; i <= last && i < argc; i++) {
         if (!channel_in(s->chans, s->nchans, argv[i].ptr, argv[i].len,

@@ -4,6 +4,7 @@
  * event when the socket is full).
  */
 #include "client.h"
+#include "conn.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
@@ -52,7 +53,9 @@ static client_t *client_alloc(void)
     c->id = ++srv.next_client_id;
     c->fd = -1;
     c->resp = 2;
-    c->authenticated = srv.requirepass == NULL || srv.requirepass[0] == '\0';
+    /* Redis's rule: a connection made while the default user is "on" and
+     * "nopass" is authenticated for good. */
+    c->authenticated = srv.acl_default_nopass && srv.acl_default_on;
     resp_parser_init(&c->parser);
     c->out = mem_alloc(sizeof(reply_t));
     reply_init(c->out);
@@ -60,9 +63,11 @@ static client_t *client_alloc(void)
     return c;
 }
 
-client_t *client_create(int fd, int is_unix)
+client_t *client_create(conn_t *conn, int is_unix)
 {
     client_t *c = client_alloc();
+    int fd = conn_fd(conn);
+    c->conn = conn;
     c->fd = fd;
     if (is_unix) c->flags |= CLIENT_UNIX;
     c->ev_read = event_new(srv.base, fd, EV_READ | EV_PERSIST, client_on_read, c);
@@ -87,7 +92,7 @@ static void client_free(client_t *c)
     client_hooks.gone(c);
     if (c->ev_read) event_free(c->ev_read);
     if (c->ev_write) event_free(c->ev_write);
-    if (c->fd >= 0) close(c->fd);
+    if (c->conn) conn_close(c->conn);
     if (!(c->flags & CLIENT_FAKE)) client_unlink(c);
     reply_reset(c->out);
     mem_free(c->out);
@@ -159,12 +164,19 @@ static void client_set_argv(client_t *c, char *base)
     c->argc = p->nargs;
 }
 
+/* Must c still authenticate? (the default user is not "on nopass"). The
+ * parser applies Redis's smaller limits to such a client. */
+static int needs_auth(const client_t *c)
+{
+    return !c->authenticated && !(srv.acl_default_nopass && srv.acl_default_on);
+}
+
 /* Parse and run every complete command in the buffer. */
 static void client_process_input(client_t *c, size_t *want)
 {
     *want = 0;
     c->parser.max_bulk = srv.proto_max_bulk_len;
-    c->parser.unauth = !c->authenticated;
+    c->parser.unauth = needs_auth(c);
     while (c->qpos < c->qlen && !c->bstate &&
            !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
         size_t consumed = 0;
@@ -183,7 +195,7 @@ static void client_process_input(client_t *c, size_t *want)
         }
         c->qpos += consumed;
         resp_parser_reset(&c->parser);
-        c->parser.unauth = !c->authenticated;
+        c->parser.unauth = needs_auth(c);
     }
     if (c->qpos == c->qlen) {
         c->qpos = c->qlen = 0;
@@ -225,19 +237,29 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         if (need > have) chunk = need - have;
     }
     qbuf_reserve(c, chunk);
-    ssize_t n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+    ssize_t n = conn_read(c->conn, c->qbuf + c->qlen, c->qcap - c->qlen);
     if (n == 0) {
         client_close(c);
         return;
     }
     if (n < 0) {
-        if (errno == EAGAIN || errno == EINTR) return;
-        client_close(c);
+        if (errno != EAGAIN && errno != EINTR) client_close(c);
+        else if (conn_read_wants_write(c->conn)) client_want_write(c);
+        else client_flush(c); /* disarms a write event no longer needed */
         return;
     }
     c->qlen += (size_t)n;
     c->net_in += n;
     srv.stat_net_input_bytes += n;
+    /* TLS may hold more decrypted bytes than the buffer took; no socket
+     * event would announce them. */
+    for (size_t more; (more = conn_pending(c->conn)) > 0;) {
+        qbuf_reserve(c, more);
+        if ((n = conn_read(c->conn, c->qbuf + c->qlen, more)) <= 0) break;
+        c->qlen += (size_t)n;
+        c->net_in += n;
+        srv.stat_net_input_bytes += n;
+    }
     c->last_interaction_ms = srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime();
     if (c->qlen > c->qpeak) c->qpeak = c->qlen;
     if (srv.client_query_buffer_limit > 0 &&
@@ -252,12 +274,17 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
     client_run_input(c);
 }
 
+static ssize_t write_conn(void *conn, const struct iovec *iov, int n)
+{
+    return conn_writev(conn, iov, n);
+}
+
 void client_flush(client_t *c)
 {
     if (c->fd < 0 || (c->flags & CLIENT_CLOSE_ASAP)) return;
     client_hooks.before_write(); /* no reply before its command is in the AOF */
     while (reply_pending(c->out)) {
-        ssize_t w = reply_write(c->out, c->fd);
+        ssize_t w = reply_write(c->out, write_conn, c->conn);
         if (w < 0) {
             if (errno == EAGAIN || errno == EINTR) break;
             client_close(c);
@@ -292,7 +319,10 @@ void client_want_write(client_t *c)
 
 static void client_on_write(evutil_socket_t fd, short what, void *arg)
 {
-    client_flush(arg);
+    client_t *c = arg;
+    /* A TLS read waited for this event: reading again also flushes. */
+    if (conn_read_wants_write(c->conn)) client_on_read(fd, EV_READ, c);
+    else client_flush(c);
 }
 
 client_t *client_first(void) { return all_clients; }

@@ -20,6 +20,8 @@
 
 struct event;
 struct cmd;
+struct conn;
+struct acl_user;
 
 /* client flags */
 #define CLIENT_CLOSE_AFTER_REPLY (1u << 0)
@@ -37,7 +39,8 @@ struct cmd;
 
 typedef struct client {
     uint64_t id;
-    int fd;
+    int fd;                  /* conn's socket, -1 for fake clients */
+    struct conn *conn;       /* the transport (conn.h), NULL for fake clients */
     unsigned flags;
     struct event *ev_read, *ev_write;
     int write_pending;       /* ev_write is armed */
@@ -55,6 +58,7 @@ typedef struct client {
     int resp;                /* 2 or 3 */
     int dbid;
     int authenticated;
+    struct acl_user *user;   /* authenticated as; NULL = the default user */
     char *name;
     char *lib_name, *lib_ver;
     char addr[64], laddr[64];
@@ -79,8 +83,9 @@ typedef struct client_hooks {
 } client_hooks_t;
 extern client_hooks_t client_hooks;
 
-/* Create a client on an accepted socket (non-blocking already). */
-client_t *client_create(int fd, int is_unix);
+/* Create a client on an accepted connection (socket non-blocking
+ * already); the client owns conn from here on. */
+client_t *client_create(struct conn *conn, int is_unix);
 /* Close now if safe, else mark for closing after the current command. */
 void client_close(client_t *c);
 /* A client without socket, for internal command execution. */

@@ -165,6 +165,45 @@ static int build_meta(cmd_t *c, const md_command_t *d, char *errbuf, size_t errc
     return bad;
 }
 
+/* Command ids: every full name ever registered gets the next number and
+ * keeps it, so ACL bitmaps stay right across MODULE UNLOAD/LOAD. Id 1023
+ * is never given: ACL keeps that bit for "commands loaded later". */
+#define CMD_ID_RESERVED 1023
+static char **id_names;
+static unsigned nids;
+
+static unsigned id_of(const char *fullname)
+{
+    for (unsigned i = 0; i < nids; i++)
+        if (!strcmp(id_names[i], fullname)) return i;
+    id_names = mem_realloc(id_names, (nids + 2) * sizeof(*id_names));
+    if (nids == CMD_ID_RESERVED) id_names[nids++] = mem_strdup("");
+    id_names[nids] = mem_strdup(fullname);
+    return nids++;
+}
+
+int cmd_acl_categories(const cmd_t *c, const char **out, int cap)
+{
+    int n = 0;
+    static const struct { uint64_t f; const char *cat; } implied[] = {
+        {CMD_WRITE, "write"}, {CMD_READONLY, "read"}, {CMD_ADMIN, "admin"},
+        {CMD_ADMIN, "dangerous"}, {CMD_PUBSUB, "pubsub"}, {CMD_FAST, "fast"},
+        {CMD_BLOCKING, "blocking"}, {0, NULL}};
+    for (char **a = c->acl; a && *a && n < cap; a++) out[n++] = *a;
+    for (int i = 0; implied[i].cat && n < cap; i++) {
+        if (!(c->flags & implied[i].f)) continue;
+        int have = 0;
+        for (int j = 0; j < n; j++) have |= strcmp(out[j], implied[i].cat) == 0;
+        if (!have) out[n++] = implied[i].cat;
+    }
+    if (!(c->flags & CMD_FAST) && n < cap) {
+        int have = 0;
+        for (int j = 0; j < n; j++) have |= strcmp(out[j], "slow") == 0;
+        if (!have) out[n++] = "slow";
+    }
+    return n;
+}
+
 static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t stride,
                         cmd_t *parent, const char *group, char *errbuf,
                         size_t errcap)
@@ -185,6 +224,7 @@ static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t
     } else {
         c->fullname = mem_strdup(c->name);
     }
+    c->id = id_of(c->fullname);
     c->handler = d->handler;
     c->arity = d->arity;
     c->flags = flags;

@@ -45,6 +45,7 @@ struct md_module;
 typedef struct cmd {
     char *name;               /* lower case; "encoding" for a subcommand */
     char *fullname;           /* "object|encoding" */
+    unsigned id;              /* stable per full name (ACL bitmaps): reloaded modules get theirs back */
     md_cmd_fn handler;
     int arity;
     uint64_t flags;
@@ -81,6 +82,12 @@ const char *cmd_fullname(const cmd_t *c);
 /* Iterate every top-level command. */
 void cmd_foreach(void (*fn)(cmd_t *c, void *priv), void *priv);
 size_t cmd_count(void);
+
+/* The command's ACL categories without '@': the declared ones, then those
+ * its flags imply (write, read, admin, dangerous, pubsub, fast, blocking,
+ * and slow when not fast), as Redis derives them. Returns the count (at
+ * most cap names in out, which point into static or command storage). */
+int cmd_acl_categories(const cmd_t *c, const char **out, int cap);
 
 /* Error statistics: count an error reply by its first word. */
 void cmd_count_error(const char *err, size_t len);

@@ -8,11 +8,13 @@
  */
 #include "autoconfig.h"
 #include "config.h"
+#include "acl.h"
 #include "client.h"
 #include "cmd.h"
 #include "log.h"
 #include "mem.h"
 #include "module.h"
+#include "net.h"
 #include "notify.h"
 #include "persist/persist.h"
 #include "server.h"
@@ -74,6 +76,8 @@ static const char *const supervised_names[] = {"upstart", "systemd", "auto", "no
  * (what "yes" asks of Redis). */
 static int sanitize_dump_v;
 static const char *const sanitize_names[] = {"no", "yes", "clients", NULL};
+/* acl-pubsub-default, in Redis's order (its error text lists them so). */
+static const char *const pubsub_default_names[] = {"allchannels", "resetchannels", NULL};
 
 /* appendfilename / appenddirname name a file or directory inside `dir`. */
 static int check_aof_name(const char *v, const char *what, const char *kind, char *err,
@@ -109,6 +113,25 @@ static int check_dbfilename(const char *v, char *err, size_t cap)
         return -1;
     }
     return 0;
+}
+
+/* tls-auth-clients, in CONN_TLS_AUTH_* order. */
+static const char *const tls_auth_names[] = {"no", "yes", "optional", NULL};
+
+/* CONFIG SET of a tls-* file or option: rebuild the TLS context. */
+static int apply_tls(char *err, size_t cap)
+{
+    if (net_tls_reconfigure() == 0) return 0;
+    snprintf(err, cap, "Unable to update TLS configuration. Check server logs.");
+    return -1;
+}
+
+static int apply_tls_port(char *err, size_t cap)
+{
+    const char *why = NULL;
+    if (net_tls_port_changed(&why) == 0) return 0;
+    snprintf(err, cap, "%s", why);
+    return -1;
 }
 
 static int set_notify(const char *v, char *err, size_t cap)
@@ -189,6 +212,10 @@ static param_t params[] = {
     {"hz", NULL, T_INT, 0, &srv.hz, 0, INT_MAX, "10"},
     {"databases", NULL, T_INT, IMMUTABLE, &srv.databases, 1, INT_MAX, "16"},
     {"requirepass", NULL, T_STR, SENSITIVE, &srv.requirepass, 0, 0, ""},
+    {"aclfile", NULL, T_STR, IMMUTABLE, &srv.aclfile, 0, 0, ""},
+    {"acllog-max-len", NULL, T_LL, 0, &srv.acllog_max_len, 0, LLONG_MAX, "128"},
+    {"acl-pubsub-default", NULL, T_ENUM, 0, &srv.acl_pubsub_default, 0, 0, "resetchannels",
+     pubsub_default_names},
     {"maxclients", NULL, T_LL, 0, &srv.maxclients, 1, LLONG_MAX, "10000"},
     {"proto-max-bulk-len", NULL, T_MEM, 0, &srv.proto_max_bulk_len, 1024 * 1024, LLONG_MAX, "512mb"},
     {"client-query-buffer-limit", NULL, T_MEM, 0, &srv.client_query_buffer_limit, 1024 * 1024, LLONG_MAX, "1gb"},
@@ -242,6 +269,34 @@ static param_t params[] = {
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},
     {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
     {"repl-backlog-size", NULL, T_MEM, 0, &repl_backlog_size_v, 1, LLONG_MAX, "1mb"},
+#define TLS_STR(n, v, f) \
+    {.name = n, .type = T_STR, .flags = f, .var = &srv.tls.v, .def = "", .apply = apply_tls}
+#define TLS_INT(n, t, v, mx, d) \
+    {.name = n, .type = t, .var = &srv.tls.v, .max = mx, .def = d, .apply = apply_tls}
+    {.name = "tls-port", .type = T_INT, .var = &srv.tls.port, .max = 65535, .def = "0",
+     .apply = apply_tls_port},
+    TLS_STR("tls-cert-file", cert_file, 0),
+    TLS_STR("tls-key-file", key_file, 0),
+    TLS_STR("tls-key-file-pass", key_file_pass, SENSITIVE),
+    TLS_STR("tls-client-cert-file", client_cert_file, 0),
+    TLS_STR("tls-client-key-file", client_key_file, 0),
+    TLS_STR("tls-client-key-file-pass", client_key_file_pass, SENSITIVE),
+    TLS_STR("tls-dh-params-file", dh_params_file, 0),
+    TLS_STR("tls-ca-cert-file", ca_cert_file, 0),
+    TLS_STR("tls-ca-cert-dir", ca_cert_dir, 0),
+    TLS_STR("tls-protocols", protocols, 0),
+    TLS_STR("tls-ciphers", ciphers, 0),
+    TLS_STR("tls-ciphersuites", ciphersuites, 0),
+    {.name = "tls-auth-clients", .type = T_ENUM, .var = &srv.tls.auth_clients, .def = "yes",
+     .enums = tls_auth_names},
+    TLS_INT("tls-prefer-server-ciphers", T_BOOL, prefer_server_ciphers, 1, "no"),
+    TLS_INT("tls-session-caching", T_BOOL, session_caching, 1, "yes"),
+    TLS_INT("tls-session-cache-size", T_INT, session_cache_size, INT_MAX, "20480"),
+    TLS_INT("tls-session-cache-timeout", T_INT, session_cache_timeout, INT_MAX, "300"),
+    TLS_INT("tls-replication", T_BOOL, replication, 1, "no"),
+    TLS_INT("tls-cluster", T_BOOL, cluster, 1, "no"),
+#undef TLS_STR
+#undef TLS_INT
     {NULL}};
 
 int config_protected_allowed(const char *name, struct client *c)
@@ -336,6 +391,7 @@ static int param_set(param_t *p, const char *v, char *err, size_t cap)
         if (p->check && p->check(v, err, cap) != 0) return -1;
         mem_free(*(char **)p->var);
         *(char **)p->var = mem_strdup(v);
+        if (p->var == &srv.requirepass) acl_set_requirepass(v); /* the default user's */
         return 0;
     case T_ENUM:
         for (int i = 0; p->enums[i]; i++) {
@@ -601,6 +657,7 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         module_queue(w[1], n - 2, w + 2);
         return 0;
     }
+    if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
     if (!strcasecmp(w[0], "include") && n == 2) {
         snprintf(err, errcap, "include is not supported");
         return -1;
@@ -922,6 +979,8 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     srv.stat_expired_stale_perc_x100 = srv.stat_expire_cycle_time_used = 0;
     srv.stat_total_error_replies = srv.stat_unexpected_error_replies = 0;
     srv.stat_client_qbuf_limit_disconnections = 0;
+    srv.stat_acl_denied_auth = srv.stat_acl_denied_cmd = 0;
+    srv.stat_acl_denied_key = srv.stat_acl_denied_channel = 0;
     ks_stats.expired_keys = ks_stats.evicted_keys = 0;
     ks_stats.hits = ks_stats.misses = 0;
     md_reply_ok(c);
@@ -1015,10 +1074,35 @@ static void append_header(char **out, size_t *len, size_t *cap, int *header)
     *header = 1;
 }
 
-static int is_loadmodule_line(const char *line)
+static int is_directive_line(const char *line, const char *word)
 {
+    size_t n = strlen(word);
     while (isspace((unsigned char)*line)) line++;
-    return strncasecmp(line, "loadmodule", 10) == 0 && isspace((unsigned char)line[10]);
+    return strncasecmp(line, word, n) == 0 && isspace((unsigned char)line[n]);
+}
+
+static int is_loadmodule_line(const char *line) { return is_directive_line(line, "loadmodule"); }
+
+/* The `user` lines CONFIG REWRITE writes (acl.c), collected in order. */
+typedef struct user_lines {
+    char **v;
+    int n, next;
+} user_lines_t;
+
+static void collect_user_line(const char *line, void *priv)
+{
+    user_lines_t *u = priv;
+    u->v = mem_realloc(u->v, (size_t)(u->n + 1) * sizeof(*u->v));
+    u->v[u->n++] = mem_strdup(line);
+}
+
+/* Append the next collected user line, if any is left. */
+static void append_user_line(char **out, size_t *len, size_t *cap, user_lines_t *u)
+{
+    if (u->next >= u->n) return;
+    const char *l = u->v[u->next++];
+    out_reserve(out, len, cap, strlen(l) + 2);
+    *len += (size_t)sprintf(*out + *len, "%s\n", l);
 }
 
 int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
@@ -1037,6 +1121,8 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
     /* The loaded modules take the places of the file's loadmodule lines,
      * in load order (Redis's rewrite); surplus old lines go. */
     const module_t *mod = module_first();
+    user_lines_t users = {NULL, 0, 0};
+    acl_config_lines(collect_user_line, &users);
     while (f && fgets(line, sizeof(line), f)) {
         param_t *p = line_param(line);
         if (p) {
@@ -1050,6 +1136,10 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
         if (is_loadmodule_line(line)) {
             if (mod) append_loadmodule(&out, &len, &cap, mod);
             if (mod) mod = mod->next;
+            continue;
+        }
+        if (is_directive_line(line, "user")) {
+            append_user_line(&out, &len, &cap, &users); /* Redis rewrites users in place */
             continue;
         }
         if (strstr(line, "# Generated by CONFIG REWRITE")) continue;
@@ -1070,6 +1160,12 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
         append_header(&out, &len, &cap, &header);
         append_loadmodule(&out, &len, &cap, mod);
     }
+    while (users.next < users.n) {
+        append_header(&out, &len, &cap, &header);
+        append_user_line(&out, &len, &cap, &users);
+    }
+    for (int i = 0; i < users.n; i++) mem_free(users.v[i]);
+    mem_free(users.v);
     for (size_t i = 0; i < total + (size_t)nextra; i++) {
         param_t *p = i < total ? &params[i] : &extra[i - total];
         if (done[i] || p->flags & IMMUTABLE) continue;

@@ -4,6 +4,7 @@
  * itself with its bookkeeping (propagation, statistics, blocked clients).
  */
 #include "dispatch.h"
+#include "acl.h"
 #include "client.h"
 #include "cmd.h"
 #include "config.h"
@@ -106,6 +107,34 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     c->commands++;
 }
 
+/* A queued command at EXEC time: its permissions are checked again, as
+ * they may have changed since it was queued. */
+void dispatch_exec_queued(client_t *c, cmd_t *cmd)
+{
+    char msg[512];
+    if (acl_check_queued(c, cmd, msg, sizeof(msg)) != ACL_OK) {
+        resp_add_error(client_reply(c), msg, strlen(msg));
+        cmd_count_error(msg, strlen(msg));
+        cmd->rejected_calls++;
+        return;
+    }
+    dispatch_call(c, cmd);
+}
+
+/* A blocked command run again when its key got data: the user's
+ * permissions are checked again first (Redis re-processes the command). */
+void dispatch_rerun(client_t *c, cmd_t *cmd)
+{
+    char msg[512];
+    if (acl_check_client(c, cmd, ACL_CTX_TOPLEVEL, msg, sizeof(msg)) != ACL_OK) {
+        resp_add_error(client_reply(c), msg, strlen(msg));
+        cmd_count_error(msg, strlen(msg));
+        cmd->rejected_calls++;
+        return;
+    }
+    dispatch_call(c, cmd);
+}
+
 /* Commands that act on the transaction itself instead of being queued. */
 static int is_multi_control(const cmd_t *cmd)
 {
@@ -141,6 +170,7 @@ void dispatch_command(client_t *c)
         reply_init(&scratch);
         c->out = &scratch;
     }
+    c->lastcmd = cmd; /* as Redis: CLIENT LIST and ACL LOG show it even when refused */
     if (cmd && (cmd->flags & CMD_PROTECTED) && !config_protected_allowed(cmd->name, c)) {
         char msg[400];
         int n = snprintf(msg, sizeof(msg), "ERR %s command not allowed. If the enable-%s-command "
@@ -154,12 +184,20 @@ void dispatch_command(client_t *c)
     char why[512];
     cmd_t *blame;
     cmd = dispatch_find(cmd, c->argc, c->argv, why, sizeof(why), &blame);
+    /* an unknown subcommand leaves no last command, as in Redis */
+    c->lastcmd = cmd ? cmd : (blame && blame->nsubs && c->argc >= 2 ? NULL : blame);
     if (!cmd) {
         reject(c, blame, why, strlen(why));
         goto done;
     }
-    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+    if (acl_auth_required(c) && !(cmd->flags & CMD_NO_AUTH)) {
         reject(c, cmd, "NOAUTH Authentication required.", 31);
+        goto done;
+    }
+    char aclmsg[512];
+    if (acl_check_client(c, cmd, multi_active(c) ? ACL_CTX_MULTI : ACL_CTX_TOPLEVEL, aclmsg,
+                         sizeof(aclmsg)) != ACL_OK) {
+        reject(c, cmd, aclmsg, strlen(aclmsg));
         goto done;
     }
     if (srv.maxmemory && !(c->flags & CLIENT_FAKE)) {

@@ -598,14 +598,15 @@ static void info_stats(ibuf_t *b)
         "eventloop_duration_cmd_sum:0\r\n"
         "instantaneous_eventloop_cycles_per_sec:0\r\n"
         "instantaneous_eventloop_duration_usec:0\r\n"
-        "acl_access_denied_auth:0\r\n"
-        "acl_access_denied_cmd:0\r\n"
-        "acl_access_denied_key:0\r\n"
-        "acl_access_denied_channel:0\r\n",
+        "acl_access_denied_auth:%lld\r\n"
+        "acl_access_denied_cmd:%lld\r\n"
+        "acl_access_denied_key:%lld\r\n"
+        "acl_access_denied_channel:%lld\r\n",
         pubsub_nchannels(), pubsub_npatterns(), pubsub_nshardchannels(),
         child_latest_fork_usec(), child_total_forks(),
         srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
-        srv.stat_client_qbuf_limit_disconnections);
+        srv.stat_client_qbuf_limit_disconnections, srv.stat_acl_denied_auth,
+        srv.stat_acl_denied_cmd, srv.stat_acl_denied_key, srv.stat_acl_denied_channel);
 }
 
 /* ---- Replication, CPU, Cluster ---- */

@@ -5,6 +5,7 @@
  */
 #include "persist/persist.h"
 #include "autoconfig.h"
+#include "acl.h"
 #include "config.h"
 #include "client.h"
 #include "cmd.h"
@@ -201,6 +202,7 @@ int main(int argc, char **argv)
     pubsub_init();
     hostcmds_register();
     config_init();
+    acl_init(); /* the default user, which requirepass sets */
     char *overrides = config_args_to_text(argc - first_opt, argv + first_opt);
     if (conffile && strcmp(conffile, "-")) srv.configfile = abs_path(conffile);
     config_load_or_die(conffile, overrides);
@@ -235,6 +237,7 @@ int main(int argc, char **argv)
         exit(1);
     }
     config_apply_deferred_or_die(); /* module parameters from the config */
+    acl_load_startup(); /* users may name module commands */
     info_init();
     srv.lastsave = util_mstime() / 1000;
     write_pidfile();

@@ -245,6 +245,12 @@ void pubsub_foreach_name(int kind, pubsub_name_fn fn, void *priv)
     kmap_foreach(&all[kind], visit_name, &v);
 }
 
+void pubsub_client_foreach(const client_t *c, int kind, pubsub_name_fn fn, void *priv)
+{
+    name_visit_t v = {fn, priv};
+    if (c->pstate) kmap_foreach(&c->pstate->mine[kind], visit_name, &v);
+}
+
 size_t pubsub_subscribers(int kind, const char *name, size_t len)
 {
     kmap_key_t *k = kmap_find(&all[kind], 0, name, len);

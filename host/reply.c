@@ -107,7 +107,7 @@ size_t reply_bytes(const reply_t *r)
     return r->blocks_bytes - r->sent;
 }
 
-ssize_t reply_write(reply_t *r, int fd)
+ssize_t reply_write(reply_t *r, reply_writev_fn fn, void *arg)
 {
     struct iovec iov[64];
     int n = 0;
@@ -132,7 +132,7 @@ ssize_t reply_write(reply_t *r, int fd)
         reply_reset(r);
         return 0;
     }
-    ssize_t w = writev(fd, iov, n);
+    ssize_t w = fn(arg, iov, n);
     if (w <= 0) return w;
     size_t left = (size_t)w;
     if (buf_in) {

@@ -2,8 +2,8 @@
  * reply.h — a client's output buffer: a fixed inline buffer for the common
  * small reply plus a list of heap blocks for large or many replies. Bytes
  * are only appended at the tail, except deferred headers, which reserve an
- * empty block that is filled later. Writing to the socket uses writev over
- * the inline buffer and the blocks, in order.
+ * empty block that is filled later. Writing hands the inline buffer and the
+ * blocks, in order, to one writev-like call of the connection's.
  */
 #ifndef MODIS_REPLY_H
 #define MODIS_REPLY_H
@@ -36,8 +36,11 @@ size_t reply_bytes(const reply_t *r);  /* unsent bytes */
 /* Reserve a deferred spot; returns a handle for reply_fill. */
 void *reply_defer(reply_t *r);
 void reply_fill(reply_t *r, void *handle, const char *p, size_t n);
-/* Write as much as possible to fd; returns bytes written or -1 (errno). */
-ssize_t reply_write(reply_t *r, int fd);
+/* Write as much as possible with one call of fn (a writev() over the
+ * connection `arg`); returns bytes written or -1 (errno). */
+struct iovec;
+typedef ssize_t (*reply_writev_fn)(void *arg, const struct iovec *iov, int n);
+ssize_t reply_write(reply_t *r, reply_writev_fn fn, void *arg);
 /* For buffers never written to a socket (md_call, replies built on a
  * module's thread): append all of src to dst; all of r's bytes in one
  * mem_alloc'd block of *len bytes. */

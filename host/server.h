@@ -71,6 +71,20 @@ typedef struct server {
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */
+    char *aclfile;
+    long long acllog_max_len;
+    int acl_pubsub_default;  /* ACL_PUBSUB_ALL(0): new users get allchannels; 1: reset */
+    struct {                 /* tls-* (names without the prefix) */
+        int port;
+        char *cert_file, *key_file, *key_file_pass;
+        char *client_cert_file, *client_key_file, *client_key_file_pass;
+        char *ca_cert_file, *ca_cert_dir, *dh_params_file;
+        char *protocols, *ciphers, *ciphersuites;
+        int auth_clients;    /* no, yes, optional */
+        int prefer_server_ciphers, session_caching;
+        int session_cache_size, session_cache_timeout;
+        int replication, cluster;
+    } tls;
 
     /* runtime */
     struct event_base *base;
@@ -86,6 +100,9 @@ typedef struct server {
     uint64_t next_client_id;
     int active_expire_paused;
     int in_command;          /* nesting depth of command calls */
+    /* The default user's state, kept by acl.c for the layers below it:
+     * protected mode (nopass) and new connections (nopass and on). */
+    int acl_default_nopass, acl_default_on;
 
     /* statistics */
     long long stat_numcommands;
@@ -98,6 +115,8 @@ typedef struct server {
     long long stat_total_error_replies;
     long long stat_unexpected_error_replies;
     long long stat_client_qbuf_limit_disconnections;
+    long long stat_acl_denied_auth, stat_acl_denied_cmd, stat_acl_denied_key,
+        stat_acl_denied_channel;
     size_t stat_peak_memory;
     long long stat_instantaneous_ops;
     long long ops_sample_last_count;

@@ -40,7 +40,7 @@ LINE_TYPES = {b"+", b"-", b":", b"_", b",", b"#", b"("}  # one line
 BULK_TYPES = {b"$", b"!", b"="}       # length-prefixed: bulk, error, verbatim
 AGGR_TYPES = {b"*", b"~", b">", b"%", b"|"}  # array, set, push, map, attribute
 
-PREFIXES = {"sorted", "type", "documented", "scanall", "ignore", "tree", "docs"}
+PREFIXES = {"sorted", "type", "documented", "scanall", "ignore", "tree", "docs", "sync"}
 HINTS = {"type": "(compared by type/shape only)",
          "sorted": "(compared as unordered elements)",
          "scanall": "(compared as the sorted union of all SCAN pages)"}
@@ -525,6 +525,8 @@ def parse_line(lineno, text):
         if word not in PREFIXES:
             raise ScriptError("unknown directive !%s" % word)
         step.mods.add(word)
+    if "sync" in step.mods and "documented" not in step.mods:
+        raise ScriptError("!sync goes with !documented")
     if "documented" in step.mods:
         if len(tokens) < 3 or tokens[-2] != b"=>":
             raise ScriptError("!documented needs: COMMAND ... => REPLY")
@@ -709,6 +711,8 @@ class Runner:
                 if (step.expected is not None
                         and not self.use_reference_for_documented):
                     m = self.execute(mc, step)
+                    if "sync" in step.mods:
+                        self.execute(rc, step)  # same state on both sides
                     ok = m.raw == step.expected.raw
                     if not ok:
                         self.report(name, step, None, m.raw,

@@ -83,7 +83,7 @@ int blocking_block(client_t *c, struct cmd *cmd, int nkeys, const md_arg_t *keys
         return 0;
     }
     bstate_t *s = mem_calloc(sizeof(*s));
-    s->cmd = cmd;
+    s->cmd = cmd_ref(cmd);
     s->dbid = c->dbid;
     s->timeout_reply = timeout_reply;
     state_copy_args(s, c->argc, c->argv, nkeys, keys);
@@ -111,6 +111,7 @@ static void unblock(client_t *c)
     for (int i = 0; i < s->nkeys; i++)
         kmap_remove(&waiting, s->dbid, s->keys[i].ptr, s->keys[i].len, c);
     if (s->timer) event_free(s->timer);
+    cmd_unref(s->cmd);
     mem_free(s->argv);
     mem_free(s->keys);
     mem_free(s->buf);

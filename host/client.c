@@ -4,6 +4,7 @@
  * event when the socket is full).
  */
 #include "client.h"
+#include "cmd.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
@@ -85,6 +86,7 @@ void client_free_fake(client_t *c) { client_free(c); }
 static void client_free(client_t *c)
 {
     client_hooks.gone(c);
+    cmd_hold(&c->lastcmd, NULL);
     if (c->ev_read) event_free(c->ev_read);
     if (c->ev_write) event_free(c->ev_write);
     if (c->fd >= 0) close(c->fd);

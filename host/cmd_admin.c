@@ -19,6 +19,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* ---- MODULE ---- */
@@ -164,6 +165,15 @@ static int debug_object(md_ctx_t *c, int argc, const md_arg_t *argv)
              e->value, enc, mem, (unsigned)(e->lru[0] | e->lru[1] << 8 | e->lru[2] << 16),
              (unsigned long long)(ks_idle_ms(e) / 1000));
     md_reply_simple(c, buf);
+    return MD_OK;
+}
+
+/* DEBUG SEGFAULT: write to a read-only page, as Redis does. */
+static int debug_segfault(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    char *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p != MAP_FAILED) *(volatile char *)p = 'x';
+    md_reply_error(c, "ERR DEBUG SEGFAULT could not map a page");
     return MD_OK;
 }
 
@@ -319,7 +329,8 @@ static const struct {
     {"set-active-expire", debug_set_active_expire, 3}, {"log", debug_log, 3},
     {"error", debug_error, 3}, {"digest", debug_digest, 2},
     {"digest-value", debug_digest_value, -2}, {"protocol", debug_protocol, 3},
-    {"reload", debug_reload, -2}, {"help", debug_help, 2}, {NULL, NULL, 0}};
+    {"reload", debug_reload, -2}, {"segfault", debug_segfault, 2},
+    {"help", debug_help, 2}, {NULL, NULL, 0}};
 
 /* Run the named subcommand, or reply Redis's error for an unknown one or a
  * wrong argument count. */

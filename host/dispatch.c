@@ -67,14 +67,22 @@ static void reject_unknown_sub(client_t *c, cmd_t *parent)
 
 void dispatch_call(client_t *c, cmd_t *cmd)
 {
+    if (cmd_is_gone(cmd)) {
+        /* Its module was unloaded after the reference was taken (a queued
+         * MULTI command): the command does not exist when it would run. */
+        reject_unknown(c);
+        return;
+    }
     md_ctx_t ctx;
     sdk_ctx_init(&ctx, c, cmd, c->argc, c->argv);
     uint64_t start = util_monotonic_us();
     srv.cmd_time_ms = util_mstime();
     c->flags |= CLIENT_IN_CALL;
-    c->lastcmd = cmd;
+    cmd_hold(&c->lastcmd, cmd);
     srv.in_command++;
+    cmd->running++; /* its module cannot be unloaded under it */
     cmd->handler(&ctx, c->argc, c->argv);
+    cmd->running--;
     srv.in_command--;
     c->flags &= ~CLIENT_IN_CALL;
     prop_flush(c->dbid, c->argc, c->argv, ctx.dirty > 0);

@@ -6,6 +6,7 @@
 #include "persist/persist.h"
 #include "autoconfig.h"
 #include "config.h"
+#include "crash.h"
 #include "client.h"
 #include "cmd.h"
 #include "expire.h"
@@ -25,7 +26,6 @@
 #include "util.h"
 
 #include <event2/event.h>
-#include <execinfo.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -107,24 +107,6 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     last_signal = (int)sig;
     srv.shutdown_asap = 1; /* acted on by the next cron tick */
-}
-
-/* Fatal signals: leave a trace in the log instead of vanishing. */
-static void on_crash(int sig)
-{
-    void *frames[64];
-    int n = backtrace(frames, 64);
-    log_msg(LOG_WARNING, "Modis crashed by signal %d (%s); backtrace follows", sig, strsignal(sig));
-    int fd = srv.logfile && srv.logfile[0] ? open(srv.logfile, O_WRONLY | O_APPEND) : STDOUT_FILENO;
-    if (fd >= 0) backtrace_symbols_fd(frames, n, fd);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void install_crash_handlers(void)
-{
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) signal(sigs[i], on_crash);
 }
 
 static void usage(void)
@@ -216,7 +198,7 @@ int main(int argc, char **argv)
         srv.pid = getpid();
     }
     signal(SIGPIPE, SIG_IGN);
-    install_crash_handlers();
+    crash_install(PACKAGE_VERSION);
     srv.db = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
     for (int i = 0; i < srv.databases; i++) ks_db_init(&srv.db[i], i);
     hooks_install();

@@ -3,6 +3,7 @@
  */
 #include "multi.h"
 #include "client.h"
+#include "cmd.h"
 #include "kmap.h"
 #include "mem.h"
 #include "notify.h"
@@ -52,6 +53,7 @@ size_t multi_watched_keys(void) { return kmap_size(&watched); }
 static void queue_clear(struct mstate *m)
 {
     for (int i = 0; i < m->nq; i++) {
+        cmd_unref(m->q[i].cmd);
         mem_free(m->q[i].argv);
         mem_free(m->q[i].buf);
     }
@@ -69,7 +71,7 @@ void multi_queue(client_t *c, struct cmd *cmd)
     queued_t *q = &m->q[m->nq++];
     size_t total = 0;
     for (int i = 0; i < c->argc; i++) total += c->argv[i].len;
-    q->cmd = cmd;
+    q->cmd = cmd_ref(cmd); /* may outlive its module: see cmd.h */
     q->argc = c->argc;
     q->buf = mem_alloc(total + 1);
     q->argv = mem_alloc((size_t)c->argc * sizeof(md_arg_t));

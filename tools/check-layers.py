@@ -82,7 +82,7 @@ GROUPS = {
     "top": {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/shutdown",
-                  "host/hooks", "host/main"],
+                  "host/hooks", "host/main", "host/crash"],
         "uses": ["*"],
     },
 }

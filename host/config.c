@@ -177,6 +177,130 @@ static char *get_dir(void)
     return mem_strdup(buf);
 }
 
+/* Parse "1gb", "100mb", "10k", "5" (Redis memtoull rules). */
+static int parse_mem(const char *v, long long *out)
+{
+    const char *u = v;
+    while (isdigit((unsigned char)*u)) u++; /* no sign: Redis's memtoull */
+    long long mul = 1;
+    if (!*u) mul = 1;
+    else if (!strcasecmp(u, "b")) mul = 1;
+    else if (!strcasecmp(u, "k")) mul = 1000;
+    else if (!strcasecmp(u, "kb")) mul = 1024;
+    else if (!strcasecmp(u, "m")) mul = 1000 * 1000;
+    else if (!strcasecmp(u, "mb")) mul = 1024 * 1024;
+    else if (!strcasecmp(u, "g")) mul = 1000LL * 1000 * 1000;
+    else if (!strcasecmp(u, "gb")) mul = 1024LL * 1024 * 1024;
+    else return -1;
+    long long n;
+    if (util_str2ll(v, (size_t)(u - v), &n) != 0) return -1;
+    if (n > 0 && n > LLONG_MAX / mul) return -1;
+    *out = n * mul;
+    return 0;
+}
+
+/* A client class as client-output-buffer-limit names it (Redis accepts
+ * master as a class name only to refuse it). */
+static int obuf_class(const char *name)
+{
+    if (!strcasecmp(name, "normal")) return CLIENT_CLASS_NORMAL;
+    if (!strcasecmp(name, "slave") || !strcasecmp(name, "replica")) return CLIENT_CLASS_REPLICA;
+    if (!strcasecmp(name, "pubsub")) return CLIENT_CLASS_PUBSUB;
+    return -1;
+}
+
+/* A byte count as Redis's memtoull() reads one: digits (too many saturate
+ * at ULLONG_MAX; none is 0), an optional unit, nothing else. */
+static int obuf_bytes(const char *v, unsigned long long *out)
+{
+    static const struct { const char *unit; unsigned long long mul; } units[] = {
+        {"", 1}, {"b", 1}, {"k", 1000}, {"kb", 1024}, {"m", 1000 * 1000},
+        {"mb", 1024 * 1024}, {"g", 1000ULL * 1000 * 1000}, {"gb", 1024ULL * 1024 * 1024}};
+    size_t digits = 0;
+    while (isdigit((unsigned char)v[digits])) digits++;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcasecmp(v + digits, units[i].unit) != 0) continue;
+        char buf[128];
+        if (digits >= sizeof(buf)) return -1;
+        memcpy(buf, v, digits);
+        buf[digits] = '\0';
+        unsigned long long n = strtoull(buf, NULL, 10);
+        if (n > ULLONG_MAX / units[i].mul) return -1;
+        *out = n * units[i].mul;
+        return 0;
+    }
+    return -1;
+}
+
+/* One "<class> <hard> <soft> <seconds>" group of words into lim. */
+static int obuf_group(char **w, obuf_limit_t *lim, int *cls, char *err, size_t cap)
+{
+    char *end;
+    if ((*cls = obuf_class(w[0])) < 0) {
+        snprintf(err, cap, "Invalid client class specified in buffer limit configuration.");
+        return -1;
+    }
+    int secs = (int)strtoll(w[3], &end, 10); /* an int, as Redis keeps it */
+    if (obuf_bytes(w[1], &lim->hard) != 0 || obuf_bytes(w[2], &lim->soft) != 0 || secs < 0 ||
+        *end) {
+        snprintf(err, cap, "Error in hard, soft or soft_seconds setting in buffer limit "
+                 "configuration.");
+        return -1;
+    }
+    lim->soft_seconds = secs;
+    return 0;
+}
+
+/*
+ * client-output-buffer-limit: groups of four words, split on single
+ * spaces as Redis splits the value; every group is checked before any
+ * class changes, and only the classes named change.
+ */
+static int set_obuf(const char *v, char *err, size_t cap)
+{
+    char *copy = mem_strdup(v);
+    int n = 0, rc = 0;
+    if (*v) n = 1;
+    for (const char *p = v; *p; p++) n += *p == ' ';
+    char **w = mem_alloc((size_t)(n ? n : 1) * sizeof(char *));
+    char *p = copy;
+    for (int i = 0; i < n; i++) {
+        w[i] = p;
+        p = strchr(p, ' ');
+        if (p) *p++ = '\0';
+    }
+    obuf_limit_t next[CLIENT_CLASS_COUNT];
+    int given[CLIENT_CLASS_COUNT] = {0};
+    if (n % 4) {
+        snprintf(err, cap, "Wrong number of arguments in buffer limit configuration.");
+        rc = -1;
+    }
+    for (int i = 0; !rc && i < n; i += 4) {
+        obuf_limit_t lim;
+        int cls;
+        rc = obuf_group(w + i, &lim, &cls, err, cap);
+        if (!rc) next[cls] = lim, given[cls] = 1;
+    }
+    for (int c = 0; !rc && c < CLIENT_CLASS_COUNT; c++)
+        if (given[c]) srv.obuf_limits[c] = next[c];
+    mem_free(w);
+    mem_free(copy);
+    return rc;
+}
+
+static char *get_obuf(void)
+{
+    static const char *const names[] = {"normal", "slave", "pubsub"};
+    char buf[256];
+    size_t off = 0;
+    for (int c = 0; c < CLIENT_CLASS_COUNT; c++) {
+        const obuf_limit_t *l = &srv.obuf_limits[c];
+        off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s %llu %llu %ld",
+                                c ? " " : "", names[c], l->hard, l->soft, l->soft_seconds);
+    }
+    return mem_strdup(buf);
+}
+
 static param_t params[] = {
     {"port", NULL, T_INT, 0, &srv.port, 0, 65535, "6379"},
     {"bind", NULL, T_STR, MULTI_ARG, &srv.bind, 0, 0, "* -::*"},
@@ -192,6 +316,9 @@ static param_t params[] = {
     {"maxclients", NULL, T_LL, 0, &srv.maxclients, 1, LLONG_MAX, "10000"},
     {"proto-max-bulk-len", NULL, T_MEM, 0, &srv.proto_max_bulk_len, 1024 * 1024, LLONG_MAX, "512mb"},
     {"client-query-buffer-limit", NULL, T_MEM, 0, &srv.client_query_buffer_limit, 1024 * 1024, LLONG_MAX, "1gb"},
+    {"client-output-buffer-limit", NULL, T_SPECIAL, MULTI_ARG, NULL, 0, 0,
+     "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", NULL, set_obuf,
+     get_obuf},
     {"maxmemory", NULL, T_MEM, 0, &srv.maxmemory, 0, LLONG_MAX, "0"},
     {"maxmemory-policy", NULL, T_ENUM, 0, &srv.maxmemory_policy, 0, 0, "noeviction", policies},
     {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
@@ -267,28 +394,6 @@ static param_t *param_find(const char *name)
             (extra[i].alias && strcasecmp(extra[i].alias, name) == 0))
             return &extra[i];
     return NULL;
-}
-
-/* Parse "1gb", "100mb", "10k", "5" (Redis memtoull rules). */
-static int parse_mem(const char *v, long long *out)
-{
-    const char *u = v;
-    while (isdigit((unsigned char)*u)) u++; /* no sign: Redis's memtoull */
-    long long mul = 1;
-    if (!*u) mul = 1;
-    else if (!strcasecmp(u, "b")) mul = 1;
-    else if (!strcasecmp(u, "k")) mul = 1000;
-    else if (!strcasecmp(u, "kb")) mul = 1024;
-    else if (!strcasecmp(u, "m")) mul = 1000 * 1000;
-    else if (!strcasecmp(u, "mb")) mul = 1024 * 1024;
-    else if (!strcasecmp(u, "g")) mul = 1000LL * 1000 * 1000;
-    else if (!strcasecmp(u, "gb")) mul = 1024LL * 1024 * 1024;
-    else return -1;
-    long long n;
-    if (util_str2ll(v, (size_t)(u - v), &n) != 0) return -1;
-    if (n > 0 && n > LLONG_MAX / mul) return -1;
-    *out = n * mul;
-    return 0;
 }
 
 static int param_set(param_t *p, const char *v, char *err, size_t cap)
@@ -385,10 +490,15 @@ void config_init(void)
     for (param_t *p = params; p->name; p++) {
         if (p->type == T_SPECIAL && p->set == set_dir) continue;
         if (p->type == T_SPECIAL) {
-            if (p->set == set_save) srv.save_params = mem_strdup("3600 1 300 100 60 10000");
+            if (p->set == set_save) {
+                mem_free(srv.save_params);
+                srv.save_params = mem_strdup("3600 1 300 100 60 10000");
+            }
+            if (p->def) param_set(p, p->def, err, sizeof(err));
             continue;
         }
         if (p->type == T_STR) {
+            mem_free(*(char **)p->var); /* a second init (tests) frees the first */
             *(char **)p->var = p->def[0] ? mem_strdup(p->def) : NULL;
             continue;
         }
@@ -922,6 +1032,7 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     srv.stat_expired_stale_perc_x100 = srv.stat_expire_cycle_time_used = 0;
     srv.stat_total_error_replies = srv.stat_unexpected_error_replies = 0;
     srv.stat_client_qbuf_limit_disconnections = 0;
+    srv.stat_client_outbuf_limit_disconnections = 0;
     ks_stats.expired_keys = ks_stats.evicted_keys = 0;
     ks_stats.hits = ks_stats.misses = 0;
     md_reply_ok(c);
@@ -1074,9 +1185,10 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
         param_t *p = i < total ? &params[i] : &extra[i - total];
         if (done[i] || p->flags & IMMUTABLE) continue;
         char *v = param_get(p);
-        int differs = p->type == T_SPECIAL ? p->set != set_dir && !(p->set == set_save &&
-                      !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
-                                           : strcmp(v, p->def) != 0;
+        int differs = p->type == T_SPECIAL && !p->def
+                          ? p->set != set_dir && !(p->set == set_save &&
+                            !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
+                          : strcmp(v, p->def) != 0;
         if (p->type == T_MEM || p->type == T_LL || p->type == T_INT) {
             long long a, b;
             if (parse_mem(p->def, &a) == 0 && util_str2ll(v, strlen(v), &b) == 0) differs = a != b;

@@ -130,6 +130,7 @@ void dispatch_command(client_t *c)
         saved = c->out;
         reply_init(&scratch);
         c->out = &scratch;
+        c->push_out = saved; /* push data is not silenced */
     }
     if (!cmd) {
         reject_unknown(c);
@@ -211,6 +212,7 @@ done:
             reply_append(saved, scratch.buf, scratch.pos);
         reply_reset(&scratch);
         c->out = saved;
+        c->push_out = NULL;
     }
     if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
 }

@@ -11,6 +11,7 @@
 #include "dispatch.h"
 #include "config.h"
 #include "expire.h"
+#include "hostcmds.h"
 #include "info.h"
 #include "ks_hooks.h"
 #include "lazyfree.h"
@@ -126,6 +127,7 @@ void hooks_install(void)
     client_hooks.run = dispatch_command;
     client_hooks.before_write = aof_flush_before_reply;
     client_hooks.gone = client_gone;
+    client_hooks.describe = cmd_client_info_line;
     persist_hooks.replay_open = replay_open;
     persist_hooks.replay_run = replay_run;
     persist_hooks.replay_in_multi = replay_in_multi;

@@ -5,6 +5,8 @@
 #ifndef MODIS_HOSTCMDS_H
 #define MODIS_HOSTCMDS_H
 
+#include <stddef.h>
+
 #include "sdk_host.h"
 
 extern const md_command_t hostcmds_server[];   /* cmd_server.c */
@@ -21,5 +23,10 @@ extern const md_command_t hostcmds_pubsub[];   /* cmd_pubsub.c */
 
 /* Register every host table; exits on a duplicate (a build bug). */
 void hostcmds_register(void);
+
+struct client;
+/* cmd_client.c: c's CLIENT LIST line without newline, cut to cap (the
+ * log lines about a client: client_hooks.describe). */
+void cmd_client_info_line(struct client *c, char *buf, size_t cap);
 
 #endif

@@ -288,7 +288,7 @@ static void info_clients(ibuf_t *b)
     size_t maxin = 0, maxout = 0;
     for (client_t *c = client_first(); c; c = c->next_all) {
         if (c->qcap > maxin) maxin = c->qcap;
-        if (c->out->blocks_bytes > maxout) maxout = c->out->blocks_bytes;
+        if (c->out->blocks_mem > maxout) maxout = c->out->blocks_mem;
     }
     ib_printf(b,
         "# Clients\r\n"
@@ -345,9 +345,7 @@ static double ratio(long long a, long long b) { return b ? (double)a / (double)b
 static size_t clients_memory(void)
 {
     size_t n = 0;
-    for (client_t *c = client_first(); c; c = c->next_all)
-        n += sizeof(*c) + c->qcap + sizeof(reply_t) + c->out->blocks_bytes +
-             (size_t)c->argv_cap * sizeof(md_arg_t);
+    for (client_t *c = client_first(); c; c = c->next_all) n += client_memory(c);
     return n;
 }
 
@@ -590,7 +588,7 @@ static void info_stats(ibuf_t *b)
         "io_threaded_reads_processed:0\r\n"
         "io_threaded_writes_processed:0\r\n"
         "client_query_buffer_limit_disconnections:%lld\r\n"
-        "client_output_buffer_limit_disconnections:0\r\n"
+        "client_output_buffer_limit_disconnections:%lld\r\n"
         "reply_buffer_shrinks:0\r\n"
         "reply_buffer_expands:0\r\n"
         "eventloop_cycles:0\r\n"
@@ -605,7 +603,7 @@ static void info_stats(ibuf_t *b)
         pubsub_nchannels(), pubsub_npatterns(), pubsub_nshardchannels(),
         child_latest_fork_usec(), child_total_forks(),
         srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
-        srv.stat_client_qbuf_limit_disconnections);
+        srv.stat_client_qbuf_limit_disconnections, srv.stat_client_outbuf_limit_disconnections);
 }
 
 /* ---- Replication, CPU, Cluster ---- */

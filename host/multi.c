@@ -50,8 +50,10 @@ int multi_queued(const client_t *c) { return multi_active(c) ? c->mstate->nq : -
 int multi_watched(const client_t *c) { return c->mstate ? c->mstate->nw : 0; }
 size_t multi_watched_keys(void) { return kmap_size(&watched); }
 
-static void queue_clear(struct mstate *m)
+/* Drop c's queued commands (their memory with them); not in MULTI any more. */
+static void queue_clear(client_t *c)
 {
+    struct mstate *m = c->mstate;
     for (int i = 0; i < m->nq; i++) {
         cmd_unref(m->q[i].cmd);
         mem_free(m->q[i].argv);
@@ -59,6 +61,7 @@ static void queue_clear(struct mstate *m)
     }
     m->nq = 0;
     m->active = m->error = 0;
+    c->multi_mem = 0;
 }
 
 void multi_queue(client_t *c, struct cmd *cmd)
@@ -82,6 +85,7 @@ void multi_queue(client_t *c, struct cmd *cmd)
         q->argv[i].len = c->argv[i].len;
         p += c->argv[i].len;
     }
+    c->multi_mem += mem_usable(q->buf) + mem_usable(q->argv);
     resp_add_simple(c->out, "QUEUED", 6);
 }
 
@@ -106,7 +110,7 @@ void multi_client_gone(client_t *c)
 {
     if (!c->mstate) return;
     unwatch_all(c);
-    queue_clear(c->mstate);
+    queue_clear(c);
     mem_free(c->mstate->q);
     mem_free(c->mstate->w);
     mem_free(c->mstate);
@@ -149,7 +153,7 @@ int multi_begin(client_t *c)
 int multi_discard(client_t *c)
 {
     if (!multi_active(c)) return -1;
-    queue_clear(c->mstate);
+    queue_clear(c);
     unwatch_all(c);
     return 0;
 }
@@ -161,7 +165,7 @@ int multi_exec_begin(client_t *c)
     int rc = m->error ? MULTI_EXEC_ABORT : m->dirty ? MULTI_EXEC_WATCH_FAILED : m->nq;
     unwatch_all(c);
     if (rc < 0) {
-        queue_clear(m);
+        queue_clear(c);
         return rc;
     }
     m->executing = 1;
@@ -182,7 +186,7 @@ void multi_exec_run(client_t *c, multi_run_fn run)
     c->argv = (md_arg_t *)saved_argv;
     c->argc = saved_argc;
     m->executing = 0;
-    queue_clear(m);
+    queue_clear(c);
 }
 
 void multi_watch(client_t *c, md_arg_t key)

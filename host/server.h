@@ -16,6 +16,14 @@
 struct event_base;
 struct client;
 
+/* client-output-buffer-limit classes, in Redis's order (CONFIG GET). */
+enum { CLIENT_CLASS_NORMAL, CLIENT_CLASS_REPLICA, CLIENT_CLASS_PUBSUB, CLIENT_CLASS_COUNT };
+
+typedef struct obuf_limit {
+    unsigned long long hard, soft; /* bytes, 0 = none */
+    long soft_seconds;
+} obuf_limit_t;
+
 typedef struct server {
     /* configuration (names as in redis.conf) */
     char *bind;              /* space-separated addresses */
@@ -32,6 +40,7 @@ typedef struct server {
     long long maxclients;
     long long proto_max_bulk_len;
     long long client_query_buffer_limit;
+    obuf_limit_t obuf_limits[CLIENT_CLASS_COUNT]; /* client-output-buffer-limit */
     long long maxmemory;
     int maxmemory_policy;
     int maxmemory_samples;
@@ -98,6 +107,7 @@ typedef struct server {
     long long stat_total_error_replies;
     long long stat_unexpected_error_replies;
     long long stat_client_qbuf_limit_disconnections;
+    long long stat_client_outbuf_limit_disconnections;
     size_t stat_peak_memory;
     long long stat_instantaneous_ops;
     long long ops_sample_last_count;

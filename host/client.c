@@ -68,7 +68,7 @@ static client_t *client_alloc(void)
     reply_init(c->out);
     c->out->on_grow = client_on_reply_grow;
     c->out->owner = c;
-    c->ctime_ms = c->last_interaction_ms = util_mstime();
+    c->ctime_ms = c->last_interaction_ms = c->peak_reset_ms = util_mstime();
     return c;
 }
 
@@ -448,6 +448,12 @@ void client_cron(void)
             continue;
         }
         qbuf_resize(c, now);
+        /* The reply buffer's peak (CLIENT LIST rbp) covers the last few
+         * seconds, as Redis's (DEBUG REPLYBUFFER PEAK-RESET-TIME). */
+        if (srv.reply_peak_reset_ms >= 0 && now - c->peak_reset_ms >= srv.reply_peak_reset_ms) {
+            c->out->peak = c->out->pos;
+            c->peak_reset_ms = now;
+        }
         if (obuf_enforce(c, 0)) continue;
     }
 }

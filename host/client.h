@@ -53,6 +53,7 @@ typedef struct client {
     reply_t *out;            /* allocated lazily-sized reply buffer */
     reply_t *push_out;       /* while CLIENT REPLY OFF/SKIP drops replies (dispatch.c
                               * swaps c->out): where push data still goes */
+    int64_t peak_reset_ms;   /* when the reply buffer's peak (rbp) restarted */
     int64_t obuf_soft_since; /* unix time the soft output limit was first
                               * exceeded in a row, 0 = not exceeded */
 

@@ -22,6 +22,7 @@
 #include "net.h"
 #include "pubsub.h"
 #include "sdk_cron_info.h"
+#include "sdk_debug.h"
 #include "sdk_subexpire.h"
 #include "server.h"
 #include "types.h"
@@ -140,4 +141,5 @@ void hooks_install(void)
     module_on_forget(forget_config);
     module_on_forget(sdk_cron_forget);
     module_on_forget(info_hook_forget);
+    module_on_forget(sdk_debug_forget);
 }

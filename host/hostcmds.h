@@ -11,6 +11,7 @@
 
 extern const md_command_t hostcmds_server[];   /* cmd_server.c */
 extern const md_command_t hostcmds_admin[];    /* cmd_admin.c */
+extern const md_command_t hostcmds_debug[];    /* cmd_debug.c */
 extern const md_command_t hostcmds_client[];   /* cmd_client.c */
 extern const md_command_t hostcmds_command[];  /* cmd_command.c */
 extern const md_command_t hostcmds_keys[];     /* cmd_keys.c */
@@ -28,5 +29,8 @@ struct client;
 /* cmd_client.c: c's CLIENT LIST line without newline, cut to cap (the
  * log lines about a client: client_hooks.describe). */
 void cmd_client_info_line(struct client *c, char *buf, size_t cap);
+/* cmd_debug.c: the names of DEBUG's own subcommands (NULL-terminated),
+ * which modules may not register (sdk_debug_host_names). */
+const char *const *cmd_debug_names(void);
 
 #endif

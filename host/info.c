@@ -159,25 +159,32 @@ void info_cron(void)
     rate_track(&rate_out, srv.stat_net_output_bytes, now);
 }
 
-/* A random replication id for this process's life (Redis makes one at
- * start-up; replication will own it once it exists). */
+/* The replication id: random, made at the first use (Redis makes one at
+ * start-up; replication will own it once it exists), new after DEBUG
+ * CHANGE-REPL-ID. */
+static char replid[41];
+
+static void new_replid(void)
+{
+    unsigned char r[20];
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t got = f ? fread(r, 1, sizeof(r), f) : 0;
+    if (f) fclose(f);
+    uint64_t x = util_hash(srv.runid, 40) ^ (uint64_t)util_ustime();
+    for (size_t i = got; i < sizeof(r); i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        r[i] = (unsigned char)(x >> 56);
+    }
+    for (int i = 0; i < 20; i++) snprintf(replid + i * 2, 3, "%02x", r[i]);
+}
+
 static const char *master_replid(void)
 {
-    static char id[41];
-    if (!id[0]) {
-        unsigned char r[20];
-        FILE *f = fopen("/dev/urandom", "rb");
-        size_t got = f ? fread(r, 1, sizeof(r), f) : 0;
-        if (f) fclose(f);
-        uint64_t x = util_hash(srv.runid, 40) ^ (uint64_t)util_ustime();
-        for (size_t i = got; i < sizeof(r); i++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            r[i] = (unsigned char)(x >> 56);
-        }
-        for (int i = 0; i < 20; i++) snprintf(id + i * 2, 3, "%02x", r[i]);
-    }
-    return id;
+    if (!replid[0]) new_replid();
+    return replid;
 }
+
+void info_change_replid(void) { new_replid(); }
 
 /* ---- Server ---- */
 

@@ -65,6 +65,7 @@ static void init_identity(void)
 static void cron(evutil_socket_t fd, short what, void *arg)
 {
     static long long ticks;
+    if (srv.pause_cron) goto rearm; /* DEBUG PAUSE-CRON */
     ticks++;
     srv.cmd_time_ms = 0;
     expire_cycle();
@@ -74,7 +75,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     persist_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);
-        if (ticks % 10 == 0) ks_maybe_shrink(&srv.db[i]);
+        if (ticks % 10 == 0 && srv.dict_resizing) ks_maybe_shrink(&srv.db[i]);
     }
     size_t used = mem_used();
     if (used > srv.stat_peak_memory) srv.stat_peak_memory = used;
@@ -91,6 +92,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
                 "the logs for more information", last_signal == SIGINT ? "SIGINT" : "SIGTERM");
         srv.shutdown_asap = 0;
     }
+rearm:
     /* Re-arm with the current hz (CONFIG SET hz applies at once). */
     struct timeval tv = {0, 1000000 / (srv.hz > 0 ? (srv.hz > 500 ? 500 : srv.hz) : 10)};
     evtimer_add(cron_ev, &tv);
@@ -150,6 +152,20 @@ static char *abs_path(const char *p)
     return out;
 }
 
+/* What DEBUG RESTART executes again: this binary and the command line,
+ * with the config file's absolute path (the process may chdir to `dir`). */
+static void keep_exec_line(int argc, char **argv, int conf_index)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n > 0) self[n] = '\0';
+    srv.executable = n > 0 ? mem_strdup(self) : abs_path(argv[0]);
+    srv.exec_argv = mem_calloc((size_t)(argc + 1) * sizeof(char *));
+    for (int i = 0; i < argc; i++)
+        srv.exec_argv[i] = i == conf_index && srv.configfile ? mem_strdup(srv.configfile)
+                                                             : mem_strdup(argv[i]);
+}
+
 int main(int argc, char **argv)
 {
     const char *conffile = NULL;
@@ -182,6 +198,9 @@ int main(int argc, char **argv)
     config_init();
     char *overrides = config_args_to_text(argc - first_opt, argv + first_opt);
     if (conffile && strcmp(conffile, "-")) srv.configfile = abs_path(conffile);
+    keep_exec_line(argc, argv, first_opt == 2 ? 1 : -1);
+    srv.dict_resizing = 1;
+    srv.reply_peak_reset_ms = 5000; /* Redis's default */
     config_load_or_die(conffile, overrides);
     mem_free(overrides);
 

@@ -32,13 +32,16 @@ API_AT(config_get_ll, 97);
 API_AT(rdb_load_empty, 98);
 API_AT(key_name, 99);
 API_AT(reply_scan_cursor, 107);
-/* 1.2: entries from 108 */
+/* 1.2: entries 108..140 */
 API_AT(ht_new, 108);
 API_AT(config_register_bool, 130);
 API_AT(rdb_write_unsigned, 131);
 API_AT(rdb_read_string, 140);
+/* 1.3: entries from 141 */
+API_AT(debug_register, 141);
+API_AT(ht_stats, 143);
 
-/* md_type_ops_t: 1.0 and 1.1 end with subexpire_run; 1.2 appends. */
+/* md_type_ops_t: 1.0 and 1.1 end with subexpire_run; 1.2 and 1.3 append. */
 _Static_assert(offsetof(md_type_ops_t, layout_version) == sizeof(size_t),
                "md_type_ops_t: layout_version moved");
 _Static_assert(offsetof(md_type_ops_t, free) == 2 * sizeof(size_t),
@@ -49,6 +52,9 @@ _Static_assert(offsetof(md_type_ops_t, subexpire_run) ==
 _Static_assert(offsetof(md_type_ops_t, aux_save) ==
                    offsetof(md_type_ops_t, subexpire_run) + sizeof(sdk_fn_t),
                "md_type_ops_t: the 1.2 fields must follow subexpire_run");
+_Static_assert(offsetof(md_type_ops_t, debug_repr) ==
+                   offsetof(md_type_ops_t, aux_when) + sizeof(sdk_fn_t),
+               "md_type_ops_t: the 1.3 field must follow aux_when");
 
 /* md_manifest_t: every field up to command_size is read from modules of
  * every minor; the 1.2 fields follow it. */

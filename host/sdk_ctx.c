@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "propagate.h"
 #include "sdk_abi.h"
+#include "sdk_debug.h"
 #include "sdk_htable.h"
 #include "sdk_random.h"
 #include "server.h"
@@ -81,6 +82,7 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_double(&api);
         sdk_api_fill_config_types(&api);
         sdk_api_fill_rdb_module(&api);
+        sdk_api_fill_debug(&api);
         long empty = sdk_abi_first_empty(&api);
         if (empty >= 0) {
             log_msg(LOG_WARNING, "SDK API table entry %ld is not filled", empty);

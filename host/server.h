@@ -95,6 +95,15 @@ typedef struct server {
     uint64_t next_client_id;
     int active_expire_paused;
     int in_command;          /* nesting depth of command calls */
+    char *executable;        /* absolute path of this binary (DEBUG RESTART) */
+    char **exec_argv;        /* the command line, NULL-terminated */
+
+    /* DEBUG knobs (cmd_debug.c), for tests */
+    long long aof_flush_sleep_us;   /* AOF-FLUSH-SLEEP: before each AOF write */
+    int skip_checksum_validation;   /* SET-SKIP-CHECKSUM-VALIDATION */
+    int pause_cron;                 /* PAUSE-CRON: the cron does nothing */
+    int dict_resizing;              /* DICT-RESIZING: the cron may resize tables */
+    long long reply_peak_reset_ms;  /* REPLYBUFFER PEAK-RESET-TIME (-1: never) */
 
     /* statistics */
     long long stat_numcommands;

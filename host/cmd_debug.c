@@ -12,6 +12,7 @@
  * Subcommands that need what Modis does not have yet (replication,
  * cluster, scripting) say so instead of pretending.
  */
+#include "autoconfig.h"
 #include "client.h"
 #include "cmd_debug.h"
 #include "digest.h"

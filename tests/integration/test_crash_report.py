@@ -84,3 +84,22 @@ def test_jump_into_unmapped_code_leaves_a_report(start_server):
     assert crashy, report
     # The frames below the module's handler are the server's dispatcher.
     assert any("modis-server(" in line for line in lines[crashy[0] + 1:]), report
+
+
+@pytest.mark.parametrize("sub, lines", [
+    ("ASSERT", ["=== ASSERTION FAILED ===", "==> "]),
+    ("PANIC", ["!!! Software Failure. Press left mouse button to continue",
+               "Guru Meditation: DEBUG PANIC called at Unix time "]),
+])
+def test_debug_assert_and_panic_leave_a_report(start_server, sub, lines):
+    srv = start_server()
+    c = RawConn(srv.port)
+    c.send_command("DEBUG", sub)
+    assert wait_dead(srv) == -signal.SIGABRT
+    c.close()
+    log = srv.log()
+    for line in lines:
+        assert line in log
+    report = report_of(srv)
+    assert "crashed by signal: 6 (SIGABRT)" in report
+    assert any("modis-server(" in line for line in backtrace_lines(report))

@@ -99,7 +99,7 @@ int call_run(client_t *caller, unsigned flags, int resp, int argc, const md_arg_
     c->out = own;
     c->argv = NULL;
     c->argc = 0;
-    c->lastcmd = NULL;
+    cmd_hold(&c->lastcmd, NULL);
     if (c->mstate || c->pstate || c->bstate) { /* MULTI, SUBSCRIBE...: start afresh */
         client_free_fake(c);
         clients[depth] = NULL;

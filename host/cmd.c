@@ -1,6 +1,7 @@
 /*
  * cmd.c — the command table (chained hash, case-insensitive names), flag
- * and ACL parsing of declarations, key positions, error statistics. The
+ * and ACL parsing of declarations, key positions, error statistics, and
+ * the entries' lifetime (references and tombstones, cmd.h). The
  * dispatcher that runs commands is dispatch.c.
  */
 #include "cmd.h"
@@ -116,18 +117,71 @@ static md_command_t *decl_copy(const md_command_t *d, size_t stride)
     return c;
 }
 
+/* Free what an entry built from its declaration; the names stay. */
+static void cmd_strip(cmd_t *c)
+{
+    for (char **a = c->acl; a && *a; a++) mem_free(*a);
+    mem_free(c->acl);
+    c->acl = NULL;
+    mem_free(c->decl);
+    c->decl = NULL;
+    cmd_keyspecs_free(&c->keyspecs);
+    cmd_docs_free(c->docs);
+    c->docs = NULL;
+}
+
 static void cmd_free(cmd_t *c)
 {
     for (int i = 0; i < c->nsubs; i++) cmd_free(c->subs[i]);
     mem_free(c->subs);
-    for (char **a = c->acl; a && *a; a++) mem_free(*a);
-    mem_free(c->acl);
+    cmd_strip(c);
     mem_free(c->name);
     mem_free(c->fullname);
-    mem_free(c->decl);
-    cmd_keyspecs_free(&c->keyspecs);
-    cmd_docs_free(c->docs);
     mem_free(c);
+}
+
+/*
+ * Take c (and its subcommands) out of service: free it when nothing
+ * references it, else keep a tombstone holding only the names. Nothing of
+ * the module remains reachable: handler, declaration (its strings and
+ * functions live in the .so), group, owner, parent and subcommand links.
+ */
+static void cmd_retire(cmd_t *c)
+{
+    for (int i = 0; i < c->nsubs; i++) cmd_retire(c->subs[i]);
+    mem_free(c->subs);
+    c->subs = NULL;
+    c->nsubs = 0;
+    if (!c->refs) {
+        cmd_free(c);
+        return;
+    }
+    cmd_strip(c);
+    c->handler = NULL;
+    c->group = NULL;
+    c->owner = NULL;
+    c->parent = NULL;
+    c->next = NULL;
+    c->gone = 1;
+}
+
+cmd_t *cmd_ref(cmd_t *c)
+{
+    if (c) c->refs++;
+    return c;
+}
+
+void cmd_unref(cmd_t *c)
+{
+    if (c && --c->refs == 0 && c->gone) cmd_free(c);
+}
+
+void cmd_hold(cmd_t **slot, cmd_t *c)
+{
+    if (*slot == c) return;
+    cmd_ref(c);
+    cmd_unref(*slot);
+    *slot = c;
 }
 
 /*
@@ -309,13 +363,29 @@ void cmd_unregister_owner(struct md_module *owner)
             cmd_t *c = *pp;
             if (c->owner == owner) {
                 *pp = c->next;
-                cmd_free(c);
+                cmd_retire(c);
                 ncommands--;
             } else {
                 pp = &c->next;
             }
         }
     }
+}
+
+static int running_in(const cmd_t *c)
+{
+    if (c->running) return 1;
+    for (int i = 0; i < c->nsubs; i++)
+        if (running_in(c->subs[i])) return 1;
+    return 0;
+}
+
+int cmd_owner_running(const struct md_module *owner)
+{
+    for (int i = 0; i < CMD_BUCKETS; i++)
+        for (cmd_t *c = table[i]; c; c = c->next)
+            if (c->owner == owner && running_in(c)) return 1;
+    return 0;
 }
 
 void cmd_foreach(void (*fn)(cmd_t *c, void *priv), void *priv)

@@ -46,6 +46,14 @@ static void client_flags_str(client_t *c, char *out)
     *p = '\0';
 }
 
+/* Bytes of the current command's arguments (Redis's argv-mem). */
+static size_t argv_mem(const client_t *c)
+{
+    size_t n = 0;
+    for (int i = 0; i < c->argc; i++) n += c->argv[i].len;
+    return n;
+}
+
 int cmd_client_info_line(client_t *c, char *buf, size_t cap)
 {
     char flags[16];
@@ -60,15 +68,15 @@ int cmd_client_info_line(client_t *c, char *buf, size_t cap)
     return snprintf(buf, cap,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%zu psub=%zu ssub=%zu multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
-        "argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu "
+        "argv-mem=%zu multi-mem=%zu rbs=%d rbp=%zu obl=%zu oll=%zu omem=%zu "
         "tot-mem=%zu events=r%s cmd=%s user=%.*s redir=-1 resp=%d "
         "lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
         (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid, sub, psub, ssub,
         multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
-        c->qcap, c->qpeak, c->out->pos, (size_t)0, reply_bytes(c->out),
-        sizeof(*c) + c->qcap + sizeof(reply_t) + reply_bytes(c->out),
+        argv_mem(c), c->multi_mem, REPLY_INLINE_SIZE, c->out->peak, c->out->pos,
+        c->out->nblocks, c->out->blocks_mem, client_memory(c),
         c->write_pending ? "w" : "", last, (int)ulen, user, c->resp,
         c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
 }

@@ -200,6 +200,130 @@ static char *get_dir(void)
     return mem_strdup(buf);
 }
 
+/* Parse "1gb", "100mb", "10k", "5" (Redis memtoull rules). */
+static int parse_mem(const char *v, long long *out)
+{
+    const char *u = v;
+    while (isdigit((unsigned char)*u)) u++; /* no sign: Redis's memtoull */
+    long long mul = 1;
+    if (!*u) mul = 1;
+    else if (!strcasecmp(u, "b")) mul = 1;
+    else if (!strcasecmp(u, "k")) mul = 1000;
+    else if (!strcasecmp(u, "kb")) mul = 1024;
+    else if (!strcasecmp(u, "m")) mul = 1000 * 1000;
+    else if (!strcasecmp(u, "mb")) mul = 1024 * 1024;
+    else if (!strcasecmp(u, "g")) mul = 1000LL * 1000 * 1000;
+    else if (!strcasecmp(u, "gb")) mul = 1024LL * 1024 * 1024;
+    else return -1;
+    long long n;
+    if (util_str2ll(v, (size_t)(u - v), &n) != 0) return -1;
+    if (n > 0 && n > LLONG_MAX / mul) return -1;
+    *out = n * mul;
+    return 0;
+}
+
+/* A client class as client-output-buffer-limit names it (Redis accepts
+ * master as a class name only to refuse it). */
+static int obuf_class(const char *name)
+{
+    if (!strcasecmp(name, "normal")) return CLIENT_CLASS_NORMAL;
+    if (!strcasecmp(name, "slave") || !strcasecmp(name, "replica")) return CLIENT_CLASS_REPLICA;
+    if (!strcasecmp(name, "pubsub")) return CLIENT_CLASS_PUBSUB;
+    return -1;
+}
+
+/* A byte count as Redis's memtoull() reads one: digits (too many saturate
+ * at ULLONG_MAX; none is 0), an optional unit, nothing else. */
+static int obuf_bytes(const char *v, unsigned long long *out)
+{
+    static const struct { const char *unit; unsigned long long mul; } units[] = {
+        {"", 1}, {"b", 1}, {"k", 1000}, {"kb", 1024}, {"m", 1000 * 1000},
+        {"mb", 1024 * 1024}, {"g", 1000ULL * 1000 * 1000}, {"gb", 1024ULL * 1024 * 1024}};
+    size_t digits = 0;
+    while (isdigit((unsigned char)v[digits])) digits++;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcasecmp(v + digits, units[i].unit) != 0) continue;
+        char buf[128];
+        if (digits >= sizeof(buf)) return -1;
+        memcpy(buf, v, digits);
+        buf[digits] = '\0';
+        unsigned long long n = strtoull(buf, NULL, 10);
+        if (n > ULLONG_MAX / units[i].mul) return -1;
+        *out = n * units[i].mul;
+        return 0;
+    }
+    return -1;
+}
+
+/* One "<class> <hard> <soft> <seconds>" group of words into lim. */
+static int obuf_group(char **w, obuf_limit_t *lim, int *cls, char *err, size_t cap)
+{
+    char *end;
+    if ((*cls = obuf_class(w[0])) < 0) {
+        snprintf(err, cap, "Invalid client class specified in buffer limit configuration.");
+        return -1;
+    }
+    int secs = (int)strtoll(w[3], &end, 10); /* an int, as Redis keeps it */
+    if (obuf_bytes(w[1], &lim->hard) != 0 || obuf_bytes(w[2], &lim->soft) != 0 || secs < 0 ||
+        *end) {
+        snprintf(err, cap, "Error in hard, soft or soft_seconds setting in buffer limit "
+                 "configuration.");
+        return -1;
+    }
+    lim->soft_seconds = secs;
+    return 0;
+}
+
+/*
+ * client-output-buffer-limit: groups of four words, split on single
+ * spaces as Redis splits the value; every group is checked before any
+ * class changes, and only the classes named change.
+ */
+static int set_obuf(const char *v, char *err, size_t cap)
+{
+    char *copy = mem_strdup(v);
+    int n = 0, rc = 0;
+    if (*v) n = 1;
+    for (const char *p = v; *p; p++) n += *p == ' ';
+    char **w = mem_alloc((size_t)(n ? n : 1) * sizeof(char *));
+    char *p = copy;
+    for (int i = 0; i < n; i++) {
+        w[i] = p;
+        p = strchr(p, ' ');
+        if (p) *p++ = '\0';
+    }
+    obuf_limit_t next[CLIENT_CLASS_COUNT];
+    int given[CLIENT_CLASS_COUNT] = {0};
+    if (n % 4) {
+        snprintf(err, cap, "Wrong number of arguments in buffer limit configuration.");
+        rc = -1;
+    }
+    for (int i = 0; !rc && i < n; i += 4) {
+        obuf_limit_t lim;
+        int cls;
+        rc = obuf_group(w + i, &lim, &cls, err, cap);
+        if (!rc) next[cls] = lim, given[cls] = 1;
+    }
+    for (int c = 0; !rc && c < CLIENT_CLASS_COUNT; c++)
+        if (given[c]) srv.obuf_limits[c] = next[c];
+    mem_free(w);
+    mem_free(copy);
+    return rc;
+}
+
+static char *get_obuf(void)
+{
+    static const char *const names[] = {"normal", "slave", "pubsub"};
+    char buf[256];
+    size_t off = 0;
+    for (int c = 0; c < CLIENT_CLASS_COUNT; c++) {
+        const obuf_limit_t *l = &srv.obuf_limits[c];
+        off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s %llu %llu %ld",
+                                c ? " " : "", names[c], l->hard, l->soft, l->soft_seconds);
+    }
+    return mem_strdup(buf);
+}
+
 static param_t params[] = {
     {"port", NULL, T_INT, 0, &srv.port, 0, 65535, "6379"},
     {"bind", NULL, T_STR, MULTI_ARG, &srv.bind, 0, 0, "* -::*"},
@@ -219,6 +343,9 @@ static param_t params[] = {
     {"maxclients", NULL, T_LL, 0, &srv.maxclients, 1, LLONG_MAX, "10000"},
     {"proto-max-bulk-len", NULL, T_MEM, 0, &srv.proto_max_bulk_len, 1024 * 1024, LLONG_MAX, "512mb"},
     {"client-query-buffer-limit", NULL, T_MEM, 0, &srv.client_query_buffer_limit, 1024 * 1024, LLONG_MAX, "1gb"},
+    {"client-output-buffer-limit", NULL, T_SPECIAL, MULTI_ARG, NULL, 0, 0,
+     "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", NULL, set_obuf,
+     get_obuf},
     {"maxmemory", NULL, T_MEM, 0, &srv.maxmemory, 0, LLONG_MAX, "0"},
     {"maxmemory-policy", NULL, T_ENUM, 0, &srv.maxmemory_policy, 0, 0, "noeviction", policies},
     {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
@@ -324,28 +451,6 @@ static param_t *param_find(const char *name)
     return NULL;
 }
 
-/* Parse "1gb", "100mb", "10k", "5" (Redis memtoull rules). */
-static int parse_mem(const char *v, long long *out)
-{
-    const char *u = v;
-    while (isdigit((unsigned char)*u)) u++; /* no sign: Redis's memtoull */
-    long long mul = 1;
-    if (!*u) mul = 1;
-    else if (!strcasecmp(u, "b")) mul = 1;
-    else if (!strcasecmp(u, "k")) mul = 1000;
-    else if (!strcasecmp(u, "kb")) mul = 1024;
-    else if (!strcasecmp(u, "m")) mul = 1000 * 1000;
-    else if (!strcasecmp(u, "mb")) mul = 1024 * 1024;
-    else if (!strcasecmp(u, "g")) mul = 1000LL * 1000 * 1000;
-    else if (!strcasecmp(u, "gb")) mul = 1024LL * 1024 * 1024;
-    else return -1;
-    long long n;
-    if (util_str2ll(v, (size_t)(u - v), &n) != 0) return -1;
-    if (n > 0 && n > LLONG_MAX / mul) return -1;
-    *out = n * mul;
-    return 0;
-}
-
 static int param_set(param_t *p, const char *v, char *err, size_t cap)
 {
     long long n;
@@ -441,10 +546,15 @@ void config_init(void)
     for (param_t *p = params; p->name; p++) {
         if (p->type == T_SPECIAL && p->set == set_dir) continue;
         if (p->type == T_SPECIAL) {
-            if (p->set == set_save) srv.save_params = mem_strdup("3600 1 300 100 60 10000");
+            if (p->set == set_save) {
+                mem_free(srv.save_params);
+                srv.save_params = mem_strdup("3600 1 300 100 60 10000");
+            }
+            if (p->def) param_set(p, p->def, err, sizeof(err));
             continue;
         }
         if (p->type == T_STR) {
+            mem_free(*(char **)p->var); /* a second init (tests) frees the first */
             *(char **)p->var = p->def[0] ? mem_strdup(p->def) : NULL;
             continue;
         }
@@ -981,6 +1091,7 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     srv.stat_client_qbuf_limit_disconnections = 0;
     srv.stat_acl_denied_auth = srv.stat_acl_denied_cmd = 0;
     srv.stat_acl_denied_key = srv.stat_acl_denied_channel = 0;
+    srv.stat_client_outbuf_limit_disconnections = 0;
     ks_stats.expired_keys = ks_stats.evicted_keys = 0;
     ks_stats.hits = ks_stats.misses = 0;
     md_reply_ok(c);
@@ -1105,11 +1216,52 @@ static void append_user_line(char **out, size_t *len, size_t *cap, user_lines_t 
     *len += (size_t)sprintf(*out + *len, "%s\n", l);
 }
 
-int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
+/* Append the lines of parameters (module ones included) not in the file:
+ * those that differ from their default, or, with force_all, every one. */
+static void append_missing(char **out, size_t *len, size_t *cap, const char *done,
+                           size_t total, int force_all, int *header)
+{
+    for (size_t i = 0; i < total + (size_t)nextra; i++) {
+        param_t *p = i < total ? &params[i] : &extra[i - total];
+        if (done[i] || (!force_all && p->flags & IMMUTABLE)) continue;
+        char *v = param_get(p);
+        int differs = p->type == T_SPECIAL && !p->def
+                          ? p->set != set_dir && !(p->set == set_save &&
+                            !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
+                          : strcmp(v, p->def) != 0;
+        if (p->type == T_MEM || p->type == T_LL || p->type == T_INT) {
+            long long a, b;
+            if (parse_mem(p->def, &a) == 0 && util_str2ll(v, strlen(v), &b) == 0) differs = a != b;
+        }
+        mem_free(v);
+        if (!differs && !force_all) continue;
+        append_header(out, len, cap, header);
+        append_directive(out, len, cap, p);
+    }
+}
+
+/* Write `out` over the config file atomically; 0, or -1 with errno set. */
+static int replace_file(const char *out, size_t len)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", srv.configfile, (int)getpid());
+    FILE *w = fopen(tmp, "w");
+    int ok = w && fwrite(out, 1, len, w) == len;
+    if (w) ok = (fflush(w) == 0 && fsync(fileno(w)) == 0 && fclose(w) == 0) && ok;
+    if (ok) ok = rename(tmp, srv.configfile) == 0;
+    if (!ok) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+    }
+    return ok ? 0 : -1;
+}
+
+int config_rewrite(int force_all)
 {
     if (!srv.configfile) {
-        md_reply_error(c, "ERR The server is running without a config file");
-        return MD_OK;
+        errno = ENOENT;
+        return -1;
     }
     FILE *f = fopen(srv.configfile, "r");
     size_t cap = 4096, len = 0;
@@ -1144,17 +1296,13 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
         }
         if (strstr(line, "# Generated by CONFIG REWRITE")) continue;
         size_t l = strlen(line);
-        if (len + l + 2 >= cap) {
-            while (len + l + 2 >= cap) cap *= 2;
-            out = mem_realloc(out, cap);
-        }
+        out_reserve(&out, &len, &cap, l + 1);
         memcpy(out + len, line, l);
         len += l;
         out[len] = '\0';
     }
     if (f) fclose(f);
-    /* Modules loaded at run time, then parameters (module ones included)
-     * that differ from their default and were not in the file. */
+    /* Modules loaded at run time, then the parameters not in the file. */
     int header = 0;
     for (; mod; mod = mod->next) {
         append_header(&out, &len, &cap, &header);
@@ -1166,32 +1314,20 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
     }
     for (int i = 0; i < users.n; i++) mem_free(users.v[i]);
     mem_free(users.v);
-    for (size_t i = 0; i < total + (size_t)nextra; i++) {
-        param_t *p = i < total ? &params[i] : &extra[i - total];
-        if (done[i] || p->flags & IMMUTABLE) continue;
-        char *v = param_get(p);
-        int differs = p->type == T_SPECIAL ? p->set != set_dir && !(p->set == set_save &&
-                      !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
-                                           : strcmp(v, p->def) != 0;
-        if (p->type == T_MEM || p->type == T_LL || p->type == T_INT) {
-            long long a, b;
-            if (parse_mem(p->def, &a) == 0 && util_str2ll(v, strlen(v), &b) == 0) differs = a != b;
-        }
-        mem_free(v);
-        if (!differs) continue;
-        append_header(&out, &len, &cap, &header);
-        append_directive(&out, &len, &cap, p);
-    }
+    append_missing(&out, &len, &cap, done, total, force_all, &header);
     mem_free(done);
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", srv.configfile, (int)getpid());
-    FILE *w = fopen(tmp, "w");
-    int ok = w && fwrite(out, 1, len, w) == len;
-    if (w) ok = (fflush(w) == 0 && fsync(fileno(w)) == 0 && fclose(w) == 0) && ok;
-    if (ok) ok = rename(tmp, srv.configfile) == 0;
+    int rc = replace_file(out, len);
     mem_free(out);
-    if (!ok) {
-        unlink(tmp);
+    return rc;
+}
+
+int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (!srv.configfile) {
+        md_reply_error(c, "ERR The server is running without a config file");
+        return MD_OK;
+    }
+    if (config_rewrite(0) != 0) {
         char msg[256];
         snprintf(msg, sizeof(msg), "ERR Rewriting config file: %s", strerror(errno));
         md_reply_error(c, msg);

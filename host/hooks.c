@@ -15,6 +15,7 @@
 #include "events.h"
 #include "config.h"
 #include "expire.h"
+#include "hostcmds.h"
 #include "info.h"
 #include "ks_hooks.h"
 #include "lazyfree.h"
@@ -27,6 +28,7 @@
 #include "sdk_call.h"
 #include "sdk_cron_info.h"
 #include "sdk_events.h"
+#include "sdk_debug.h"
 #include "sdk_subexpire.h"
 #include "server.h"
 #include "types.h"
@@ -68,6 +70,13 @@ static void client_gone(client_t *c)
     blocking_client_gone(c);
     multi_client_gone(c);
     pubsub_client_gone(c);
+}
+
+/* Log lines about a client (client_hooks.describe): its CLIENT LIST line,
+ * cut to the buffer. */
+static void describe_client(client_t *c, char *buf, size_t cap)
+{
+    if (cmd_client_info_line(c, buf, cap) < 0 && cap) buf[0] = '\0';
 }
 
 /* ACL LOG's client-info: the CLIENT LIST line, cut to the buffer. */
@@ -147,6 +156,7 @@ void hooks_install(void)
     client_hooks.before_write = aof_flush_before_reply;
     client_hooks.gone = client_gone;
     acl_client_info = acl_info_line;
+    client_hooks.describe = describe_client;
     persist_hooks.replay_open = replay_open;
     persist_hooks.replay_run = replay_run;
     persist_hooks.replay_in_multi = replay_in_multi;
@@ -160,4 +170,5 @@ void hooks_install(void)
     module_on_forget(sdk_cron_forget);
     module_on_forget(info_hook_forget);
     module_on_forget(sdk_events_forget);
+    module_on_forget(sdk_debug_forget);
 }

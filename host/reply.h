@@ -3,7 +3,9 @@
  * small reply plus a list of heap blocks for large or many replies. Bytes
  * are only appended at the tail, except deferred headers, which reserve an
  * empty block that is filled later. Writing hands the inline buffer and the
- * blocks, in order, to one writev-like call of the connection's.
+ * blocks, in order, to one writev-like call of the connection's. The owner
+ * hears of every new block (on_grow), which is where output buffer limits
+ * are checked.
  */
 #ifndef MODIS_REPLY_H
 #define MODIS_REPLY_H
@@ -22,14 +24,25 @@ typedef struct reply_block {
 
 typedef struct reply {
     size_t pos;              /* bytes used in buf */
+    size_t peak;             /* highest pos since the owner last reset it */
     size_t sent;             /* bytes of the head (buf or first block) sent */
     reply_block_t *head, *tail;
-    size_t blocks_bytes;     /* bytes held in blocks, for output limits */
+    size_t blocks_bytes;     /* bytes held in blocks */
+    size_t blocks_mem;       /* memory the blocks take (output limits, omem) */
+    size_t nblocks;          /* blocks in the list (CLIENT LIST oll) */
+    int discard;             /* drop what is appended from now on */
+    /* Called after a block was added (NULL: nobody asks), with `owner`. */
+    void (*on_grow)(void *owner);
+    void *owner;
     char buf[REPLY_INLINE_SIZE];
 } reply_t;
 
+/* reply_init() clears on_grow/owner; set them after it. */
 void reply_init(reply_t *r);
-void reply_reset(reply_t *r);          /* drop everything */
+void reply_reset(reply_t *r);          /* drop the bytes (not discard, on_grow, owner) */
+/* From now on appends are dropped (the connection is being closed);
+ * what was queued stays until reply_reset, so deferred handles stay valid. */
+void reply_discard(reply_t *r);
 void reply_append(reply_t *r, const char *p, size_t n);
 int reply_pending(const reply_t *r);
 size_t reply_bytes(const reply_t *r);  /* unsent bytes */

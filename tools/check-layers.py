@@ -44,7 +44,7 @@ GROUPS = {
         "files": ["host/util", "host/mem", "host/log", "host/server", "host/sdk_host",
                   "host/ks", "host/ks_hooks", "host/ptrset", "host/types", "host/kmap",
                   "host/lazyfree", "host/digest", "host/listpack", "host/resp", "host/reply", "host/words",
-                  "host/dtoa", "host/rev_cursor", "host/events", "host/reply_tree",
+                  "host/dtoa", "host/rev_cursor", "host/events", "host/reply_tree", "host/htstats",
                   "persist/rdb_io", "persist/crc64"],
         "uses": [],
     },
@@ -88,7 +88,7 @@ GROUPS = {
     "top": {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
-                  "host/hooks", "host/main"],
+                  "host/hooks", "host/main", "host/crash"],
         "uses": ["*"],
     },
 }

@@ -6,12 +6,13 @@
  * registers the list parameters, the "list" type and the commands. The
  * manifest and md_init are the only exported symbols; the encoding lives
  * in quicklist.c, the handlers in lists_cmds.c and lists_block.c, the type
- * callbacks in lists_rdb.c.
+ * callbacks in lists_rdb.c, the DEBUG parts in lists_debug.c.
  */
 #include <limits.h>
 #include "modis.h"
 #include "lists.h"
 #include "lists_cmds.h"
+#include "lists_debug.h"
 #include "lists_rdb.h"
 
 md_type_t *lists_type;
@@ -237,7 +238,7 @@ static int lists_on_load(int argc, const md_arg_t *argv)
     lists_type = md_type_register("list", &lists_type_ops);
     if (lists_type == NULL) return MD_ERR;
     if (md_commands_register(lists_commands) != MD_OK) return MD_ERR;
-    return MD_OK;
+    return lists_debug_register();
 }
 
 static const char *const lists_types[] = {"list", NULL};

@@ -8,7 +8,9 @@ reported with the script name, line number, command and both replies.
 
 By default both servers are started on free ports in temporary directories:
     Modis:     host/modis-server modis.conf --port P --dir TMP --save ""
+               --enable-debug-command yes
     reference: redis-server --port P --dir TMP --save "" --appendonly no
+               --enable-debug-command yes
 --modis PATH (or $MODIS_SERVER) picks another binary for the Modis side; to
 check the runner and the scripts themselves, run reference against reference:
     tests/diff/run.py --modis /usr/bin/redis-server
@@ -270,6 +272,10 @@ def scan_all(conn, args):
 
 
 # ---------------------------------------------------------------- servers
+
+# DEBUG (PROTOCOL, HELP and the error texts) is compared too.
+DEBUG_ON = ["--enable-debug-command", "yes"]
+
 
 def free_port():
     """Ask the kernel for a currently free TCP port on localhost."""
@@ -817,7 +823,7 @@ def main(argv=None):
                 print("0 passed, 0 failed")
                 return 0
             return 2
-        redis = Server("redis", rbin, extra=["--appendonly", "no"])
+        redis = Server("redis", rbin, extra=["--appendonly", "no"] + DEBUG_ON)
 
     if opts.modis_addr:
         modis = Server("modis", addr=opts.modis_addr)
@@ -832,7 +838,7 @@ def main(argv=None):
             default = REPO / "modis.conf"
             use = Path(mbin).name.startswith("modis") and default.is_file()
             conf = str(default) if use else None
-        modis = Server("modis", mbin, conf or None)
+        modis = Server("modis", mbin, conf or None, extra=DEBUG_ON)
 
     try:
         for s in (redis, modis):

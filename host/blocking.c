@@ -106,7 +106,7 @@ int blocking_block(client_t *c, struct cmd *cmd, const blocking_spec_t *sp)
     if (c->flags & CLIENT_FAKE || multi_executing(c)) return -1;
     if (c->bstate) return reblock(c, sp);
     bstate_t *s = mem_calloc(sizeof(*s));
-    s->cmd = cmd;
+    s->cmd = cmd_ref(cmd);
     s->dbid = c->dbid;
     s->timeout_reply = sp->timeout_reply;
     s->ops = sp->ops;
@@ -139,6 +139,7 @@ static void unblock(client_t *c)
     for (int i = 0; i < s->nkeys; i++)
         kmap_remove(&waiting, s->dbid, s->keys[i].ptr, s->keys[i].len, c);
     if (s->timer) event_free(s->timer);
+    cmd_unref(s->cmd);
     mem_free(s->argv);
     mem_free(s->keys);
     mem_free(s->buf);

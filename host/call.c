@@ -7,6 +7,7 @@
  * referenced from it.
  */
 #include "call.h"
+#include "acl.h"
 #include "client.h"
 #include "cmd.h"
 #include "dispatch.h"
@@ -74,6 +75,9 @@ int call_run(client_t *caller, unsigned flags, int resp, int argc, const md_arg_
         return refuse(out, msg);
     }
     const char *why = check_flags(cmd, flags, msg, sizeof(msg));
+    if (!why && (flags & CALL_CHECK_ACL) && caller && !(caller->flags & CLIENT_FAKE) &&
+        acl_check_args(caller, cmd, argc, argv, ACL_CTX_MODULE, msg, sizeof(msg)) != ACL_OK)
+        why = msg;
     if (why) {
         cmd->rejected_calls++;
         return refuse(out, why);
@@ -95,7 +99,7 @@ int call_run(client_t *caller, unsigned flags, int resp, int argc, const md_arg_
     c->out = own;
     c->argv = NULL;
     c->argc = 0;
-    c->lastcmd = NULL;
+    cmd_hold(&c->lastcmd, NULL);
     if (c->mstate || c->pstate || c->bstate) { /* MULTI, SUBSCRIBE...: start afresh */
         client_free_fake(c);
         clients[depth] = NULL;

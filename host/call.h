@@ -19,8 +19,8 @@ struct client;
 #define CALL_SCRIPT       (1u << 1)  /* refuse noscript commands, and writes
                                         while persistence fails (MISCONF) */
 #define CALL_RESPECT_OOM  (1u << 2)  /* refuse denyoom commands above maxmemory */
-#define CALL_CHECK_ACL    (1u << 3)  /* the caller's ACL user: honoured once
-                                        ACLs exist (none yet) */
+#define CALL_CHECK_ACL    (1u << 3)  /* the caller's ACL user: -NOPERM and an
+                                        ACL LOG entry (context module) */
 #define CALL_PROPAGATE    (1u << 4)  /* its effects join the caller's
                                         execution unit (AOF, replicas) */
 

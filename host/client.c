@@ -1,9 +1,18 @@
 /*
  * client.c — connection I/O: reading and parsing requests, running them,
  * and writing replies (directly after the read event, or on the write
- * event when the socket is full).
+ * event when the socket is full); the limits on what a connection may
+ * hold (query buffer, client-output-buffer-limit per class) and the
+ * cron's care of idle connections.
+ *
+ * Invariant: a client is freed only where nobody iterates over clients —
+ * at the end of its own read event, between events, or by the cron.
+ * Anything that may run while others iterate (output limits reached while
+ * a message is delivered to many subscribers) closes asynchronously.
  */
 #include "client.h"
+#include "cmd.h"
+#include "conn.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
@@ -17,17 +26,19 @@
 
 #define QBUF_READ_CHUNK (16 * 1024)
 #define QBUF_BIG_ARG (32 * 1024)
+#define QBUF_RESIZE_THRESHOLD (32 * 1024) /* Redis's PROTO_RESIZE_THRESHOLD */
 
 client_hooks_t client_hooks;
 
 static client_t *all_clients;
 static size_t nclients;
-static client_t *closing_list[1024];
-static size_t nclosing;
+static client_t **closing_list; /* marked CLOSE_ASAP, to free */
+static size_t nclosing, capclosing;
 
 static void client_on_read(evutil_socket_t fd, short what, void *arg);
 static void client_on_write(evutil_socket_t fd, short what, void *arg);
 static void client_free(client_t *c);
+static void client_on_reply_grow(void *owner);
 
 static void client_link(client_t *c)
 {
@@ -52,17 +63,23 @@ static client_t *client_alloc(void)
     c->id = ++srv.next_client_id;
     c->fd = -1;
     c->resp = 2;
-    c->authenticated = srv.requirepass == NULL || srv.requirepass[0] == '\0';
+    /* Redis's rule: a connection made while the default user is "on" and
+     * "nopass" is authenticated for good. */
+    c->authenticated = srv.acl_default_nopass && srv.acl_default_on;
     resp_parser_init(&c->parser);
     c->out = mem_alloc(sizeof(reply_t));
     reply_init(c->out);
-    c->ctime_ms = c->last_interaction_ms = util_mstime();
+    c->out->on_grow = client_on_reply_grow;
+    c->out->owner = c;
+    c->ctime_ms = c->last_interaction_ms = c->peak_reset_ms = util_mstime();
     return c;
 }
 
-client_t *client_create(int fd, int is_unix)
+client_t *client_create(conn_t *conn, int is_unix)
 {
     client_t *c = client_alloc();
+    int fd = conn_fd(conn);
+    c->conn = conn;
     c->fd = fd;
     if (is_unix) c->flags |= CLIENT_UNIX;
     c->ev_read = event_new(srv.base, fd, EV_READ | EV_PERSIST, client_on_read, c);
@@ -85,9 +102,10 @@ void client_free_fake(client_t *c) { client_free(c); }
 static void client_free(client_t *c)
 {
     client_hooks.gone(c);
+    cmd_hold(&c->lastcmd, NULL);
     if (c->ev_read) event_free(c->ev_read);
     if (c->ev_write) event_free(c->ev_write);
-    if (c->fd >= 0) close(c->fd);
+    if (c->conn) conn_close(c->conn);
     if (!(c->flags & CLIENT_FAKE)) client_unlink(c);
     reply_reset(c->out);
     mem_free(c->out);
@@ -100,18 +118,38 @@ static void client_free(client_t *c)
     mem_free(c);
 }
 
+static void closing_add(client_t *c)
+{
+    if (nclosing == capclosing) {
+        capclosing = capclosing ? capclosing * 2 : 64;
+        closing_list = mem_realloc(closing_list, capclosing * sizeof(*closing_list));
+    }
+    closing_list[nclosing++] = c;
+}
+
 void client_close(client_t *c)
 {
     if (c->flags & CLIENT_CLOSE_ASAP) return;
     c->flags |= CLIENT_CLOSE_ASAP;
-    if (c->flags & (CLIENT_IN_CALL | CLIENT_PROTECTED) ||
-        nclosing == sizeof(closing_list) / sizeof(closing_list[0])) {
+    if (c->flags & (CLIENT_IN_CALL | CLIENT_PROTECTED)) {
         if (c->ev_read) event_del(c->ev_read);
-        if (nclosing < sizeof(closing_list) / sizeof(closing_list[0]))
-            closing_list[nclosing++] = c;
+        closing_add(c);
         return;
     }
     client_free(c);
+}
+
+void client_close_async(client_t *c)
+{
+    if (c->flags & CLIENT_CLOSE_ASAP) return;
+    c->flags |= CLIENT_CLOSE_ASAP;
+    if (c->ev_read) event_del(c->ev_read);
+    if (c->write_pending) {
+        event_del(c->ev_write);
+        c->write_pending = 0;
+    }
+    reply_discard(c->out);
+    closing_add(c);
 }
 
 void client_free_closed(void)
@@ -123,6 +161,70 @@ void client_free_closed(void)
 }
 
 reply_t *client_reply(client_t *c) { return c->out; }
+
+reply_t *client_push(client_t *c) { return c->push_out ? c->push_out : c->out; }
+
+size_t client_memory(const client_t *c)
+{
+    return sizeof(*c) + c->qcap + sizeof(reply_t) + c->out->blocks_mem +
+           (size_t)c->argv_cap * sizeof(md_arg_t) + c->multi_mem;
+}
+
+/* ---- client-output-buffer-limit ---- */
+
+static int client_class(const client_t *c)
+{
+    return (c->flags & CLIENT_PUBSUB) ? CLIENT_CLASS_PUBSUB : CLIENT_CLASS_NORMAL;
+}
+
+/*
+ * Redis's rule: over the class's hard limit, or over its soft limit for
+ * more than its seconds in a row (the first time over only starts the
+ * clock). What counts is the memory of the reply blocks (CLIENT LIST's
+ * omem), not the fixed inline buffer.
+ */
+static int obuf_over_limit(client_t *c)
+{
+    const obuf_limit_t *l = &srv.obuf_limits[client_class(c)];
+    size_t used = c->out->blocks_mem;
+    int hard = l->hard && used >= l->hard;
+    int soft = l->soft && used >= l->soft;
+    if (!soft) {
+        c->obuf_soft_since = 0;
+        return hard;
+    }
+    int64_t now = util_mstime() / 1000;
+    if (!c->obuf_soft_since) {
+        c->obuf_soft_since = now;
+        soft = 0;
+    } else if (now - c->obuf_soft_since <= l->soft_seconds) {
+        soft = 0;
+    }
+    return soft || hard;
+}
+
+/* Close c if its output buffer is over its limit, with Redis's log lines:
+ * asynchronously while replies are being written (they may be written to
+ * many clients in a loop), at once from the cron. 1 when c is closing. */
+static int obuf_enforce(client_t *c, int async)
+{
+    if ((c->flags & (CLIENT_FAKE | CLIENT_CLOSE_ASAP)) || !c->out->nblocks) return 0;
+    if (!obuf_over_limit(c)) return 0;
+    char info[1024] = "";
+    if (client_hooks.describe) client_hooks.describe(c, info, sizeof(info));
+    srv.stat_client_outbuf_limit_disconnections++;
+    if (async) {
+        client_close_async(c);
+        log_msg(LOG_WARNING, "Client %s scheduled to be closed ASAP for overcoming of output "
+                "buffer limits.", info);
+    } else {
+        client_close(c);
+        log_msg(LOG_WARNING, "Client %s closed for overcoming of output buffer limits.", info);
+    }
+    return 1;
+}
+
+static void client_on_reply_grow(void *owner) { obuf_enforce(owner, 1); }
 
 /* Make room for at least `need` more bytes after qlen. */
 static void qbuf_reserve(client_t *c, size_t need)
@@ -159,12 +261,19 @@ static void client_set_argv(client_t *c, char *base)
     c->argc = p->nargs;
 }
 
+/* Must c still authenticate? (the default user is not "on nopass"). The
+ * parser applies Redis's smaller limits to such a client. */
+static int needs_auth(const client_t *c)
+{
+    return !c->authenticated && !(srv.acl_default_nopass && srv.acl_default_on);
+}
+
 /* Parse and run every complete command in the buffer. */
 static void client_process_input(client_t *c, size_t *want)
 {
     *want = 0;
     c->parser.max_bulk = srv.proto_max_bulk_len;
-    c->parser.unauth = !c->authenticated;
+    c->parser.unauth = needs_auth(c);
     while (c->qpos < c->qlen && !c->bstate &&
            !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
         size_t consumed = 0;
@@ -183,7 +292,7 @@ static void client_process_input(client_t *c, size_t *want)
         }
         c->qpos += consumed;
         resp_parser_reset(&c->parser);
-        c->parser.unauth = !c->authenticated;
+        c->parser.unauth = needs_auth(c);
     }
     if (c->qpos == c->qlen) {
         c->qpos = c->qlen = 0;
@@ -225,19 +334,29 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         if (need > have) chunk = need - have;
     }
     qbuf_reserve(c, chunk);
-    ssize_t n = read(fd, c->qbuf + c->qlen, c->qcap - c->qlen);
+    ssize_t n = conn_read(c->conn, c->qbuf + c->qlen, c->qcap - c->qlen);
     if (n == 0) {
         client_close(c);
         return;
     }
     if (n < 0) {
-        if (errno == EAGAIN || errno == EINTR) return;
-        client_close(c);
+        if (errno != EAGAIN && errno != EINTR) client_close(c);
+        else if (conn_read_wants_write(c->conn)) client_want_write(c);
+        else client_flush(c); /* disarms a write event no longer needed */
         return;
     }
     c->qlen += (size_t)n;
     c->net_in += n;
     srv.stat_net_input_bytes += n;
+    /* TLS may hold more decrypted bytes than the buffer took; no socket
+     * event would announce them. */
+    for (size_t more; (more = conn_pending(c->conn)) > 0;) {
+        qbuf_reserve(c, more);
+        if ((n = conn_read(c->conn, c->qbuf + c->qlen, more)) <= 0) break;
+        c->qlen += (size_t)n;
+        c->net_in += n;
+        srv.stat_net_input_bytes += n;
+    }
     c->last_interaction_ms = srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime();
     if (c->qlen > c->qpeak) c->qpeak = c->qlen;
     if (srv.client_query_buffer_limit > 0 &&
@@ -250,6 +369,12 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
         return;
     }
     client_run_input(c);
+    client_free_closed(); /* clients closed asynchronously meanwhile */
+}
+
+static ssize_t write_conn(void *conn, const struct iovec *iov, int n)
+{
+    return conn_writev(conn, iov, n);
 }
 
 void client_flush(client_t *c)
@@ -257,7 +382,7 @@ void client_flush(client_t *c)
     if (c->fd < 0 || (c->flags & CLIENT_CLOSE_ASAP)) return;
     client_hooks.before_write(); /* no reply before its command is in the AOF */
     while (reply_pending(c->out)) {
-        ssize_t w = reply_write(c->out, c->fd);
+        ssize_t w = reply_write(c->out, write_conn, c->conn);
         if (w < 0) {
             if (errno == EAGAIN || errno == EINTR) break;
             client_close(c);
@@ -292,7 +417,10 @@ void client_want_write(client_t *c)
 
 static void client_on_write(evutil_socket_t fd, short what, void *arg)
 {
-    client_flush(arg);
+    client_t *c = arg;
+    /* A TLS read waited for this event: reading again also flushes. */
+    if (conn_read_wants_write(c->conn)) client_on_read(fd, EV_READ, c);
+    else client_flush(c);
 }
 
 client_t *client_first(void) { return all_clients; }
@@ -305,23 +433,57 @@ client_t *client_by_id(uint64_t id)
     return NULL;
 }
 
+/*
+ * Redis's clientsCronResizeQueryBuffer: when the query buffer wastes more
+ * than 4 KB, give it back entirely (keeping unparsed input) once the
+ * client has been idle for more than 2 seconds, or trim one much bigger
+ * than its recent peak; then the peak starts again from what is there.
+ * Between events unparsed input starts at qbuf[0] (qpos is 0).
+ */
+static void qbuf_resize(client_t *c, int64_t now_ms)
+{
+    size_t pending = c->parser.bulk_len > 0 ? (size_t)c->parser.bulk_len + 2 : 0;
+    if (c->qbuf && c->qcap - c->qlen > 4096) {
+        size_t want = 0;
+        if (now_ms - c->last_interaction_ms > 2000) {
+            want = c->qlen;
+        } else if (c->qcap > QBUF_RESIZE_THRESHOLD && c->qcap / 2 > c->qpeak) {
+            want = c->qlen > c->qpeak ? c->qlen : c->qpeak;
+            if (want < pending) want = pending;
+        } else {
+            want = c->qcap;
+        }
+        if (want == 0) {
+            mem_free(c->qbuf);
+            c->qbuf = NULL;
+            c->qcap = 0;
+        } else if (want < c->qcap) {
+            c->qbuf = mem_realloc(c->qbuf, want);
+            c->qcap = want;
+        }
+    }
+    c->qpeak = c->qlen > pending ? c->qlen : pending;
+}
+
 void client_cron(void)
 {
     int64_t now = util_mstime();
     for (client_t *c = all_clients, *next; c; c = next) {
         next = c->next_all;
-        if (srv.timeout > 0 && !c->bstate && !(c->flags & CLIENT_FAKE) &&
+        /* Blocked clients have their own timeout; Pub/Sub clients none. */
+        if (srv.timeout > 0 && !c->bstate && !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB)) &&
             now - c->last_interaction_ms > (int64_t)srv.timeout * 1000) {
             log_msg(LOG_VERBOSE, "Closing idle client");
             client_close(c);
             continue;
         }
-        /* Give back a big idle query buffer. */
-        if (c->qlen == 0 && c->qcap > QBUF_READ_CHUNK * 2) {
-            mem_free(c->qbuf);
-            c->qbuf = NULL;
-            c->qcap = 0;
-            c->qpeak = 0;
+        qbuf_resize(c, now);
+        /* The reply buffer's peak (CLIENT LIST rbp) covers the last few
+         * seconds, as Redis's (DEBUG REPLYBUFFER PEAK-RESET-TIME). */
+        if (srv.reply_peak_reset_ms >= 0 && now - c->peak_reset_ms >= srv.reply_peak_reset_ms) {
+            c->out->peak = c->out->pos;
+            c->peak_reset_ms = now;
         }
+        if (obuf_enforce(c, 0)) continue;
     }
 }

@@ -20,6 +20,8 @@
 
 struct event;
 struct cmd;
+struct conn;
+struct acl_user;
 
 /* client flags */
 #define CLIENT_CLOSE_AFTER_REPLY (1u << 0)
@@ -34,10 +36,12 @@ struct cmd;
 #define CLIENT_PROTECTED         (1u << 9)  /* freed later, not now */
 #define CLIENT_FAKE              (1u << 10) /* no socket (AOF load, scripts) */
 #define CLIENT_DENY_BLOCKING     (1u << 11) /* md_call, scripts: md_in_multi() */
+#define CLIENT_PUBSUB            (1u << 12) /* has subscriptions (pubsub.c keeps it) */
 
 typedef struct client {
     uint64_t id;
-    int fd;
+    int fd;                  /* conn's socket, -1 for fake clients */
+    struct conn *conn;       /* the transport (conn.h), NULL for fake clients */
     unsigned flags;
     struct event *ev_read, *ev_write;
     int write_pending;       /* ev_write is armed */
@@ -51,16 +55,23 @@ typedef struct client {
     struct cmd *cmd, *lastcmd;
 
     reply_t *out;            /* allocated lazily-sized reply buffer */
+    reply_t *push_out;       /* while CLIENT REPLY OFF/SKIP drops replies (dispatch.c
+                              * swaps c->out): where push data still goes */
+    int64_t peak_reset_ms;   /* when the reply buffer's peak (rbp) restarted */
+    int64_t obuf_soft_since; /* unix time the soft output limit was first
+                              * exceeded in a row, 0 = not exceeded */
 
     int resp;                /* 2 or 3 */
     int dbid;
     int authenticated;
+    struct acl_user *user;   /* authenticated as; NULL = the default user */
     char *name;
     char *lib_name, *lib_ver;
     char addr[64], laddr[64];
     int64_t ctime_ms, last_interaction_ms;
     long long commands;      /* commands processed on this connection */
     long long net_in, net_out;
+    size_t multi_mem;        /* memory of queued MULTI commands (multi.c keeps it) */
     struct bstate *bstate;   /* blocked on keys (blocking.c) */
     struct mstate *mstate;   /* MULTI/WATCH state (multi.c) */
     struct pstate *pstate;   /* subscriptions (pubsub.c), NULL if none yet */
@@ -76,13 +87,20 @@ typedef struct client_hooks {
     void (*run)(client_t *c);       /* run the command in c->argv */
     void (*before_write)(void);     /* before any reply leaves (AOF write) */
     void (*gone)(client_t *c);      /* drop c's per-client state elsewhere */
+    /* c's CLIENT LIST line (no newline) into buf, for log lines */
+    void (*describe)(client_t *c, char *buf, size_t cap);
 } client_hooks_t;
 extern client_hooks_t client_hooks;
 
-/* Create a client on an accepted socket (non-blocking already). */
-client_t *client_create(int fd, int is_unix);
+/* Create a client on an accepted connection (socket non-blocking
+ * already); the client owns conn from here on. */
+client_t *client_create(struct conn *conn, int is_unix);
 /* Close now if safe, else mark for closing after the current command. */
 void client_close(client_t *c);
+/* Mark for closing, never free now (safe while others iterate over
+ * clients): input stops, further replies are dropped, and the client is
+ * freed after the current event or by the cron. */
+void client_close_async(client_t *c);
 /* A client without socket, for internal command execution. */
 client_t *client_create_fake(void);
 void client_free_fake(client_t *c);
@@ -99,13 +117,22 @@ void client_schedule_write(client_t *c);
 void client_want_write(client_t *c);
 /* Reply buffer access honouring CLIENT REPLY OFF/SKIP. */
 reply_t *client_reply(client_t *c);
+/* Where push data goes (Pub/Sub messages and (un)subscribe confirmations):
+ * the real buffer even while CLIENT REPLY OFF/SKIP drops replies, as
+ * Redis 7.2+ does. */
+reply_t *client_push(client_t *c);
+
+/* The memory a connection holds (CLIENT LIST tot-mem, INFO's
+ * mem_clients_normal): the struct, buffers, argv, queued commands. */
+size_t client_memory(const client_t *c);
 
 /* All connected clients, for CLIENT LIST/KILL and cron. */
 client_t *client_first(void);
 size_t client_count(void);
 client_t *client_by_id(uint64_t id);
 
-/* cron: idle timeouts and buffer shrinking. */
+/* cron: idle timeouts (not for blocked or Pub/Sub clients), output
+ * buffer limits, and giving back the query buffer of an idle client. */
 void client_cron(void);
 /* Free clients marked CLOSE_ASAP (called between events). */
 void client_free_closed(void);

@@ -1,6 +1,7 @@
 /*
  * cmd.c — the command table (chained hash, case-insensitive names), flag
- * and ACL parsing of declarations, key positions, error statistics. The
+ * and ACL parsing of declarations, key positions, error statistics, and
+ * the entries' lifetime (references and tombstones, cmd.h). The
  * dispatcher that runs commands is dispatch.c.
  */
 #include "cmd.h"
@@ -116,18 +117,71 @@ static md_command_t *decl_copy(const md_command_t *d, size_t stride)
     return c;
 }
 
+/* Free what an entry built from its declaration; the names stay. */
+static void cmd_strip(cmd_t *c)
+{
+    for (char **a = c->acl; a && *a; a++) mem_free(*a);
+    mem_free(c->acl);
+    c->acl = NULL;
+    mem_free(c->decl);
+    c->decl = NULL;
+    cmd_keyspecs_free(&c->keyspecs);
+    cmd_docs_free(c->docs);
+    c->docs = NULL;
+}
+
 static void cmd_free(cmd_t *c)
 {
     for (int i = 0; i < c->nsubs; i++) cmd_free(c->subs[i]);
     mem_free(c->subs);
-    for (char **a = c->acl; a && *a; a++) mem_free(*a);
-    mem_free(c->acl);
+    cmd_strip(c);
     mem_free(c->name);
     mem_free(c->fullname);
-    mem_free(c->decl);
-    cmd_keyspecs_free(&c->keyspecs);
-    cmd_docs_free(c->docs);
     mem_free(c);
+}
+
+/*
+ * Take c (and its subcommands) out of service: free it when nothing
+ * references it, else keep a tombstone holding only the names. Nothing of
+ * the module remains reachable: handler, declaration (its strings and
+ * functions live in the .so), group, owner, parent and subcommand links.
+ */
+static void cmd_retire(cmd_t *c)
+{
+    for (int i = 0; i < c->nsubs; i++) cmd_retire(c->subs[i]);
+    mem_free(c->subs);
+    c->subs = NULL;
+    c->nsubs = 0;
+    if (!c->refs) {
+        cmd_free(c);
+        return;
+    }
+    cmd_strip(c);
+    c->handler = NULL;
+    c->group = NULL;
+    c->owner = NULL;
+    c->parent = NULL;
+    c->next = NULL;
+    c->gone = 1;
+}
+
+cmd_t *cmd_ref(cmd_t *c)
+{
+    if (c) c->refs++;
+    return c;
+}
+
+void cmd_unref(cmd_t *c)
+{
+    if (c && --c->refs == 0 && c->gone) cmd_free(c);
+}
+
+void cmd_hold(cmd_t **slot, cmd_t *c)
+{
+    if (*slot == c) return;
+    cmd_ref(c);
+    cmd_unref(*slot);
+    *slot = c;
 }
 
 /*
@@ -165,6 +219,45 @@ static int build_meta(cmd_t *c, const md_command_t *d, char *errbuf, size_t errc
     return bad;
 }
 
+/* Command ids: every full name ever registered gets the next number and
+ * keeps it, so ACL bitmaps stay right across MODULE UNLOAD/LOAD. Id 1023
+ * is never given: ACL keeps that bit for "commands loaded later". */
+#define CMD_ID_RESERVED 1023
+static char **id_names;
+static unsigned nids;
+
+static unsigned id_of(const char *fullname)
+{
+    for (unsigned i = 0; i < nids; i++)
+        if (!strcmp(id_names[i], fullname)) return i;
+    id_names = mem_realloc(id_names, (nids + 2) * sizeof(*id_names));
+    if (nids == CMD_ID_RESERVED) id_names[nids++] = mem_strdup("");
+    id_names[nids] = mem_strdup(fullname);
+    return nids++;
+}
+
+int cmd_acl_categories(const cmd_t *c, const char **out, int cap)
+{
+    int n = 0;
+    static const struct { uint64_t f; const char *cat; } implied[] = {
+        {CMD_WRITE, "write"}, {CMD_READONLY, "read"}, {CMD_ADMIN, "admin"},
+        {CMD_ADMIN, "dangerous"}, {CMD_PUBSUB, "pubsub"}, {CMD_FAST, "fast"},
+        {CMD_BLOCKING, "blocking"}, {0, NULL}};
+    for (char **a = c->acl; a && *a && n < cap; a++) out[n++] = *a;
+    for (int i = 0; implied[i].cat && n < cap; i++) {
+        if (!(c->flags & implied[i].f)) continue;
+        int have = 0;
+        for (int j = 0; j < n; j++) have |= strcmp(out[j], implied[i].cat) == 0;
+        if (!have) out[n++] = implied[i].cat;
+    }
+    if (!(c->flags & CMD_FAST) && n < cap) {
+        int have = 0;
+        for (int j = 0; j < n; j++) have |= strcmp(out[j], "slow") == 0;
+        if (!have) out[n++] = "slow";
+    }
+    return n;
+}
+
 static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t stride,
                         cmd_t *parent, const char *group, char *errbuf,
                         size_t errcap)
@@ -185,6 +278,7 @@ static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t
     } else {
         c->fullname = mem_strdup(c->name);
     }
+    c->id = id_of(c->fullname);
     c->handler = d->handler;
     c->arity = d->arity;
     c->flags = flags;
@@ -269,13 +363,29 @@ void cmd_unregister_owner(struct md_module *owner)
             cmd_t *c = *pp;
             if (c->owner == owner) {
                 *pp = c->next;
-                cmd_free(c);
+                cmd_retire(c);
                 ncommands--;
             } else {
                 pp = &c->next;
             }
         }
     }
+}
+
+static int running_in(const cmd_t *c)
+{
+    if (c->running) return 1;
+    for (int i = 0; i < c->nsubs; i++)
+        if (running_in(c->subs[i])) return 1;
+    return 0;
+}
+
+int cmd_owner_running(const struct md_module *owner)
+{
+    for (int i = 0; i < CMD_BUCKETS; i++)
+        for (cmd_t *c = table[i]; c; c = c->next)
+            if (c->owner == owner && running_in(c)) return 1;
+    return 0;
 }
 
 void cmd_foreach(void (*fn)(cmd_t *c, void *priv), void *priv)

@@ -4,6 +4,16 @@
  * Host and module commands are declared the same way (md_command_t arrays)
  * and live in one case-insensitive table; each entry also carries its call
  * statistics. Running a command is the dispatcher's job (dispatch.h).
+ *
+ * Lifetime (docs/architecture.md §6, "Unload safety"): whoever keeps a
+ * cmd_t pointer beyond the call that found it — a queued MULTI command, a
+ * client's last command, a blocked client, a cached lookup — holds a
+ * reference (cmd_ref/cmd_unref, or cmd_hold for a slot). When the owning
+ * module is unloaded its entries leave the table; an entry still referenced
+ * stays as a tombstone: its names are kept (CLIENT LIST prints them), its
+ * handler and everything pointing into the module are cleared, and
+ * cmd_is_gone() says so; the last reference frees it. Nothing outside the
+ * table keeps a pointer into an unloaded module's code or data.
  */
 #ifndef MODIS_CMD_H
 #define MODIS_CMD_H
@@ -45,6 +55,7 @@ struct md_module;
 typedef struct cmd {
     char *name;               /* lower case; "encoding" for a subcommand */
     char *fullname;           /* "object|encoding" */
+    unsigned id;              /* stable per full name (ACL bitmaps): reloaded modules get theirs back */
     md_cmd_fn handler;
     int arity;
     uint64_t flags;
@@ -60,6 +71,9 @@ typedef struct cmd {
     int nsubs;
     struct cmd *next;         /* hash chain */
     long long calls, usec, rejected_calls, failed_calls;
+    int refs;                 /* references held outside the table */
+    int running;              /* calls of the handler on the stack */
+    int gone;                 /* tombstone: unregistered, still referenced */
 } cmd_t;
 
 void cmd_table_init(void);
@@ -72,8 +86,18 @@ void cmd_table_init(void);
 int cmd_register(struct md_module *owner, const md_command_t *decls,
                  size_t stride, const char *group, const char **err,
                  char *errbuf, size_t errcap);
-/* Remove every command of `owner`. */
+/* Remove every command of `owner`; referenced ones become tombstones. */
 void cmd_unregister_owner(struct md_module *owner);
+/* Whether a handler of `owner` is running now (MODULE UNLOAD refuses). */
+int cmd_owner_running(const struct md_module *owner);
+
+/* References (see the lifetime rule above). cmd_ref(NULL) is NULL,
+ * cmd_unref(NULL) does nothing; cmd_hold(&slot, c) references c and
+ * releases what the slot held before. */
+cmd_t *cmd_ref(cmd_t *c);
+void cmd_unref(cmd_t *c);
+void cmd_hold(cmd_t **slot, cmd_t *c);
+static inline int cmd_is_gone(const cmd_t *c) { return c->gone; }
 
 cmd_t *cmd_lookup(const char *name, size_t len);
 cmd_t *cmd_lookup_sub(cmd_t *parent, const char *name, size_t len);
@@ -81,6 +105,12 @@ const char *cmd_fullname(const cmd_t *c);
 /* Iterate every top-level command. */
 void cmd_foreach(void (*fn)(cmd_t *c, void *priv), void *priv);
 size_t cmd_count(void);
+
+/* The command's ACL categories without '@': the declared ones, then those
+ * its flags imply (write, read, admin, dangerous, pubsub, fast, blocking,
+ * and slow when not fast), as Redis derives them. Returns the count (at
+ * most cap names in out, which point into static or command storage). */
+int cmd_acl_categories(const cmd_t *c, const char **out, int cap);
 
 /* Error statistics: count an error reply by its first word. */
 void cmd_count_error(const char *err, size_t len);

@@ -1,26 +1,17 @@
 /*
- * cmd_admin.c — administrative commands: CONFIG (handlers in config.c),
- * MODULE (LOAD, LOADEX, UNLOAD, LIST, HELP) and DEBUG (the subcommands
- * Redis test suites rely on).
+ * cmd_admin.c — administrative commands: CONFIG (handlers in config.c) and
+ * MODULE (LOAD, LOADEX, UNLOAD, LIST, HELP). DEBUG is cmd_debug.c.
  */
 #include "call.h"
 #include "client.h"
 #include "config.h"
-#include "digest.h"
 #include "hostcmds.h"
 #include "log.h"
 #include "mem.h"
 #include "module.h"
-#include "sdk_ctx.h"
-#include "server.h"
-#include "types.h"
-#include "util.h"
-#include "persist/rdb.h"
-#include "persist/save.h"
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 /* ---- MODULE ---- */
 
@@ -147,204 +138,6 @@ static int module_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return reply_help(c, lines);
 }
 
-/* ---- DEBUG ---- */
-
-static ks_entry_t *debug_find(md_ctx_t *c, md_arg_t key)
-{
-    return ks_find(&srv.db[c->client->dbid], key.ptr, key.len);
-}
-
-static int debug_object(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    ks_entry_t *e = debug_find(c, argv[2]);
-    if (!e || ks_is_expired(e)) {
-        md_reply_error(c, "ERR no such key");
-        return MD_OK;
-    }
-    md_type_t *t = types_by_id(e->type);
-    const char *enc = t->ops.encoding ? t->ops.encoding(e->value) : t->name;
-    size_t mem = t->ops.mem_usage ? t->ops.mem_usage(e->value) : 0;
-    char buf[256];
-    snprintf(buf, sizeof(buf),
-             "Value at:%p refcount:1 encoding:%s serializedlength:%zu lru:%u lru_seconds_idle:%llu",
-             e->value, enc, mem, (unsigned)(e->lru[0] | e->lru[1] << 8 | e->lru[2] << 16),
-             (unsigned long long)(ks_idle_ms(e) / 1000));
-    md_reply_simple(c, buf);
-    return MD_OK;
-}
-
-static int debug_sleep(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    double secs;
-    if (md_parse_double(c, argv[2], &secs) != MD_OK) return MD_OK;
-    if (secs > 0) usleep((useconds_t)(secs * 1000000));
-    md_reply_ok(c);
-    return MD_OK;
-}
-
-static int debug_set_active_expire(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    long long v;
-    if (md_parse_ll(c, argv[2], &v) != MD_OK) return MD_OK;
-    srv.active_expire_enabled = v != 0;
-    md_reply_ok(c);
-    return MD_OK;
-}
-
-static int debug_log(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    log_msg(LOG_WARNING, "DEBUG LOG: %.*s", (int)argv[2].len, argv[2].ptr);
-    md_reply_ok(c);
-    return MD_OK;
-}
-
-static int debug_error(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    char *m = arg_dup(argv[2]);
-    md_reply_error(c, m);
-    mem_free(m);
-    return MD_OK;
-}
-
-/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] */
-static int debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    int flush = 1, save = 1, flags = 0;
-    for (int i = 2; i < argc; i++) {
-        if (md_arg_eq(argv[i], "MERGE")) {
-            flags |= RDB_LOAD_ALLOW_DUP;
-        } else if (md_arg_eq(argv[i], "NOFLUSH")) {
-            flush = 0;
-        } else if (md_arg_eq(argv[i], "NOSAVE")) {
-            save = 0;
-        } else {
-            md_reply_error(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE "
-                              "options.");
-            return MD_OK;
-        }
-    }
-    int rc = save_reload(save, flush, flags);
-    if (rc == SAVE_RELOAD_SAVE_FAILED)
-        md_reply_error(c, "ERR");
-    else if (rc == SAVE_RELOAD_LOAD_FAILED)
-        md_reply_error(c, "ERR Error trying to load the RDB dump, check server logs.");
-    else
-        md_reply_ok(c);
-    return MD_OK;
-}
-
-static int debug_digest(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    char hex[41];
-    digest_dataset(hex);
-    md_reply_simple(c, hex);
-    return MD_OK;
-}
-
-static int debug_digest_value(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    md_reply_array(c, argc - 2);
-    for (int i = 2; i < argc; i++) {
-        char hex[41];
-        ks_entry_t *e = debug_find(c, argv[i]);
-        if (e) digest_value(e, hex);
-        else memset(hex, '0', 40), hex[40] = '\0';
-        md_reply_simple(c, hex);
-    }
-    return MD_OK;
-}
-
-static int debug_protocol(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    md_arg_t k = argv[2];
-    if (md_arg_eq(k, "string")) md_reply_bulk(c, "Hello World", 11);
-    else if (md_arg_eq(k, "integer")) md_reply_int(c, 12345);
-    else if (md_arg_eq(k, "double")) md_reply_double(c, 3.141);
-    else if (md_arg_eq(k, "null")) md_reply_null(c);
-    else if (md_arg_eq(k, "true")) md_reply_bool(c, 1);
-    else if (md_arg_eq(k, "false")) md_reply_bool(c, 0);
-    else if (md_arg_eq(k, "verbatim")) md_reply_verbatim(c, "txt", "This is a verbatim\nstring", 25);
-    else if (md_arg_eq(k, "map")) {
-        md_reply_map(c, 3);
-        for (int i = 0; i < 3; i++) {
-            md_reply_int(c, i);
-            md_reply_bool(c, i == 1);
-        }
-    } else if (md_arg_eq(k, "set")) {
-        md_reply_set(c, 3);
-        for (int i = 0; i < 3; i++) md_reply_int(c, i);
-    } else {
-        md_reply_error(c, "ERR Wrong protocol type name. Please use one of the following: "
-                          "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false");
-    }
-    return MD_OK;
-}
-
-static int debug_help(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    static const char *const lines[] = {
-        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "DIGEST",
-        "    Output a hex signature representing the current DB content.",
-        "DIGEST-VALUE <key> [<key> ...]",
-        "    Output a hex signature of the values of all the specified keys.",
-        "ERROR <string>",
-        "    Return a Redis protocol error with <string> as message.",
-        "LOG <message>",
-        "    Write <message> to the server log.",
-        "OBJECT <key>",
-        "    Show low level info about the `key` and associated value.",
-        "PROTOCOL <type>",
-        "    Reply with a test value of the specified type.",
-        "RELOAD [option ...]",
-        "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
-        "    * MERGE: conflicting keys will be loaded from RDB.",
-        "    * NOFLUSH: the existing database will not be removed before load, and",
-        "      conflicting keys make the reload fail.",
-        "    * NOSAVE: the database will be loaded from an existing RDB file.",
-        "    Without NOFLUSH, a failed load keeps the current dataset.",
-        "SET-ACTIVE-EXPIRE <0|1>",
-        "    Setting it to 0 disables expiring keys in background when they are not accessed.",
-        "SLEEP <seconds>",
-        "    Stop the server for <seconds>. Decimals allowed.",
-        "HELP",
-        "    Print this help.",
-        NULL};
-    return reply_help(c, lines);
-}
-
-/* DEBUG's subcommands. Redis documents DEBUG as one command (COMMAND INFO
- * and DOCS list no subcommands), so it dispatches here; arity counts the
- * whole argv, negative = at least. */
-static const struct {
-    const char *name;
-    md_cmd_fn fn;
-    int arity;
-} debug_table[] = {
-    {"object", debug_object, 3}, {"sleep", debug_sleep, 3},
-    {"set-active-expire", debug_set_active_expire, 3}, {"log", debug_log, 3},
-    {"error", debug_error, 3}, {"digest", debug_digest, 2},
-    {"digest-value", debug_digest_value, -2}, {"protocol", debug_protocol, 3},
-    {"reload", debug_reload, -2}, {"help", debug_help, 2}, {NULL, NULL, 0}};
-
-/* Run the named subcommand, or reply Redis's error for an unknown one or a
- * wrong argument count. */
-static int debug_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    for (int i = 0; debug_table[i].name; i++) {
-        int ar = debug_table[i].arity;
-        if (!md_arg_eq(argv[1], debug_table[i].name)) continue;
-        if ((ar > 0 && argc == ar) || (ar < 0 && argc >= -ar))
-            return debug_table[i].fn(c, argc, argv);
-        break;
-    }
-    char msg[256];
-    snprintf(msg, sizeof(msg), "ERR unknown subcommand or wrong number of arguments for "
-             "'%.*s'. Try DEBUG HELP.", (int)(argv[1].len < 128 ? argv[1].len : 128), argv[1].ptr);
-    md_reply_error(c, msg);
-    return MD_OK;
-}
-
 #define ADMIN "admin noscript loading stale"
 #define SUB(n, h, a, f, s, v, ...) \
     {.name = n, .handler = h, .arity = a, .flags = f, .acl = "@admin @slow @dangerous", \
@@ -396,9 +189,4 @@ const md_command_t hostcmds_admin[] = {
     {.name = "module", .arity = -2, .flags = "protected", .acl = "@slow",
      .summary = "A container for module commands.", .since = "4.0.0",
      .complexity = "Depends on subcommand.", .subcommands = module_subs, .group = "server"},
-    {.name = "debug", .handler = debug_cmd, .arity = -2,
-     .flags = "admin noscript loading stale protected", .acl = "@admin @slow @dangerous",
-     .summary = "A container for debugging commands.", .since = "1.0.0",
-     .complexity = "Depends on subcommand.", .group = "server",
-     .doc_flags = "syscmd"},
     {0}};

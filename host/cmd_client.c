@@ -11,8 +11,10 @@
  * CLIENT REPLY OFF/SKIP only set flags: the dispatcher (dispatch.c) drops the
  * replies, which is why those two forms write no reply here.
  */
+#include "acl.h"
 #include "blocking.h"
 #include "client.h"
+#include "cmd_client.h"
 #include "cmd.h"
 #include "hostcmds.h"
 #include "mem.h"
@@ -44,9 +46,20 @@ static void client_flags_str(client_t *c, char *out)
     *p = '\0';
 }
 
-static int client_info_line(client_t *c, char *buf, size_t cap)
+/* Bytes of the current command's arguments (Redis's argv-mem). */
+static size_t argv_mem(const client_t *c)
+{
+    size_t n = 0;
+    for (int i = 0; i < c->argc; i++) n += c->argv[i].len;
+    return n;
+}
+
+int cmd_client_info_line(client_t *c, char *buf, size_t cap)
 {
     char flags[16];
+    size_t ulen = 0;
+    const acl_user_t *u = acl_client_user(c);
+    const char *user = u ? acl_user_name(u, &ulen) : "";
     size_t sub, psub, ssub;
     int64_t now = util_mstime();
     client_flags_str(c, flags);
@@ -55,16 +68,16 @@ static int client_info_line(client_t *c, char *buf, size_t cap)
     return snprintf(buf, cap,
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%zu psub=%zu ssub=%zu multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
-        "argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu "
-        "tot-mem=%zu events=r%s cmd=%s user=default redir=-1 resp=%d "
+        "argv-mem=%zu multi-mem=%zu rbs=%d rbp=%zu obl=%zu oll=%zu omem=%zu "
+        "tot-mem=%zu events=r%s cmd=%s user=%.*s redir=-1 resp=%d "
         "lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
         (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid, sub, psub, ssub,
         multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
-        c->qcap, c->qpeak, c->out->pos, (size_t)0, reply_bytes(c->out),
-        sizeof(*c) + c->qcap + sizeof(reply_t) + reply_bytes(c->out),
-        c->write_pending ? "w" : "", last, c->resp,
+        argv_mem(c), c->multi_mem, REPLY_INLINE_SIZE, c->out->peak, c->out->pos,
+        c->out->nblocks, c->out->blocks_mem, client_memory(c),
+        c->write_pending ? "w" : "", last, (int)ulen, user, c->resp,
         c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
 }
 
@@ -116,7 +129,7 @@ static void text_add_client(text_t *t, client_t *c)
 {
     for (;;) {
         size_t room = t->cap - t->len;
-        int n = room ? client_info_line(c, t->p + t->len, room) : 0;
+        int n = room ? cmd_client_info_line(c, t->p + t->len, room) : 0;
         if (n < 0) return; /* snprintf failed: leave this client out */
         if (room && (size_t)n + 1 < room) {
             t->len += (size_t)n;
@@ -184,6 +197,7 @@ typedef struct kill_filter {
     uint64_t id;             /* 0: any */
     int skipme;
     long long maxage;        /* seconds; 0: any */
+    const acl_user_t *user;  /* NULL: any */
 } kill_filter_t;
 
 static int arg_is(md_arg_t a, const char *s)
@@ -214,8 +228,8 @@ static int kill_parse(md_ctx_t *c, int argc, const md_arg_t *argv, kill_filter_t
         } else if (md_arg_eq(opt, "laddr")) {
             f->laddr = val;
         } else if (md_arg_eq(opt, "user")) {
-            /* Only the default user exists; every connection runs as it. */
-            if (!arg_is(val, "default")) {
+            f->user = acl_user_find(val.ptr, val.len);
+            if (!f->user) {
                 reply_errorf(c, "ERR No such user '%.*s'", arg_limit(val), val.ptr);
                 return MD_ERR;
             }
@@ -247,6 +261,7 @@ static int kill_matches(const kill_filter_t *f, client_t *x, client_t *me, int64
     if (f->laddr.ptr && !arg_is(f->laddr, x->laddr)) return 0;
     if (f->type != -1 && client_type(x) != f->type) return 0;
     if (f->id && x->id != f->id) return 0;
+    if (f->user && acl_client_user(x) != f->user) return 0;
     if (f->skipme && x == me) return 0;
     if (f->maxage && (now_ms - x->ctime_ms) / 1000 < f->maxage) return 0;
     return 1;

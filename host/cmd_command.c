@@ -27,29 +27,6 @@ static const struct { uint64_t f; const char *name; } flag_names[] = {
     {CMD_NO_ASYNC_LOADING, "no_async_loading"}, {CMD_NO_MULTI, "no_multi"},
     {CMD_MOVABLE_KEYS, "movablekeys"}, {CMD_ALLOW_BUSY, "allow_busy"}, {0, NULL}};
 
-/* ACL categories: the declared ones, then those implied by the flags. */
-static int acl_list(const cmd_t *c, const char **out, int cap)
-{
-    int n = 0;
-    static const struct { uint64_t f; const char *cat; } implied[] = {
-        {CMD_WRITE, "write"}, {CMD_READONLY, "read"}, {CMD_ADMIN, "admin"},
-        {CMD_ADMIN, "dangerous"}, {CMD_PUBSUB, "pubsub"}, {CMD_FAST, "fast"},
-        {CMD_BLOCKING, "blocking"}, {0, NULL}};
-    for (char **a = c->acl; a && *a && n < cap; a++) out[n++] = *a;
-    for (int i = 0; implied[i].cat && n < cap; i++) {
-        if (!(c->flags & implied[i].f)) continue;
-        int have = 0;
-        for (int j = 0; j < n; j++) have |= strcmp(out[j], implied[i].cat) == 0;
-        if (!have) out[n++] = implied[i].cat;
-    }
-    if (!(c->flags & CMD_FAST) && n < cap) {
-        int have = 0;
-        for (int j = 0; j < n; j++) have |= strcmp(out[j], "slow") == 0;
-        if (!have) out[n++] = "slow";
-    }
-    return n;
-}
-
 static void reply_str(md_ctx_t *ctx, const char *s) { md_reply_bulk(ctx, s, strlen(s)); }
 
 static void reply_status_set(md_ctx_t *ctx, const char **items, int n, const char *prefix)
@@ -85,7 +62,7 @@ static void reply_info(md_ctx_t *ctx, const cmd_t *c)
     int nf = 0;
     for (int i = 0; flag_names[i].name; i++)
         if (c->flags & flag_names[i].f) flags[nf++] = flag_names[i].name;
-    int na = acl_list(c, acl, 32);
+    int na = cmd_acl_categories(c, acl, 32);
     md_reply_array(ctx, 10);
     reply_str(ctx, c->fullname);
     md_reply_int(ctx, c->arity);
@@ -235,7 +212,7 @@ static int list_match(const cmd_t *c, int mode, md_arg_t arg)
     if (mode == 1) return c->owner && util_eq_nocase(arg.ptr, arg.len, c->owner->name);
     if (mode == 2) {
         const char *acl[32];
-        int n = acl_list(c, acl, 32);
+        int n = cmd_acl_categories(c, acl, 32);
         md_arg_t cat = arg;
         if (cat.len && cat.ptr[0] == '@') cat.ptr++, cat.len--;
         for (int i = 0; i < n; i++)

@@ -191,7 +191,8 @@ static int restore_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     }
     int version;
     char err[128];
-    if (rdb_verify_dump_payload(argv[3].ptr, argv[3].len, 1, &version, err, sizeof(err))) {
+    if (rdb_verify_dump_payload(argv[3].ptr, argv[3].len, !srv.skip_checksum_validation,
+                                &version, err, sizeof(err))) {
         md_reply_error(c, ERR_PAYLOAD);
         return MD_OK;
     }

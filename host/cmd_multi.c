@@ -40,7 +40,7 @@ static int exec_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
         md_reply_null_array(ctx);
     } else {
         md_reply_array(ctx, n);
-        multi_exec_run(ctx->client, dispatch_call);
+        multi_exec_run(ctx->client, dispatch_exec_queued);
     }
     return MD_OK;
 }

@@ -2,6 +2,7 @@
  * cmd_server.c — connection and server commands: PING, ECHO, QUIT, RESET,
  * SELECT, HELLO, AUTH, TIME, DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN.
  */
+#include "acl.h"
 #include "client.h"
 #include "events.h"
 #include "hostcmds.h"
@@ -68,7 +69,7 @@ static int reset_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     x->name = NULL;
     x->flags &= ~(CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP | CLIENT_REPLY_SKIP_NEXT |
                   CLIENT_NO_EVICT | CLIENT_NO_TOUCH);
-    x->authenticated = srv.requirepass == NULL || srv.requirepass[0] == '\0';
+    acl_client_reset_auth(x);
     md_reply_simple(c, "RESET");
     return MD_OK;
 }
@@ -99,36 +100,22 @@ static int select_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-/* Check a password for user `user` (only "default" exists). */
-static int check_pass(md_arg_t user, md_arg_t pass)
-{
-    if (!util_eq_nocase(user.ptr, user.len, "default") || user.len != 7 ||
-        memcmp(user.ptr, "default", 7) != 0)
-        return 0;
-    if (!srv.requirepass || !srv.requirepass[0]) return 1; /* nopass */
-    return pass.len == strlen(srv.requirepass) &&
-           memcmp(pass.ptr, srv.requirepass, pass.len) == 0;
-}
-
 static int auth_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     if (argc > 3) {
         md_reply_syntax(c);
         return MD_OK;
     }
-    if (argc == 2 && (!srv.requirepass || !srv.requirepass[0])) {
+    if (argc == 2 && acl_default_is_nopass()) {
         md_reply_error(c, "ERR AUTH <password> called without any password configured "
                           "for the default user. Are you sure your configuration is correct?");
         return MD_OK;
     }
     md_arg_t user = argc == 3 ? argv[1] : md_str("default");
-    md_arg_t pass = argv[argc - 1];
-    if (check_pass(user, pass)) {
-        cl(c)->authenticated = 1;
+    if (acl_authenticate(cl(c), user, argv[argc - 1], argv[0]) == 0)
         md_reply_ok(c);
-    } else {
+    else
         md_reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
-    }
     return MD_OK;
 }
 
@@ -177,11 +164,11 @@ static int hello_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
             return MD_OK;
         }
     }
-    if (has_auth && !check_pass(user, pass)) {
+    if (has_auth && acl_authenticate(x, user, pass, argv[0]) != 0) {
         md_reply_error(c, "WRONGPASS invalid username-password pair or user is disabled.");
         return MD_OK;
     }
-    if (!has_auth && !x->authenticated) {
+    if (acl_auth_required(x)) {
         md_reply_error(c, "NOAUTH HELLO must be called with the client already authenticated, "
                           "otherwise the HELLO <proto> AUTH <user> <pass> option can be used to "
                           "authenticate the client and select the RESP protocol version at the "
@@ -192,7 +179,6 @@ static int hello_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         md_reply_error(c, "ERR Client names cannot contain spaces, newlines or special characters.");
         return MD_OK;
     }
-    if (has_auth) x->authenticated = 1;
     if (has_name) {
         mem_free(x->name);
         x->name = name.len ? mem_strndup(name.ptr, name.len) : NULL;

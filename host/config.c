@@ -8,11 +8,13 @@
  */
 #include "autoconfig.h"
 #include "config.h"
+#include "acl.h"
 #include "client.h"
 #include "cmd.h"
 #include "log.h"
 #include "mem.h"
 #include "module.h"
+#include "net.h"
 #include "notify.h"
 #include "persist/persist.h"
 #include "server.h"
@@ -74,6 +76,8 @@ static const char *const supervised_names[] = {"upstart", "systemd", "auto", "no
  * (what "yes" asks of Redis). */
 static int sanitize_dump_v;
 static const char *const sanitize_names[] = {"no", "yes", "clients", NULL};
+/* acl-pubsub-default, in Redis's order (its error text lists them so). */
+static const char *const pubsub_default_names[] = {"allchannels", "resetchannels", NULL};
 
 /* appendfilename / appenddirname name a file or directory inside `dir`. */
 static int check_aof_name(const char *v, const char *what, const char *kind, char *err,
@@ -109,6 +113,25 @@ static int check_dbfilename(const char *v, char *err, size_t cap)
         return -1;
     }
     return 0;
+}
+
+/* tls-auth-clients, in CONN_TLS_AUTH_* order. */
+static const char *const tls_auth_names[] = {"no", "yes", "optional", NULL};
+
+/* CONFIG SET of a tls-* file or option: rebuild the TLS context. */
+static int apply_tls(char *err, size_t cap)
+{
+    if (net_tls_reconfigure() == 0) return 0;
+    snprintf(err, cap, "Unable to update TLS configuration. Check server logs.");
+    return -1;
+}
+
+static int apply_tls_port(char *err, size_t cap)
+{
+    const char *why = NULL;
+    if (net_tls_port_changed(&why) == 0) return 0;
+    snprintf(err, cap, "%s", why);
+    return -1;
 }
 
 static int set_notify(const char *v, char *err, size_t cap)
@@ -177,6 +200,130 @@ static char *get_dir(void)
     return mem_strdup(buf);
 }
 
+/* Parse "1gb", "100mb", "10k", "5" (Redis memtoull rules). */
+static int parse_mem(const char *v, long long *out)
+{
+    const char *u = v;
+    while (isdigit((unsigned char)*u)) u++; /* no sign: Redis's memtoull */
+    long long mul = 1;
+    if (!*u) mul = 1;
+    else if (!strcasecmp(u, "b")) mul = 1;
+    else if (!strcasecmp(u, "k")) mul = 1000;
+    else if (!strcasecmp(u, "kb")) mul = 1024;
+    else if (!strcasecmp(u, "m")) mul = 1000 * 1000;
+    else if (!strcasecmp(u, "mb")) mul = 1024 * 1024;
+    else if (!strcasecmp(u, "g")) mul = 1000LL * 1000 * 1000;
+    else if (!strcasecmp(u, "gb")) mul = 1024LL * 1024 * 1024;
+    else return -1;
+    long long n;
+    if (util_str2ll(v, (size_t)(u - v), &n) != 0) return -1;
+    if (n > 0 && n > LLONG_MAX / mul) return -1;
+    *out = n * mul;
+    return 0;
+}
+
+/* A client class as client-output-buffer-limit names it (Redis accepts
+ * master as a class name only to refuse it). */
+static int obuf_class(const char *name)
+{
+    if (!strcasecmp(name, "normal")) return CLIENT_CLASS_NORMAL;
+    if (!strcasecmp(name, "slave") || !strcasecmp(name, "replica")) return CLIENT_CLASS_REPLICA;
+    if (!strcasecmp(name, "pubsub")) return CLIENT_CLASS_PUBSUB;
+    return -1;
+}
+
+/* A byte count as Redis's memtoull() reads one: digits (too many saturate
+ * at ULLONG_MAX; none is 0), an optional unit, nothing else. */
+static int obuf_bytes(const char *v, unsigned long long *out)
+{
+    static const struct { const char *unit; unsigned long long mul; } units[] = {
+        {"", 1}, {"b", 1}, {"k", 1000}, {"kb", 1024}, {"m", 1000 * 1000},
+        {"mb", 1024 * 1024}, {"g", 1000ULL * 1000 * 1000}, {"gb", 1024ULL * 1024 * 1024}};
+    size_t digits = 0;
+    while (isdigit((unsigned char)v[digits])) digits++;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcasecmp(v + digits, units[i].unit) != 0) continue;
+        char buf[128];
+        if (digits >= sizeof(buf)) return -1;
+        memcpy(buf, v, digits);
+        buf[digits] = '\0';
+        unsigned long long n = strtoull(buf, NULL, 10);
+        if (n > ULLONG_MAX / units[i].mul) return -1;
+        *out = n * units[i].mul;
+        return 0;
+    }
+    return -1;
+}
+
+/* One "<class> <hard> <soft> <seconds>" group of words into lim. */
+static int obuf_group(char **w, obuf_limit_t *lim, int *cls, char *err, size_t cap)
+{
+    char *end;
+    if ((*cls = obuf_class(w[0])) < 0) {
+        snprintf(err, cap, "Invalid client class specified in buffer limit configuration.");
+        return -1;
+    }
+    int secs = (int)strtoll(w[3], &end, 10); /* an int, as Redis keeps it */
+    if (obuf_bytes(w[1], &lim->hard) != 0 || obuf_bytes(w[2], &lim->soft) != 0 || secs < 0 ||
+        *end) {
+        snprintf(err, cap, "Error in hard, soft or soft_seconds setting in buffer limit "
+                 "configuration.");
+        return -1;
+    }
+    lim->soft_seconds = secs;
+    return 0;
+}
+
+/*
+ * client-output-buffer-limit: groups of four words, split on single
+ * spaces as Redis splits the value; every group is checked before any
+ * class changes, and only the classes named change.
+ */
+static int set_obuf(const char *v, char *err, size_t cap)
+{
+    char *copy = mem_strdup(v);
+    int n = 0, rc = 0;
+    if (*v) n = 1;
+    for (const char *p = v; *p; p++) n += *p == ' ';
+    char **w = mem_alloc((size_t)(n ? n : 1) * sizeof(char *));
+    char *p = copy;
+    for (int i = 0; i < n; i++) {
+        w[i] = p;
+        p = strchr(p, ' ');
+        if (p) *p++ = '\0';
+    }
+    obuf_limit_t next[CLIENT_CLASS_COUNT];
+    int given[CLIENT_CLASS_COUNT] = {0};
+    if (n % 4) {
+        snprintf(err, cap, "Wrong number of arguments in buffer limit configuration.");
+        rc = -1;
+    }
+    for (int i = 0; !rc && i < n; i += 4) {
+        obuf_limit_t lim;
+        int cls;
+        rc = obuf_group(w + i, &lim, &cls, err, cap);
+        if (!rc) next[cls] = lim, given[cls] = 1;
+    }
+    for (int c = 0; !rc && c < CLIENT_CLASS_COUNT; c++)
+        if (given[c]) srv.obuf_limits[c] = next[c];
+    mem_free(w);
+    mem_free(copy);
+    return rc;
+}
+
+static char *get_obuf(void)
+{
+    static const char *const names[] = {"normal", "slave", "pubsub"};
+    char buf[256];
+    size_t off = 0;
+    for (int c = 0; c < CLIENT_CLASS_COUNT; c++) {
+        const obuf_limit_t *l = &srv.obuf_limits[c];
+        off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s %llu %llu %ld",
+                                c ? " " : "", names[c], l->hard, l->soft, l->soft_seconds);
+    }
+    return mem_strdup(buf);
+}
+
 static param_t params[] = {
     {"port", NULL, T_INT, 0, &srv.port, 0, 65535, "6379"},
     {"bind", NULL, T_STR, MULTI_ARG, &srv.bind, 0, 0, "* -::*"},
@@ -189,9 +336,16 @@ static param_t params[] = {
     {"hz", NULL, T_INT, 0, &srv.hz, 0, INT_MAX, "10"},
     {"databases", NULL, T_INT, IMMUTABLE, &srv.databases, 1, INT_MAX, "16"},
     {"requirepass", NULL, T_STR, SENSITIVE, &srv.requirepass, 0, 0, ""},
+    {"aclfile", NULL, T_STR, IMMUTABLE, &srv.aclfile, 0, 0, ""},
+    {"acllog-max-len", NULL, T_LL, 0, &srv.acllog_max_len, 0, LLONG_MAX, "128"},
+    {"acl-pubsub-default", NULL, T_ENUM, 0, &srv.acl_pubsub_default, 0, 0, "resetchannels",
+     pubsub_default_names},
     {"maxclients", NULL, T_LL, 0, &srv.maxclients, 1, LLONG_MAX, "10000"},
     {"proto-max-bulk-len", NULL, T_MEM, 0, &srv.proto_max_bulk_len, 1024 * 1024, LLONG_MAX, "512mb"},
     {"client-query-buffer-limit", NULL, T_MEM, 0, &srv.client_query_buffer_limit, 1024 * 1024, LLONG_MAX, "1gb"},
+    {"client-output-buffer-limit", NULL, T_SPECIAL, MULTI_ARG, NULL, 0, 0,
+     "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", NULL, set_obuf,
+     get_obuf},
     {"maxmemory", NULL, T_MEM, 0, &srv.maxmemory, 0, LLONG_MAX, "0"},
     {"maxmemory-policy", NULL, T_ENUM, 0, &srv.maxmemory_policy, 0, 0, "noeviction", policies},
     {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
@@ -242,6 +396,34 @@ static param_t params[] = {
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},
     {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
     {"repl-backlog-size", NULL, T_MEM, 0, &repl_backlog_size_v, 1, LLONG_MAX, "1mb"},
+#define TLS_STR(n, v, f) \
+    {.name = n, .type = T_STR, .flags = f, .var = &srv.tls.v, .def = "", .apply = apply_tls}
+#define TLS_INT(n, t, v, mx, d) \
+    {.name = n, .type = t, .var = &srv.tls.v, .max = mx, .def = d, .apply = apply_tls}
+    {.name = "tls-port", .type = T_INT, .var = &srv.tls.port, .max = 65535, .def = "0",
+     .apply = apply_tls_port},
+    TLS_STR("tls-cert-file", cert_file, 0),
+    TLS_STR("tls-key-file", key_file, 0),
+    TLS_STR("tls-key-file-pass", key_file_pass, SENSITIVE),
+    TLS_STR("tls-client-cert-file", client_cert_file, 0),
+    TLS_STR("tls-client-key-file", client_key_file, 0),
+    TLS_STR("tls-client-key-file-pass", client_key_file_pass, SENSITIVE),
+    TLS_STR("tls-dh-params-file", dh_params_file, 0),
+    TLS_STR("tls-ca-cert-file", ca_cert_file, 0),
+    TLS_STR("tls-ca-cert-dir", ca_cert_dir, 0),
+    TLS_STR("tls-protocols", protocols, 0),
+    TLS_STR("tls-ciphers", ciphers, 0),
+    TLS_STR("tls-ciphersuites", ciphersuites, 0),
+    {.name = "tls-auth-clients", .type = T_ENUM, .var = &srv.tls.auth_clients, .def = "yes",
+     .enums = tls_auth_names},
+    TLS_INT("tls-prefer-server-ciphers", T_BOOL, prefer_server_ciphers, 1, "no"),
+    TLS_INT("tls-session-caching", T_BOOL, session_caching, 1, "yes"),
+    TLS_INT("tls-session-cache-size", T_INT, session_cache_size, INT_MAX, "20480"),
+    TLS_INT("tls-session-cache-timeout", T_INT, session_cache_timeout, INT_MAX, "300"),
+    TLS_INT("tls-replication", T_BOOL, replication, 1, "no"),
+    TLS_INT("tls-cluster", T_BOOL, cluster, 1, "no"),
+#undef TLS_STR
+#undef TLS_INT
     {NULL}};
 
 int config_protected_allowed(const char *name, struct client *c)
@@ -267,28 +449,6 @@ static param_t *param_find(const char *name)
             (extra[i].alias && strcasecmp(extra[i].alias, name) == 0))
             return &extra[i];
     return NULL;
-}
-
-/* Parse "1gb", "100mb", "10k", "5" (Redis memtoull rules). */
-static int parse_mem(const char *v, long long *out)
-{
-    const char *u = v;
-    while (isdigit((unsigned char)*u)) u++; /* no sign: Redis's memtoull */
-    long long mul = 1;
-    if (!*u) mul = 1;
-    else if (!strcasecmp(u, "b")) mul = 1;
-    else if (!strcasecmp(u, "k")) mul = 1000;
-    else if (!strcasecmp(u, "kb")) mul = 1024;
-    else if (!strcasecmp(u, "m")) mul = 1000 * 1000;
-    else if (!strcasecmp(u, "mb")) mul = 1024 * 1024;
-    else if (!strcasecmp(u, "g")) mul = 1000LL * 1000 * 1000;
-    else if (!strcasecmp(u, "gb")) mul = 1024LL * 1024 * 1024;
-    else return -1;
-    long long n;
-    if (util_str2ll(v, (size_t)(u - v), &n) != 0) return -1;
-    if (n > 0 && n > LLONG_MAX / mul) return -1;
-    *out = n * mul;
-    return 0;
 }
 
 static int param_set(param_t *p, const char *v, char *err, size_t cap)
@@ -336,6 +496,7 @@ static int param_set(param_t *p, const char *v, char *err, size_t cap)
         if (p->check && p->check(v, err, cap) != 0) return -1;
         mem_free(*(char **)p->var);
         *(char **)p->var = mem_strdup(v);
+        if (p->var == &srv.requirepass) acl_set_requirepass(v); /* the default user's */
         return 0;
     case T_ENUM:
         for (int i = 0; p->enums[i]; i++) {
@@ -385,10 +546,15 @@ void config_init(void)
     for (param_t *p = params; p->name; p++) {
         if (p->type == T_SPECIAL && p->set == set_dir) continue;
         if (p->type == T_SPECIAL) {
-            if (p->set == set_save) srv.save_params = mem_strdup("3600 1 300 100 60 10000");
+            if (p->set == set_save) {
+                mem_free(srv.save_params);
+                srv.save_params = mem_strdup("3600 1 300 100 60 10000");
+            }
+            if (p->def) param_set(p, p->def, err, sizeof(err));
             continue;
         }
         if (p->type == T_STR) {
+            mem_free(*(char **)p->var); /* a second init (tests) frees the first */
             *(char **)p->var = p->def[0] ? mem_strdup(p->def) : NULL;
             continue;
         }
@@ -601,6 +767,7 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         module_queue(w[1], n - 2, w + 2);
         return 0;
     }
+    if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
     if (!strcasecmp(w[0], "include") && n == 2) {
         snprintf(err, errcap, "include is not supported");
         return -1;
@@ -922,6 +1089,9 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     srv.stat_expired_stale_perc_x100 = srv.stat_expire_cycle_time_used = 0;
     srv.stat_total_error_replies = srv.stat_unexpected_error_replies = 0;
     srv.stat_client_qbuf_limit_disconnections = 0;
+    srv.stat_acl_denied_auth = srv.stat_acl_denied_cmd = 0;
+    srv.stat_acl_denied_key = srv.stat_acl_denied_channel = 0;
+    srv.stat_client_outbuf_limit_disconnections = 0;
     ks_stats.expired_keys = ks_stats.evicted_keys = 0;
     ks_stats.hits = ks_stats.misses = 0;
     md_reply_ok(c);
@@ -1015,17 +1185,83 @@ static void append_header(char **out, size_t *len, size_t *cap, int *header)
     *header = 1;
 }
 
-static int is_loadmodule_line(const char *line)
+static int is_directive_line(const char *line, const char *word)
 {
+    size_t n = strlen(word);
     while (isspace((unsigned char)*line)) line++;
-    return strncasecmp(line, "loadmodule", 10) == 0 && isspace((unsigned char)line[10]);
+    return strncasecmp(line, word, n) == 0 && isspace((unsigned char)line[n]);
 }
 
-int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
+static int is_loadmodule_line(const char *line) { return is_directive_line(line, "loadmodule"); }
+
+/* The `user` lines CONFIG REWRITE writes (acl.c), collected in order. */
+typedef struct user_lines {
+    char **v;
+    int n, next;
+} user_lines_t;
+
+static void collect_user_line(const char *line, void *priv)
+{
+    user_lines_t *u = priv;
+    u->v = mem_realloc(u->v, (size_t)(u->n + 1) * sizeof(*u->v));
+    u->v[u->n++] = mem_strdup(line);
+}
+
+/* Append the next collected user line, if any is left. */
+static void append_user_line(char **out, size_t *len, size_t *cap, user_lines_t *u)
+{
+    if (u->next >= u->n) return;
+    const char *l = u->v[u->next++];
+    out_reserve(out, len, cap, strlen(l) + 2);
+    *len += (size_t)sprintf(*out + *len, "%s\n", l);
+}
+
+/* Append the lines of parameters (module ones included) not in the file:
+ * those that differ from their default, or, with force_all, every one. */
+static void append_missing(char **out, size_t *len, size_t *cap, const char *done,
+                           size_t total, int force_all, int *header)
+{
+    for (size_t i = 0; i < total + (size_t)nextra; i++) {
+        param_t *p = i < total ? &params[i] : &extra[i - total];
+        if (done[i] || (!force_all && p->flags & IMMUTABLE)) continue;
+        char *v = param_get(p);
+        int differs = p->type == T_SPECIAL && !p->def
+                          ? p->set != set_dir && !(p->set == set_save &&
+                            !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
+                          : strcmp(v, p->def) != 0;
+        if (p->type == T_MEM || p->type == T_LL || p->type == T_INT) {
+            long long a, b;
+            if (parse_mem(p->def, &a) == 0 && util_str2ll(v, strlen(v), &b) == 0) differs = a != b;
+        }
+        mem_free(v);
+        if (!differs && !force_all) continue;
+        append_header(out, len, cap, header);
+        append_directive(out, len, cap, p);
+    }
+}
+
+/* Write `out` over the config file atomically; 0, or -1 with errno set. */
+static int replace_file(const char *out, size_t len)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", srv.configfile, (int)getpid());
+    FILE *w = fopen(tmp, "w");
+    int ok = w && fwrite(out, 1, len, w) == len;
+    if (w) ok = (fflush(w) == 0 && fsync(fileno(w)) == 0 && fclose(w) == 0) && ok;
+    if (ok) ok = rename(tmp, srv.configfile) == 0;
+    if (!ok) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+    }
+    return ok ? 0 : -1;
+}
+
+int config_rewrite(int force_all)
 {
     if (!srv.configfile) {
-        md_reply_error(c, "ERR The server is running without a config file");
-        return MD_OK;
+        errno = ENOENT;
+        return -1;
     }
     FILE *f = fopen(srv.configfile, "r");
     size_t cap = 4096, len = 0;
@@ -1037,6 +1273,8 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
     /* The loaded modules take the places of the file's loadmodule lines,
      * in load order (Redis's rewrite); surplus old lines go. */
     const module_t *mod = module_first();
+    user_lines_t users = {NULL, 0, 0};
+    acl_config_lines(collect_user_line, &users);
     while (f && fgets(line, sizeof(line), f)) {
         param_t *p = line_param(line);
         if (p) {
@@ -1052,50 +1290,44 @@ int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
             if (mod) mod = mod->next;
             continue;
         }
+        if (is_directive_line(line, "user")) {
+            append_user_line(&out, &len, &cap, &users); /* Redis rewrites users in place */
+            continue;
+        }
         if (strstr(line, "# Generated by CONFIG REWRITE")) continue;
         size_t l = strlen(line);
-        if (len + l + 2 >= cap) {
-            while (len + l + 2 >= cap) cap *= 2;
-            out = mem_realloc(out, cap);
-        }
+        out_reserve(&out, &len, &cap, l + 1);
         memcpy(out + len, line, l);
         len += l;
         out[len] = '\0';
     }
     if (f) fclose(f);
-    /* Modules loaded at run time, then parameters (module ones included)
-     * that differ from their default and were not in the file. */
+    /* Modules loaded at run time, then the parameters not in the file. */
     int header = 0;
     for (; mod; mod = mod->next) {
         append_header(&out, &len, &cap, &header);
         append_loadmodule(&out, &len, &cap, mod);
     }
-    for (size_t i = 0; i < total + (size_t)nextra; i++) {
-        param_t *p = i < total ? &params[i] : &extra[i - total];
-        if (done[i] || p->flags & IMMUTABLE) continue;
-        char *v = param_get(p);
-        int differs = p->type == T_SPECIAL ? p->set != set_dir && !(p->set == set_save &&
-                      !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
-                                           : strcmp(v, p->def) != 0;
-        if (p->type == T_MEM || p->type == T_LL || p->type == T_INT) {
-            long long a, b;
-            if (parse_mem(p->def, &a) == 0 && util_str2ll(v, strlen(v), &b) == 0) differs = a != b;
-        }
-        mem_free(v);
-        if (!differs) continue;
+    while (users.next < users.n) {
         append_header(&out, &len, &cap, &header);
-        append_directive(&out, &len, &cap, p);
+        append_user_line(&out, &len, &cap, &users);
     }
+    for (int i = 0; i < users.n; i++) mem_free(users.v[i]);
+    mem_free(users.v);
+    append_missing(&out, &len, &cap, done, total, force_all, &header);
     mem_free(done);
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", srv.configfile, (int)getpid());
-    FILE *w = fopen(tmp, "w");
-    int ok = w && fwrite(out, 1, len, w) == len;
-    if (w) ok = (fflush(w) == 0 && fsync(fileno(w)) == 0 && fclose(w) == 0) && ok;
-    if (ok) ok = rename(tmp, srv.configfile) == 0;
+    int rc = replace_file(out, len);
     mem_free(out);
-    if (!ok) {
-        unlink(tmp);
+    return rc;
+}
+
+int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    if (!srv.configfile) {
+        md_reply_error(c, "ERR The server is running without a config file");
+        return MD_OK;
+    }
+    if (config_rewrite(0) != 0) {
         char msg[256];
         snprintf(msg, sizeof(msg), "ERR Rewriting config file: %s", strerror(errno));
         md_reply_error(c, msg);

@@ -43,6 +43,11 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv);
 int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv);
 int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv);
 int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv);
+/* CONFIG REWRITE of the config file: the file's own lines updated, then
+ * the parameters it lacks that differ from their defaults (with force_all,
+ * every parameter: DEBUG CONFIG-REWRITE-FORCE-ALL). 0, or -1 with errno
+ * set (ENOENT: no config file). */
+int config_rewrite(int force_all);
 int config_cmd_help(md_ctx_t *c, int argc, const md_arg_t *argv);
 
 /* Module-registered parameters (hash-max-listpack-entries...), removed

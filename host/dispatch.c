@@ -4,6 +4,7 @@
  * itself with its bookkeeping (propagation, statistics, blocked clients).
  */
 #include "dispatch.h"
+#include "acl.h"
 #include "client.h"
 #include "cmd.h"
 #include "config.h"
@@ -83,16 +84,26 @@ cmd_t *dispatch_find(cmd_t *cmd, int argc, const md_arg_t *argv, char *msg, size
 
 void dispatch_call(client_t *c, cmd_t *cmd)
 {
+    if (cmd_is_gone(cmd)) {
+        /* Its module was unloaded after the reference was taken (a queued
+         * MULTI command): the command does not exist when it would run. */
+        char msg[512];
+        msg_unknown(c->argc, c->argv, msg, sizeof(msg));
+        reject(c, NULL, msg, strlen(msg));
+        return;
+    }
     md_ctx_t ctx;
     sdk_ctx_init(&ctx, c, cmd, c->argc, c->argv);
     uint64_t start = util_monotonic_us();
     /* One clock for a command and the calls nested in it (EXEC, md_call). */
     if (!srv.in_command) srv.cmd_time_ms = util_mstime();
     c->flags |= CLIENT_IN_CALL;
-    c->lastcmd = cmd;
+    cmd_hold(&c->lastcmd, cmd);
     prop_begin(0);
     srv.in_command++;
+    cmd->running++; /* its module cannot be unloaded under it */
     cmd->handler(&ctx, c->argc, c->argv);
+    cmd->running--;
     srv.in_command--;
     c->flags &= ~CLIENT_IN_CALL;
     prop_flush(c->dbid, c->argc, c->argv, ctx.dirty > 0);
@@ -104,6 +115,34 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     sdk_ctx_done(&ctx);
     srv.stat_numcommands++;
     c->commands++;
+}
+
+/* A queued command at EXEC time: its permissions are checked again, as
+ * they may have changed since it was queued. */
+void dispatch_exec_queued(client_t *c, cmd_t *cmd)
+{
+    char msg[512];
+    if (acl_check_queued(c, cmd, msg, sizeof(msg)) != ACL_OK) {
+        resp_add_error(client_reply(c), msg, strlen(msg));
+        cmd_count_error(msg, strlen(msg));
+        cmd->rejected_calls++;
+        return;
+    }
+    dispatch_call(c, cmd);
+}
+
+/* A blocked command run again when its key got data: the user's
+ * permissions are checked again first (Redis re-processes the command). */
+void dispatch_rerun(client_t *c, cmd_t *cmd)
+{
+    char msg[512];
+    if (acl_check_client(c, cmd, ACL_CTX_TOPLEVEL, msg, sizeof(msg)) != ACL_OK) {
+        resp_add_error(client_reply(c), msg, strlen(msg));
+        cmd_count_error(msg, strlen(msg));
+        cmd->rejected_calls++;
+        return;
+    }
+    dispatch_call(c, cmd);
 }
 
 /* Commands that act on the transaction itself instead of being queued. */
@@ -140,7 +179,9 @@ void dispatch_command(client_t *c)
         saved = c->out;
         reply_init(&scratch);
         c->out = &scratch;
+        c->push_out = saved; /* push data is not silenced */
     }
+    cmd_hold(&c->lastcmd, cmd); /* as Redis: CLIENT LIST and ACL LOG show it even when refused */
     if (cmd && (cmd->flags & CMD_PROTECTED) && !config_protected_allowed(cmd->name, c)) {
         char msg[400];
         int n = snprintf(msg, sizeof(msg), "ERR %s command not allowed. If the enable-%s-command "
@@ -154,12 +195,20 @@ void dispatch_command(client_t *c)
     char why[512];
     cmd_t *blame;
     cmd = dispatch_find(cmd, c->argc, c->argv, why, sizeof(why), &blame);
+    /* an unknown subcommand leaves no last command, as in Redis */
+    cmd_hold(&c->lastcmd, cmd ? cmd : (blame && blame->nsubs && c->argc >= 2 ? NULL : blame));
     if (!cmd) {
         reject(c, blame, why, strlen(why));
         goto done;
     }
-    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
+    if (acl_auth_required(c) && !(cmd->flags & CMD_NO_AUTH)) {
         reject(c, cmd, "NOAUTH Authentication required.", 31);
+        goto done;
+    }
+    char aclmsg[512];
+    if (acl_check_client(c, cmd, multi_active(c) ? ACL_CTX_MULTI : ACL_CTX_TOPLEVEL, aclmsg,
+                         sizeof(aclmsg)) != ACL_OK) {
+        reject(c, cmd, aclmsg, strlen(aclmsg));
         goto done;
     }
     if (srv.maxmemory && !(c->flags & CLIENT_FAKE)) {
@@ -205,6 +254,7 @@ done:
             reply_append(saved, scratch.buf, scratch.pos);
         reply_reset(&scratch);
         c->out = saved;
+        c->push_out = NULL;
     }
     if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
 }

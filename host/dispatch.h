@@ -1,6 +1,6 @@
 /*
  * dispatch.h — running commands: the checks before a call (unknown
- * command, protected command, subcommand, arity, authentication, memory,
+ * command, protected command, subcommand, arity, authentication, ACL, memory,
  * persistence errors, Pub/Sub context, MULTI queueing) and the call.
  */
 #ifndef MODIS_DISPATCH_H
@@ -30,5 +30,9 @@ void dispatch_call(struct client *c, struct cmd *cmd);
  */
 struct cmd *dispatch_find(struct cmd *cmd, int argc, const md_arg_t *argv, char *msg,
                           size_t cap, struct cmd **blame);
+/* EXEC's call of a queued command: the ACL check again, then the call. */
+void dispatch_exec_queued(struct client *c, struct cmd *cmd);
+/* blocking_serve()'s re-run of a blocked command: the same. */
+void dispatch_rerun(struct client *c, struct cmd *cmd);
 
 #endif

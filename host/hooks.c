@@ -5,14 +5,17 @@
  * fills them. See docs/architecture.md §2 for the layers.
  */
 #include "hooks.h"
+#include "acl.h"
 #include "blocking.h"
 #include "call.h"
 #include "client.h"
 #include "cmd.h"
+#include "cmd_client.h"
 #include "dispatch.h"
 #include "events.h"
 #include "config.h"
 #include "expire.h"
+#include "hostcmds.h"
 #include "info.h"
 #include "ks_hooks.h"
 #include "lazyfree.h"
@@ -25,6 +28,7 @@
 #include "sdk_call.h"
 #include "sdk_cron_info.h"
 #include "sdk_events.h"
+#include "sdk_debug.h"
 #include "sdk_subexpire.h"
 #include "server.h"
 #include "types.h"
@@ -66,6 +70,21 @@ static void client_gone(client_t *c)
     blocking_client_gone(c);
     multi_client_gone(c);
     pubsub_client_gone(c);
+}
+
+/* Log lines about a client (client_hooks.describe): its CLIENT LIST line,
+ * cut to the buffer. */
+static void describe_client(client_t *c, char *buf, size_t cap)
+{
+    if (cmd_client_info_line(c, buf, cap) < 0 && cap) buf[0] = '\0';
+}
+
+/* ACL LOG's client-info: the CLIENT LIST line, cut to the buffer. */
+static size_t acl_info_line(client_t *c, char *buf, size_t cap)
+{
+    int n = cmd_client_info_line(c, buf, cap);
+    if (n < 0) return 0;
+    return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
 /* ---- persistence: replaying the AOF ---- */
@@ -132,10 +151,12 @@ void hooks_install(void)
     ks_hooks.lfu_decay_time = hook_decay;
     ks_hooks.lfu_log_factor = hook_logf;
     client_hooks.run = dispatch_command;
-    blocking_init(dispatch_call);
+    blocking_init(dispatch_rerun);
     sdk_call_set_runner(call_run_md);
     client_hooks.before_write = aof_flush_before_reply;
     client_hooks.gone = client_gone;
+    acl_client_info = acl_info_line;
+    client_hooks.describe = describe_client;
     persist_hooks.replay_open = replay_open;
     persist_hooks.replay_run = replay_run;
     persist_hooks.replay_in_multi = replay_in_multi;
@@ -149,4 +170,5 @@ void hooks_install(void)
     module_on_forget(sdk_cron_forget);
     module_on_forget(info_hook_forget);
     module_on_forget(sdk_events_forget);
+    module_on_forget(sdk_debug_forget);
 }

@@ -3,6 +3,7 @@
  */
 #include "hostcmds.h"
 #include "cmd.h"
+#include "sdk_debug.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,9 +11,9 @@
 void hostcmds_register(void)
 {
     static const md_command_t *const tables[] = {
-        hostcmds_server, hostcmds_admin, hostcmds_client, hostcmds_command,
+        hostcmds_server, hostcmds_admin, hostcmds_debug, hostcmds_client, hostcmds_command,
         hostcmds_keys, hostcmds_info, hostcmds_multi, hostcmds_memory, hostcmds_dump,
-        hostcmds_pubsub, hostcmds_persist, NULL};
+        hostcmds_pubsub, hostcmds_persist, hostcmds_acl, NULL};
     for (int i = 0; tables[i]; i++) {
         const char *err = NULL;
         char buf[200];
@@ -22,4 +23,5 @@ void hostcmds_register(void)
             exit(1);
         }
     }
+    sdk_debug_host_names(cmd_debug_names());
 }

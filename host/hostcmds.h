@@ -5,10 +5,13 @@
 #ifndef MODIS_HOSTCMDS_H
 #define MODIS_HOSTCMDS_H
 
+#include <stddef.h>
+
 #include "sdk_host.h"
 
 extern const md_command_t hostcmds_server[];   /* cmd_server.c */
 extern const md_command_t hostcmds_admin[];    /* cmd_admin.c */
+extern const md_command_t hostcmds_debug[];    /* cmd_debug.c */
 extern const md_command_t hostcmds_client[];   /* cmd_client.c */
 extern const md_command_t hostcmds_command[];  /* cmd_command.c */
 extern const md_command_t hostcmds_keys[];     /* cmd_keys.c */
@@ -18,8 +21,13 @@ extern const md_command_t hostcmds_memory[];   /* cmd_memory.c */
 extern const md_command_t hostcmds_persist[];  /* cmd_persist.c */
 extern const md_command_t hostcmds_dump[];     /* cmd_dump.c */
 extern const md_command_t hostcmds_pubsub[];   /* cmd_pubsub.c */
+extern const md_command_t hostcmds_acl[];      /* cmd_acl.c */
 
 /* Register every host table; exits on a duplicate (a build bug). */
 void hostcmds_register(void);
+
+/* cmd_debug.c: the names of DEBUG's own subcommands (NULL-terminated),
+ * which modules may not register (sdk_debug_host_names). */
+const char *const *cmd_debug_names(void);
 
 #endif

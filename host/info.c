@@ -159,25 +159,32 @@ void info_cron(void)
     rate_track(&rate_out, srv.stat_net_output_bytes, now);
 }
 
-/* A random replication id for this process's life (Redis makes one at
- * start-up; replication will own it once it exists). */
+/* The replication id: random, made at the first use (Redis makes one at
+ * start-up; replication will own it once it exists), new after DEBUG
+ * CHANGE-REPL-ID. */
+static char replid[41];
+
+static void new_replid(void)
+{
+    unsigned char r[20];
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t got = f ? fread(r, 1, sizeof(r), f) : 0;
+    if (f) fclose(f);
+    uint64_t x = util_hash(srv.runid, 40) ^ (uint64_t)util_ustime();
+    for (size_t i = got; i < sizeof(r); i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        r[i] = (unsigned char)(x >> 56);
+    }
+    for (int i = 0; i < 20; i++) snprintf(replid + i * 2, 3, "%02x", r[i]);
+}
+
 static const char *master_replid(void)
 {
-    static char id[41];
-    if (!id[0]) {
-        unsigned char r[20];
-        FILE *f = fopen("/dev/urandom", "rb");
-        size_t got = f ? fread(r, 1, sizeof(r), f) : 0;
-        if (f) fclose(f);
-        uint64_t x = util_hash(srv.runid, 40) ^ (uint64_t)util_ustime();
-        for (size_t i = got; i < sizeof(r); i++) {
-            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-            r[i] = (unsigned char)(x >> 56);
-        }
-        for (int i = 0; i < 20; i++) snprintf(id + i * 2, 3, "%02x", r[i]);
-    }
-    return id;
+    if (!replid[0]) new_replid();
+    return replid;
 }
+
+void info_change_replid(void) { new_replid(); }
 
 /* ---- Server ---- */
 
@@ -288,7 +295,7 @@ static void info_clients(ibuf_t *b)
     size_t maxin = 0, maxout = 0;
     for (client_t *c = client_first(); c; c = c->next_all) {
         if (c->qcap > maxin) maxin = c->qcap;
-        if (c->out->blocks_bytes > maxout) maxout = c->out->blocks_bytes;
+        if (c->out->blocks_mem > maxout) maxout = c->out->blocks_mem;
     }
     ib_printf(b,
         "# Clients\r\n"
@@ -345,9 +352,7 @@ static double ratio(long long a, long long b) { return b ? (double)a / (double)b
 static size_t clients_memory(void)
 {
     size_t n = 0;
-    for (client_t *c = client_first(); c; c = c->next_all)
-        n += sizeof(*c) + c->qcap + sizeof(reply_t) + c->out->blocks_bytes +
-             (size_t)c->argv_cap * sizeof(md_arg_t);
+    for (client_t *c = client_first(); c; c = c->next_all) n += client_memory(c);
     return n;
 }
 
@@ -590,7 +595,7 @@ static void info_stats(ibuf_t *b)
         "io_threaded_reads_processed:0\r\n"
         "io_threaded_writes_processed:0\r\n"
         "client_query_buffer_limit_disconnections:%lld\r\n"
-        "client_output_buffer_limit_disconnections:0\r\n"
+        "client_output_buffer_limit_disconnections:%lld\r\n"
         "reply_buffer_shrinks:0\r\n"
         "reply_buffer_expands:0\r\n"
         "eventloop_cycles:0\r\n"
@@ -598,14 +603,16 @@ static void info_stats(ibuf_t *b)
         "eventloop_duration_cmd_sum:0\r\n"
         "instantaneous_eventloop_cycles_per_sec:0\r\n"
         "instantaneous_eventloop_duration_usec:0\r\n"
-        "acl_access_denied_auth:0\r\n"
-        "acl_access_denied_cmd:0\r\n"
-        "acl_access_denied_key:0\r\n"
-        "acl_access_denied_channel:0\r\n",
+        "acl_access_denied_auth:%lld\r\n"
+        "acl_access_denied_cmd:%lld\r\n"
+        "acl_access_denied_key:%lld\r\n"
+        "acl_access_denied_channel:%lld\r\n",
         pubsub_nchannels(), pubsub_npatterns(), pubsub_nshardchannels(),
         child_latest_fork_usec(), child_total_forks(),
         srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
-        srv.stat_client_qbuf_limit_disconnections);
+        srv.stat_client_qbuf_limit_disconnections, srv.stat_client_outbuf_limit_disconnections,
+        srv.stat_acl_denied_auth, srv.stat_acl_denied_cmd, srv.stat_acl_denied_key,
+        srv.stat_acl_denied_channel);
 }
 
 /* ---- Replication, CPU, Cluster ---- */

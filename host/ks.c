@@ -7,6 +7,7 @@
  * their hash; it is recomputed when moved.
  */
 #include "ks.h"
+#include "htstats.h"
 #include "mem.h"
 #include "types.h"
 #include "util.h"
@@ -372,6 +373,25 @@ void ks_rehash_step_time(ks_db_t *db, uint64_t us)
         table_rehash(&db->t, 100);
         if (util_monotonic_us() - start > us) break;
     }
+}
+
+static size_t chain_len(const void *table, int side, size_t i)
+{
+    const ks_table_t *t = table;
+    size_t n = 0;
+    for (const ks_entry_t *e = t->b[side][i]; e; e = e->next) n++;
+    return n;
+}
+
+size_t ks_htstats(const ks_db_t *db, int full, char *buf, size_t cap)
+{
+    const ks_table_t *t = &db->t;
+    htstats_table_t keys = {t, {t->b[0] ? t->mask[0] + 1 : 0, t->b[1] ? t->mask[1] + 1 : 0},
+                            {t->used[0], t->used[1]}, chain_len};
+    /* The TTL index is open addressing: sizes only, no chains. */
+    htstats_table_t vol = {&db->vol, {db->vol.cap, 0}, {db->vol.used, 0}, NULL};
+    size_t len = htstats_format(buf, cap, 0, "[Dictionary HT]\n", &keys, full);
+    return htstats_format(buf, cap, len, "[Expires HT]\n", &vol, 0);
 }
 
 void ks_maybe_shrink(ks_db_t *db)

@@ -92,6 +92,10 @@ uint64_t ks_scan(ks_db_t *db, uint64_t cursor, ks_scan_fn fn, void *priv);
 /* A random entry (may be expired), or NULL when empty. */
 ks_entry_t *ks_random(ks_db_t *db);
 
+/* DEBUG HTSTATS's text for db (htstats.h), NUL-terminated in buf; returns
+ * its length. */
+size_t ks_htstats(const ks_db_t *db, int full, char *buf, size_t cap);
+
 /* Rehash for up to `us` microseconds; called from cron. */
 void ks_rehash_step_time(ks_db_t *db, uint64_t us);
 /* Shrink tables that have become mostly empty. */

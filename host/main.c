@@ -5,7 +5,9 @@
  */
 #include "persist/persist.h"
 #include "autoconfig.h"
+#include "acl.h"
 #include "config.h"
+#include "crash.h"
 #include "client.h"
 #include "cmd.h"
 #include "events.h"
@@ -26,7 +28,6 @@
 #include "util.h"
 
 #include <event2/event.h>
-#include <execinfo.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,7 @@ static void init_identity(void)
 static void cron(evutil_socket_t fd, short what, void *arg)
 {
     static long long ticks;
+    if (srv.pause_cron) goto rearm; /* DEBUG PAUSE-CRON */
     ticks++;
     srv.cmd_time_ms = 0;
     expire_cycle();
@@ -77,7 +79,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     persist_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);
-        if (ticks % 10 == 0) ks_maybe_shrink(&srv.db[i]);
+        if (ticks % 10 == 0 && srv.dict_resizing) ks_maybe_shrink(&srv.db[i]);
     }
     size_t used = mem_used();
     if (used > srv.stat_peak_memory) srv.stat_peak_memory = used;
@@ -94,6 +96,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
                 "the logs for more information", last_signal == SIGINT ? "SIGINT" : "SIGTERM");
         srv.shutdown_asap = 0;
     }
+rearm:
     /* Re-arm with the current hz (CONFIG SET hz applies at once). */
     struct timeval tv = {0, 1000000 / (srv.hz > 0 ? (srv.hz > 500 ? 500 : srv.hz) : 10)};
     evtimer_add(cron_ev, &tv);
@@ -110,24 +113,6 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
             sig == SIGINT ? "SIGINT" : "SIGTERM");
     last_signal = (int)sig;
     srv.shutdown_asap = 1; /* acted on by the next cron tick */
-}
-
-/* Fatal signals: leave a trace in the log instead of vanishing. */
-static void on_crash(int sig)
-{
-    void *frames[64];
-    int n = backtrace(frames, 64);
-    log_msg(LOG_WARNING, "Modis crashed by signal %d (%s); backtrace follows", sig, strsignal(sig));
-    int fd = srv.logfile && srv.logfile[0] ? open(srv.logfile, O_WRONLY | O_APPEND) : STDOUT_FILENO;
-    if (fd >= 0) backtrace_symbols_fd(frames, n, fd);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void install_crash_handlers(void)
-{
-    static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
-    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) signal(sigs[i], on_crash);
 }
 
 static void usage(void)
@@ -171,6 +156,20 @@ static char *abs_path(const char *p)
     return out;
 }
 
+/* What DEBUG RESTART executes again: this binary and the command line,
+ * with the config file's absolute path (the process may chdir to `dir`). */
+static void keep_exec_line(int argc, char **argv, int conf_index)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n > 0) self[n] = '\0';
+    srv.executable = n > 0 ? mem_strdup(self) : abs_path(argv[0]);
+    srv.exec_argv = mem_calloc((size_t)(argc + 1) * sizeof(char *));
+    for (int i = 0; i < argc; i++)
+        srv.exec_argv[i] = i == conf_index && srv.configfile ? mem_strdup(srv.configfile)
+                                                             : mem_strdup(argv[i]);
+}
+
 int main(int argc, char **argv)
 {
     const char *conffile = NULL;
@@ -201,8 +200,12 @@ int main(int argc, char **argv)
     pubsub_init();
     hostcmds_register();
     config_init();
+    acl_init(); /* the default user, which requirepass sets */
     char *overrides = config_args_to_text(argc - first_opt, argv + first_opt);
     if (conffile && strcmp(conffile, "-")) srv.configfile = abs_path(conffile);
+    keep_exec_line(argc, argv, first_opt == 2 ? 1 : -1);
+    srv.dict_resizing = 1;
+    srv.reply_peak_reset_ms = 5000; /* Redis's default */
     config_load_or_die(conffile, overrides);
     mem_free(overrides);
 
@@ -219,7 +222,7 @@ int main(int argc, char **argv)
         srv.pid = getpid();
     }
     signal(SIGPIPE, SIG_IGN);
-    install_crash_handlers();
+    crash_install(PACKAGE_VERSION);
     srv.db = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
     for (int i = 0; i < srv.databases; i++) ks_db_init(&srv.db[i], i);
     hooks_install();
@@ -235,6 +238,7 @@ int main(int argc, char **argv)
         exit(1);
     }
     config_apply_deferred_or_die(); /* module parameters from the config */
+    acl_load_startup(); /* users may name module commands */
     info_init();
     srv.lastsave = util_mstime() / 1000;
     write_pidfile();

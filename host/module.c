@@ -257,6 +257,10 @@ int module_unload(const char *name, char *err, size_t cap)
                  blocked);
         return -1;
     }
+    if (cmd_owner_running(m)) {
+        snprintf(err, cap, "module '%s' is running one of its commands", m->name);
+        return -1;
+    }
     for (module_t *o = modules; o; o = o->next) {
         for (int i = 0; i < o->ndeps; i++) {
             if (o->deps[i] == m) {

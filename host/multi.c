@@ -3,6 +3,7 @@
  */
 #include "multi.h"
 #include "client.h"
+#include "cmd.h"
 #include "kmap.h"
 #include "mem.h"
 #include "notify.h"
@@ -49,14 +50,18 @@ int multi_queued(const client_t *c) { return multi_active(c) ? c->mstate->nq : -
 int multi_watched(const client_t *c) { return c->mstate ? c->mstate->nw : 0; }
 size_t multi_watched_keys(void) { return kmap_size(&watched); }
 
-static void queue_clear(struct mstate *m)
+/* Drop c's queued commands (their memory with them); not in MULTI any more. */
+static void queue_clear(client_t *c)
 {
+    struct mstate *m = c->mstate;
     for (int i = 0; i < m->nq; i++) {
+        cmd_unref(m->q[i].cmd);
         mem_free(m->q[i].argv);
         mem_free(m->q[i].buf);
     }
     m->nq = 0;
     m->active = m->error = 0;
+    c->multi_mem = 0;
 }
 
 void multi_queue(client_t *c, struct cmd *cmd)
@@ -69,7 +74,7 @@ void multi_queue(client_t *c, struct cmd *cmd)
     queued_t *q = &m->q[m->nq++];
     size_t total = 0;
     for (int i = 0; i < c->argc; i++) total += c->argv[i].len;
-    q->cmd = cmd;
+    q->cmd = cmd_ref(cmd); /* may outlive its module: see cmd.h */
     q->argc = c->argc;
     q->buf = mem_alloc(total + 1);
     q->argv = mem_alloc((size_t)c->argc * sizeof(md_arg_t));
@@ -80,6 +85,7 @@ void multi_queue(client_t *c, struct cmd *cmd)
         q->argv[i].len = c->argv[i].len;
         p += c->argv[i].len;
     }
+    c->multi_mem += mem_usable(q->buf) + mem_usable(q->argv);
     resp_add_simple(c->out, "QUEUED", 6);
 }
 
@@ -104,7 +110,7 @@ void multi_client_gone(client_t *c)
 {
     if (!c->mstate) return;
     unwatch_all(c);
-    queue_clear(c->mstate);
+    queue_clear(c);
     mem_free(c->mstate->q);
     mem_free(c->mstate->w);
     mem_free(c->mstate);
@@ -147,7 +153,7 @@ int multi_begin(client_t *c)
 int multi_discard(client_t *c)
 {
     if (!multi_active(c)) return -1;
-    queue_clear(c->mstate);
+    queue_clear(c);
     unwatch_all(c);
     return 0;
 }
@@ -159,7 +165,7 @@ int multi_exec_begin(client_t *c)
     int rc = m->error ? MULTI_EXEC_ABORT : m->dirty ? MULTI_EXEC_WATCH_FAILED : m->nq;
     unwatch_all(c);
     if (rc < 0) {
-        queue_clear(m);
+        queue_clear(c);
         return rc;
     }
     m->executing = 1;
@@ -180,7 +186,7 @@ void multi_exec_run(client_t *c, multi_run_fn run)
     c->argv = (md_arg_t *)saved_argv;
     c->argc = saved_argc;
     m->executing = 0;
-    queue_clear(m);
+    queue_clear(c);
 }
 
 void multi_watch(client_t *c, md_arg_t key)

@@ -1,10 +1,18 @@
 /*
- * net.c — listeners and accept. Accepted sockets are non-blocking with
- * TCP_NODELAY and keepalive; protected mode refuses non-loopback clients
- * when no password is set and bind is the default.
+ * net.c — listeners and accept: TCP on each `bind` address (plain on
+ * `port`, TLS on `tls-port`, both at once) and the unix socket. Accepted
+ * sockets are non-blocking with TCP_NODELAY and keepalive; a TLS socket
+ * becomes a client once its handshake is done (conn_tls.c). Protected
+ * mode, checked then, refuses non-loopback clients while the default user
+ * has no password, with Redis's explanation.
+ *
+ * This file and conn_tls.c are the only ones that know about TLS: the
+ * tls-* values in srv become the context here.
  */
 #include "net.h"
 #include "client.h"
+#include "conn.h"
+#include "conn_tls.h"
 #include "events.h"
 #include "log.h"
 #include "mem.h"
@@ -26,8 +34,11 @@
 
 #define MAX_LISTENERS 16
 
+enum { LISTEN_TCP, LISTEN_UNIX, LISTEN_TLS };
+
 static struct event *listeners[MAX_LISTENERS];
 static int listen_fds[MAX_LISTENERS];
+static int listen_kinds[MAX_LISTENERS];
 static int nlisteners;
 
 static void set_nonblock(int fd)
@@ -64,9 +75,58 @@ static int is_loopback(const struct sockaddr_storage *ss)
     return 1;
 }
 
+/* Redis 7.4's explanation to a client refused by protected mode. */
+static const char denied_msg[] =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from "
+    "the loopback interface. If you want to connect from external computers to Redis you may "
+    "adopt one of the following solutions: 1) Just disable protected mode sending the command "
+    "'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from "
+    "the same host the server is running, however MAKE SURE Redis is not publicly accessible "
+    "from internet if you do so. Use CONFIG REWRITE to make this change permanent. "
+    "2) Alternatively you can just disable the protected mode by editing the Redis "
+    "configuration file, and setting the protected mode option to 'no', and then restarting "
+    "the server. 3) If you started the server manually just for testing, restart it with the "
+    "'--protected-mode no' option. 4) Set up an authentication password for the default user. "
+    "NOTE: You only need to do one of the above things in order for the server to start "
+    "accepting connections from the outside.\r\n";
+
+/* A connection ready to become a client (after its TLS handshake): refused
+ * by protected mode, or made a client. */
+static void admit(conn_t *conn, const struct sockaddr_storage *ss, int is_unix)
+{
+    if (!is_unix && srv.protected_mode && srv.acl_default_nopass && !is_loopback(ss)) {
+        struct iovec iov = {(void *)denied_msg, sizeof(denied_msg) - 1};
+        if (conn_writev(conn, &iov, 1) < 0) { /* best effort */ }
+        conn_close(conn);
+        srv.stat_rejected_conn++;
+        return;
+    }
+    client_t *c = client_create(conn, is_unix);
+    fmt_addr(ss, c->addr, sizeof(c->addr));
+    struct sockaddr_storage ls;
+    socklen_t ll = sizeof(ls);
+    if (getsockname(c->fd, (struct sockaddr *)&ls, &ll) == 0)
+        fmt_addr(&ls, c->laddr, sizeof(c->laddr));
+    md_event_t e = {.client_id = c->id, .name = c->addr};
+    events_fire(MD_EVENT_CLIENT, MD_SUB_CLIENT_CONNECTED, &e);
+}
+
+/* The peer of a TLS connection, kept across its handshake. */
+typedef struct handshaking {
+    struct sockaddr_storage peer;
+} handshaking_t;
+
+static void tls_handshake_done(conn_t *conn, void *arg)
+{
+    handshaking_t *h = arg;
+    if (conn) admit(conn, &h->peer, 0);
+    mem_free(h);
+}
+
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
 {
-    int is_unix = (int)(intptr_t)arg;
+    int kind = (int)(intptr_t)arg;
     for (int i = 0; i < 1000; i++) {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);
@@ -77,7 +137,7 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
             return;
         }
         set_nonblock(fd);
-        if (!is_unix) {
+        if (kind != LISTEN_UNIX) {
             int one = 1;
             setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
             if (srv.tcp_keepalive > 0)
@@ -85,49 +145,39 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         }
         srv.stat_numconnections++;
         if ((long long)client_count() >= srv.maxclients) {
+            /* No handshake yet on a TLS socket: it is just dropped. */
             static const char msg[] = "-ERR max number of clients reached\r\n";
-            if (write(fd, msg, sizeof(msg) - 1) < 0) { /* best effort */ }
+            if (kind != LISTEN_TLS && write(fd, msg, sizeof(msg) - 1) < 0) { /* best effort */ }
             close(fd);
             srv.stat_rejected_conn++;
             continue;
         }
-        if (!is_unix && srv.protected_mode && !is_loopback(&ss) &&
-            (!srv.requirepass || !srv.requirepass[0])) {
-            static const char msg[] =
-                "-DENIED Modis is running in protected mode because protected mode is "
-                "enabled and no password is set for the default user. In this mode "
-                "connections are only accepted from the loopback interface. If you want "
-                "to connect from external computers, disable protected mode with "
-                "'CONFIG SET protected-mode no' or set a password with requirepass.\r\n";
-            if (write(fd, msg, sizeof(msg) - 1) < 0) { /* best effort */ }
-            close(fd);
-            srv.stat_rejected_conn++;
+        if (kind == LISTEN_TLS) {
+            handshaking_t *h = mem_alloc(sizeof(*h));
+            h->peer = ss;
+            conn_tls_accept(srv.base, fd, srv.tls.auth_clients, tls_handshake_done, h);
             continue;
         }
-        client_t *c = client_create(fd, is_unix);
-        fmt_addr(&ss, c->addr, sizeof(c->addr));
-        struct sockaddr_storage ls;
-        socklen_t ll = sizeof(ls);
-        if (getsockname(fd, (struct sockaddr *)&ls, &ll) == 0) fmt_addr(&ls, c->laddr, sizeof(c->laddr));
-        md_event_t e = {.client_id = c->id, .name = c->addr};
-        events_fire(MD_EVENT_CLIENT, MD_SUB_CLIENT_CONNECTED, &e);
+        admit(conn_plain(fd), &ss, kind == LISTEN_UNIX);
     }
 }
 
-static int add_listener(int fd, int is_unix)
+static int add_listener(int fd, int kind)
 {
     if (nlisteners == MAX_LISTENERS) return -1;
     set_nonblock(fd);
     listen_fds[nlisteners] = fd;
+    listen_kinds[nlisteners] = kind;
     listeners[nlisteners] = event_new(srv.base, fd, EV_READ | EV_PERSIST, on_accept,
-                                      (void *)(intptr_t)is_unix);
+                                      (void *)(intptr_t)kind);
     event_add(listeners[nlisteners], NULL);
     nlisteners++;
     return 0;
 }
 
-/* Listen on one address; "-" prefix means optional (skip if unavailable). */
-static int listen_tcp(const char *addr)
+/* Listen on one address and port; "-" prefix means optional (skip if
+ * unavailable). */
+static int listen_tcp(const char *addr, int port_no, int kind)
 {
     int optional = addr[0] == '-';
     if (optional) addr++;
@@ -137,7 +187,7 @@ static int listen_tcp(const char *addr)
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_PASSIVE;
     char port[16];
-    snprintf(port, sizeof(port), "%d", srv.port);
+    snprintf(port, sizeof(port), "%d", port_no);
     const char *host = strcmp(addr, "*") == 0 ? NULL : addr;
     if (strcmp(addr, "::*") == 0) {
         host = NULL;
@@ -156,7 +206,7 @@ static int listen_tcp(const char *addr)
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         if (ai->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, srv.tcp_backlog) == 0) {
-            add_listener(fd, 0);
+            add_listener(fd, kind);
             rc = 0;
             break;
         }
@@ -164,7 +214,7 @@ static int listen_tcp(const char *addr)
         close(fd);
         if (!optional)
             log_msg(LOG_WARNING, "Warning: Could not create server TCP listening socket %s:%d: %s",
-                    addr, srv.port, strerror(e));
+                    addr, port_no, strerror(e));
     }
     freeaddrinfo(res);
     return optional ? 0 : rc;
@@ -189,25 +239,88 @@ static int listen_unix(void)
         return -1;
     }
     if (srv.unixsocketperm) chmod(srv.unixsocket, (mode_t)srv.unixsocketperm);
-    return add_listener(fd, 1);
+    return add_listener(fd, LISTEN_UNIX);
+}
+
+/* Listen on port_no at every `bind` address. */
+static int listen_all(int port_no, int kind)
+{
+    char *addrs = mem_strdup(srv.bind ? srv.bind : "* -::*");
+    char *save = NULL;
+    int rc = 0;
+    for (char *a = strtok_r(addrs, " ", &save); a && rc == 0; a = strtok_r(NULL, " ", &save))
+        rc = listen_tcp(a, port_no, kind);
+    mem_free(addrs);
+    return rc;
+}
+
+/* Close the listeners of one kind. */
+static void close_kind(int kind)
+{
+    int k = 0;
+    for (int i = 0; i < nlisteners; i++) {
+        if (listen_kinds[i] == kind) {
+            event_free(listeners[i]);
+            close(listen_fds[i]);
+            continue;
+        }
+        listeners[k] = listeners[i];
+        listen_fds[k] = listen_fds[i];
+        listen_kinds[k++] = listen_kinds[i];
+    }
+    nlisteners = k;
+}
+
+/* The tls-* values as the TLS context is built from them. */
+static int tls_configure(void)
+{
+    conn_tls_config_t cfg = {
+        .cert_file = srv.tls.cert_file, .key_file = srv.tls.key_file,
+        .key_file_pass = srv.tls.key_file_pass, .ca_cert_file = srv.tls.ca_cert_file,
+        .ca_cert_dir = srv.tls.ca_cert_dir, .dh_params_file = srv.tls.dh_params_file,
+        .protocols = srv.tls.protocols, .ciphers = srv.tls.ciphers,
+        .ciphersuites = srv.tls.ciphersuites, .auth_clients = srv.tls.auth_clients,
+        .prefer_server_ciphers = srv.tls.prefer_server_ciphers,
+        .session_caching = srv.tls.session_caching,
+        .session_cache_size = srv.tls.session_cache_size,
+        .session_cache_timeout = srv.tls.session_cache_timeout};
+    return conn_tls_configure(&cfg);
 }
 
 int net_listen(void)
 {
-    if (srv.port != 0) {
-        char *addrs = mem_strdup(srv.bind ? srv.bind : "* -::*");
-        char *save = NULL;
-        for (char *a = strtok_r(addrs, " ", &save); a; a = strtok_r(NULL, " ", &save)) {
-            if (listen_tcp(a) != 0) {
-                mem_free(addrs);
-                return -1;
-            }
+    if (srv.port != 0 && listen_all(srv.port, LISTEN_TCP) != 0) return -1;
+    if (srv.tls.port != 0) {
+        if (tls_configure() != 0) {
+            log_msg(LOG_WARNING, "Failed to configure TLS. Check logs for more info.");
+            return -1;
         }
-        mem_free(addrs);
+        if (listen_all(srv.tls.port, LISTEN_TLS) != 0) return -1;
     }
     if (srv.unixsocket && srv.unixsocket[0] && listen_unix() != 0) return -1;
     if (nlisteners == 0) {
         log_msg(LOG_WARNING, "Configured to not listen anywhere, exiting.");
+        return -1;
+    }
+    return 0;
+}
+
+int net_tls_reconfigure(void)
+{
+    if (!srv.tls.port && !srv.tls.replication && !srv.tls.cluster) return 0;
+    return tls_configure();
+}
+
+int net_tls_port_changed(const char **err)
+{
+    if (srv.tls.port && !conn_tls_ready() && tls_configure() != 0) {
+        *err = "Unable to update TLS configuration. Check server logs.";
+        return -1;
+    }
+    close_kind(LISTEN_TLS);
+    if (srv.tls.port && listen_all(srv.tls.port, LISTEN_TLS) != 0) {
+        close_kind(LISTEN_TLS);
+        *err = "Unable to listen on this port. Check server logs.";
         return -1;
     }
     return 0;

@@ -68,14 +68,31 @@ static long reply_count(const client_t *c, int kind)
     return (long)(count_kind(c, PUBSUB_CHANNEL) + count_kind(c, PUBSUB_PATTERN));
 }
 
+/* Keep the count of subscribed clients and c's CLIENT_PUBSUB flag (its
+ * client class: output limits, no idle timeout) in step after a change of
+ * its subscriptions; `was` is what pubsub_client_active(c) said before. */
+static void track_active(client_t *c, int was)
+{
+    int now = pubsub_client_active(c);
+    if (now == was) return;
+    if (now) {
+        nclients++;
+        c->flags |= CLIENT_PUBSUB;
+    } else {
+        nclients--;
+        c->flags &= ~CLIENT_PUBSUB;
+    }
+}
+
 /* Subscribe c to name; returns 0 if it already was. */
 static int sub_add(client_t *c, int kind, const char *name, size_t len)
 {
     if (!c->pstate) c->pstate = mem_calloc(sizeof(pstate_t));
     if (kmap_find(&c->pstate->mine[kind], 0, name, len)) return 0;
-    if (!pubsub_client_active(c)) nclients++;
+    int was = pubsub_client_active(c);
     kmap_add(&c->pstate->mine[kind], 0, name, len, c);
     kmap_add(&all[kind], 0, name, len, c);
+    track_active(c, was);
     return 1;
 }
 
@@ -85,14 +102,15 @@ static int sub_del(client_t *c, int kind, const char *name, size_t len)
     if (!c->pstate || !kmap_find(&c->pstate->mine[kind], 0, name, len)) return 0;
     kmap_remove(&all[kind], 0, name, len, c);
     kmap_remove(&c->pstate->mine[kind], 0, name, len, c);
-    if (!pubsub_client_active(c)) nclients--;
+    track_active(c, 1);
     return 1;
 }
 
-/* [word, name-or-nil, count] to c's own reply buffer. */
+/* [word, name-or-nil, count] to c, as push data (delivered even while
+ * CLIENT REPLY OFF/SKIP drops c's replies, as in Redis 7.2+). */
 static void reply_sub(client_t *c, const char *word, const char *name, size_t len, long count)
 {
-    reply_t *r = client_reply(c);
+    reply_t *r = client_push(c);
     resp_add_agg(r, c->resp, '>', 3);
     resp_add_bulk_cstr(r, word);
     if (name) resp_add_bulk(r, name, len);
@@ -131,9 +149,9 @@ static void unsub_all(client_t *c, int kind, int notify)
             long count = reply_count(c, kind) - 1;
             reply_sub(c, word_unsub[kind], k->key, k->len, count);
         }
-        int was_active = pubsub_client_active(c);
+        int was = pubsub_client_active(c);
         kmap_remove(&c->pstate->mine[kind], 0, k->key, k->len, c);
-        if (was_active && !pubsub_client_active(c)) nclients--;
+        track_active(c, was);
     }
     mem_free(l.v);
 }
@@ -156,11 +174,13 @@ static int can_receive(const client_t *c)
     return !(c->flags & (CLIENT_CLOSE_ASAP | CLIENT_FAKE));
 }
 
-/* Append one message frame (parts as bulks), then arm the write. */
+/* Append one message frame (parts as bulks) as push data, then arm the
+ * write. Reaching the output buffer limit here closes c asynchronously. */
 static void deliver(client_t *c, const md_arg_t *parts, int n)
 {
-    resp_add_agg(c->out, c->resp, '>', n);
-    for (int i = 0; i < n; i++) resp_add_bulk(c->out, parts[i].ptr, parts[i].len);
+    reply_t *r = client_push(c);
+    resp_add_agg(r, c->resp, '>', n);
+    for (int i = 0; i < n; i++) resp_add_bulk(r, parts[i].ptr, parts[i].len);
     client_want_write(c);
 }
 
@@ -243,6 +263,12 @@ void pubsub_foreach_name(int kind, pubsub_name_fn fn, void *priv)
 {
     name_visit_t v = {fn, priv};
     kmap_foreach(&all[kind], visit_name, &v);
+}
+
+void pubsub_client_foreach(const client_t *c, int kind, pubsub_name_fn fn, void *priv)
+{
+    name_visit_t v = {fn, priv};
+    if (c->pstate) kmap_foreach(&c->pstate->mine[kind], visit_name, &v);
 }
 
 size_t pubsub_subscribers(int kind, const char *name, size_t len)

@@ -54,6 +54,8 @@ void pubsub_unsubscribe_all(struct client *c, int kind);
  * subscribers. */
 typedef void (*pubsub_name_fn)(const char *name, size_t len, void *priv);
 void pubsub_foreach_name(int kind, pubsub_name_fn fn, void *priv);
+/* fn for every name of `kind` c is subscribed to (ACL: may it still?). */
+void pubsub_client_foreach(const struct client *c, int kind, pubsub_name_fn fn, void *priv);
 /* PUBSUB NUMSUB / SHARDNUMSUB: the subscribers of one name. */
 size_t pubsub_subscribers(int kind, const char *name, size_t len);
 

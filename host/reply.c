@@ -11,11 +11,20 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-void reply_init(reply_t *r)
+static void clear(reply_t *r)
 {
     r->pos = r->sent = 0;
     r->head = r->tail = NULL;
-    r->blocks_bytes = 0;
+    r->blocks_bytes = r->blocks_mem = r->nblocks = 0;
+}
+
+void reply_init(reply_t *r)
+{
+    clear(r);
+    r->peak = 0;
+    r->discard = 0;
+    r->on_grow = NULL;
+    r->owner = NULL;
 }
 
 void reply_reset(reply_t *r)
@@ -26,8 +35,10 @@ void reply_reset(reply_t *r)
         mem_free(b);
         b = n;
     }
-    reply_init(r);
+    clear(r);
 }
+
+void reply_discard(reply_t *r) { r->discard = 1; }
 
 static reply_block_t *block_new(size_t need)
 {
@@ -44,15 +55,31 @@ static void block_push(reply_t *r, reply_block_t *b)
     if (r->tail) r->tail->next = b;
     else r->head = b;
     r->tail = b;
+    r->nblocks++;
+    r->blocks_mem += mem_usable(b);
+    if (r->on_grow) r->on_grow(r->owner);
+}
+
+/* Account a block leaving the list (written out). */
+static void block_pop(reply_t *r, reply_block_t *b)
+{
+    r->blocks_bytes -= b->used;
+    r->blocks_mem -= mem_usable(b);
+    r->nblocks--;
+    r->head = b->next;
+    if (!r->head) r->tail = NULL;
+    mem_free(b);
 }
 
 void reply_append(reply_t *r, const char *p, size_t n)
 {
+    if (r->discard) return;
     if (!r->head) {
         size_t room = REPLY_INLINE_SIZE - r->pos;
         size_t k = n < room ? n : room;
         memcpy(r->buf + r->pos, p, k);
         r->pos += k;
+        if (r->pos > r->peak) r->peak = r->pos;
         p += k;
         n -= k;
         if (!n) return;
@@ -76,8 +103,15 @@ void reply_append(reply_t *r, const char *p, size_t n)
     }
 }
 
+/* The handle reply_defer gives a discarding reply: filled, never sent. */
+static struct {
+    reply_block_t b;
+    char data[32];
+} dropped;
+
 void *reply_defer(reply_t *r)
 {
+    if (r->discard) return &dropped.b;
     /* An empty block of its own, then a fresh block for what follows. */
     reply_block_t *b = mem_alloc(sizeof(*b) + 32);
     b->next = NULL;
@@ -90,6 +124,7 @@ void *reply_defer(reply_t *r)
 void reply_fill(reply_t *r, void *handle, const char *p, size_t n)
 {
     reply_block_t *b = handle;
+    if (b == &dropped.b) return;
     if (n > 32) n = 32; /* headers are short; the block has 32 bytes */
     memcpy(b->data, p, n);
     b->used = n;
@@ -107,7 +142,7 @@ size_t reply_bytes(const reply_t *r)
     return r->blocks_bytes - r->sent;
 }
 
-ssize_t reply_write(reply_t *r, int fd)
+ssize_t reply_write(reply_t *r, reply_writev_fn fn, void *arg)
 {
     struct iovec iov[64];
     int n = 0;
@@ -132,7 +167,7 @@ ssize_t reply_write(reply_t *r, int fd)
         reply_reset(r);
         return 0;
     }
-    ssize_t w = writev(fd, iov, n);
+    ssize_t w = fn(arg, iov, n);
     if (w <= 0) return w;
     size_t left = (size_t)w;
     if (buf_in) {
@@ -154,10 +189,7 @@ ssize_t reply_write(reply_t *r, int fd)
         }
         left -= k;
         r->sent = 0;
-        r->blocks_bytes -= b->used;
-        r->head = b->next;
-        if (!r->head) r->tail = NULL;
-        mem_free(b);
+        block_pop(r, b);
     }
     return w;
 }

@@ -8,6 +8,7 @@
 #include "util.h"
 #include "words.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,7 +19,7 @@ void resp_parser_init(resp_parser_t *p)
     memset(p, 0, sizeof(*p));
     p->bulk_len = -1;
     p->max_bulk = 512LL * 1024 * 1024;
-    p->max_mbulk = 1024 * 1024;
+    p->max_mbulk = INT_MAX; /* Redis: any count an int holds, within the query buffer limit */
 }
 
 void resp_parser_free(resp_parser_t *p)

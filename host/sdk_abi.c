@@ -32,7 +32,7 @@ API_AT(config_get_ll, 97);
 API_AT(rdb_load_empty, 98);
 API_AT(key_name, 99);
 API_AT(reply_scan_cursor, 107);
-/* 1.2: entries from 108 */
+/* 1.2: entries 108..140 */
 API_AT(ht_new, 108);
 API_AT(config_register_bool, 130);
 API_AT(rdb_write_unsigned, 131);
@@ -41,8 +41,10 @@ API_AT(block_on_keys_ex, 141);
 API_AT(call, 147);
 API_AT(event_subscribe, 158);
 API_AT(on_unload, 161);
-API_AT(arg_lex_bound, 162);
-_Static_assert(sizeof(md_api_t) == sizeof(size_t) + 163 * sizeof(sdk_fn_t),
+API_AT(debug_register, 162);
+API_AT(ht_stats, 164);
+API_AT(arg_lex_bound, 165);
+_Static_assert(sizeof(md_api_t) == sizeof(size_t) + 166 * sizeof(sdk_fn_t),
                "md_api_t: arg_lex_bound is the last entry of 1.2");
 
 /* md_type_ops_t: 1.0 and 1.1 end with subexpire_run; 1.2 appends. */
@@ -56,6 +58,9 @@ _Static_assert(offsetof(md_type_ops_t, subexpire_run) ==
 _Static_assert(offsetof(md_type_ops_t, aux_save) ==
                    offsetof(md_type_ops_t, subexpire_run) + sizeof(sdk_fn_t),
                "md_type_ops_t: the 1.2 fields must follow subexpire_run");
+_Static_assert(offsetof(md_type_ops_t, debug_repr) ==
+                   offsetof(md_type_ops_t, aux_when) + sizeof(sdk_fn_t),
+               "md_type_ops_t: debug_repr must follow aux_when");
 
 /* md_manifest_t: every field up to command_size is read from modules of
  * every minor; the 1.2 fields follow it. */

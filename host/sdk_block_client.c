@@ -122,6 +122,7 @@ static void handle_free(md_blocked_t *bc)
     }
     for (int i = 0; i < bc->nerrs; i++) mem_free(bc->errs[i]);
     mem_free(bc->errs);
+    cmd_unref(bc->cmd);
     mem_free(bc);
 }
 
@@ -180,7 +181,7 @@ static md_blocked_t *x_block_client(md_ctx_t *c, const md_block_t *in)
     sdk_block_read(in, &b);
     md_blocked_t *bc = mem_calloc(sizeof(*bc));
     bc->module = c->cmd ? c->cmd->owner : NULL;
-    bc->cmd = c->cmd;
+    bc->cmd = cmd_ref(c->cmd); /* may outlive its module: see cmd.h */
     bc->client = c->client;
     bc->on_timeout = b.on_timeout;
     bc->on_reply = b.on_reply;
@@ -190,6 +191,7 @@ static md_blocked_t *x_block_client(md_ctx_t *c, const md_block_t *in)
     blocking_spec_t sp = {.timeout_ms = b.timeout_ms, .timeout_reply = b.timeout_reply,
                           .ops = b.on_timeout ? &bc_ops_cb : &bc_ops_null, .priv = bc};
     if (!c->cmd || blocking_block(c->client, c->cmd, &sp) != 0) {
+        cmd_unref(bc->cmd);
         mem_free(bc);
         return NULL;
     }

@@ -8,6 +8,7 @@
 #include "mem.h"
 #include "propagate.h"
 #include "sdk_abi.h"
+#include "sdk_debug.h"
 #include "sdk_htable.h"
 #include "sdk_lex.h"
 #include "sdk_random.h"
@@ -104,6 +105,7 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_block_client(&api);
         sdk_api_fill_call(&api);
         sdk_api_fill_events(&api);
+        sdk_api_fill_debug(&api);
         sdk_api_fill_lex(&api);
         long empty = sdk_abi_first_empty(&api);
         if (empty >= 0) {

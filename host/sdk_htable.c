@@ -20,6 +20,7 @@
  * tests can compile it against a stand-in table.
  */
 #include "../sdk/modis.h"
+#include "htstats.h"
 #include "rev_cursor.h"
 #include "sdk_htable.h"
 
@@ -513,6 +514,26 @@ static size_t sdk_ht_mem(const md_ht_t *t)
     return m + (size_t)((double)bytes / (double)seen * (double)sdk_ht_size(t));
 }
 
+static size_t chain_len(const void *table, int side, size_t i)
+{
+    const md_ht_t *t = table;
+    size_t n = 0;
+    for (void *e = t->b[side][i]; e; e = *next_of(t, e)) n++;
+    return n;
+}
+
+/* DEBUG HTSTATS-KEY's text (htstats.h), in the table's module's memory. */
+static char *sdk_ht_stats(const md_ht_t *t, int full)
+{
+    htstats_table_t s = {t, {t->b[0] ? t->mask[0] + 1 : 0, t->b[1] ? t->mask[1] + 1 : 0},
+                         {t->used[0], t->used[1]}, chain_len};
+    char buf[4096];
+    size_t n = htstats_format(buf, sizeof(buf), 0, NULL, &s, full);
+    char *out = api->alloc(t->m, n + 1);
+    memcpy(out, buf, n + 1);
+    return out;
+}
+
 void sdk_api_fill_htable(md_api_t *a)
 {
     api = a;
@@ -533,4 +554,5 @@ void sdk_api_fill_htable(md_api_t *a)
     a->ht_random = sdk_ht_random;
     a->ht_random_distinct = sdk_ht_random_distinct;
     a->ht_mem = sdk_ht_mem;
+    a->ht_stats = sdk_ht_stats;
 }

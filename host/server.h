@@ -16,6 +16,14 @@
 struct event_base;
 struct client;
 
+/* client-output-buffer-limit classes, in Redis's order (CONFIG GET). */
+enum { CLIENT_CLASS_NORMAL, CLIENT_CLASS_REPLICA, CLIENT_CLASS_PUBSUB, CLIENT_CLASS_COUNT };
+
+typedef struct obuf_limit {
+    unsigned long long hard, soft; /* bytes, 0 = none */
+    long soft_seconds;
+} obuf_limit_t;
+
 typedef struct server {
     /* configuration (names as in redis.conf) */
     char *bind;              /* space-separated addresses */
@@ -32,6 +40,7 @@ typedef struct server {
     long long maxclients;
     long long proto_max_bulk_len;
     long long client_query_buffer_limit;
+    obuf_limit_t obuf_limits[CLIENT_CLASS_COUNT]; /* client-output-buffer-limit */
     long long maxmemory;
     int maxmemory_policy;
     int maxmemory_samples;
@@ -71,6 +80,20 @@ typedef struct server {
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */
+    char *aclfile;
+    long long acllog_max_len;
+    int acl_pubsub_default;  /* ACL_PUBSUB_ALL(0): new users get allchannels; 1: reset */
+    struct {                 /* tls-* (names without the prefix) */
+        int port;
+        char *cert_file, *key_file, *key_file_pass;
+        char *client_cert_file, *client_key_file, *client_key_file_pass;
+        char *ca_cert_file, *ca_cert_dir, *dh_params_file;
+        char *protocols, *ciphers, *ciphersuites;
+        int auth_clients;    /* no, yes, optional */
+        int prefer_server_ciphers, session_caching;
+        int session_cache_size, session_cache_timeout;
+        int replication, cluster;
+    } tls;
 
     /* runtime */
     struct event_base *base;
@@ -86,6 +109,18 @@ typedef struct server {
     uint64_t next_client_id;
     int active_expire_paused;
     int in_command;          /* nesting depth of command calls */
+    /* The default user's state, kept by acl.c for the layers below it:
+     * protected mode (nopass) and new connections (nopass and on). */
+    int acl_default_nopass, acl_default_on;
+    char *executable;        /* absolute path of this binary (DEBUG RESTART) */
+    char **exec_argv;        /* the command line, NULL-terminated */
+
+    /* DEBUG knobs (cmd_debug.c), for tests */
+    long long aof_flush_sleep_us;   /* AOF-FLUSH-SLEEP: before each AOF write */
+    int skip_checksum_validation;   /* SET-SKIP-CHECKSUM-VALIDATION */
+    int pause_cron;                 /* PAUSE-CRON: the cron does nothing */
+    int dict_resizing;              /* DICT-RESIZING: the cron may resize tables */
+    long long reply_peak_reset_ms;  /* REPLYBUFFER PEAK-RESET-TIME (-1: never) */
 
     /* statistics */
     long long stat_numcommands;
@@ -98,6 +133,9 @@ typedef struct server {
     long long stat_total_error_replies;
     long long stat_unexpected_error_replies;
     long long stat_client_qbuf_limit_disconnections;
+    long long stat_acl_denied_auth, stat_acl_denied_cmd, stat_acl_denied_key,
+        stat_acl_denied_channel;
+    long long stat_client_outbuf_limit_disconnections;
     size_t stat_peak_memory;
     long long stat_instantaneous_ops;
     long long ops_sample_last_count;

@@ -19,5 +19,13 @@
  * SHUTDOWN_FORCE was not given: the server then keeps running.
  */
 int shutdown_try(int flags);
+/*
+ * Start the server again in this process (execve of srv.executable with
+ * srv.exec_argv) after delay_ms: gracefully (DEBUG RESTART: the config
+ * rewritten, the dataset saved as SHUTDOWN would, pid file removed) or
+ * not (DEBUG CRASH-AND-RECOVER). Returns -1 (logged) only when it could
+ * not start; once descriptors are closed a failed execve exits.
+ */
+int shutdown_restart(int graceful, long long delay_ms);
 
 #endif

@@ -252,6 +252,7 @@ void aof_flush(int force)
                 "Writing the AOF buffer without waiting for fsync to complete, this may slow "
                 "down Modis.");
     }
+    if (srv.aof_flush_sleep_us) usleep((useconds_t)srv.aof_flush_sleep_us); /* DEBUG */
     ssize_t w = write_all(aof.fd, aof.buf.p, aof.buf.len);
     aof.flush_postponed = 0;
     if (w != (ssize_t)aof.buf.len) {

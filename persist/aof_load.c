@@ -183,6 +183,7 @@ static int load_preamble(loader_t *L, long long *valid)
     rdb_io_t io;
     rdb_load_stats_t st;
     rdb_io_file_reader(&io, L->fp, NULL);
+    io.checksum = !srv.skip_checksum_validation; /* DEBUG SET-SKIP-CHECKSUM-VALIDATION */
     int rc = rdb_load_dataset(&io, &st);
     if (rc != 0) {
         log_msg(LOG_WARNING, old_style ? "Error reading the RDB preamble of the AOF file %s, "

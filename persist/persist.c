@@ -8,6 +8,7 @@
 
 #include "host/log.h"
 #include "host/mem.h"
+#include "host/notify.h"
 #include "host/propagate.h"
 #include "host/server.h"
 #include "host/util.h"
@@ -205,6 +206,47 @@ void persist_load_startup(void)
 {
     if (startup_aof()) return; /* appendonly yes: the AOF is the dataset */
     save_load_startup();
+}
+
+/* ---- DEBUG LOADAOF --------------------------------------------------------- */
+
+/*
+ * Redis's DEBUG LOADAOF: write what the AOF buffer holds, read the
+ * manifest again and load the files into empty databases. The current
+ * data is set aside meanwhile and comes back when the load fails (Redis
+ * empties first and keeps nothing). Returns 0, or -1 (logged).
+ */
+int persist_debug_loadaof(void)
+{
+    char err[1536];
+    if (aof.state != AOF_OFF) aof_flush(1);
+    aof_manifest_t *am = NULL;
+    char *mname = aof_manifest_name();
+    int rc = aof_manifest_load(srv.aof_dirname, mname, &am, err, sizeof(err));
+    mem_free(mname);
+    if (rc < 0) {
+        log_msg(LOG_WARNING, "%s", err);
+        return -1;
+    }
+    aof_manifest_free(aof.am);
+    aof.am = am;
+    aof_delete_history();
+    ks_db_t *aside = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
+    notify_db_modified(-1);
+    for (int i = 0; i < srv.databases; i++) {
+        ks_db_init(&aside[i], i);
+        ks_swap(&srv.db[i], &aside[i]);
+    }
+    rc = aof_load_all(aof.am);
+    int ok = rc != AOF_LOAD_FAILED && rc != AOF_LOAD_NOT_EXIST;
+    if (!ok) /* the old data back; aside = what was loaded */
+        for (int i = 0; i < srv.databases; i++) ks_swap(&srv.db[i], &aside[i]);
+    for (int i = 0; i < srv.databases; i++) ks_flush(&aside[i], 0);
+    mem_free(aside);
+    if (!ok) return -1;
+    srv.dirty = 0; /* nothing to propagate or save for it */
+    log_msg(LOG_NOTICE, "Append Only File loaded by DEBUG LOADAOF");
+    return 0;
 }
 
 /* ---- cron, shutdown, MISCONF ----------------------------------------------- */

@@ -41,6 +41,10 @@ int persist_shutdown(int save, int nosave, int force);
  * (start: a rewrite; stop: close the file). 0, or -1 with Redis's text. */
 int persist_apply_appendonly(char *err, size_t cap);
 
+/* DEBUG LOADAOF: reload the dataset from the AOF files; 0, or -1 (logged,
+ * the dataset unchanged). */
+int persist_debug_loadaof(void);
+
 /* The MISCONF error for write commands (and PING) while the last
  * background save or the AOF write failed; NULL when writes are allowed. */
 const char *persist_write_error(void);

@@ -417,6 +417,7 @@ int rdb_load_file(const char *path, int flags, rdb_load_stats_t *st, char *err,
     rdb_io_t io;
     rdb_io_file_reader(&io, fp, NULL);
     events_fire(MD_EVENT_LOADING, MD_SUB_LOADING_RDB_START, NULL);
+    io.checksum = !srv.skip_checksum_validation; /* DEBUG SET-SKIP-CHECKSUM-VALIDATION */
     int rc = load_stream(&io, flags, st);
     if (rc)
         snprintf(err, errcap, "RDB file %s: %s", path, rdb_io_error(&io));

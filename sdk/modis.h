@@ -257,6 +257,13 @@ typedef struct md_type_ops {
     int (*aux_save)(md_rdb_t *rdb, int when);
     int (*aux_load)(md_rdb_t *rdb, int encver, int when);
     int aux_when;
+    /* (1.2) DEBUG LISTPACK / QUICKLIST / HTSTATS-KEY <key>: a text
+     * describing how the value is represented, for `what` = "listpack",
+     * "quicklist" or "htstats" (`detail`: QUICKLIST's level, HTSTATS-KEY's
+     * FULL), allocated with md_alloc (the host frees it), or NULL when the
+     * value is not represented that way (the host then replies Redis's
+     * error). md_lp_repr() and md_ht_stats() write the usual parts. */
+    char *(*debug_repr)(const void *value, const char *what, int detail);
 } md_type_ops_t;
 
 /* When aux_save runs (Redis's REDISMODULE_AUX_BEFORE_RDB / _AFTER_RDB). */
@@ -740,6 +747,10 @@ typedef struct md_api {
     int (*keyspace_subscribe)(md_module_t *m, int classes, md_keyspace_fn fn);
     int (*keyspace_unsubscribe)(md_module_t *m, int classes, md_keyspace_fn fn);
     int (*on_unload)(md_module_t *m, md_unload_fn fn);
+    /* DEBUG (1.2) */
+    int (*debug_register)(md_module_t *m, const md_command_t *subs);
+    char *(*lp_repr)(md_module_t *m, const unsigned char *lp);
+    char *(*ht_stats)(const md_ht_t *t, int full);
 
     /* lexicographic range bounds (1.2) */
     int (*arg_lex_bound)(md_arg_t a, md_lex_bound_t *out);
@@ -1356,6 +1367,24 @@ static inline size_t md_ht_random_distinct(md_ht_t *t, void **out, size_t count)
 /* Bytes held by the table and its elements (type->mem or md_usable):
  * exact up to 1024 elements, extrapolated from the first 1024 above. */
 static inline size_t md_ht_mem(const md_ht_t *t) { return md__api->ht_mem(t); }
+
+/*
+ * DEBUG (1.2). md_debug_register() adds DEBUG subcommands of the module
+ * (during md_init only, like commands): a NULL-name-terminated array of
+ * md_command_t where `name` is the subcommand (matched in any case; a name
+ * the host or another module has is refused), `handler` gets DEBUG's
+ * whole argv (argv[1] is the subcommand), `arity` counts that whole argv
+ * (negative: at least), and DEBUG HELP shows "NAME syntax" followed by
+ * the `summary`, one indented line per '\n'-separated line. They go away
+ * with the module. For the representation of values see md_type_ops_t's
+ * debug_repr; md_lp_repr() is Redis's lpRepr() text of a listpack and
+ * md_ht_stats() DEBUG HTSTATS-KEY's text for a hash table, both allocated
+ * with md_alloc (md_ht_stats: accounted to the table's module).
+ */
+static inline int md_debug_register(const md_command_t *subs)
+{ return md__api->debug_register(md__self, subs); }
+static inline char *md_lp_repr(const unsigned char *lp) { return md__api->lp_repr(md__self, lp); }
+static inline char *md_ht_stats(const md_ht_t *t, int full) { return md__api->ht_stats(t, full); }
 
 /*
  * Random numbers (1.2). md_rand() draws from the server's generator,

@@ -1,6 +1,9 @@
 #!/bin/sh
-# Build and run every test suite (unit, integration, differential), print
-# each suite's own summary, then one closing line: "N passed, M failed".
+# Build and run every test suite (unit, integration, differential), then
+# the sanitizer pass (tests/asan.sh: the unit suites and the module-unload
+# and client-limit integration tests against an --enable-asan build in
+# build-asan/), print each suite's own summary, then one closing line:
+# "N passed, M failed". MODIS_NO_ASAN=1 skips the sanitizer pass.
 # Usage: tests/run-all.sh  (from the top of the source tree)
 set -u
 cd "$(dirname "$0")/.."
@@ -11,9 +14,14 @@ find tests persist tools -name '*.log' -delete 2>/dev/null
 rm -f test-suite.log
 make -j2 check >/dev/null 2>&1
 status=$?
+asan_logs=
+if [ "${MODIS_NO_ASAN:-0}" != 1 ]; then
+    tests/asan.sh || status=1
+    asan_logs=build-asan/obj/tests
+fi
 passed=0
 failed=0
-for log in $(find tests persist tools -name '*.log' ! -name test-suite.log | sort); do
+for log in $(find tests persist tools $asan_logs -name '*.log' ! -name test-suite.log | sort); do
     echo "=== ${log%.log}"
     tail -n 30 "$log" | grep -E '^[0-9]+%: Checks|passed|failed|error|^FAIL|Failures' | tail -n 5
     # Check: "100%: Checks: 76, Failures: 0, Errors: 0"

@@ -44,14 +44,15 @@ GROUPS = {
         "files": ["host/util", "host/mem", "host/log", "host/server", "host/sdk_host",
                   "host/ks", "host/ks_hooks", "host/ptrset", "host/types", "host/kmap",
                   "host/lazyfree", "host/digest", "host/listpack", "host/resp", "host/reply", "host/words",
-                  "host/dtoa", "host/rev_cursor", "host/events", "host/reply_tree",
+                  "host/dtoa", "host/rev_cursor", "host/events", "host/reply_tree", "host/htstats",
                   "persist/rdb_io", "persist/crc64"],
         "uses": [],
     },
     # Layer 1: connections and the command table.
     "core": {
         "layer": "core",
-        "files": ["host/net", "host/client", "host/cmd", "host/cmd_docs", "host/cmd_keyspecs"],
+        "files": ["host/net", "host/client", "host/conn", "host/conn_tls", "host/cmd",
+                  "host/cmd_docs", "host/cmd_keyspecs"],
         "uses": [],
     },
     # Layer 2: subsystems, each reaching the others through their headers.
@@ -70,8 +71,13 @@ GROUPS = {
         "internal": ["persist/aof_internal.h", "persist/aof_load.h", "persist/aof_bio.h",
                      "persist/aof_manifest.h"],
     },
+    "acl": {"layer": "subsystem",
+            "files": ["host/acl", "host/acl_internal", "host/acl_check", "host/acl_log",
+                      "host/acl_file", "host/acl_cmd"],
+            "uses": ["core", "multi", "pubsub"],
+            "internal": ["host/acl_internal.h"]},
     "config": {"layer": "subsystem", "files": ["host/config"],
-               "uses": ["core", "modules", "notify", "persist"]},
+               "uses": ["acl", "core", "modules", "notify", "persist"]},
     "modules": {"layer": "subsystem", "files": ["host/module", "host/module_rdb"],
                 "uses": ["core", "blocking", "persist"]},
     "info": {"layer": "subsystem", "files": ["host/info"],
@@ -82,7 +88,7 @@ GROUPS = {
     "top": {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
-                  "host/hooks", "host/main"],
+                  "host/hooks", "host/main", "host/crash"],
         "uses": ["*"],
     },
 }

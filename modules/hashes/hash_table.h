@@ -36,6 +36,8 @@ size_t ht_len(const ht_t *t) MD_HIDDEN;
 /* Bytes allocated for the table, its entries and its heap (the SDK
  * table's estimate above 1024 entries). */
 size_t ht_mem(const ht_t *t) MD_HIDDEN;
+/* DEBUG HTSTATS-KEY's text for the table (md_alloc'd). */
+char *ht_stats(const ht_t *t, int full) MD_HIDDEN;
 
 ht_entry_t *ht_find(ht_t *t, const void *k, size_t kn) MD_HIDDEN;
 /* Set k to v. Returns 1 when k was new, 0 when updated. An updated key

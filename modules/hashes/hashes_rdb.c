@@ -300,6 +300,16 @@ void *hashes_rdb_load(md_rdb_t *r, int type)
     }
 }
 
+/* DEBUG LISTPACK / HTSTATS-KEY: the listpack of a small hash, the table
+ * of a big one (NULL: not represented that way). */
+static char *h_debug_repr(const void *h, const char *what, int detail)
+{
+    md_lp_t *lp = hv_listpack(h);
+    if (!strcmp(what, "listpack")) return lp ? md_lp_repr(lp) : NULL;
+    if (!strcmp(what, "htstats")) return lp ? NULL : ht_stats(hv_table(h), detail);
+    return NULL;
+}
+
 const md_type_ops_t hashes_type_ops = {
     .size = sizeof(md_type_ops_t),
     .layout_version = HASHES_LAYOUT_VERSION,
@@ -315,4 +325,5 @@ const md_type_ops_t hashes_type_ops = {
     .aof_rewrite = h_aof_rewrite,
     .subexpire_next = hashes_subexpire_next,
     .subexpire_run = hashes_subexpire_run,
+    .debug_repr = h_debug_repr,
 };

@@ -3,16 +3,17 @@
  *
  * This file holds the manifest, the command table (Redis 7.4 metadata:
  * arity, flags, key positions, ACL categories, docs) and md_init, which
- * registers the list parameters, the "list" type, the commands and the
- * "list.v1" service. The manifest and md_init are the only exported
- * symbols; the encoding lives in quicklist.c, the handlers in lists_cmds.c
- * and lists_block.c, the type callbacks in lists_rdb.c, the service in
- * lists_service.c.
+ * registers the list parameters, the "list" type, the commands, its DEBUG
+ * subcommands and the "list.v1" service. The manifest and md_init are the
+ * only exported symbols; the encoding lives in quicklist.c, the handlers in
+ * lists_cmds.c and lists_block.c, the type callbacks in lists_rdb.c, the
+ * DEBUG parts in lists_debug.c, the service in lists_service.c.
  */
 #include <limits.h>
 #include "modis.h"
 #include "lists.h"
 #include "lists_cmds.h"
+#include "lists_debug.h"
 #include "lists_rdb.h"
 #include "lists_service.h"
 
@@ -239,6 +240,7 @@ static int lists_on_load(int argc, const md_arg_t *argv)
     lists_type = md_type_register("list", &lists_type_ops);
     if (lists_type == NULL) return MD_ERR;
     if (md_commands_register(lists_commands) != MD_OK) return MD_ERR;
+    if (lists_debug_register() != MD_OK) return MD_ERR;
     return lists_service_export();
 }
 

@@ -21,6 +21,7 @@
  */
 #include <string.h>
 #include "lists_rdb.h"
+#include "lists_debug.h"
 #include "lists.h"
 #include "quicklist.h"
 
@@ -299,4 +300,5 @@ const md_type_ops_t lists_type_ops = {
     .rdb_save = lt_rdb_save,
     .rdb_load = lt_rdb_load,
     .aof_rewrite = lt_aof_rewrite,
+    .debug_repr = lists_debug_repr,
 };

@@ -63,10 +63,19 @@ int ql_exceeds_limit(long long fill, size_t sz, unsigned long count)
     return count > cntl;
 }
 
+size_t ql_packed_threshold = QL_PACKED_THRESHOLD_DEFAULT;
+
+int ql_set_packed_threshold(unsigned long long sz)
+{
+    if (sz > (1ULL << 32) - (1 << 20)) return -1; /* not up to or near 4 GB */
+    ql_packed_threshold = sz ? (size_t)sz : QL_PACKED_THRESHOLD_DEFAULT;
+    return 0;
+}
+
 /* Whether an element of n bytes may go into node nd. */
 static int allow_insert(const ql_t *ql, const ql_node_t *nd, size_t n)
 {
-    if (nd == NULL || nd->container == QL_PLAIN || n >= QL_PLAIN_THRESHOLD)
+    if (nd == NULL || nd->container == QL_PLAIN || n >= ql_packed_threshold)
         return 0;
     if (ql->lpenc) return 1; /* ql_conv_grow() decided already */
     return !ql_exceeds_limit(ql->fill, nd->sz + n + SIZE_ESTIMATE_OVERHEAD,
@@ -224,7 +233,7 @@ static ql_node_t *node_new_plain(const void *s, size_t n)
 
 static ql_node_t *node_new_for(const void *s, size_t n)
 {
-    return n >= QL_PLAIN_THRESHOLD ? node_new_plain(s, n) : node_new_packed(s, n);
+    return n >= ql_packed_threshold ? node_new_plain(s, n) : node_new_packed(s, n);
 }
 
 /* Link nw after (or before) old; old NULL: nw becomes the only node. */
@@ -433,7 +442,7 @@ static void insert_at(ql_t *ql, ql_node_t *nd, unsigned char *p,
     right = split_node(nd, after ? off + 1 : off);
     right->inuse = 1;
     link_node(ql, nd, right, 1);
-    if (n >= QL_PLAIN_THRESHOLD) {
+    if (n >= ql_packed_threshold) {
         link_node(ql, nd, node_new_plain(s, n), 1);
         nb = nd->next;
     } else {
@@ -653,7 +662,7 @@ int ql_replace(ql_t *ql, long long index, const void *s, size_t n)
     /* Redis's quicklistReplaceEntry(): a packed node takes the new value
      * in place whatever its size (no split), a plain node takes a huge
      * one in place; anything else is a delete and an insert. */
-    if (nd->container == QL_PACKED && n < QL_PLAIN_THRESHOLD) {
+    if (nd->container == QL_PACKED && n < ql_packed_threshold) {
         node_use(nd);
         nd->data = md_lp_insert(nd->data, s, n, md_lp_seek(nd->data, (long)off),
                                 MD_LP_REPLACE, NULL);
@@ -661,7 +670,7 @@ int ql_replace(ql_t *ql, long long index, const void *s, size_t n)
         node_release(nd);
         return 1;
     }
-    if (nd->container == QL_PLAIN && n >= QL_PLAIN_THRESHOLD) {
+    if (nd->container == QL_PLAIN && n >= ql_packed_threshold) {
         unsigned char *bytes = md_alloc(n);
         memcpy(bytes, s, n);
         md_free(nd->data);

@@ -14,7 +14,7 @@
  *                conversion rule with ql_conv_grow() first);
  *   "quicklist"  ql->lpenc == 0: any number of nodes, each packed node
  *                filled up to ql->fill (Redis's quicklist rules), plain
- *                nodes for elements of QL_PLAIN_THRESHOLD bytes or more,
+ *                nodes for elements of ql_packed_threshold bytes or more,
  *                inner nodes LZF-compressed beyond ql->compress nodes from
  *                either end (when the LZF hooks are set).
  *
@@ -41,7 +41,7 @@
 
 #define QL_PLAIN 1                 /* RDB container byte: bare element */
 #define QL_PACKED 2                /* RDB container byte: listpack */
-#define QL_PLAIN_THRESHOLD (1UL << 30) /* elements this big get a plain node */
+#define QL_PACKED_THRESHOLD_DEFAULT (1UL << 30)
 #define QL_FILL_MAX 32767
 #define QL_COMPRESS_MAX 65535
 
@@ -81,6 +81,13 @@ typedef struct ql_lzf_hooks {
     size_t (*decompress)(const void *in, size_t n, void *out, size_t out_cap);
 } ql_lzf_hooks_t;
 extern ql_lzf_hooks_t ql_lzf MD_HIDDEN;
+
+/* Elements this big get a plain node (Redis's packed_threshold, 1 GB;
+ * DEBUG QUICKLIST-PACKED-THRESHOLD changes it). */
+extern size_t ql_packed_threshold MD_HIDDEN;
+/* Redis's quicklistSetPackedThreshold(): 0 restores the default; -1 for
+ * a size at or near 4 GB (nothing changed). */
+int ql_set_packed_threshold(unsigned long long sz) MD_HIDDEN;
 
 /* ---- whole lists ---- */
 

@@ -7,8 +7,11 @@
 #
 # The sourcing script sets N and REPEAT, then calls sbs_start, loads its
 # data through sbs_cli, and feeds sbs_table lines "label|requests|command"
-# (requests empty: N). Environment: MODIS_SERVER, MODIS_CONF,
-# REDIS_SERVER, REDIS_BENCHMARK, REDIS_CLI as compare.sh.
+# (requests empty: N). With SBS_TLS_DIR set (a directory holding ca.crt,
+# server.crt and server.key), both servers also listen with TLS on a port
+# of their own (tls-auth-clients no) and redis-benchmark runs over TLS
+# there; sbs_cli keeps the plain port. Environment: MODIS_SERVER,
+# MODIS_CONF, REDIS_SERVER, REDIS_BENCHMARK, REDIS_CLI as compare.sh.
 
 SBS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SBS_REPO=$(cd "$SBS_DIR/../.." && pwd)
@@ -23,7 +26,7 @@ if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then
     PIN_S=(taskset -c 0) PIN_C=(taskset -c 1)
 fi
 SBS_TMP=$(mktemp -d "${TMPDIR:-/tmp}/modis-sbs.XXXXXX")
-declare -A PORT PID
+declare -A PORT PID BPORT
 sbs_cleanup() {
     for s in modis redis; do
         [ -n "${PID[$s]:-}" ] && kill "${PID[$s]}" 2>/dev/null && wait "${PID[$s]}" 2>/dev/null
@@ -36,17 +39,26 @@ sbs_free_port() {
     python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
 }
 
-# sbs_start_one NAME: start "modis" or "redis" on a free port
+# sbs_start_one NAME: start "modis" or "redis" on a free port (and a TLS
+# one with SBS_TLS_DIR)
 sbs_start_one() {
-    local name=$1 port
+    local name=$1 port tls=()
     port=$(sbs_free_port)
+    BPORT[$name]=$port
+    if [ -n "${SBS_TLS_DIR:-}" ]; then
+        BPORT[$name]=$(sbs_free_port)
+        tls=(--tls-port "${BPORT[$name]}" --tls-cert-file "$SBS_TLS_DIR/server.crt"
+             --tls-key-file "$SBS_TLS_DIR/server.key" --tls-ca-cert-file "$SBS_TLS_DIR/ca.crt"
+             --tls-auth-clients no)
+    fi
     mkdir -p "$SBS_TMP/$name"
     if [ "$name" = modis ]; then
         "${PIN_S[@]}" "$MODIS_SERVER" ${MODIS_CONF:+"$MODIS_CONF"} --port "$port" \
-            --dir "$SBS_TMP/$name" --save "" --appendonly no >"$SBS_TMP/$name.log" 2>&1 &
+            --dir "$SBS_TMP/$name" --save "" --appendonly no "${tls[@]}" \
+            >"$SBS_TMP/$name.log" 2>&1 &
     else
         "${PIN_S[@]}" "$REDIS_SERVER" --port "$port" --dir "$SBS_TMP/$name" \
-            --save "" --appendonly no >"$SBS_TMP/$name.log" 2>&1 &
+            --save "" --appendonly no "${tls[@]}" >"$SBS_TMP/$name.log" 2>&1 &
     fi
     PID[$name]=$! PORT[$name]=$port
     for _ in $(seq 50); do
@@ -78,10 +90,11 @@ sbs_cpu_ticks() {
 # sbs_bench NAME P REQUESTS CMD...: "OPS TICKS": best ops/s and fewest
 # server cpu ticks of REPEAT runs (TICKS is - when no run was measured)
 sbs_bench() {
-    local name=$1 p=$2 n=$3 best=0 ops low=- t0 t1; shift 3
+    local name=$1 p=$2 n=$3 best=0 ops low=- t0 t1 tls=(); shift 3
+    [ -n "${SBS_TLS_DIR:-}" ] && tls=(--tls --cacert "$SBS_TLS_DIR/ca.crt")
     for _ in $(seq "$REPEAT"); do
         t0=$(sbs_cpu_ticks "${PID[$name]}")
-        ops=$("${PIN_C[@]}" "$REDIS_BENCHMARK" -p "${PORT[$name]}" -c 50 -n "$n" -P "$p" \
+        ops=$("${PIN_C[@]}" "$REDIS_BENCHMARK" "${tls[@]}" -p "${BPORT[$name]}" -c 50 -n "$n" -P "$p" \
               -r "${SBS_RANDOM:-100000}" -q "$@" 2>/dev/null | tr '\r' '\n' |
               grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
         t1=$(sbs_cpu_ticks "${PID[$name]}")

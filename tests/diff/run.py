@@ -8,7 +8,9 @@ reported with the script name, line number, command and both replies.
 
 By default both servers are started on free ports in temporary directories:
     Modis:     host/modis-server modis.conf --port P --dir TMP --save ""
+               --enable-debug-command yes
     reference: redis-server --port P --dir TMP --save "" --appendonly no
+               --enable-debug-command yes
 --modis PATH (or $MODIS_SERVER) picks another binary for the Modis side; to
 check the runner and the scripts themselves, run reference against reference:
     tests/diff/run.py --modis /usr/bin/redis-server
@@ -40,7 +42,7 @@ LINE_TYPES = {b"+", b"-", b":", b"_", b",", b"#", b"("}  # one line
 BULK_TYPES = {b"$", b"!", b"="}       # length-prefixed: bulk, error, verbatim
 AGGR_TYPES = {b"*", b"~", b">", b"%", b"|"}  # array, set, push, map, attribute
 
-PREFIXES = {"sorted", "type", "documented", "scanall", "ignore", "tree", "docs"}
+PREFIXES = {"sorted", "type", "documented", "scanall", "ignore", "tree", "docs", "sync"}
 HINTS = {"type": "(compared by type/shape only)",
          "sorted": "(compared as unordered elements)",
          "scanall": "(compared as the sorted union of all SCAN pages)"}
@@ -270,6 +272,10 @@ def scan_all(conn, args):
 
 
 # ---------------------------------------------------------------- servers
+
+# DEBUG (PROTOCOL, HELP and the error texts) is compared too.
+DEBUG_ON = ["--enable-debug-command", "yes"]
+
 
 def free_port():
     """Ask the kernel for a currently free TCP port on localhost."""
@@ -525,6 +531,8 @@ def parse_line(lineno, text):
         if word not in PREFIXES:
             raise ScriptError("unknown directive !%s" % word)
         step.mods.add(word)
+    if "sync" in step.mods and "documented" not in step.mods:
+        raise ScriptError("!sync goes with !documented")
     if "documented" in step.mods:
         if len(tokens) < 3 or tokens[-2] != b"=>":
             raise ScriptError("!documented needs: COMMAND ... => REPLY")
@@ -709,6 +717,8 @@ class Runner:
                 if (step.expected is not None
                         and not self.use_reference_for_documented):
                     m = self.execute(mc, step)
+                    if "sync" in step.mods:
+                        self.execute(rc, step)  # same state on both sides
                     ok = m.raw == step.expected.raw
                     if not ok:
                         self.report(name, step, None, m.raw,
@@ -813,7 +823,7 @@ def main(argv=None):
                 print("0 passed, 0 failed")
                 return 0
             return 2
-        redis = Server("redis", rbin, extra=["--appendonly", "no"])
+        redis = Server("redis", rbin, extra=["--appendonly", "no"] + DEBUG_ON)
 
     if opts.modis_addr:
         modis = Server("modis", addr=opts.modis_addr)
@@ -828,7 +838,7 @@ def main(argv=None):
             default = REPO / "modis.conf"
             use = Path(mbin).name.startswith("modis") and default.is_file()
             conf = str(default) if use else None
-        modis = Server("modis", mbin, conf or None)
+        modis = Server("modis", mbin, conf or None, extra=DEBUG_ON)
 
     try:
         for s in (redis, modis):

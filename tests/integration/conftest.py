@@ -147,8 +147,14 @@ def start_server():
         return srv.start()
 
     yield start
+    errors = []
     for srv in started:
-        srv.stop()
+        try:
+            srv.stop()
+        except AssertionError as e:  # a sanitizer report: stop the rest first
+            errors.append(e)
+    if errors:
+        raise errors[0]
 
 
 @pytest.fixture

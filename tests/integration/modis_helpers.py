@@ -458,11 +458,25 @@ class Server:
             self.proc.wait(10)
 
     def stop(self, keep_dir=False):
+        """Stop the server and drop its directory. A sanitizer report in its
+        log (a server built with --enable-asan) fails the caller."""
         self.kill()
         if self in Server.registry:
             Server.registry.remove(self)
+        report = self.sanitizer_report()
         if not keep_dir and self.own_dir and self.dir:
             shutil.rmtree(self.dir, ignore_errors=True)
+        if report:
+            raise AssertionError("sanitizer report in the server log:\n" + report)
+
+    def sanitizer_report(self):
+        """The AddressSanitizer/UBSan report lines of the log, or ''."""
+        lines = self.log().splitlines()
+        for i, line in enumerate(lines):
+            if ("ERROR: AddressSanitizer" in line or "ERROR: LeakSanitizer" in line
+                    or ": runtime error: " in line):
+                return "\n".join(lines[i:i + 40])
+        return ""
 
     def log(self, tail=None):
         try:

@@ -222,7 +222,7 @@ def test_refusals_have_redis_texts(mc, conn, server, restore_config):
     assert tree_error(c, "x", "PING") == "ERR md_call: unknown flags"
     assert tree_error(c, "-", "MODULE", "UNLOAD", "sdkcall") == \
         "ERR Error unloading module: not allowed from md_call"
-    # W lets reads through, C is accepted while there are no ACLs
+    # W lets reads through; C lets the default user (allcommands allkeys) pass
     assert c.call("CALL.TREE", "WC", "GET", "a") == b"*1\r\n+null\r\n"
     # a command's own error is a value too
     c.call("SET", "s", "v")
@@ -235,6 +235,28 @@ def test_refusals_have_redis_texts(mc, conn, server, restore_config):
         assert "cmdstat_get:" in stats and "rejected_calls=1" in stats.split("cmdstat_get:")[1]
     finally:
         info.close()
+
+
+def test_acl_flag_checks_the_callers_user(mc, conn, server):
+    """C: the caller's user decides (command, key); a denial is NOPERM and
+    an ACL LOG entry with context module; without C the call runs."""
+    admin = conn(2)
+    admin.call("ACL", "SETUSER", "calluser", "on", "nopass", "+call.tree", "+get",
+               "~allowed*")
+    try:
+        admin.call("ACL", "LOG", "RESET")
+        c = conn(2)
+        assert c.call("AUTH", "calluser", "x") == b"+OK\r\n"
+        assert c.call("CALL.TREE", "C", "GET", "allowed1") == b"*1\r\n+null\r\n"
+        assert tree_error(c, "C", "GET", "other") == "NOPERM No permissions to access a key"
+        assert tree_error(c, "C", "SET", "allowed1", "v") == \
+            "NOPERM User calluser has no permissions to run the 'set' command"
+        # without C the module decides: the call runs
+        assert c.call("CALL.TREE", "-", "SET", "other", "v") == b"*2\r\n+status\r\n$2\r\nOK\r\n"
+        log = admin.call("ACL", "LOG")
+        assert log.count(b"module") == 2 and b"calluser" in log
+    finally:
+        admin.call("ACL", "DELUSER", "calluser")
 
 
 def test_oom_flag(mc, conn, restore_config):

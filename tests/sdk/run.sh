@@ -159,10 +159,11 @@ fi
 
 # 5. The manifest, printed without running module code.
 server=$build/host/modis-server
+minor=$(sed -n 's/^#define MD_ABI_MINOR \([0-9]*\)$/\1/p' "$top/sdk/modis.h")
 expected="name: counterset
 version: 10000
-abi: 1.2
-abi-min: 1.2
+abi: 1.$minor
+abi-min: 1.$minor
 description: countset: bounded top-k counters (CS.INCR, CS.GET, CS.TOP, CS.WAIT, CS.INCRFROM)
 types: countset
 rdb-types:

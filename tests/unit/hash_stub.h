@@ -2,7 +2,7 @@
  * hash_stub.h — a stand-in md_api_t for the hashes and zsets modules' unit tests:
  * malloc-backed memory that counts live blocks (every test ends with none
  * left), a simple seeded hash, and the listpack, hash table and random
- * entries served by the host's listpack.c, sdk_htable.c and sdk_random.c
+ * entries served by the host's listpack.c, sdk_htable.c (with htstats.c) and sdk_random.c
  * compiled into the test (the random stream seeded, so runs repeat). The module sources are
  * included by the test file itself, after this header.
  */
@@ -15,6 +15,7 @@
 
 #include "modis.h"
 #include "../../host/listpack.c"
+#include "../../host/htstats.c"
 #include "../../host/sdk_htable.c"
 #include "../../host/sdk_random.c"
 

@@ -32,7 +32,8 @@
 
 /* ======================================================================
  * Stand-ins for what config.c uses from files this test does not link
- * (main.c, ks.c, cmd.c, log.c, module.c, persist/persist.c). config.c,
+ * (main.c, ks.c, cmd.c, log.c, module.c, net.c, acl_file.c,
+ * persist/persist.c). config.c,
  * mem.c, util.c, words.c and notify.c are the real ones.
  * ====================================================================== */
 
@@ -76,6 +77,37 @@ int persist_apply_appendonly(char *err, size_t cap)
 {
     (void)err, (void)cap;
     return 0;
+}
+
+/* net.c: the tls-* CONFIG SET hooks; no CONFIG SET runs here. */
+int net_tls_reconfigure(void) { return 0; }
+int net_tls_port_changed(const char **err)
+{
+    (void)err;
+    return 0;
+}
+
+/* acl_file.c: what requirepass and `user` lines hand to the ACL
+ * subsystem; recorded, and no users to rewrite. */
+static char last_requirepass[64];
+static int user_lines;
+void acl_set_requirepass(const char *pass)
+{
+    snprintf(last_requirepass, sizeof(last_requirepass), "%s", pass ? pass : "");
+}
+int acl_config_user_line(int argc, char **argv, char *e, size_t cap)
+{
+    (void)argv;
+    if (argc < 3) {
+        snprintf(e, cap, "Error in user declaration '%s': Syntax error", argv[0]);
+        return -1;
+    }
+    user_lines++;
+    return 0;
+}
+void acl_config_lines(void (*fn)(const char *line, void *priv), void *priv)
+{
+    (void)fn, (void)priv;
 }
 
 /* ====================================================================== */
@@ -293,6 +325,10 @@ START_TEST(test_load_enum_errors)
                   "argument(s) must be one of the following: upstart, systemd, auto, no", NULL);
     ck_load_error("sanitize-dump-payload foo", 1,
                   "argument(s) must be one of the following: no, yes, clients", NULL);
+    ck_load_error("acl-pubsub-default foo", 1,
+                  "argument(s) must be one of the following: allchannels, resetchannels", NULL);
+    ck_load_error("tls-auth-clients maybe", 1,
+                  "argument(s) must be one of the following: no, yes, optional", NULL);
     ck_assert_int_eq(load("appendfsync always"), 0);
     ck_assert_str_eq(get("appendfsync"), "always");
     ck_assert_int_eq(load("loglevel nothing"), 0);
@@ -409,6 +445,27 @@ START_TEST(test_loadmodule_queued)
     ck_assert_str_eq(queued[1].argv[1], "arg 2");
     ck_assert_str_eq(queued[2].path, "/x/y.so");
     ck_assert_int_eq(srv.port, 7000);
+}
+END_TEST
+
+/* `user` lines go to the ACL subsystem (which checks them), `user` alone
+ * is an unknown directive, requirepass is handed over as it is set. */
+START_TEST(test_acl_lines)
+{
+    user_lines = 0;
+    ck_assert_int_eq(load("user alice on >pw ~* +@all\nUSER bob off\n"), 0);
+    ck_assert_int_eq(user_lines, 2);
+    ck_load_error("user", 1, "Bad directive or wrong number of arguments", NULL);
+    ck_load_error("acllog-max-len -1", 1,
+                  "argument must be between 0 and 9223372036854775807 inclusive", NULL);
+    ck_load_error("tls-session-cache-size -1", 1,
+                  "argument must be between 0 and 2147483647 inclusive", NULL);
+    ck_assert_int_eq(load("requirepass s3cret"), 0);
+    ck_assert_str_eq(last_requirepass, "s3cret");
+    ck_assert_str_eq(get("requirepass"), "s3cret");
+    ck_assert_str_eq(get("acl-pubsub-default"), "resetchannels");
+    ck_assert_str_eq(get("tls-auth-clients"), "yes");
+    ck_assert_str_eq(get("tls-port"), "0");
 }
 END_TEST
 
@@ -698,6 +755,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_memory_errors);
     tcase_add_test(tc, test_save_lines);
     tcase_add_test(tc, test_loadmodule_queued);
+    tcase_add_test(tc, test_acl_lines);
     tcase_add_test(tc, test_args_to_text);
     suite_add_tcase(s, tc);
 

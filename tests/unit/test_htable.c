@@ -216,7 +216,7 @@ static void mark(void *priv, void *p)
  * shrinking back, scans that start or resume mid-rehash. */
 static void scan_with_churn(int start_mid_rehash)
 {
-    static unsigned char seen[20000];
+    static unsigned char seen[24000]; /* numbers reach 2000 + 360 * 50 + 499 */
     md_ht_t *t = filled(1000);
     uint64_t cursor = 0;
     int calls = 0, during_rehash = 0;

@@ -20,6 +20,7 @@
  */
 #include "../../modules/lists/quicklist.c"
 #include "../../modules/lists/lists_rdb.c"
+#include "../../modules/lists/lists_debug.c"
 #include "listpack.h"
 #include "persist/rdb_io.h"
 
@@ -607,6 +608,74 @@ START_TEST(test_aof_compressed_list)
     ck_assert(strstr(aof_text, " compressible-499-") != NULL);
     ck_assert_int_eq(ql_check(ql), 0);
     ql_free(ql);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* DEBUG: the type's debug_repr, the packed threshold                  */
+/* ------------------------------------------------------------------ */
+
+static char *stub_lp_repr(md_module_t *m, const unsigned char *lp)
+{
+    char *out = t_alloc(m, 32);
+    snprintf(out, 32, "<listpack of %lu>\n", lp_count(lp));
+    return out;
+}
+
+START_TEST(test_debug_repr)
+{
+    test_api.lp_repr = stub_lp_repr;
+    lists_max_listpack_size = -2;
+    lists_compress_depth = 0;
+    ql_t *small = lists_new();
+    push_strs(small, 1, 3, "s%d", 0);
+    ck_assert(small->lpenc);
+    ck_assert_ptr_null(lists_debug_repr(small, "quicklist", 0));
+    char *t = lists_debug_repr(small, "listpack", 0);
+    ck_assert_str_eq(t, "<listpack of 3>\n");
+    t_free(NULL, t);
+    ql_free(small);
+
+    lists_max_listpack_size = -1;
+    lists_compress_depth = 1;
+    ql_t *ql = lists_new();
+    push_strs(ql, 1, 500, "compressible-%d-", 60);
+    ck_assert(!ql->lpenc && ql->head->next->next->lzf);
+    ck_assert_ptr_null(lists_debug_repr(ql, "listpack", 0));
+    ck_assert_ptr_null(lists_debug_repr(ql, "htstats", 0));
+    t = lists_debug_repr(ql, "quicklist", 0);
+    ck_assert(strncmp(t, "{count : 500}\n{len : ", 21) == 0);
+    ck_assert(strstr(t, "{fill : -1}\n{compress : 1}\n{bookmark_count : 0}\n"));
+    ck_assert(strstr(t, "{quicklist node(0)\n{container : PACKED, encoding: RAW, size: "));
+    ck_assert(strstr(t, "{quicklist node(2)\n{container : PACKED, encoding: LZF, size: "));
+    ck_assert_ptr_null(strstr(t, "<listpack"));
+    t_free(NULL, t);
+    /* Level 1: every node's content, compressed ones decompressed. */
+    t = lists_debug_repr(ql, "quicklist", 1);
+    size_t nodes = 0;
+    for (const char *p = t; (p = strstr(p, "{ listpack:\n<listpack of ")); p++) nodes++;
+    ck_assert_uint_eq(nodes, ql->len);
+    ck_assert(ql->head->next->next->lzf); /* still compressed */
+    t_free(NULL, t);
+    ck_assert_int_eq(ql_check(ql), 0);
+    ql_free(ql);
+}
+END_TEST
+
+START_TEST(test_packed_threshold)
+{
+    ck_assert_int_eq(ql_set_packed_threshold(1), 0);
+    lists_max_listpack_size = -2;
+    lists_compress_depth = 0;
+    ql_t *ql = lists_new();
+    ql->lpenc = 0; /* the quicklist encoding, where plain nodes exist */
+    ql_push(ql, "ab", 2, 1);
+    ck_assert_int_eq(ql->head->container, QL_PLAIN);
+    ql_free(ql);
+    ck_assert_int_eq(ql_set_packed_threshold((1ULL << 32) - (1 << 20) + 1), -1);
+    ck_assert_uint_eq(ql_packed_threshold, 1);
+    ck_assert_int_eq(ql_set_packed_threshold(0), 0);
+    ck_assert_uint_eq(ql_packed_threshold, QL_PACKED_THRESHOLD_DEFAULT);
 }
 END_TEST
 
@@ -1205,6 +1274,8 @@ static Suite *lists_rdb_suite(void)
     tcase_add_test(tc, test_compressed_nodes_lzf);
     tcase_add_test(tc, test_aof_copy_digest_mem);
     tcase_add_test(tc, test_aof_compressed_list);
+    tcase_add_test(tc, test_debug_repr);
+    tcase_add_test(tc, test_packed_threshold);
     tcase_add_test(tc, test_fixtures);
     tcase_add_test(tc, test_redis_live);
     suite_add_tcase(s, tc);

@@ -14,7 +14,9 @@
  * size), blobs become a skiplist only above zset-max-listpack-entries.
  * Payloads are validated completely (pairs, NaN scores, duplicates,
  * order); a payload with no member is valid but empty
- * (md_rdb_load_empty); a bad payload is an error, never a crash.
+ * (md_rdb_load_empty); a bad payload is an error, never a crash. Also the
+ * other callbacks: AOF rewrite, digest, copy, memory, lazy-free effort,
+ * DEBUG LISTPACK / HTSTATS-KEY.
  */
 #include <stdio.h>
 #include <string.h>
@@ -224,6 +226,16 @@ void *zsets_rdb_load(md_rdb_t *r, int type)
     }
 }
 
+/* DEBUG LISTPACK / HTSTATS-KEY: the listpack of a small set, the member
+ * table of a skiplist one (NULL: not represented that way). */
+static char *z_debug_repr(const void *z, const char *what, int detail)
+{
+    if (!strcmp(what, "listpack")) return zv_enc(z) == ZV_LP ? md_lp_repr(zv_lp(z)) : NULL;
+    if (!strcmp(what, "htstats"))
+        return zv_enc(z) == ZV_SL ? md_ht_stats(zv_sl(z)->ht, detail) : NULL;
+    return NULL;
+}
+
 const md_type_ops_t zsets_type_ops = {
     .size = sizeof(md_type_ops_t),
     .layout_version = ZSETS_LAYOUT_VERSION,
@@ -237,4 +249,5 @@ const md_type_ops_t zsets_type_ops = {
     .rdb_save = zsets_rdb_save,
     .rdb_load = zsets_rdb_load,
     .aof_rewrite = z_aof_rewrite,
+    .debug_repr = z_debug_repr,
 };

@@ -34,9 +34,9 @@ API_AT(key_name, 99);
 API_AT(reply_scan_cursor, 107);
 /* 1.2: entries from 108 */
 API_AT(ht_new, 108);
-API_AT(config_register_bool, 128);
-API_AT(rdb_write_unsigned, 129);
-API_AT(rdb_read_string, 138);
+API_AT(config_register_bool, 130);
+API_AT(rdb_write_unsigned, 131);
+API_AT(rdb_read_string, 140);
 
 /* md_type_ops_t: 1.0 and 1.1 end with subexpire_run; 1.2 appends. */
 _Static_assert(offsetof(md_type_ops_t, layout_version) == sizeof(size_t),

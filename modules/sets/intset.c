@@ -10,22 +10,22 @@
 /* Bytes                                                               */
 /* ------------------------------------------------------------------ */
 
-static uint64_t rd_le(const unsigned char *p, unsigned n)
+static uint64_t ints_rd_le(const unsigned char *p, unsigned n)
 {
     uint64_t v = 0;
     for (unsigned i = 0; i < n; i++) v |= (uint64_t)p[i] << (8 * i);
     return v;
 }
 
-static void wr_le(unsigned char *p, uint64_t v, unsigned n)
+static void ints_wr_le(unsigned char *p, uint64_t v, unsigned n)
 {
     for (unsigned i = 0; i < n; i++) p[i] = (unsigned char)(v >> (8 * i));
 }
 
-uint32_t intset_encoding(const intset_t *is) { return (uint32_t)rd_le(is, 4); }
-uint32_t intset_len(const intset_t *is) { return (uint32_t)rd_le(is + 4, 4); }
+uint32_t intset_encoding(const intset_t *is) { return (uint32_t)ints_rd_le(is, 4); }
+uint32_t intset_len(const intset_t *is) { return (uint32_t)ints_rd_le(is + 4, 4); }
 
-static void set_len(intset_t *is, uint32_t n) { wr_le(is + 4, n, 4); }
+static void ints_set_len(intset_t *is, uint32_t n) { ints_wr_le(is + 4, n, 4); }
 
 size_t intset_blob_len(const intset_t *is)
 {
@@ -33,28 +33,28 @@ size_t intset_blob_len(const intset_t *is)
 }
 
 /* Element i read with encoding enc, sign-extended. */
-static int64_t get_enc(const intset_t *is, uint32_t i, uint32_t enc)
+static int64_t ints_get_enc(const intset_t *is, uint32_t i, uint32_t enc)
 {
-    uint64_t u = rd_le(is + INTSET_HDR + (size_t)i * enc, enc);
+    uint64_t u = ints_rd_le(is + INTSET_HDR + (size_t)i * enc, enc);
     if (enc < 8 && (u >> (enc * 8 - 1)) & 1) u |= ~0ULL << (enc * 8);
     return (int64_t)u;
 }
 
-static void set_enc(intset_t *is, uint32_t i, int64_t v, uint32_t enc)
+static void ints_set_enc(intset_t *is, uint32_t i, int64_t v, uint32_t enc)
 {
-    wr_le(is + INTSET_HDR + (size_t)i * enc, (uint64_t)v, enc);
+    ints_wr_le(is + INTSET_HDR + (size_t)i * enc, (uint64_t)v, enc);
 }
 
 int64_t intset_get(const intset_t *is, uint32_t i)
 {
-    return get_enc(is, i, intset_encoding(is));
+    return ints_get_enc(is, i, intset_encoding(is));
 }
 
 int64_t intset_min(const intset_t *is) { return intset_get(is, 0); }
 int64_t intset_max(const intset_t *is) { return intset_get(is, intset_len(is) - 1); }
 
 /* The narrowest encoding that holds v. */
-static uint32_t value_enc(int64_t v)
+static uint32_t ints_value_enc(int64_t v)
 {
     if (v < INT32_MIN || v > INT32_MAX) return 8;
     if (v < INT16_MIN || v > INT16_MAX) return 4;
@@ -68,8 +68,8 @@ static uint32_t value_enc(int64_t v)
 intset_t *intset_new(void)
 {
     intset_t *is = md_alloc(INTSET_HDR);
-    wr_le(is, 2, 4);
-    set_len(is, 0);
+    ints_wr_le(is, 2, 4);
+    ints_set_len(is, 0);
     return is;
 }
 
@@ -83,7 +83,7 @@ intset_t *intset_dup(const intset_t *is)
     return c;
 }
 
-static intset_t *resize(intset_t *is, uint32_t len)
+static intset_t *ints_resize(intset_t *is, uint32_t len)
 {
     return md_realloc(is, INTSET_HDR + (size_t)len * intset_encoding(is));
 }
@@ -92,9 +92,9 @@ static intset_t *resize(intset_t *is, uint32_t len)
 /* Search, insert, remove                                              */
 /* ------------------------------------------------------------------ */
 
-/* Binary search: 1 and *pos = the index of v, or 0 and *pos = where v
+/* Binary ints_search: 1 and *pos = the index of v, or 0 and *pos = where v
  * would be inserted. */
-static int search(const intset_t *is, int64_t v, uint32_t *pos)
+static int ints_search(const intset_t *is, int64_t v, uint32_t *pos)
 {
     uint32_t len = intset_len(is), lo = 0, hi;
     if (len == 0) {
@@ -127,21 +127,21 @@ static int search(const intset_t *is, int64_t v, uint32_t *pos)
 int intset_find(const intset_t *is, int64_t v)
 {
     uint32_t pos;
-    return value_enc(v) <= intset_encoding(is) && search(is, v, &pos);
+    return ints_value_enc(v) <= intset_encoding(is) && ints_search(is, v, &pos);
 }
 
 /* v needs a wider encoding than is has, so it is smaller or larger than
  * every element: widen every element in place, back to front, then put v
  * first (negative) or last. */
-static intset_t *upgrade_and_add(intset_t *is, int64_t v)
+static intset_t *ints_upgrade_and_add(intset_t *is, int64_t v)
 {
-    uint32_t old = intset_encoding(is), enc = value_enc(v), len = intset_len(is);
+    uint32_t old = intset_encoding(is), enc = ints_value_enc(v), len = intset_len(is);
     uint32_t prepend = v < 0 ? 1 : 0;
     is = md_realloc(is, INTSET_HDR + (size_t)(len + 1) * enc);
-    wr_le(is, enc, 4);
-    for (uint32_t i = len; i-- > 0;) set_enc(is, i + prepend, get_enc(is, i, old), enc);
-    set_enc(is, prepend ? 0 : len, v, enc);
-    set_len(is, len + 1);
+    ints_wr_le(is, enc, 4);
+    for (uint32_t i = len; i-- > 0;) ints_set_enc(is, i + prepend, ints_get_enc(is, i, old), enc);
+    ints_set_enc(is, prepend ? 0 : len, v, enc);
+    ints_set_len(is, len + 1);
     return is;
 }
 
@@ -149,18 +149,18 @@ intset_t *intset_add(intset_t *is, int64_t v, int *added)
 {
     uint32_t enc = intset_encoding(is), len = intset_len(is), pos;
     *added = 1;
-    if (value_enc(v) > enc) return upgrade_and_add(is, v);
-    if (search(is, v, &pos)) {
+    if (ints_value_enc(v) > enc) return ints_upgrade_and_add(is, v);
+    if (ints_search(is, v, &pos)) {
         *added = 0;
         return is;
     }
-    is = resize(is, len + 1);
+    is = ints_resize(is, len + 1);
     if (pos < len) {
         unsigned char *at = is + INTSET_HDR + (size_t)pos * enc;
         memmove(at + enc, at, (size_t)(len - pos) * enc);
     }
-    set_enc(is, pos, v, enc);
-    set_len(is, len + 1);
+    ints_set_enc(is, pos, v, enc);
+    ints_set_len(is, len + 1);
     return is;
 }
 
@@ -168,14 +168,14 @@ intset_t *intset_remove(intset_t *is, int64_t v, int *removed)
 {
     uint32_t enc = intset_encoding(is), len = intset_len(is), pos;
     *removed = 0;
-    if (value_enc(v) > enc || !search(is, v, &pos)) return is;
+    if (ints_value_enc(v) > enc || !ints_search(is, v, &pos)) return is;
     if (pos + 1 < len) {
         unsigned char *at = is + INTSET_HDR + (size_t)pos * enc;
         memmove(at, at + enc, (size_t)(len - pos - 1) * enc);
     }
-    set_len(is, len - 1);
+    ints_set_len(is, len - 1);
     *removed = 1;
-    return resize(is, len - 1);
+    return ints_resize(is, len - 1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -192,6 +192,6 @@ int intset_validate(const unsigned char *blob, size_t n)
     if ((uint64_t)INTSET_HDR + (uint64_t)len * enc != (uint64_t)n || len == 0)
         return MD_ERR;
     for (uint32_t i = 1; i < len; i++)
-        if (get_enc(blob, i, enc) <= get_enc(blob, i - 1, enc)) return MD_ERR;
+        if (ints_get_enc(blob, i, enc) <= ints_get_enc(blob, i - 1, enc)) return MD_ERR;
     return MD_OK;
 }

@@ -29,17 +29,17 @@ md_arg_t st_member(const void *elem)
     return a;
 }
 
-static void elem_free(void *e) { md_free(e); }
+static void st_elem_free(void *e) { md_free(e); }
 
 static const md_ht_type_t st_type = {
     .size = sizeof(md_ht_type_t),
     .link_offset = offsetof(st_elem_t, link),
     .key = st_member,
-    .free = elem_free,
+    .free = st_elem_free,
     .mem = NULL,
 };
 
-static st_elem_t *elem_new(const void *p, size_t n)
+static st_elem_t *st_elem_new(const void *p, size_t n)
 {
     size_t hdr = n < LONG_LEN ? 1 : 9;
     st_elem_t *e = md_alloc(sizeof(st_elem_t) + hdr + n);
@@ -58,13 +58,13 @@ md_ht_t *st_new(size_t hint) { return md_ht_new(&st_type, hint); }
 
 int st_add(md_ht_t *t, const void *p, size_t n)
 {
-    st_elem_t *e = elem_new(p, n);
+    st_elem_t *e = st_elem_new(p, n);
     if (md_ht_add(t, e)) return 1;
     md_free(e);
     return 0;
 }
 
-void st_add_new(md_ht_t *t, const void *p, size_t n) { md_ht_add_new(t, elem_new(p, n)); }
+void st_add_new(md_ht_t *t, const void *p, size_t n) { md_ht_add_new(t, st_elem_new(p, n)); }
 
 md_ht_t *st_dup(md_ht_t *t)
 {

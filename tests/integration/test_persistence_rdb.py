@@ -756,10 +756,10 @@ def test_unknown_type_byte(datadir, servers):
 def test_type_no_module_claims(datadir, servers):
     data = bytearray(saved_file(datadir, servers))
     i = data.index(b"\x05first")
-    data[i - 1] = 2  # a set
+    data[i - 1] = 15  # a stream (no module reads streams yet)
     write_dump(datadir, bytes(data))
-    check_fatal(datadir, r"RDB value type 2 \(a set value\) is not claimed by any loaded "
-                         r"module: load the module for set values")
+    check_fatal(datadir, r"RDB value type 15 \(a stream value\) is not claimed by any loaded "
+                         r"module: load the module for stream values")
 
 
 @pytest.mark.modis_only

@@ -105,6 +105,15 @@ def same_payload_expected(c, type_name, enc):
     return native_encoding(c, type_name, enc) == enc or type_name == "list"
 
 
+def order_free(c, name):
+    """Does server c write the value of ENCODINGS[name] in hash-seed order
+    (a hashtable of several members)? Redis 7.0 keeps the listpack sets of
+    that table as such hashtables."""
+    if name in ORDER_FREE:
+        return True
+    return name.startswith("set-listpack") and redis_version(c) < (7, 2)
+
+
 def pseudo_random_bytes(n):
     """Deterministic incompressible bytes (LZF gains nothing on them)."""
     out = bytearray()
@@ -231,7 +240,7 @@ def test_round_trip(r, name):
     assert contents(r, "k2") == (t, value)
     assert encoding(r, "k2") == restored_encoding(r, name, t)
     assert r.pttl("k2") == -1
-    if name not in ORDER_FREE:
+    if not order_free(r, name):
         assert r.dump("k2") == p
     # The payload is the same after REPLACE over a key of another type.
     r.set("k3", "old")
@@ -686,10 +695,10 @@ def test_payload_bytes_equal_redis(r, ref, name):
     build(r, name)
     build(ref, name)
     mine, theirs = r.dump("k"), ref.dump("k")
-    t = contents(r, "k")[0]
-    if not same_payload_expected(ref, t, ENCODINGS[name][1]):
+    t, enc = contents(r, "k")[0], ENCODINGS[name][1]
+    if t == "set" and native_encoding(r, t, enc) != native_encoding(ref, t, enc):
         assert (mine[0], theirs[0]) == (20, 2)  # listpack set vs Redis 7.0's hashtable
-    elif name in ORDER_FREE:
+    elif order_free(ref, name):
         assert len(mine) == len(theirs)
         assert mine[0] == theirs[0] and mine[0] in (2, 4)
     else:

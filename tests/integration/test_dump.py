@@ -34,11 +34,10 @@ import time
 
 import pytest
 
-from modis_helpers import REPO, RespClient, Server, error_of
+from modis_helpers import REPO, RespClient, error_of, start_reference
 from rdb_bytes import crc64, make_payload
 from rdb_reader import values as rdb_values
 
-REDIS_BIN = "/usr/bin/redis-server"
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "rdb")
 
 NOT_INT = "ERR value is not an integer or out of range"
@@ -196,32 +195,6 @@ def restored_encoding(c, name, type_name):
 def build(c, name, key="k"):
     for cmd in ENCODINGS[name][0]:
         c.execute_command(cmd[0], key, *cmd[2:])
-
-
-# --------------------------------------------------------------------------
-# Fixtures
-# --------------------------------------------------------------------------
-
-def _start_redis(extra_args=()):
-    if not os.path.exists(REDIS_BIN):
-        pytest.skip("reference %s is not installed" % REDIS_BIN)
-    return Server(extra_args, conf=None, binary=REDIS_BIN).start()
-
-
-@pytest.fixture(scope="module")
-def _ref_server():
-    srv = _start_redis()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def ref(_ref_server):
-    """A redis-py client on the reference redis-server, flushed."""
-    c = _ref_server.client(decode_responses=False)
-    c.flushall()
-    yield c
-    c.close()
 
 
 # --------------------------------------------------------------------------
@@ -797,7 +770,7 @@ def _redis_on_rdb(tmp_path, rdb):
     d.mkdir()
     shutil.copy(rdb, d / "dump.rdb")
     os.chmod(d / "dump.rdb", 0o644)
-    return _start_redis(["--dir", str(d), "--dbfilename", "dump.rdb"])
+    return start_reference(["--dir", str(d), "--dbfilename", "dump.rdb"])
 
 
 OUR_TYPES = ("string", "hash", "list", "set")

@@ -49,6 +49,7 @@ BAD_FREQ = "ERR Invalid FREQ value, must be >= 0 and <= 255"
 BAD_PAYLOAD = "ERR DUMP payload version or checksum are wrong"
 BAD_DATA = "ERR Bad data format"
 FAR_FUTURE_MS = 4102444800000  # 2100-01-01
+INTSET_1_2 = b"\x02\x00\x00\x00\x02\x00\x00\x00\x01\x00\x02\x00"  # intset {1, 2}
 
 
 # --------------------------------------------------------------------------
@@ -404,6 +405,20 @@ def test_restore_bad_data(r, r2, restore_config):
         b"\x04\x01\x01a",                 # hash field without its value
         b"\x04\x02\x01a\x011\x01a\x012",  # duplicate hash field
         b"\x01\x02\x01a",                 # linked list: second element missing
+        b"\x02\x00",                      # set with no members: empty
+        b"\x02\x02\x01a",                  # set: second member missing
+        b"\x02\x02\x01a\x01a",              # duplicate set member
+        b"\x02\x03\xc0\x05\x015\x01x",      # duplicate (integer-encoded and plain)
+        b"\x0b\x0c\x02\x00\x00\x00\x02\x00\x00\x00\x02\x00\x01\x00",  # intset 2, 1
+        b"\x0b\x0c\x02\x00\x00\x00\x02\x00\x00\x00\x01\x00\x01\x00",  # intset 1, 1
+        b"\x0b\x0c\x03\x00\x00\x00\x02\x00\x00\x00\x01\x00\x02\x00",  # encoding 3
+        b"\x0b\x0c\x02\x00\x00\x00\x03\x00\x00\x00\x01\x00\x02\x00",  # length 3, 2 there
+        b"\x0b\x08\x02\x00\x00\x00\x00\x00\x00\x00",  # empty intset
+        b"\x0b\x0b" + INTSET_1_2[:-1],      # intset cut short
+        b"\x14\x07\x07\x00\x00\x00\x00\x00\xff",  # set listpack with no members: empty
+        b"\x0b\x03abc",                   # intset shorter than its header
+        b"\x14\x02ab",                    # set listpack that is no listpack
+        b"\x14\x0b\x0b\x00\x00\x00\x02\x00\x01\x01\x01\x01\xff",  # listpack 1, 1
     ]
     for body in bodies:
         assert error_of(r2, "RESTORE", "k", "0", make_payload(body)) == BAD_DATA, body

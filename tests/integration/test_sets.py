@@ -705,6 +705,37 @@ def test_encoding_limits_follow_config(r, r2, limits):
     assert enc(r, "old") == "hashtable"
 
 
+@pytest.mark.modis_only
+def test_loaded_sets_get_redis_encodings(r, limits):
+    """RESTORE (and RDB loading, the same code): an intset or listpack
+    longer than its set-max-*-entries becomes a hashtable; a plain set
+    (type 2) is rebuilt by the current limits."""
+    r.sadd("i", *ints(10))
+    r.sadd("l", *strs("m", 10))
+    r.sadd("h", *strs("m", 300))
+    pi, pl, ph = r.dump("i"), r.dump("l"), r.dump("h")
+    r.sadd("hi", *ints(600))
+    r.srem("hi", *ints(595))   # a hashtable of 5 integers
+    phi = r.dump("hi")
+    assert (pi[0], pl[0], ph[0], phi[0]) == (11, 20, 2, 2)
+    assert [enc(r, k) for k in ("i", "l", "h", "hi")] == ["intset", "listpack",
+                                                           "hashtable", "hashtable"]
+    limits(intset=5, entries=5)
+    for key, p in (("i2", pi), ("l2", pl)):
+        assert r.restore(key, 0, p) == b"OK"
+        assert enc(r, key) == "hashtable"
+    limits()
+    for p, want in ((ph, "hashtable"), (phi, "intset")):
+        assert r.restore("x", 0, p, replace=True) == b"OK"
+        assert enc(r, "x") == want
+    r.sadd("mixed", "1", "2")
+    r.sadd("mixed", *strs("m", 300))
+    r.srem("mixed", *strs("m", 299))
+    pm = r.dump("mixed")
+    assert r.restore("m2", 0, pm) == b"OK"
+    assert enc(r, "m2") == "listpack" and members(r, "m2") == members(r, "mixed")
+
+
 # --------------------------------------------------------------------------
 # Type callbacks: COPY, RENAME, MOVE, MEMORY, DIGEST, lazy free
 # --------------------------------------------------------------------------

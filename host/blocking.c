@@ -222,7 +222,7 @@ static int key_serves(const bstate_t *s, int dbid, const char *key, size_t len)
 }
 
 /* Re-run c's blocked command; unblock it unless it blocked again. */
-static void rerun(client_t *c)
+static void rerun(client_t *c, blocking_run_fn run)
 {
     bstate_t *s = c->bstate;
     const md_arg_t *saved_argv = c->argv;
@@ -232,7 +232,7 @@ static void rerun(client_t *c)
     c->argv = s->argv;
     c->argc = s->argc;
     c->dbid = s->dbid;
-    cmd_call(c, s->cmd);
+    run(c, s->cmd);
     c->argv = (md_arg_t *)saved_argv;
     c->argc = saved_argc;
     c->dbid = saved_db;
@@ -259,7 +259,7 @@ static void collect_ready(kmap_key_t *k, void *priv)
     (*v)[n].key = mem_strndup(k->key, k->len);
 }
 
-void blocking_serve(void)
+void blocking_serve(blocking_run_fn run)
 {
     static int serving;
     if (serving) return; /* the outer loop picks up new ready keys */
@@ -283,7 +283,7 @@ void blocking_serve(void)
                 client_t *c = cl[j];
                 if (c->bstate && !(c->flags & CLIENT_CLOSE_ASAP) &&
                     key_serves(c->bstate, v[i].dbid, v[i].key, v[i].len))
-                    rerun(c);
+                    rerun(c, run);
             }
             mem_free(cl);
             mem_free(v[i].key);

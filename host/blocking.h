@@ -27,8 +27,10 @@ void blocking_signal_key(int dbid, const char *key, size_t len);
  * ready (SWAPDB brought a whole other keyspace: Redis's
  * scanDatabaseForReadyKeys). */
 void blocking_signal_db(int dbid);
-/* Re-run the commands of clients blocked on keys signalled so far. */
-void blocking_serve(void);
+/* Re-run, through `run`, the commands of clients blocked on keys
+ * signalled so far (the dispatcher passes its call function). */
+typedef void (*blocking_run_fn)(struct client *c, struct cmd *cmd);
+void blocking_serve(blocking_run_fn run);
 /* CLIENT UNBLOCK: 1 if c was blocked (now unblocked), else 0. */
 int blocking_unblock(struct client *c, int with_error);
 /* The client is going away. */

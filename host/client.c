@@ -4,15 +4,10 @@
  * event when the socket is full).
  */
 #include "client.h"
-#include "blocking.h"
-#include "multi.h"
-#include "pubsub.h"
-#include "cmd.h"
 #include "log.h"
 #include "mem.h"
 #include "server.h"
 #include "util.h"
-#include "persist/aof.h"
 
 #include <errno.h>
 #include <event2/event.h>
@@ -22,6 +17,8 @@
 
 #define QBUF_READ_CHUNK (16 * 1024)
 #define QBUF_BIG_ARG (32 * 1024)
+
+client_hooks_t client_hooks;
 
 static client_t *all_clients;
 static size_t nclients;
@@ -87,9 +84,7 @@ void client_free_fake(client_t *c) { client_free(c); }
 
 static void client_free(client_t *c)
 {
-    blocking_client_gone(c);
-    multi_client_gone(c);
-    pubsub_client_gone(c);
+    client_hooks.gone(c);
     if (c->ev_read) event_free(c->ev_read);
     if (c->ev_write) event_free(c->ev_write);
     if (c->fd >= 0) close(c->fd);
@@ -183,7 +178,7 @@ static void client_process_input(client_t *c, size_t *want)
         }
         if (!c->parser.inline_empty) {
             client_set_argv(c, base);
-            cmd_process(c);
+            client_hooks.run(c);
             c->argc = 0;
         }
         c->qpos += consumed;
@@ -260,7 +255,7 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
 void client_flush(client_t *c)
 {
     if (c->fd < 0 || (c->flags & CLIENT_CLOSE_ASAP)) return;
-    aof_flush_before_reply(); /* no reply before its command is in the AOF */
+    client_hooks.before_write(); /* no reply before its command is in the AOF */
     while (reply_pending(c->out)) {
         ssize_t w = reply_write(c->out, c->fd);
         if (w < 0) {
@@ -308,45 +303,6 @@ client_t *client_by_id(uint64_t id)
     for (client_t *c = all_clients; c; c = c->next_all)
         if (c->id == id) return c;
     return NULL;
-}
-
-static void client_flags_str(client_t *c, char *out)
-{
-    char *p = out;
-    if (pubsub_client_active(c)) *p++ = 'P'; /* first, as in Redis */
-    if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
-    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
-    if (c->flags & CLIENT_UNIX) *p++ = 'U';
-    if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
-    if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
-    if (c->bstate) *p++ = 'b';
-    if (multi_active(c) || multi_executing(c)) *p++ = 'x';
-    if (p == out) *p++ = 'N';
-    *p = '\0';
-}
-
-int client_info_line(client_t *c, char *buf, size_t cap)
-{
-    char flags[16];
-    size_t sub, psub, ssub;
-    int64_t now = util_mstime();
-    client_flags_str(c, flags);
-    pubsub_client_counts(c, &sub, &psub, &ssub);
-    const char *last = c->lastcmd ? cmd_fullname(c->lastcmd) : "NULL";
-    return snprintf(buf, cap,
-        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
-        "db=%d sub=%zu psub=%zu ssub=%zu multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
-        "argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu "
-        "tot-mem=%zu events=r%s cmd=%s user=default redir=-1 resp=%d "
-        "lib-name=%s lib-ver=%s",
-        (unsigned long long)c->id, c->addr, c->laddr, c->fd,
-        c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
-        (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid, sub, psub, ssub,
-        multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
-        c->qcap, c->qpeak, c->out->pos, (size_t)0, reply_bytes(c->out),
-        sizeof(*c) + c->qcap + sizeof(reply_t) + reply_bytes(c->out),
-        c->write_pending ? "w" : "", last, c->resp,
-        c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
 }
 
 void client_cron(void)

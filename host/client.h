@@ -66,6 +66,18 @@ typedef struct client {
     struct client *next_pending, *prev_all, *next_all;
 } client_t;
 
+/*
+ * What connections need from the layers above them, filled at start-up
+ * (hooks.c): client.c reads and writes sockets and knows nothing of
+ * commands, transactions, subscriptions or the AOF.
+ */
+typedef struct client_hooks {
+    void (*run)(client_t *c);       /* run the command in c->argv */
+    void (*before_write)(void);     /* before any reply leaves (AOF write) */
+    void (*gone)(client_t *c);      /* drop c's per-client state elsewhere */
+} client_hooks_t;
+extern client_hooks_t client_hooks;
+
 /* Create a client on an accepted socket (non-blocking already). */
 client_t *client_create(int fd, int is_unix);
 /* Close now if safe, else mark for closing after the current command. */
@@ -90,8 +102,6 @@ reply_t *client_reply(client_t *c);
 /* All connected clients, for CLIENT LIST/KILL and cron. */
 client_t *client_first(void);
 size_t client_count(void);
-/* Format this client's CLIENT LIST line (no newline) into buf. */
-int client_info_line(client_t *c, char *buf, size_t cap);
 client_t *client_by_id(uint64_t id);
 
 /* cron: idle timeouts and buffer shrinking. */

@@ -1,23 +1,12 @@
 /*
- * cmd.c — command table (chained hash, case-insensitive names) and the
- * dispatcher with Redis's pre-call checks and error texts.
+ * cmd.c — the command table (chained hash, case-insensitive names), flag
+ * and ACL parsing of declarations, key positions, error statistics. The
+ * dispatcher that runs commands is dispatch.c.
  */
 #include "cmd.h"
-#include "client.h"
-#include "config.h"
-#include "log.h"
 #include "mem.h"
-#include "resp.h"
-#include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
-#include "evict.h"
-#include "blocking.h"
-#include "multi.h"
-#include "pubsub.h"
-#include "propagate.h"
-#include "persist/save.h"
-#include "persist/aof.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -39,7 +28,7 @@ static const struct { const char *word; uint64_t flag; } flag_words[] = {
     {"may_replicate", CMD_MAY_REPLICATE},
     {"no_mandatory_keys", CMD_NO_MANDATORY_KEYS}, {"no_multi", CMD_NO_MULTI},
     {"movablekeys", CMD_MOVABLE_KEYS}, {"allow_busy", CMD_ALLOW_BUSY},
-    {"protected", CMD_PROTECTED},
+    {"protected", CMD_PROTECTED}, {"no_async_loading", CMD_NO_ASYNC_LOADING},
     {NULL, 0}};
 
 void cmd_table_init(void) { memset(table, 0, sizeof(table)); }
@@ -136,7 +125,44 @@ static void cmd_free(cmd_t *c)
     mem_free(c->name);
     mem_free(c->fullname);
     mem_free(c->decl);
+    cmd_keyspecs_free(&c->keyspecs);
+    cmd_docs_free(c->docs);
     mem_free(c);
+}
+
+/*
+ * Parse the key specs (or derive the default), check that they give the
+ * declared first/last/step and movablekeys, then parse the docs. On error
+ * errbuf names the command and the problem; c keeps what was built (freed
+ * by cmd_free).
+ */
+static int build_meta(cmd_t *c, const md_command_t *d, char *errbuf, size_t errcap)
+{
+    char why[160];
+    int first, last, step, movable, bad = 0;
+    if (d->key_specs) {
+        bad = cmd_keyspecs_parse(d->key_specs, &c->keyspecs, why, sizeof(why));
+    } else {
+        cmd_keyspecs_default(&c->keyspecs, c->first_key, c->last_key, c->step,
+                             (c->flags & CMD_READONLY) != 0, d->getkeys != NULL);
+    }
+    if (!bad) {
+        cmd_keyspecs_legacy(&c->keyspecs, &first, &last, &step, &movable);
+        movable |= d->getkeys != NULL;
+        if (first != c->first_key || last != c->last_key || step != c->step ||
+            movable != ((c->flags & CMD_MOVABLE_KEYS) != 0)) {
+            snprintf(why, sizeof(why), "key specs give first/last/step %d,%d,%d%s, "
+                     "the command declares %d,%d,%d%s", first, last, step,
+                     movable ? " movablekeys" : "", c->first_key, c->last_key, c->step,
+                     (c->flags & CMD_MOVABLE_KEYS) ? " movablekeys" : "");
+            bad = -1;
+        }
+    }
+    if (!bad) bad = cmd_docs_parse(d->syntax, c->keyspecs.n, &c->docs, why, sizeof(why));
+    if (!bad) bad = cmd_docs_check_history(d->history, why, sizeof(why));
+    if (!bad) bad = cmd_docs_check_doc_flags(d->doc_flags, why, sizeof(why));
+    if (bad) snprintf(errbuf, errcap, "command '%s': %s", c->fullname, why);
+    return bad;
 }
 
 static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t stride,
@@ -170,6 +196,10 @@ static cmd_t *cmd_build(struct md_module *owner, const md_command_t *src, size_t
     c->group = d->group ? d->group : group;
     c->owner = owner;
     c->parent = parent;
+    if (build_meta(c, c->decl, errbuf, errcap) != 0) {
+        cmd_free(c);
+        return NULL;
+    }
     if (d->subcommands) {
         for (size_t i = 0; decl_at(d->subcommands, stride, i)->name; i++) {
             cmd_t *sub = cmd_build(owner, decl_at(d->subcommands, stride, i), stride, c, group,
@@ -310,202 +340,32 @@ void cmd_reset_stats(void)
     cmd_foreach(reset_one, NULL);
 }
 
-/* ---- dispatch ---- */
-
-/* Reply an error before the command runs (counted as rejected). */
-static void reject(client_t *c, cmd_t *cmd, const char *msg, size_t n)
+/* Keep the refs a module's keys function returned that name an argument. */
+static int valid_refs(cmd_keyref_t *out, int n, int argc)
 {
-    multi_flag_error(c);
-    resp_add_error(client_reply(c), msg, n);
-    cmd_count_error(msg, n);
-    if (cmd) cmd->rejected_calls++;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (out[i].pos > 0 && out[i].pos < argc) out[k++] = out[i];
+    return k;
 }
 
-static void reject_unknown(client_t *c)
+int cmd_get_keys(const cmd_t *cmd, int argc, const md_arg_t *argv, cmd_keyref_t *out, int cap)
 {
-    char args[256];
-    size_t al = 0;
-    args[0] = '\0';
-    for (int i = 1; i < c->argc && al < 128; i++) {
-        int k = snprintf(args + al, sizeof(args) - al, "'%.*s' ",
-                         (int)(c->argv[i].len < 128 - al ? c->argv[i].len : 128 - al),
-                         c->argv[i].ptr);
-        if (k < 0) break;
-        al += (size_t)k;
-        if (al >= sizeof(args)) al = sizeof(args) - 1;
+    const md_command_t *d = cmd->decl;
+    if (d->getkeys_flags) {
+        int n = d->getkeys_flags(argc, argv, out, cap);
+        return valid_refs(out, n < cap ? n : cap, argc);
     }
-    char msg[512];
-    int n = snprintf(msg, sizeof(msg),
-                     "ERR unknown command '%.*s', with args beginning with: %s",
-                     (int)(c->argv[0].len < 128 ? c->argv[0].len : 128),
-                     c->argv[0].ptr, args);
-    reject(c, NULL, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
-}
-
-static void reject_unknown_sub(client_t *c, cmd_t *parent)
-{
-    char msg[512], upper[64];
-    size_t k = 0;
-    for (; parent->name[k] && k < sizeof(upper) - 1; k++)
-        upper[k] = (char)toupper((unsigned char)parent->name[k]);
-    upper[k] = '\0';
-    int n = snprintf(msg, sizeof(msg), "ERR unknown subcommand '%.*s'. Try %s HELP.",
-                     (int)(c->argv[1].len < 128 ? c->argv[1].len : 128),
-                     c->argv[1].ptr, upper);
-    reject(c, parent, msg, (size_t)n);
-}
-
-void cmd_call(client_t *c, cmd_t *cmd)
-{
-    md_ctx_t ctx;
-    sdk_ctx_init(&ctx, c, cmd, c->argc, c->argv);
-    uint64_t start = util_monotonic_us();
-    srv.cmd_time_ms = util_mstime();
-    c->flags |= CLIENT_IN_CALL;
-    c->lastcmd = cmd;
-    srv.in_command++;
-    cmd->handler(&ctx, c->argc, c->argv);
-    srv.in_command--;
-    c->flags &= ~CLIENT_IN_CALL;
-    prop_flush(c->dbid, c->argc, c->argv, ctx.dirty > 0);
-    uint64_t dur = util_monotonic_us() - start;
-    cmd->calls++;
-    cmd->usec += (long long)dur;
-    if (ctx.failed) cmd->failed_calls++;
-    srv.dirty += ctx.dirty;
-    sdk_ctx_done(&ctx);
-    srv.stat_numcommands++;
-    c->commands++;
-}
-
-/* Commands that act on the transaction itself instead of being queued. */
-static int is_multi_control(const cmd_t *cmd)
-{
-    const char *n = cmd->parent ? cmd->parent->name : cmd->name;
-    return !strcmp(n, "exec") || !strcmp(n, "discard") || !strcmp(n, "multi") ||
-           !strcmp(n, "watch") || !strcmp(n, "quit") || !strcmp(n, "reset");
-}
-
-/* Commands a RESP2 client in Pub/Sub mode may still run. */
-static int pubsub_context_allowed(const cmd_t *cmd)
-{
-    static const char *const ok[] = {"ping", "subscribe", "ssubscribe", "unsubscribe",
-                                     "sunsubscribe", "psubscribe", "punsubscribe", "quit",
-                                     "reset", NULL};
-    if (cmd->parent) return 0;
-    for (int i = 0; ok[i]; i++)
-        if (!strcmp(cmd->name, ok[i])) return 1;
-    return 0;
-}
-
-void cmd_process(client_t *c)
-{
-    cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
-    /* CLIENT REPLY SKIP applies to the command after it. */
-    if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
-        c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
-        c->flags |= CLIENT_REPLY_SKIP;
+    if (!d->getkeys) return cmd_keyspecs_find(&cmd->keyspecs, argc, argv, out, cap);
+    int *idx = mem_alloc((size_t)(cap > 0 ? cap : 1) * sizeof(int));
+    int n = d->getkeys(argc, argv, idx, cap);
+    uint32_t flags = cmd->keyspecs.n ? cmd->keyspecs.v[0].flags
+                                     : KSF_RW | KSF_ACCESS | KSF_UPDATE;
+    if (n > cap) n = cap;
+    for (int i = 0; i < n; i++) {
+        out[i].pos = idx[i];
+        out[i].flags = flags;
     }
-    static reply_t scratch;
-    reply_t *saved = NULL;
-    if (c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)) {
-        saved = c->out;
-        reply_init(&scratch);
-        c->out = &scratch;
-    }
-    if (!cmd) {
-        reject_unknown(c);
-        goto done;
-    }
-    if ((cmd->flags & CMD_PROTECTED) && !config_protected_allowed(cmd->name, c)) {
-        char msg[400];
-        int n = snprintf(msg, sizeof(msg), "ERR %s command not allowed. If the enable-%s-command "
-                         "option is set to \"local\", you can run it from a local connection, "
-                         "otherwise you need to set this option in the configuration file, and "
-                         "then restart the server.", cmd->name[0] == 'd' ? "DEBUG" : "MODULE",
-                         cmd->name);
-        reject(c, cmd, msg, (size_t)n);
-        goto done;
-    }
-    if (cmd->nsubs && c->argc >= 2) {
-        cmd_t *sub = cmd_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
-        if (!sub) {
-            reject_unknown_sub(c, cmd);
-            goto done;
-        }
-        cmd = sub;
-    }
-    if ((cmd->arity > 0 && c->argc != cmd->arity) ||
-        (cmd->arity < 0 && c->argc < -cmd->arity) || !cmd->handler) {
-        char msg[256];
-        int n = snprintf(msg, sizeof(msg),
-                         "ERR wrong number of arguments for '%s' command",
-                         cmd->fullname);
-        reject(c, cmd, msg, (size_t)n);
-        goto done;
-    }
-    if (!c->authenticated && !(cmd->flags & CMD_NO_AUTH)) {
-        reject(c, cmd, "NOAUTH Authentication required.", 31);
-        goto done;
-    }
-    if (srv.maxmemory && !(c->flags & CLIENT_FAKE)) {
-        int ok = evict_perform() == 0;
-        if (!ok && (cmd->flags & CMD_DENYOOM)) {
-            static const char oom[] =
-                "OOM command not allowed when used memory > 'maxmemory'.";
-            reject(c, cmd, oom, sizeof(oom) - 1);
-            goto done;
-        }
-    }
-    /* No writes (nor PING, as in Redis) while persisting to disk fails. */
-    const char *derr = save_write_error();
-    if (!derr) derr = aof_write_error();
-    if (derr && !(c->flags & CLIENT_FAKE) &&
-        ((cmd->flags & CMD_WRITE) || (!cmd->parent && strcmp(cmd->name, "ping") == 0))) {
-        reject(c, cmd, derr, strlen(derr));
-        goto done;
-    }
-    if (c->resp == 2 && pubsub_client_active(c) && !pubsub_context_allowed(cmd)) {
-        char msg[256];
-        int n = snprintf(msg, sizeof(msg), "ERR Can't execute '%s': only (P|S)SUBSCRIBE / "
-                         "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
-                         cmd->fullname);
-        reject(c, cmd, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
-        goto done;
-    }
-    if (multi_active(c) && !is_multi_control(cmd)) {
-        if (cmd->flags & CMD_NO_MULTI) {
-            static const char msg[] = "ERR Command not allowed inside a transaction";
-            reject(c, cmd, msg, sizeof(msg) - 1);
-        } else {
-            multi_queue(c, cmd);
-        }
-        goto done;
-    }
-    c->cmd = cmd;
-    cmd_call(c, cmd);
-    c->cmd = NULL;
-    blocking_serve();
-done:
-    if (saved) {
-        /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except
-         * the reply of the CLIENT REPLY ON that ended the silence. */
-        if (!(c->flags & (CLIENT_REPLY_OFF | CLIENT_REPLY_SKIP)))
-            reply_append(saved, scratch.buf, scratch.pos);
-        reply_reset(&scratch);
-        c->out = saved;
-    }
-    if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
-}
-
-int cmd_get_keys(cmd_t *cmd, int argc, const md_arg_t *argv, int *out, int cap)
-{
-    int n = 0;
-    if (cmd->decl->getkeys) return cmd->decl->getkeys(argc, argv, out, cap);
-    if (cmd->first_key <= 0) return 0;
-    int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
-    int step = cmd->step > 0 ? cmd->step : 1;
-    for (int i = cmd->first_key; i <= last && i < argc && n < cap; i += step)
-        out[n++] = i;
-    return n;
+    mem_free(idx);
+    return valid_refs(out, n, argc);
 }

@@ -1,10 +1,9 @@
 /*
- * cmd.h — the command table and the dispatcher.
+ * cmd.h — the command table.
  *
  * Host and module commands are declared the same way (md_command_t arrays)
- * and live in one case-insensitive table. cmd_process() runs the checks in
- * DESIGN.md's fixed order (arity, auth, OOM) before calling the handler,
- * then updates statistics.
+ * and live in one case-insensitive table; each entry also carries its call
+ * statistics. Running a command is the dispatcher's job (dispatch.h).
  */
 #ifndef MODIS_CMD_H
 #define MODIS_CMD_H
@@ -12,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmd_docs.h"
+#include "cmd_keyspecs.h"
 #include "sdk_host.h"
 
 struct client;
@@ -39,6 +40,7 @@ struct md_module;
 #define CMD_MOVABLE_KEYS     (1ull << 18)
 #define CMD_ALLOW_BUSY       (1ull << 19)
 #define CMD_PROTECTED        (1ull << 20) /* enable-debug/module-command */
+#define CMD_NO_ASYNC_LOADING (1ull << 21)
 
 typedef struct cmd {
     char *name;               /* lower case; "encoding" for a subcommand */
@@ -49,6 +51,8 @@ typedef struct cmd {
     int first_key, last_key, step;
     char **acl;               /* NULL-terminated, without '@' */
     md_command_t *decl;       /* owned copy: summary/since/complexity... */
+    cmd_keyspecs_t keyspecs;  /* parsed or derived from first/last/step */
+    cmd_docs_t *docs;         /* parsed syntax; NULL = no arguments given */
     const char *group;
     struct md_module *owner;     /* NULL for host commands */
     struct cmd *parent;
@@ -78,18 +82,19 @@ const char *cmd_fullname(const cmd_t *c);
 void cmd_foreach(void (*fn)(cmd_t *c, void *priv), void *priv);
 size_t cmd_count(void);
 
-/* Run the command in client->argv. */
-void cmd_process(struct client *c);
-/* Run argv as client c without the network checks (fake clients). */
-void cmd_call(struct client *c, cmd_t *cmd);
-
 /* Error statistics: count an error reply by its first word. */
 void cmd_count_error(const char *err, size_t len);
 typedef void (*cmd_errstat_fn)(void *priv, const char *name, long long count);
 void cmd_errstats_foreach(cmd_errstat_fn fn, void *priv);
 void cmd_reset_stats(void);
 
-/* Keys of argv for COMMAND GETKEYS; returns the count (indexes in out). */
-int cmd_get_keys(cmd_t *cmd, int argc, const md_arg_t *argv, int *out, int cap);
+/*
+ * Keys of argv (argv[0] = the command name) with their key spec flags: from
+ * the command's getkeys_flags function, else its getkeys function (with
+ * the flags of its first spec), else its key specs; a module function's
+ * refs outside argv are dropped. Returns the count (at most cap refs in
+ * out), or -1 when the arguments do not fit a spec.
+ */
+int cmd_get_keys(const cmd_t *cmd, int argc, const md_arg_t *argv, cmd_keyref_t *out, int cap);
 
 #endif

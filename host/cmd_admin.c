@@ -14,6 +14,7 @@
 #include "server.h"
 #include "types.h"
 #include "util.h"
+#include "persist/rdb.h"
 #include "persist/save.h"
 
 #include <stdio.h>
@@ -199,6 +200,33 @@ static int debug_error(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] */
+static int debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    int flush = 1, save = 1, flags = 0;
+    for (int i = 2; i < argc; i++) {
+        if (md_arg_eq(argv[i], "MERGE")) {
+            flags |= RDB_LOAD_ALLOW_DUP;
+        } else if (md_arg_eq(argv[i], "NOFLUSH")) {
+            flush = 0;
+        } else if (md_arg_eq(argv[i], "NOSAVE")) {
+            save = 0;
+        } else {
+            md_reply_error(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE "
+                              "options.");
+            return MD_OK;
+        }
+    }
+    int rc = save_reload(save, flush, flags);
+    if (rc == SAVE_RELOAD_SAVE_FAILED)
+        md_reply_error(c, "ERR");
+    else if (rc == SAVE_RELOAD_LOAD_FAILED)
+        md_reply_error(c, "ERR Error trying to load the RDB dump, check server logs.");
+    else
+        md_reply_ok(c);
+    return MD_OK;
+}
+
 static int debug_digest(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     char hex[41];
@@ -279,20 +307,55 @@ static int debug_help(md_ctx_t *c, int argc, const md_arg_t *argv)
     return reply_help(c, lines);
 }
 
+/* DEBUG's subcommands. Redis documents DEBUG as one command (COMMAND INFO
+ * and DOCS list no subcommands), so it dispatches here; arity counts the
+ * whole argv, negative = at least. */
+static const struct {
+    const char *name;
+    md_cmd_fn fn;
+    int arity;
+} debug_table[] = {
+    {"object", debug_object, 3}, {"sleep", debug_sleep, 3},
+    {"set-active-expire", debug_set_active_expire, 3}, {"log", debug_log, 3},
+    {"error", debug_error, 3}, {"digest", debug_digest, 2},
+    {"digest-value", debug_digest_value, -2}, {"protocol", debug_protocol, 3},
+    {"reload", debug_reload, -2}, {"help", debug_help, 2}, {NULL, NULL, 0}};
+
+/* Run the named subcommand, or reply Redis's error for an unknown one or a
+ * wrong argument count. */
+static int debug_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    for (int i = 0; debug_table[i].name; i++) {
+        int ar = debug_table[i].arity;
+        if (!md_arg_eq(argv[1], debug_table[i].name)) continue;
+        if ((ar > 0 && argc == ar) || (ar < 0 && argc >= -ar))
+            return debug_table[i].fn(c, argc, argv);
+        break;
+    }
+    char msg[256];
+    snprintf(msg, sizeof(msg), "ERR unknown subcommand or wrong number of arguments for "
+             "'%.*s'. Try DEBUG HELP.", (int)(argv[1].len < 128 ? argv[1].len : 128), argv[1].ptr);
+    md_reply_error(c, msg);
+    return MD_OK;
+}
+
 #define ADMIN "admin noscript loading stale"
-#define SUB(n, h, a, f, s, v) \
+#define SUB(n, h, a, f, s, v, ...) \
     {.name = n, .handler = h, .arity = a, .flags = f, .acl = "@admin @slow @dangerous", \
-     .summary = s, .since = v, .complexity = "O(1)", .group = "server"}
+     .summary = s, .since = v, .complexity = "O(1)", .group = "server", __VA_ARGS__}
 
 static const md_command_t config_subs[] = {
     {.name = "get", .syntax = "parameter [parameter ...]", .handler = config_cmd_get, .arity = -3, .flags = "admin noscript loading stale",
      .acl = "@admin @slow @dangerous", .summary = "Returns the effective values of configuration parameters.",
      .since = "2.0.0", .complexity = "O(N) when N is the number of configuration parameters provided",
-     .group = "server"},
-    {.name = "set", .syntax = "parameter value [parameter value ...]", .handler = config_cmd_set, .arity = -4,
+     .group = "server",
+     .history = "7.0.0: Added the ability to pass multiple pattern parameters in one call"},
+    {.name = "set", .syntax = "parameter value [parameter value ...]{=data}", .handler = config_cmd_set, .arity = -4,
      .flags = "admin noscript loading stale may_replicate", .acl = "@admin @slow @dangerous",
      .summary = "Sets configuration parameters in-flight.", .since = "2.0.0",
-     .complexity = "O(N) when N is the number of configuration parameters provided", .group = "server"},
+     .complexity = "O(N) when N is the number of configuration parameters provided", .group = "server",
+     .tips = "request_policy:all_nodes response_policy:all_succeeded",
+     .history = "7.0.0: Added the ability to set multiple parameters in one call."},
     SUB("resetstat", config_cmd_resetstat, 2, ADMIN, "Resets the server's statistics.", "2.0.0"),
     SUB("rewrite", config_cmd_rewrite, 2, ADMIN,
         "Persists the effective configuration to file.", "2.8.0"),
@@ -302,31 +365,22 @@ static const md_command_t config_subs[] = {
     {0}};
 
 static const md_command_t module_subs[] = {
-    SUB("load", module_load_cmd, -3, "admin noscript",
-        "Loads a module.", "4.0.0"),
-    SUB("loadex", module_loadex_cmd, -3, "admin noscript", "Loads a module using extended parameters.",
-        "7.0.0"),
-    SUB("unload", module_unload_cmd, 3, "admin noscript", "Unloads a module.", "4.0.0"),
+    SUB("load", module_load_cmd, -3, "admin noscript no_async_loading",
+        "Loads a module.", "4.0.0",
+        .syntax = "path [arg [arg ...]]"),
+    SUB("loadex", module_loadex_cmd, -3, "admin noscript no_async_loading", "Loads a module using extended parameters.",
+        "7.0.0",
+        .syntax = "path [CONFIG name value [CONFIG name value ...]{=configs}] [ARGS args [args "
+                  "...]]"),
+    SUB("unload", module_unload_cmd, 3, "admin noscript no_async_loading", "Unloads a module.", "4.0.0",
+        .syntax = "name"),
     {.name = "list", .handler = module_list_cmd, .arity = 2, .flags = "admin noscript",
      .acl = "@admin @slow @dangerous", .summary = "Returns all loaded modules.", .since = "4.0.0",
-     .complexity = "O(N) where N is the number of loaded modules.", .group = "server"},
+     .complexity = "O(N) where N is the number of loaded modules.", .group = "server",
+     .tips = "nondeterministic_output_order"},
     {.name = "help", .handler = module_help_cmd, .arity = 2, .flags = "loading stale",
      .acl = "@slow", .summary = "Returns helpful text about the different subcommands.",
      .since = "5.0.0", .complexity = "O(1)", .group = "server"},
-    {0}};
-
-static const md_command_t debug_subs[] = {
-    SUB("object", debug_object, 3, ADMIN, "Shows low-level information about a key.", "1.0.0"),
-    SUB("sleep", debug_sleep, 3, ADMIN, "Blocks the server for a number of seconds.", "1.0.0"),
-    SUB("set-active-expire", debug_set_active_expire, 3, ADMIN,
-        "Enables or disables active expiry.", "3.2.0"),
-    SUB("log", debug_log, 3, ADMIN, "Writes a message to the server log.", "2.6.0"),
-    SUB("error", debug_error, 3, ADMIN, "Replies with an error.", "2.6.0"),
-    SUB("digest", debug_digest, 2, ADMIN, "Outputs a digest of the dataset.", "2.6.0"),
-    SUB("digest-value", debug_digest_value, -2, ADMIN, "Outputs digests of values.", "4.0.0"),
-    SUB("protocol", debug_protocol, 3, ADMIN, "Replies with a test value of a given type.", "6.0.0"),
-    SUB("reload", save_debug_reload, -2, ADMIN, "Saves the RDB file and loads it back.", "1.0.0"),
-    SUB("help", debug_help, 2, "loading stale", "Returns helpful text.", "5.0.0"),
     {0}};
 
 const md_command_t hostcmds_admin[] = {
@@ -336,8 +390,9 @@ const md_command_t hostcmds_admin[] = {
     {.name = "module", .arity = -2, .flags = "protected", .acl = "@slow",
      .summary = "A container for module commands.", .since = "4.0.0",
      .complexity = "Depends on subcommand.", .subcommands = module_subs, .group = "server"},
-    {.name = "debug", .arity = -2, .flags = "admin noscript loading stale protected",
-     .acl = "@admin @slow @dangerous", .summary = "A container for debugging commands.",
-     .since = "1.0.0", .complexity = "Depends on subcommand.", .subcommands = debug_subs,
-     .group = "server"},
+    {.name = "debug", .handler = debug_cmd, .arity = -2,
+     .flags = "admin noscript loading stale protected", .acl = "@admin @slow @dangerous",
+     .summary = "A container for debugging commands.", .since = "1.0.0",
+     .complexity = "Depends on subcommand.", .group = "server",
+     .doc_flags = "syscmd"},
     {0}};

@@ -8,13 +8,15 @@
  * that kills itself is only flagged CLIENT_CLOSE_AFTER_REPLY, so the reply
  * to its CLIENT KILL still goes out before the connection closes.
  * CLIENT UNBLOCK hands the target to blocking.c, which replies to it.
- * CLIENT REPLY OFF/SKIP only set flags: the dispatcher (cmd.c) drops the
+ * CLIENT REPLY OFF/SKIP only set flags: the dispatcher (dispatch.c) drops the
  * replies, which is why those two forms write no reply here.
  */
 #include "blocking.h"
 #include "client.h"
+#include "cmd.h"
 #include "hostcmds.h"
 #include "mem.h"
+#include "multi.h"
 #include "pubsub.h"
 #include "sdk_ctx.h"
 #include "server.h"
@@ -26,6 +28,45 @@
 
 /* cmd_server.c: the rule CLIENT SETNAME and HELLO SETNAME share. */
 int client_name_valid(md_arg_t name);
+
+static void client_flags_str(client_t *c, char *out)
+{
+    char *p = out;
+    if (pubsub_client_active(c)) *p++ = 'P'; /* first, as in Redis */
+    if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
+    if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
+    if (c->flags & CLIENT_UNIX) *p++ = 'U';
+    if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
+    if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
+    if (c->bstate) *p++ = 'b';
+    if (multi_active(c) || multi_executing(c)) *p++ = 'x';
+    if (p == out) *p++ = 'N';
+    *p = '\0';
+}
+
+static int client_info_line(client_t *c, char *buf, size_t cap)
+{
+    char flags[16];
+    size_t sub, psub, ssub;
+    int64_t now = util_mstime();
+    client_flags_str(c, flags);
+    pubsub_client_counts(c, &sub, &psub, &ssub);
+    const char *last = c->lastcmd ? cmd_fullname(c->lastcmd) : "NULL";
+    return snprintf(buf, cap,
+        "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
+        "db=%d sub=%zu psub=%zu ssub=%zu multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
+        "argv-mem=0 multi-mem=0 rbs=%zu rbp=%zu obl=%zu oll=%zu omem=%zu "
+        "tot-mem=%zu events=r%s cmd=%s user=default redir=-1 resp=%d "
+        "lib-name=%s lib-ver=%s",
+        (unsigned long long)c->id, c->addr, c->laddr, c->fd,
+        c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
+        (long long)((now - c->last_interaction_ms) / 1000), flags, c->dbid, sub, psub, ssub,
+        multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
+        c->qcap, c->qpeak, c->out->pos, (size_t)0, reply_bytes(c->out),
+        sizeof(*c) + c->qcap + sizeof(reply_t) + reply_bytes(c->out),
+        c->write_pending ? "w" : "", last, c->resp,
+        c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
+}
 
 static client_t *cl(md_ctx_t *c) { return c->client; }
 
@@ -457,34 +498,66 @@ static const md_command_t client_subcommands[] = {
      .complexity = "O(1)", .group = "connection"},
     {.name = "info", .handler = client_info_cmd, .arity = 2, .flags = CONN_FLAGS,
      .acl = CONN_ACL, .summary = "Returns information about the connection.", .since = "6.2.0",
-     .complexity = "O(1)", .group = "connection"},
+     .complexity = "O(1)", .group = "connection",
+     .tips = "nondeterministic_output"},
     {.name = "kill", .handler = client_kill_cmd, .arity = -3, .flags = ADMIN_CONN_FLAGS,
      .acl = ADMIN_CONN_ACL, .summary = "Terminates open connections.", .since = "2.4.0",
-     .complexity = "O(N) where N is the number of client connections", .group = "connection"},
+     .complexity = "O(N) where N is the number of client connections", .group = "connection",
+     .syntax = "<ip:port{=old-format -2.8.12} | <[ID client-id{@2.8.12}] | [TYPE <NORMAL | "
+               "MASTER{@3.2.0} | SLAVE | REPLICA{@5.0.0} | PUBSUB>{=client-type @2.8.12}] | "
+               "[USER username] | [ADDR ip:port{=addr}] | [LADDR ip:port{=laddr @6.2.0}] | "
+               "[SKIPME <YES | NO>{=skipme}] | [MAXAGE maxage{@7.4.0}]>{=new-format} "
+               "...>{=filter}",
+     .history = "2.8.12: Added new filter format.\n"
+                "2.8.12: `ID` option.\n"
+                "3.2.0: Added `master` type in for `TYPE` option.\n"
+                "5.0.0: Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward "
+                "compatibility.\n"
+                "6.2.0: `LADDR` option.\n"
+                "7.4.0: `MAXAGE` option."},
     {.name = "list", .handler = client_list_cmd, .arity = -2, .flags = ADMIN_CONN_FLAGS,
      .acl = ADMIN_CONN_ACL, .summary = "Lists open connections.", .since = "2.4.0",
-     .complexity = "O(N) where N is the number of client connections", .group = "connection"},
+     .complexity = "O(N) where N is the number of client connections", .group = "connection",
+     .syntax = "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>{=client-type @5.0.0}] [ID client-id "
+               "[client-id ...]{@6.2.0}]",
+     .tips = "nondeterministic_output",
+     .history = "2.8.12: Added unique client `id` field.\n"
+                "5.0.0: Added optional `TYPE` filter.\n"
+                "6.0.0: Added `user` field.\n"
+                "6.2.0: Added `argv-mem`, `tot-mem`, `laddr` and `redir` fields and the optional `ID` "
+                "filter.\n"
+                "7.0.0: Added `resp`, `multi-mem`, `rbs` and `rbp` fields.\n"
+                "7.0.3: Added `ssub` field.\n"
+                "7.2.0: Added `lib-name` and `lib-ver` fields.\n"
+                "7.4.0: Added `watch` field."},
     {.name = "no-evict", .handler = client_no_evict_cmd, .arity = 3, .flags = ADMIN_CONN_FLAGS,
      .acl = ADMIN_CONN_ACL, .summary = "Sets the client eviction mode of the connection.",
-     .since = "7.0.0", .complexity = "O(1)", .group = "connection"},
+     .since = "7.0.0", .complexity = "O(1)", .group = "connection",
+     .syntax = "<ON | OFF>{=enabled}"},
     {.name = "no-touch", .handler = client_no_touch_cmd, .arity = 3, .flags = CONN_FLAGS,
      .acl = CONN_ACL,
      .summary = "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
-     .since = "7.2.0", .complexity = "O(1)", .group = "connection"},
+     .since = "7.2.0", .complexity = "O(1)", .group = "connection",
+     .syntax = "<ON | OFF>{=enabled}"},
     {.name = "reply", .handler = client_reply_cmd, .arity = 3, .flags = CONN_FLAGS,
      .acl = CONN_ACL, .summary = "Instructs the server whether to reply to commands.",
-     .since = "3.2.0", .complexity = "O(1)", .group = "connection"},
+     .since = "3.2.0", .complexity = "O(1)", .group = "connection",
+     .syntax = "<ON | OFF | SKIP>{=action}"},
     {.name = "setinfo", .handler = client_setinfo_cmd, .arity = 4, .flags = CONN_FLAGS,
      .acl = CONN_ACL, .summary = "Sets information specific to the client or connection.",
-     .since = "7.2.0", .complexity = "O(1)", .group = "connection"},
+     .since = "7.2.0", .complexity = "O(1)", .group = "connection",
+     .syntax = "<LIB-NAME libname | LIB-VER libver>{=attr}",
+     .tips = "request_policy:all_nodes response_policy:all_succeeded"},
     {.name = "unblock", .handler = client_unblock_cmd, .arity = -3, .flags = ADMIN_CONN_FLAGS,
      .acl = ADMIN_CONN_ACL,
      .summary = "Unblocks a client blocked by a blocking command from a different connection.",
      .since = "5.0.0", .complexity = "O(log N) where N is the number of client connections",
-     .group = "connection"},
+     .group = "connection",
+     .syntax = "client-id [TIMEOUT | ERROR]{=unblock-type}"},
     {.name = "setname", .handler = client_setname_cmd, .arity = 3, .flags = CONN_FLAGS,
      .acl = CONN_ACL, .summary = "Sets the connection name.", .since = "2.6.9",
-     .complexity = "O(1)", .group = "connection"},
+     .complexity = "O(1)", .group = "connection",
+     .syntax = "connection-name"},
     {0}};
 
 const md_command_t hostcmds_client[] = {

@@ -15,16 +15,17 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Flags as COMMAND INFO lists them; may_replicate and protected are
+ * internal and hidden, as in Redis. */
 static const struct { uint64_t f; const char *name; } flag_names[] = {
     {CMD_WRITE, "write"}, {CMD_READONLY, "readonly"}, {CMD_DENYOOM, "denyoom"},
     {CMD_MODULE, "module"}, {CMD_ADMIN, "admin"}, {CMD_PUBSUB, "pubsub"},
     {CMD_NOSCRIPT, "noscript"}, {CMD_BLOCKING, "blocking"}, {CMD_LOADING, "loading"},
     {CMD_STALE, "stale"}, {CMD_SKIP_MONITOR, "skip_monitor"},
     {CMD_SKIP_SLOWLOG, "skip_slowlog"}, {CMD_ASKING, "asking"}, {CMD_FAST, "fast"},
-    {CMD_NO_AUTH, "no_auth"}, {CMD_MAY_REPLICATE, "may_replicate"},
-    {CMD_NO_MANDATORY_KEYS, "no_mandatory_keys"}, {CMD_NO_MULTI, "no_multi"},
-    {CMD_MOVABLE_KEYS, "movablekeys"}, {CMD_ALLOW_BUSY, "allow_busy"},
-    {CMD_PROTECTED, "protected"}, {0, NULL}};
+    {CMD_NO_AUTH, "no_auth"}, {CMD_NO_MANDATORY_KEYS, "no_mandatory_keys"},
+    {CMD_NO_ASYNC_LOADING, "no_async_loading"}, {CMD_NO_MULTI, "no_multi"},
+    {CMD_MOVABLE_KEYS, "movablekeys"}, {CMD_ALLOW_BUSY, "allow_busy"}, {0, NULL}};
 
 /* ACL categories: the declared ones, then those implied by the flags. */
 static int acl_list(const cmd_t *c, const char **out, int cap)
@@ -61,38 +62,21 @@ static void reply_status_set(md_ctx_t *ctx, const char **items, int n, const cha
     }
 }
 
-static void reply_key_specs(md_ctx_t *ctx, const cmd_t *c)
+/* Tips: a set of bulk strings, one per space-separated word. */
+static void reply_tips(md_ctx_t *ctx, const char *tips)
 {
-    if (c->first_key <= 0) {
-        md_reply_array(ctx, 0);
-        return;
+    int n = 0;
+    for (const char *t = tips; t && *t; t += strcspn(t, " ")) {
+        t += strspn(t, " ");
+        n += *t != '\0';
     }
-    md_reply_array(ctx, 1);
-    md_reply_map(ctx, 3);
-    reply_str(ctx, "flags");
-    md_reply_set(ctx, 2);
-    md_reply_simple(ctx, (c->flags & CMD_WRITE) ? "RW" : "RO");
-    md_reply_simple(ctx, (c->flags & CMD_WRITE) ? "update" : "access");
-    reply_str(ctx, "begin_search");
-    md_reply_map(ctx, 2);
-    reply_str(ctx, "type");
-    reply_str(ctx, "index");
-    reply_str(ctx, "spec");
-    md_reply_map(ctx, 1);
-    reply_str(ctx, "index");
-    md_reply_int(ctx, c->first_key);
-    reply_str(ctx, "find_keys");
-    md_reply_map(ctx, 2);
-    reply_str(ctx, "type");
-    reply_str(ctx, "range");
-    reply_str(ctx, "spec");
-    md_reply_map(ctx, 3);
-    reply_str(ctx, "lastkey");
-    md_reply_int(ctx, c->last_key < 0 ? c->last_key : c->last_key - c->first_key);
-    reply_str(ctx, "keystep");
-    md_reply_int(ctx, c->step);
-    reply_str(ctx, "limit");
-    md_reply_int(ctx, 0);
+    md_reply_set(ctx, n);
+    for (const char *t = tips; t && *t;) {
+        t += strspn(t, " ");
+        size_t k = strcspn(t, " ");
+        if (k) md_reply_bulk(ctx, t, k);
+        t += k;
+    }
 }
 
 static void reply_info(md_ctx_t *ctx, const cmd_t *c)
@@ -110,32 +94,47 @@ static void reply_info(md_ctx_t *ctx, const cmd_t *c)
     md_reply_int(ctx, c->last_key);
     md_reply_int(ctx, c->step);
     reply_status_set(ctx, acl, na, "@");
-    md_reply_set(ctx, 0);
-    reply_key_specs(ctx, c);
-    md_reply_array(ctx, c->nsubs);
+    reply_tips(ctx, c->decl->tips);
+    cmd_keyspecs_reply(ctx, &c->keyspecs);
+    /* As Redis: an empty set without subcommands, else an array. */
+    if (c->nsubs) md_reply_array(ctx, c->nsubs);
+    else md_reply_set(ctx, 0);
     for (int i = 0; i < c->nsubs; i++) reply_info(ctx, c->subs[i]);
 }
 
+static void reply_opt_field(md_ctx_t *ctx, const char *name, const char *v)
+{
+    if (!v) return;
+    reply_str(ctx, name);
+    reply_str(ctx, v);
+}
+
+/* COMMAND DOCS of one command, in Redis's field order. */
 static void reply_docs(md_ctx_t *ctx, const cmd_t *c)
 {
     const md_command_t *d = c->decl;
-    int fields = 4 + (c->owner ? 1 : 0) + (c->nsubs ? 1 : 0) + (d->syntax ? 1 : 0);
+    int fields = 1 + !!d->summary + !!d->since + !!d->complexity + !!c->owner +
+                 !!d->doc_flags + !!d->deprecated_since + !!d->replaced_by +
+                 !!cmd_docs_history_len(d->history) + !!c->docs + !!c->nsubs;
     md_reply_map(ctx, fields);
-    reply_str(ctx, "summary");
-    reply_str(ctx, d->summary ? d->summary : "");
-    reply_str(ctx, "since");
-    reply_str(ctx, d->since ? d->since : "1.0.0");
-    reply_str(ctx, "group");
-    reply_str(ctx, c->group ? c->group : "module");
-    reply_str(ctx, "complexity");
-    reply_str(ctx, d->complexity ? d->complexity : "");
-    if (d->syntax) {
-        reply_str(ctx, "arguments");
-        cmd_docs_reply_args(ctx, d->syntax);
+    reply_opt_field(ctx, "summary", d->summary);
+    reply_opt_field(ctx, "since", d->since);
+    reply_opt_field(ctx, "group", c->group ? c->group : "module");
+    reply_opt_field(ctx, "complexity", d->complexity);
+    if (c->owner) reply_opt_field(ctx, "module", c->owner->name);
+    if (d->doc_flags) {
+        reply_str(ctx, "doc_flags");
+        cmd_docs_reply_doc_flags(ctx, d->doc_flags);
     }
-    if (c->owner) {
-        reply_str(ctx, "module");
-        reply_str(ctx, c->owner->name);
+    reply_opt_field(ctx, "deprecated_since", d->deprecated_since);
+    reply_opt_field(ctx, "replaced_by", d->replaced_by);
+    if (cmd_docs_history_len(d->history)) {
+        reply_str(ctx, "history");
+        cmd_docs_reply_history(ctx, d->history);
+    }
+    if (c->docs) {
+        reply_str(ctx, "arguments");
+        cmd_docs_reply_args(ctx, c->docs);
     }
     if (c->nsubs) {
         reply_str(ctx, "subcommands");
@@ -201,7 +200,7 @@ static int command_info(md_ctx_t *ctx, int argc, const md_arg_t *argv)
     for (int i = 2; i < argc; i++) {
         cmd_t *c = find_full(argv[i]);
         if (c) reply_info(ctx, c);
-        else md_reply_null_array(ctx);
+        else md_reply_null(ctx);
     }
     return MD_OK;
 }
@@ -284,41 +283,56 @@ static int command_list(md_ctx_t *ctx, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+/* The command argv names, as Redis's lookupCommand: a subcommand when the
+ * command has subcommands and argv has a second word. */
+static cmd_t *getkeys_lookup(int argc, const md_arg_t *argv)
+{
+    cmd_t *c = cmd_lookup(argv[0].ptr, argv[0].len);
+    if (!c || argc == 1 || !c->nsubs) return c;
+    return cmd_lookup_sub(c, argv[1].ptr, argv[1].len);
+}
+
+/* Whether a key spec names real keys (not only not_key ones). */
+static int has_keys(const cmd_t *c)
+{
+    if (c->decl->getkeys || c->decl->getkeys_flags) return 1;
+    for (int i = 0; i < c->keyspecs.n; i++)
+        if (!(c->keyspecs.v[i].flags & KSF_NOT_KEY)) return 1;
+    return 0;
+}
+
 static int getkeys(md_ctx_t *ctx, int argc, const md_arg_t *argv, int with_flags)
 {
-    cmd_t *c = cmd_lookup(argv[2].ptr, argv[2].len);
-    if (c && c->nsubs && argc >= 4) {
-        cmd_t *s = cmd_lookup_sub(c, argv[3].ptr, argv[3].len);
-        if (s) c = s;
-    }
     int n = argc - 2;
-    if (!c) {
-        md_reply_error(ctx, "ERR Invalid command specified");
+    cmd_t *c = getkeys_lookup(n, argv + 2);
+    const char *err = !c ? "ERR Invalid command specified"
+                      : !has_keys(c) ? "ERR The command has no key arguments"
+                      : ((c->arity > 0 && c->arity != n) || n < -c->arity)
+                          ? "ERR Invalid number of arguments specified for command"
+                          : NULL;
+    if (err) {
+        md_reply_error(ctx, err);
         return MD_OK;
     }
-    if ((c->arity > 0 && c->arity != n) || n < -c->arity) {
-        md_reply_error(ctx, "ERR Invalid number of arguments specified for command");
-        return MD_OK;
-    }
-    int *idx = mem_alloc((size_t)n * sizeof(int));
-    int k = cmd_get_keys(c, n, argv + 2, idx, n);
-    if (k == 0) {
-        md_reply_error(ctx, "ERR The command has no key arguments");
+    cmd_keyref_t *keys = mem_alloc((size_t)n * sizeof(cmd_keyref_t));
+    int k = cmd_get_keys(c, n, argv + 2, keys, n);
+    if (k <= 0) {
+        if (c->flags & CMD_NO_MANDATORY_KEYS) md_reply_array(ctx, 0);
+        else md_reply_error(ctx, "ERR Invalid arguments specified for command");
     } else {
         md_reply_array(ctx, k);
         for (int i = 0; i < k; i++) {
+            const md_arg_t *key = &argv[2 + keys[i].pos];
             if (with_flags) {
                 md_reply_array(ctx, 2);
-                md_reply_bulk(ctx, argv[2 + idx[i]].ptr, argv[2 + idx[i]].len);
-                md_reply_set(ctx, 2);
-                md_reply_simple(ctx, (c->flags & CMD_WRITE) ? "RW" : "RO");
-                md_reply_simple(ctx, (c->flags & CMD_WRITE) ? "update" : "access");
+                md_reply_bulk(ctx, key->ptr, key->len);
+                cmd_keyspecs_reply_flags(ctx, keys[i].flags);
             } else {
-                md_reply_bulk(ctx, argv[2 + idx[i]].ptr, argv[2 + idx[i]].len);
+                md_reply_bulk(ctx, key->ptr, key->len);
             }
         }
     }
-    mem_free(idx);
+    mem_free(keys);
     return MD_OK;
 }
 
@@ -375,23 +389,32 @@ static const md_command_t command_subs[] = {
     {.name = "info", .handler = command_info, .arity = -2, .flags = "loading stale",
      .acl = "@slow @connection", .summary = "Returns information about one, multiple or all commands.",
      .since = "2.8.13", .complexity = "O(N) where N is the number of commands to look up",
-     .group = "server"},
+     .group = "server",
+     .syntax = "[command-name [command-name ...]]",
+     .tips = "nondeterministic_output_order",
+     .history = "7.0.0: Allowed to be called with no argument to get info on all commands."},
     {.name = "docs", .handler = command_docs, .arity = -2, .flags = "loading stale",
      .acl = "@slow @connection", .summary = "Returns documentary information about one, multiple or all commands.",
      .since = "7.0.0", .complexity = "O(N) where N is the number of commands to look up",
-     .group = "server"},
+     .group = "server",
+     .syntax = "[command-name [command-name ...]]",
+     .tips = "nondeterministic_output_order"},
     {.name = "list", .handler = command_list, .arity = -2, .flags = "loading stale",
      .acl = "@slow @connection", .summary = "Returns a list of command names.", .since = "7.0.0",
-     .complexity = "O(N) where N is the total number of Redis commands", .group = "server"},
+     .complexity = "O(N) where N is the total number of Redis commands", .group = "server",
+     .syntax = "[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>{=filterby}]",
+     .tips = "nondeterministic_output_order"},
     {.name = "getkeys", .handler = command_getkeys, .arity = -3, .flags = "loading stale",
      .acl = "@slow @connection", .summary = "Extracts the key names from an arbitrary command.",
      .since = "2.8.13", .complexity = "O(N) where N is the number of arguments to the command",
-     .group = "server"},
+     .group = "server",
+     .syntax = "command [arg [arg ...]]"},
     {.name = "getkeysandflags", .handler = command_getkeysandflags, .arity = -3,
      .flags = "loading stale", .acl = "@slow @connection",
      .summary = "Extracts the key names and access flags for an arbitrary command.",
      .since = "7.0.0", .complexity = "O(N) where N is the number of arguments to the command",
-     .group = "server"},
+     .group = "server",
+     .syntax = "command [arg [arg ...]]"},
     {.name = "help", .handler = command_help, .arity = 2, .flags = "loading stale",
      .acl = "@slow @connection", .summary = "Returns helpful text about the different subcommands.",
      .since = "5.0.0", .complexity = "O(1)", .group = "server"},
@@ -401,5 +424,6 @@ const md_command_t hostcmds_command[] = {
     {.name = "command", .handler = command_cmd, .arity = -1, .flags = "loading stale",
      .acl = "@slow @connection", .summary = "Returns detailed information about all commands.",
      .since = "2.8.13", .complexity = "O(N) where N is the total number of Redis commands",
-     .subcommands = command_subs, .group = "server"},
+     .subcommands = command_subs, .group = "server",
+     .tips = "nondeterministic_output_order"},
     {0}};

@@ -254,8 +254,13 @@ static int restore_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     "For small string values the time complexity is thus O(1)+O(1*M) where M is small, so " \
     "simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because "    \
     "inserting values into sorted sets is O(log(N))."
-#define RESTORE_SYNTAX \
-    "key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]"
+#define RESTORE_SYNTAX                                                                  \
+    "key ttl serialized-value [REPLACE{@3.0.0}] [ABSTTL{@5.0.0}] [IDLETIME seconds{@5.0.0}] " \
+    "[FREQ frequency{@5.0.0}]"
+#define RESTORE_HISTORY                                                                 \
+    "3.0.0: Added the `REPLACE` modifier.\n"                                            \
+    "5.0.0: Added the `ABSTTL` modifier.\n"                                             \
+    "5.0.0: Added the `IDLETIME` and `FREQ` options."
 
 const md_command_t hostcmds_dump[] = {
     {.name = "dump", .handler = dump_cmd, .arity = 2, .flags = "readonly",
@@ -266,15 +271,21 @@ const md_command_t hostcmds_dump[] = {
                    "the number of Redis objects composing the value and M their average size. "
                    "For small string values the time complexity is thus O(1)+O(1*M) where M "
                    "is small, so simply O(1).",
-     .group = "generic", .syntax = "key"},
+     .group = "generic", .syntax = "key",
+     .tips = "nondeterministic_output"},
     {.name = "restore", .handler = restore_cmd, .arity = -4, .flags = "write denyoom",
      .first_key = 1, .last_key = 1, .step = 1, .acl = "@keyspace @write @slow @dangerous",
      .summary = "Creates a key from the serialized representation of a value.",
      .since = "2.6.0", .complexity = RESTORE_COMPLEXITY, .group = "generic",
-     .syntax = RESTORE_SYNTAX},
+     .syntax = RESTORE_SYNTAX,
+     .key_specs = "OW update index:1",
+     .history = RESTORE_HISTORY},
     {.name = "restore-asking", .handler = restore_cmd, .arity = -4,
      .flags = "write denyoom asking", .first_key = 1, .last_key = 1, .step = 1,
      .acl = "@keyspace @write @slow @dangerous",
      .summary = "An internal command for migrating keys in a cluster.", .since = "3.0.0",
-     .complexity = RESTORE_COMPLEXITY, .group = "server", .syntax = RESTORE_SYNTAX},
+     .complexity = RESTORE_COMPLEXITY, .group = "server", .syntax = RESTORE_SYNTAX,
+     .key_specs = "OW update index:1",
+     .history = RESTORE_HISTORY,
+     .doc_flags = "syscmd"},
     {0}};

@@ -10,14 +10,14 @@
 #include "config.h"
 #include "client.h"
 #include "cmd.h"
-#include "evict.h"
 #include "log.h"
 #include "mem.h"
 #include "module.h"
 #include "notify.h"
-#include "persist/aof.h"
+#include "persist/persist.h"
 #include "server.h"
 #include "util.h"
+#include "words.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -32,6 +32,7 @@ enum { T_BOOL, T_INT, T_LL, T_MEM, T_STR, T_ENUM, T_SPECIAL };
 
 #define IMMUTABLE 1
 #define SENSITIVE 2
+#define MULTI_ARG 4   /* a config line may give several words (joined by spaces) */
 
 typedef struct param {
     const char *name;
@@ -66,7 +67,8 @@ static int enable_debug_v, enable_module_v;
 static long long maxmemory_clients_v;
 static int eviction_tenacity_v;
 static const char *const protected_names[] = {"no", "yes", "local", NULL};
-static const char *const supervised_names[] = {"no", "upstart", "systemd", "auto", NULL};
+/* Redis's order (its error text lists them so). */
+static const char *const supervised_names[] = {"upstart", "systemd", "auto", "no", NULL};
 /* sanitize-dump-payload: accepted for redis.conf compatibility; the type
  * modules validate every RDB/RESTORE payload completely whatever it says
  * (what "yes" asks of Redis). */
@@ -138,7 +140,8 @@ static int set_save(const char *v, char *err, size_t cap)
         char *end;
         errno = 0;
         long long x = strtoll(p, &end, 10);
-        if (end == p || errno || x < 0 || (*end && *end != ' ')) {
+        /* seconds at least 1, changes at least 0 */
+        if (end == p || errno || x < (count % 2 ? 0 : 1) || (*end && *end != ' ')) {
             snprintf(err, cap, "Invalid save parameters");
             return -1;
         }
@@ -176,7 +179,7 @@ static char *get_dir(void)
 
 static param_t params[] = {
     {"port", NULL, T_INT, 0, &srv.port, 0, 65535, "6379"},
-    {"bind", NULL, T_STR, 0, &srv.bind, 0, 0, "* -::*"},
+    {"bind", NULL, T_STR, MULTI_ARG, &srv.bind, 0, 0, "* -::*"},
     {"unixsocket", NULL, T_STR, IMMUTABLE, &srv.unixsocket, 0, 0, ""},
     {"unixsocketperm", NULL, T_INT, IMMUTABLE, &srv.unixsocketperm, 0, 0777, "0"},
     {"protected-mode", NULL, T_BOOL, 0, &srv.protected_mode, 0, 1, "yes"},
@@ -206,11 +209,11 @@ static param_t params[] = {
      .check = check_dbfilename},
     {"rdbcompression", NULL, T_BOOL, 0, &srv.rdbcompression, 0, 1, "yes"},
     {"rdbchecksum", NULL, T_BOOL, IMMUTABLE, &srv.rdbchecksum, 0, 1, "yes"},
-    {"save", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_save, get_save},
+    {"save", NULL, T_SPECIAL, MULTI_ARG, NULL, 0, 0, NULL, NULL, set_save, get_save},
     {"stop-writes-on-bgsave-error", NULL, T_BOOL, 0, &srv.stop_writes_on_bgsave_err, 0, 1, "yes"},
     {"rdb-key-save-delay", NULL, T_INT, 0, &srv.rdb_key_save_delay, INT_MIN, INT_MAX, "0"},
     {.name = "appendonly", .type = T_BOOL, .var = &srv.appendonly, .max = 1, .def = "no",
-     .apply = aof_apply_appendonly},
+     .apply = persist_apply_appendonly},
     {"appendfsync", NULL, T_ENUM, 0, &srv.aof_fsync, 0, 0, "everysec", fsyncs},
     {.name = "appendfilename", .type = T_STR, .flags = IMMUTABLE, .var = &srv.aof_filename,
      .def = "appendonly.aof", .check = check_aof_filename},
@@ -270,7 +273,7 @@ static param_t *param_find(const char *name)
 static int parse_mem(const char *v, long long *out)
 {
     const char *u = v;
-    while (*u && (isdigit((unsigned char)*u) || *u == '-')) u++;
+    while (isdigit((unsigned char)*u)) u++; /* no sign: Redis's memtoull */
     long long mul = 1;
     if (!*u) mul = 1;
     else if (!strcasecmp(u, "b")) mul = 1;
@@ -523,62 +526,6 @@ char *config_get_value(const char *name)
 
 /* ---- config text parsing ---- */
 
-/* Split one line into words with redis.conf quoting (same rules as the
- * inline protocol). Returns the count; words are mem_alloc'd. */
-static int split_words(const char *line, char ***out)
-{
-    char **w = NULL;
-    int n = 0;
-    const char *p = line;
-    while (1) {
-        while (*p && isspace((unsigned char)*p)) p++;
-        if (!*p) break;
-        char *buf = mem_alloc(strlen(p) + 1);
-        size_t k = 0;
-        if (*p == '"' || *p == '\'') {
-            char q = *p++;
-            while (*p && *p != q) {
-                if (*p == '\\' && p[1]) {
-                    p++;
-                    if (q == '"') {
-                        switch (*p) {
-                        case 'n': buf[k++] = '\n'; break;
-                        case 'r': buf[k++] = '\r'; break;
-                        case 't': buf[k++] = '\t'; break;
-                        default: buf[k++] = *p;
-                        }
-                    } else {
-                        buf[k++] = *p;
-                    }
-                    p++;
-                } else {
-                    buf[k++] = *p++;
-                }
-            }
-            if (*p != q) {
-                mem_free(buf);
-                for (int i = 0; i < n; i++) mem_free(w[i]);
-                mem_free(w);
-                return -1;
-            }
-            p++;
-        } else {
-            while (*p && !isspace((unsigned char)*p)) buf[k++] = *p++;
-        }
-        buf[k] = '\0';
-        w = mem_realloc(w, (size_t)(n + 1) * sizeof(char *));
-        w[n++] = buf;
-    }
-    *out = w;
-    return n;
-}
-
-static void free_words(char **w, int n)
-{
-    for (int i = 0; i < n; i++) mem_free(w[i]);
-    mem_free(w);
-}
-
 /* Join words[1..n) with spaces (multi-word values such as save, bind). */
 static char *join_words(char **w, int n)
 {
@@ -601,28 +548,97 @@ static char *join_words(char **w, int n)
  */
 typedef struct deferred {
     struct deferred *next;
-    int lineno;
+    int lineno, nwords;
     char *name, *value, *line;
 } deferred_t;
 static deferred_t *deferred, **deferred_tail = &deferred;
 static int defer_unknown;    /* set while config_load_or_die parses */
 
-static void defer_line(int lineno, const char *name, char *value, const char *line)
+static void defer_line(int lineno, char **w, int n, const char *line)
 {
     deferred_t *d = mem_calloc(sizeof(*d));
     d->lineno = lineno;
-    d->name = mem_strdup(name);
-    d->value = value;
+    d->nwords = n;
+    d->name = mem_strdup(w[0]);
+    d->value = join_words(w, n);
     d->line = mem_strdup(line);
     *deferred_tail = d;
     deferred_tail = &d->next;
 }
 
+/* Redis's arity rule: one value, unless the parameter takes several. */
+static int arity_ok(const param_t *p, int nwords)
+{
+    return (p->flags & MULTI_ARG) || nwords == 2;
+}
+
+/*
+ * The value a `save` line sets: the first line of a load replaces the
+ * default save points, later ones add theirs; `save` alone or `save ""`
+ * clears them. Takes and returns an owned string.
+ */
+static char *save_line_value(char *v, int *save_reset)
+{
+    if (!*save_reset) {
+        *save_reset = 1;
+        mem_free(srv.save_params);
+        srv.save_params = mem_strdup("");
+    }
+    if (!srv.save_params[0] || !v[0]) return v;
+    size_t l = strlen(srv.save_params) + strlen(v) + 2;
+    char *joined = mem_alloc(l);
+    snprintf(joined, l, "%s %s", srv.save_params, v);
+    mem_free(v);
+    return joined;
+}
+
+/* Apply one config line split into w[0..n) (n > 0). 0, or -1 with the
+ * reason in err. */
+static int load_words(char **w, int n, int lineno, const char *line, int *save_reset,
+                      char *err, size_t errcap)
+{
+    if (!strcasecmp(w[0], "loadmodule") && n >= 2) {
+        module_queue(w[1], n - 2, w + 2);
+        return 0;
+    }
+    if (!strcasecmp(w[0], "include") && n == 2) {
+        snprintf(err, errcap, "include is not supported");
+        return -1;
+    }
+    param_t *pp = param_find(w[0]);
+    if (!pp && n >= 2 && defer_unknown) {
+        defer_line(lineno, w, n, line);
+        return 0;
+    }
+    if (!pp) {
+        snprintf(err, errcap, "Bad directive or wrong number of arguments");
+        return -1;
+    }
+    if (!arity_ok(pp, n)) {
+        snprintf(err, errcap, "wrong number of arguments");
+        return -1;
+    }
+    char *v = join_words(w, n);
+    if (pp->set == set_save) v = save_line_value(v, save_reset);
+    int rc = param_set(pp, v, err, errcap);
+    mem_free(v);
+    return rc;
+}
+
+/* Strip Redis's set of blanks (space, tab, CR, LF) from both ends. */
+static char *trim(char *s)
+{
+    static const char blanks[] = " \t\r\n";
+    s += strspn(s, blanks);
+    size_t n = strlen(s);
+    while (n && strchr(blanks, s[n - 1])) s[--n] = '\0';
+    return s;
+}
+
 int config_load_text(const char *text, int *errline, char *err, size_t errcap,
                      char *badline, size_t badcap)
 {
-    int lineno = 0;
-    int save_reset = 0;
+    int lineno = 0, save_reset = 0;
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -630,89 +646,81 @@ int config_load_text(const char *text, int *errline, char *err, size_t errcap,
         char *line = mem_strndup(p, len);
         p += len + (nl ? 1 : 0);
         lineno++;
-        char *t = line;
-        while (isspace((unsigned char)*t)) t++;
-        if (*t == '#' || *t == '\0') {
-            mem_free(line);
-            continue;
-        }
-        char **w;
-        int n = split_words(t, &w);
+        char *t = trim(line);
         int rc = 0;
-        if (n < 0) {
-            snprintf(err, errcap, "Unbalanced quotes in configuration line");
-            rc = -1;
-        } else if (n > 0) {
-            if (!strcasecmp(w[0], "loadmodule") && n >= 2) {
-                module_queue(w[1], n - 2, w + 2);
-            } else if (!strcasecmp(w[0], "include") && n == 2) {
-                snprintf(err, errcap, "include is not supported");
+        if (*t && *t != '#') {
+            char **w;
+            int n = words_split(t, &w);
+            if (n < 0) {
+                snprintf(err, errcap, "Unbalanced quotes in configuration line");
                 rc = -1;
-            } else {
-                param_t *pp = param_find(w[0]);
-                if (!pp && n >= 2 && defer_unknown) {
-                    defer_line(lineno, w[0], join_words(w, n), t);
-                } else if (!pp || n < 2) {
-                    snprintf(err, errcap, "Bad directive or wrong number of arguments");
-                    rc = -1;
-                } else {
-                    char *v = join_words(w, n);
-                    if (pp->set == set_save && save_reset == 0) {
-                        /* the first save line replaces the default */
-                        save_reset = 1;
-                        mem_free(srv.save_params);
-                        srv.save_params = mem_strdup("");
-                    }
-                    if (pp->set == set_save && srv.save_params[0] && v[0]) {
-                        size_t l = strlen(srv.save_params) + strlen(v) + 2;
-                        char *joined = mem_alloc(l);
-                        snprintf(joined, l, "%s %s", srv.save_params, v);
-                        mem_free(v);
-                        v = joined;
-                    }
-                    if (param_set(pp, v, err, errcap) != 0) rc = -1;
-                    mem_free(v);
-                }
+            } else if (n > 0) {
+                rc = load_words(w, n, lineno, t, &save_reset, err, errcap);
+                words_free(w, n);
             }
-            free_words(w, n);
         }
         if (rc != 0) {
             *errline = lineno;
             snprintf(badline, badcap, "%s", t);
-            mem_free(line);
-            return -1;
         }
         mem_free(line);
+        if (rc != 0) return -1;
     }
     return 0;
 }
 
+/* Append s[0, n) to the growing string *out (length *len, capacity *cap). */
+static void text_cat(char **out, size_t *len, size_t *cap, const char *s, size_t n)
+{
+    if (*len + n + 1 > *cap) {
+        while (*len + n + 1 > *cap) *cap *= 2;
+        *out = mem_realloc(*out, *cap);
+    }
+    memcpy(*out + *len, s, n);
+    *len += n;
+    (*out)[*len] = '\0';
+}
+
+/* Does argument a name an option by itself ("--port", not "--port 7000")? */
+static int is_bare_option(const char *a)
+{
+    char **w;
+    int n = words_split(a, &w);
+    if (n > 0) words_free(w, n);
+    return n == 1;
+}
+
+/*
+ * As redis-server: "--name" starts a line "name", the arguments after it
+ * are its values, quoted (sdscatrepr). After a bare "--name" the next
+ * argument is a value even when it starts with "--"; except that "--save"
+ * followed by another option or last means save "".
+ */
 char *config_args_to_text(int argc, char **argv)
 {
     size_t cap = 256, len = 0;
     char *s = mem_alloc(cap);
     s[0] = '\0';
+    int named = 1; /* the last option has a value: "--x" names an option */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
-        int is_opt = a[0] == '-' && a[1] == '-' && a[2];
-        size_t need = strlen(a) * 2 + 8;
-        if (len + need >= cap) {
-            while (len + need >= cap) cap *= 2;
-            s = mem_realloc(s, cap);
-        }
-        if (is_opt) {
-            if (len) s[len++] = '\n';
-            len += (size_t)sprintf(s + len, "%s", a + 2);
-        } else {
-            /* a value: quote it so empty strings and spaces survive */
-            s[len++] = ' ';
-            s[len++] = '"';
-            for (const char *c = a; *c; c++) {
-                if (*c == '"' || *c == '\\') s[len++] = '\\';
-                s[len++] = *c;
+        if (named && a[0] == '-' && a[1] == '-') {
+            if (len) text_cat(&s, &len, &cap, "\n", 1);
+            text_cat(&s, &len, &cap, a + 2, strlen(a + 2));
+            text_cat(&s, &len, &cap, " ", 1);
+            named = !is_bare_option(a);
+            if (!named && !strcasecmp(a, "--save") &&
+                (i == argc - 1 || (argv[i + 1][0] == '-' && argv[i + 1][1] == '-'))) {
+                text_cat(&s, &len, &cap, "\"\"", 2);
+                named = 1;
             }
-            s[len++] = '"';
-            s[len] = '\0';
+        } else {
+            char *q = mem_alloc(strlen(a) * 4 + 3);
+            size_t n = words_repr(q, a, strlen(a));
+            text_cat(&s, &len, &cap, q, n);
+            text_cat(&s, &len, &cap, " ", 1);
+            mem_free(q);
+            named = 1;
         }
     }
     return s;
@@ -768,7 +776,8 @@ void config_apply_deferred_or_die(void)
         param_t *p = param_find(d->name);
         char err[512];
         if (!p) snprintf(err, sizeof(err), "Bad directive or wrong number of arguments");
-        if (!p || param_set(p, d->value, err, sizeof(err)) != 0) {
+        else if (!arity_ok(p, d->nwords)) snprintf(err, sizeof(err), "wrong number of arguments");
+        if (!p || !arity_ok(p, d->nwords) || param_set(p, d->value, err, sizeof(err)) != 0) {
             /* Modules load after daemonizing: stderr may be gone. */
             log_msg(LOG_WARNING, "Fatal config file error at line %d: '%s': %s",
                     d->lineno, d->line, err);
@@ -946,26 +955,18 @@ static void format_mem(long long v, char *out, size_t cap)
     snprintf(out, cap, "%lld", v);
 }
 
-/* Append "name value\n" with Redis's rewrite formatting per type. */
-/* Append v double-quoted, escaped as Redis's sdscatrepr() does; the
- * buffer must have room for 4 bytes per byte of v plus 3. */
-static void append_quoted(char *out, size_t *len, const char *v)
+/* Make room for `need` more bytes (and a NUL) in the rewrite buffer. */
+static void out_reserve(char **out, size_t *len, size_t *cap, size_t need)
 {
-    out[(*len)++] = '"';
-    for (const unsigned char *c = (const unsigned char *)v; *c; c++) {
-        if (*c == '"' || *c == '\\') {
-            out[(*len)++] = '\\';
-            out[(*len)++] = (char)*c;
-        } else if (*c < 32 || *c > 126) {
-            *len += (size_t)sprintf(out + *len, "\\x%02x", *c);
-        } else {
-            out[(*len)++] = (char)*c;
-        }
+    if (*len + need >= *cap) {
+        while (*len + need >= *cap) *cap *= 2;
+        *out = mem_realloc(*out, *cap);
     }
-    out[(*len)++] = '"';
-    out[*len] = '\0';
 }
 
+/* Append "name value\n" as CONFIG REWRITE writes it: strings (and dir,
+ * notify-keyspace-events, an empty save) quoted as sdscatrepr() does,
+ * memory values with their unit. */
 static void append_directive(char **out, size_t *len, size_t *cap, param_t *p)
 {
     char *v = param_get(p);
@@ -978,28 +979,15 @@ static void append_directive(char **out, size_t *len, size_t *cap, param_t *p)
         v = mem_strdup(mem);
     }
     if (p->set == set_save && v[0] == '\0') quote = 1;
-    size_t need = strlen(p->name) + strlen(v) * 4 + 8;
-    if (*len + need >= *cap) {
-        while (*len + need >= *cap) *cap *= 2;
-        *out = mem_realloc(*out, *cap);
-    }
+    out_reserve(out, len, cap, strlen(p->name) + strlen(v) * 4 + 8);
     if (!quote) {
         *len += (size_t)sprintf(*out + *len, "%s %s\n", p->name, v);
     } else {
         *len += (size_t)sprintf(*out + *len, "%s ", p->name);
-        append_quoted(*out, len, v);
+        *len += words_repr(*out + *len, v, strlen(v));
         *len += (size_t)sprintf(*out + *len, "\n");
     }
     mem_free(v);
-}
-
-/* Make room for `need` more bytes (and a NUL) in the rewrite buffer. */
-static void out_reserve(char **out, size_t *len, size_t *cap, size_t need)
-{
-    if (*len + need >= *cap) {
-        while (*len + need >= *cap) *cap *= 2;
-        *out = mem_realloc(*out, *cap);
-    }
 }
 
 /* "loadmodule <path> "arg" ...\n" for a loaded module, as Redis's CONFIG
@@ -1011,7 +999,7 @@ static void append_loadmodule(char **out, size_t *len, size_t *cap, const module
     for (int i = 0; i < m->argc; i++) {
         out_reserve(out, len, cap, strlen(m->argv[i]) * 4 + 4);
         (*out)[(*len)++] = ' ';
-        append_quoted(*out, len, m->argv[i]);
+        *len += words_repr(*out + *len, m->argv[i], strlen(m->argv[i]));
     }
     out_reserve(out, len, cap, 2);
     *len += (size_t)sprintf(*out + *len, "\n");

@@ -11,21 +11,6 @@
 #include "server.h"
 
 #include <stdlib.h>
-#include <string.h>
-#include <strings.h>
-
-static const char *const names[] = {
-    "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
-    "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"};
-
-int evict_policy_parse(const char *s)
-{
-    for (int i = 0; i < (int)(sizeof(names) / sizeof(names[0])); i++)
-        if (strcasecmp(s, names[i]) == 0) return i;
-    return -1;
-}
-
-const char *evict_policy_name(int p) { return names[p]; }
 
 static int volatile_only(int p)
 {

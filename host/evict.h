@@ -7,8 +7,5 @@
 
 /* 0 when memory is (now) below maxmemory, -1 when it cannot be freed. */
 int evict_perform(void);
-/* Parse/format maxmemory-policy names; -1 when unknown. */
-int evict_policy_parse(const char *s);
-const char *evict_policy_name(int policy);
 
 #endif

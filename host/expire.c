@@ -8,11 +8,14 @@
 #include "ks.h"
 #include "notify.h"
 #include "propagate.h"
-#include "sdk_extra.h"
 #include "server.h"
 #include "util.h"
 
 #include <stdlib.h>
+
+static expire_subkeys_fn subkeys;
+
+void expire_set_subkeys(expire_subkeys_fn fn) { subkeys = fn; }
 
 void expire_propagate_del(int dbid, const char *key, unsigned len)
 {
@@ -65,7 +68,7 @@ static void subexpire_db(ks_db_t *db, int want, int64_t now)
         probes++;
         if (!e) continue;
         seen++;
-        sdk_subexpire_run(db, e, now);
+        subkeys(db, e, now);
     }
 }
 

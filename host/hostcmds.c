@@ -3,7 +3,6 @@
  */
 #include "hostcmds.h"
 #include "cmd.h"
-#include "multi.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +12,7 @@ void hostcmds_register(void)
     static const md_command_t *const tables[] = {
         hostcmds_server, hostcmds_admin, hostcmds_client, hostcmds_command,
         hostcmds_keys, hostcmds_info, hostcmds_multi, hostcmds_memory, hostcmds_dump,
-        hostcmds_pubsub, hostcmds_save, hostcmds_aof, NULL};
+        hostcmds_pubsub, hostcmds_persist, NULL};
     for (int i = 0; tables[i]; i++) {
         const char *err = NULL;
         char buf[200];

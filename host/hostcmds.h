@@ -12,12 +12,12 @@ extern const md_command_t hostcmds_admin[];    /* cmd_admin.c */
 extern const md_command_t hostcmds_client[];   /* cmd_client.c */
 extern const md_command_t hostcmds_command[];  /* cmd_command.c */
 extern const md_command_t hostcmds_keys[];     /* cmd_keys.c */
-extern const md_command_t hostcmds_info[];     /* info.c */
+extern const md_command_t hostcmds_info[];     /* cmd_info.c */
+extern const md_command_t hostcmds_multi[];    /* cmd_multi.c */
 extern const md_command_t hostcmds_memory[];   /* cmd_memory.c */
-extern const md_command_t hostcmds_save[];     /* persist/save.c */
-extern const md_command_t hostcmds_aof[];      /* persist/aof_rewrite.c */
+extern const md_command_t hostcmds_persist[];  /* cmd_persist.c */
 extern const md_command_t hostcmds_dump[];     /* cmd_dump.c */
-extern const md_command_t hostcmds_pubsub[];   /* pubsub.c */
+extern const md_command_t hostcmds_pubsub[];   /* cmd_pubsub.c */
 
 /* Register every host table; exits on a duplicate (a build bug). */
 void hostcmds_register(void);

@@ -22,13 +22,10 @@
 #include "client.h"
 #include "cmd.h"
 #include "config.h"
-#include "evict.h"
-#include "hostcmds.h"
 #include "ks.h"
 #include "mem.h"
 #include "module.h"
 #include "pubsub.h"
-#include "sdk_extra.h"
 #include "server.h"
 #include "util.h"
 #include "persist/child.h"
@@ -270,7 +267,7 @@ static void info_server(ibuf_t *b)
         "executable:%s\r\n"
         "config_file:%s\r\n"
         "io_threads_active:0\r\n",
-        INFO_COMPAT_VERSION, PACKAGE_VERSION, build_id(),
+        SERVER_COMPAT_VERSION, PACKAGE_VERSION, build_id(),
         un.sysname, un.release, un.machine, (int)(sizeof(long) * 8),
         util_monotonic_desc(), api,
 #ifdef __GNUC__
@@ -382,6 +379,9 @@ static void info_memory(ibuf_t *b)
     if (overhead > used) overhead = used;
     size_t dataset = used - overhead;
     size_t net = used > startup_memory ? used - startup_memory : 1;
+    aof_info_t ai;
+    aof_info_get(&ai);
+    char policy[32];
     long long total_sys = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
     allocator_stats_t a;
     allocator_stats(&a, used, rss);
@@ -456,12 +456,12 @@ static void info_memory(ibuf_t *b)
         "active_defrag_running:0\r\n"
         "lazyfree_pending_objects:%zu\r\n"
         "lazyfreed_objects:%zu\r\n",
-        srv.maxmemory, h_max, evict_policy_name(srv.maxmemory_policy),
+        srv.maxmemory, h_max, config_text("maxmemory-policy", policy, sizeof(policy), ""),
         ratio(a.active, a.allocated), a.active - a.allocated,
         ratio(a.resident, a.active), a.resident - a.active,
         ratio((long long)rss, a.resident), (long long)rss - a.resident,
         ratio((long long)rss, (long long)used), (long long)rss - (long long)used,
-        clients, aof.buf.cap, mem_allocator_name(), rehashing, lazyfree_pending(),
+        clients, ai.buffer_cap, mem_allocator_name(), rehashing, lazyfree_pending(),
         lazyfree_done());
 }
 
@@ -471,6 +471,8 @@ static void info_persistence(ibuf_t *b)
 {
     long long lastsave = srv.lastsave ? (long long)srv.lastsave : (long long)(srv.start_ms / 1000);
     int bgsave = child_kind() == CHILD_RDB;
+    save_info_t si;
+    save_info_get(&si);
     ib_printf(b,
         "# Persistence\r\n"
         "loading:%d\r\n"
@@ -492,9 +494,9 @@ static void info_persistence(ibuf_t *b)
         "rdb_last_load_keys_expired:%lld\r\n"
         "rdb_last_load_keys_loaded:%lld\r\n",
         srv.loading ? 1 : 0, srv.dirty, bgsave, lastsave,
-        save_info.last_bgsave_ok ? "ok" : "err", save_info.last_bgsave_secs,
-        bgsave ? (long long)time(NULL) - save_info.bgsave_start : -1LL, save_info.saves,
-        save_info.load_keys_expired, save_info.load_keys_loaded);
+        si.last_bgsave_ok ? "ok" : "err", si.last_bgsave_secs,
+        bgsave ? (long long)time(NULL) - si.bgsave_start : -1LL, si.saves,
+        si.load_keys_expired, si.load_keys_loaded);
     aof_info_t ai;
     aof_info_get(&ai);
     ib_printf(b,
@@ -822,11 +824,52 @@ static const struct section {
 
 static int arg_is(md_arg_t a, const char *word) { return util_eq_nocase(a.ptr, a.len, word); }
 
+/* ---- what modules add (md_info_register) ---- */
+
+typedef struct info_hook {
+    struct info_hook *next;
+    md_module_t *owner;
+    char *section;
+    void (*fn)(md_info_t *info);
+} info_hook_t;
+
+static info_hook_t *hooks;   /* in registration order */
+
+struct md_info {
+    ibuf_t *b;
+};
+
+void info_hook_add(md_module_t *owner, const char *section, void (*fn)(md_info_t *info))
+{
+    info_hook_t **pp = &hooks;
+    while (*pp) pp = &(*pp)->next;
+    info_hook_t *h = mem_calloc(sizeof(*h));
+    h->owner = owner;
+    h->section = mem_strdup(section);
+    h->fn = fn;
+    *pp = h;
+}
+
+void info_hook_forget(md_module_t *owner)
+{
+    info_hook_t **pp = &hooks;
+    while (*pp) {
+        info_hook_t *h = *pp;
+        if (h->owner == owner) {
+            *pp = h->next;
+            mem_free(h->section);
+            mem_free(h);
+        } else {
+            pp = &h->next;
+        }
+    }
+}
+
 /* One field a module adds through md_info_field_*(); its name and value
  * cannot break the line format. */
-static void info_emit(void *out, const char *name, const char *value)
+void info_hook_field(md_info_t *info, const char *name, const char *value)
 {
-    ibuf_t *b = out;
+    ibuf_t *b = info->b;
     ib_safe(b, name);
     ib_printf(b, ":");
     size_t n = strlen(value);
@@ -834,6 +877,29 @@ static void info_emit(void *out, const char *name, const char *value)
     for (size_t i = 0; i < n; i++)
         b->p[b->len++] = value[i] == '\r' || value[i] == '\n' ? ' ' : value[i];
     ib_printf(b, "\r\n");
+}
+
+/* Let the hooks of `section` add their fields. */
+static void hooks_run(ibuf_t *b, const char *section)
+{
+    md_info_t info = {b};
+    for (info_hook_t *h = hooks; h; h = h->next)
+        if (strcasecmp(h->section, section) == 0) h->fn(&info);
+}
+
+/* The i-th section that modules define (no built-in one), in order of
+ * first registration; NULL past the last. */
+static const char *hooks_section(int i)
+{
+    for (info_hook_t *h = hooks; h; h = h->next) {
+        int known = 0;
+        for (size_t s = 0; s < NSECTIONS; s++) known |= strcasecmp(sections[s].name, h->section) == 0;
+        for (info_hook_t *p = hooks; p != h; p = p->next)
+            known |= strcasecmp(p->section, h->section) == 0;
+        if (known) continue;
+        if (i-- == 0) return h->section;
+    }
+    return NULL;
 }
 
 /*
@@ -874,10 +940,10 @@ char *info_generate(int n, const md_arg_t *names, size_t *len)
         if (!want[s]) continue;
         if (b.len) ib_printf(&b, "\r\n");
         sections[s].fn(&b);
-        sdk_info_section(sections[s].name, info_emit, &b);
+        hooks_run(&b, sections[s].name);
     }
     const char *extra;
-    for (int e = 0; (extra = sdk_info_extra_section(e)) != NULL; e++) {
+    for (int e = 0; (extra = hooks_section(e)) != NULL; e++) {
         int pick = everything || modules;
         for (int i = 0; i < n && !pick; i++) pick = arg_is(names[i], extra);
         if (!pick) continue;
@@ -885,25 +951,8 @@ char *info_generate(int n, const md_arg_t *names, size_t *len)
         ib_printf(&b, "# ");
         ib_safe(&b, extra);
         ib_printf(&b, "\r\n");
-        sdk_info_section(extra, info_emit, &b);
+        hooks_run(&b, extra);
     }
     *len = b.len;
     return b.p;
 }
-
-/* ---- the command ---- */
-
-static int info_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    size_t len;
-    char *text = info_generate(argc - 1, argv + 1, &len);
-    md_reply_verbatim(c, "txt", text, len);
-    mem_free(text);
-    return MD_OK;
-}
-
-const md_command_t hostcmds_info[] = {
-    {.name = "info", .handler = info_cmd, .arity = -1, .flags = "loading stale",
-     .acl = "@slow @dangerous", .summary = "Returns information and statistics about the server.",
-     .since = "1.0.0", .complexity = "O(1)", .group = "server"},
-    {0}};

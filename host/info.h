@@ -2,9 +2,8 @@
  * info.h — the INFO command: Redis 7.4's sections and field names, in
  * Redis's order and line format ("# Section\r\nfield:value\r\n", a blank
  * line between sections), plus the few samples INFO needs over time
- * (startup memory, instantaneous network rates).
- *
- * The command table itself, hostcmds_info[], is declared in hostcmds.h.
+ * (startup memory, instantaneous network rates). The INFO command itself
+ * is cmd_info.c.
  */
 #ifndef MODIS_INFO_H
 #define MODIS_INFO_H
@@ -12,10 +11,6 @@
 #include <stddef.h>
 
 #include "sdk_host.h"
-
-/* The Redis version whose behaviour we implement: INFO's redis_version and
- * the "redis-ver" aux field of the RDB files we write. */
-#define INFO_COMPAT_VERSION "7.4.0"
 
 /*
  * Build the INFO text for the section names in sections[0..n) (the INFO
@@ -29,6 +24,18 @@ char *info_generate(int n, const md_arg_t *sections, size_t *len);
 /* Record the memory in use once start-up is done (used_memory_startup).
  * Call after the configured modules are loaded. */
 void info_init(void);
+
+/*
+ * Fields and sections modules add (md_info_register): fn runs each time
+ * INFO shows `section`, a built-in one (the fields end it) or a new one
+ * (shown after the built-in ones, by its name, "modules" or
+ * "everything"). Hooks run in registration order.
+ */
+void info_hook_add(md_module_t *owner, const char *section, void (*fn)(md_info_t *info));
+/* Drop every hook of `owner` (module unload). */
+void info_hook_forget(md_module_t *owner);
+/* Inside a hook: one "name:value" line (CR and LF in it become blanks). */
+void info_hook_field(md_info_t *info, const char *name, const char *value);
 
 /* Sample the network counters for instantaneous_*_kbps. Call from cron;
  * it rate-limits itself to one sample per 100 ms, as Redis does. */

@@ -3,9 +3,7 @@
  * databases, host commands, modules, listeners, the cron timer, signals,
  * and the libevent loop.
  */
-#include "persist/aof.h"
-#include "persist/child.h"
-#include "persist/save.h"
+#include "persist/persist.h"
 #include "autoconfig.h"
 #include "config.h"
 #include "client.h"
@@ -13,19 +11,17 @@
 #include "expire.h"
 #include "hostcmds.h"
 #include "info.h"
-#include "ks_hooks.h"
-#include "lazyfree.h"
+#include "hooks.h"
 #include "log.h"
 #include "mem.h"
 #include "module.h"
 #include "pubsub.h"
 #include "multi.h"
-#include "sdk_extra.h"
+#include "sdk_cron_info.h"
 #include "net.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "shutdown.h"
-#include "types.h"
 #include "util.h"
 
 #include <event2/event.h>
@@ -39,28 +35,11 @@
 #include <unistd.h>
 
 server_t srv;
-ks_hooks_t ks_hooks;
 const md_api_t *sdk_host_api;
 md_module_t *sdk_host_self;
 
 static struct event *cron_ev, *sigterm_ev, *sigint_ev;
 static int last_signal;      /* SIGTERM or SIGINT, for the shutdown log */
-
-static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
-static int hook_may_expire(void) { return !srv.loading; }
-static int hook_lfu(void)
-{
-    return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU ||
-           srv.maxmemory_policy == MAXMEM_VOLATILE_LFU;
-}
-static unsigned hook_decay(void) { return (unsigned)srv.lfu_decay_time; }
-static unsigned hook_logf(void) { return (unsigned)srv.lfu_log_factor; }
-static void hook_free_value(md_type_t *t, void *v, int lazy)
-{
-    if (lazy) lazyfree_value(t, v);
-    else t->ops.free(v);
-}
-static int hook_lazy_expire(void) { return srv.lazyfree_lazy_expire; }
 
 static void random_bytes(void *buf, size_t n)
 {
@@ -92,9 +71,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     sdk_cron_run();
     info_cron();
     client_cron();
-    child_cron();
-    save_cron();
-    aof_cron();
+    persist_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);
         if (ticks % 10 == 0) ks_maybe_shrink(&srv.db[i]);
@@ -148,18 +125,6 @@ static void install_crash_handlers(void)
 {
     static const int sigs[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) signal(sigs[i], on_crash);
-}
-
-/*
- * Load the dataset from disk, after the modules (they read their values)
- * and before the first client. With appendonly yes the AOF is the source
- * of truth and the AOF loader (persist/aof*) owns this branch; otherwise
- * the RDB file `dbfilename` in `dir` is loaded. Exits on a corrupt file.
- */
-static void load_dataset(void)
-{
-    if (aof_startup()) return; /* appendonly yes: the AOF is the dataset */
-    save_load_startup();
 }
 
 static void usage(void)
@@ -254,14 +219,7 @@ int main(int argc, char **argv)
     install_crash_handlers();
     srv.db = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
     for (int i = 0; i < srv.databases; i++) ks_db_init(&srv.db[i], i);
-    ks_hooks.now_ms = hook_now;
-    ks_hooks.may_expire = hook_may_expire;
-    ks_hooks.expired = expire_on_expired;
-    ks_hooks.free_value = hook_free_value;
-    ks_hooks.lazy_expire = hook_lazy_expire;
-    ks_hooks.lfu = hook_lfu;
-    ks_hooks.lfu_decay_time = hook_decay;
-    ks_hooks.lfu_log_factor = hook_logf;
+    hooks_install();
 
     log_msg(LOG_NOTICE, "oO0OoO0OoO0Oo Modis is starting oO0OoO0OoO0Oo");
     log_msg(LOG_NOTICE, "Modis version=%s, bits=%d, pid=%d, just started", PACKAGE_VERSION,
@@ -278,7 +236,7 @@ int main(int argc, char **argv)
     srv.lastsave = util_mstime() / 1000;
     write_pidfile();
     log_msg(LOG_NOTICE, "Server initialized");
-    load_dataset();
+    persist_load_startup(); /* after the modules: they read their values */
     log_msg(LOG_NOTICE, "Ready to accept connections tcp");
 
     cron_ev = evtimer_new(srv.base, cron, NULL);

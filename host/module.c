@@ -5,12 +5,9 @@
 #include "module_rdb.h"
 #include "blocking.h"
 #include "cmd.h"
-#include "config.h"
 #include "lazyfree.h"
-#include "sdk_extra.h"
 #include "log.h"
 #include "mem.h"
-#include "sdk_ctx.h"
 #include "types.h"
 
 #include <ctype.h>
@@ -21,6 +18,8 @@
 
 static module_t *modules;
 static module_service_t *services;
+static module_forget_fn forget[MODULE_MAX_FORGET];
+static int nforget;
 
 module_t *module_first(void) { return modules; }
 
@@ -107,12 +106,16 @@ static int requires_met(const md_manifest_t *mf, char *err, size_t cap)
     return 0;
 }
 
+void module_on_forget(module_forget_fn fn)
+{
+    if (nforget < MODULE_MAX_FORGET) forget[nforget++] = fn;
+}
+
 /* Remove everything m registered (types must be empty). */
 static void module_unregister(module_t *m)
 {
     cmd_unregister_owner(m);
-    config_unregister_owner(m);
-    sdk_extra_forget(m);
+    for (int i = 0; i < nforget; i++) forget[i](m);
     for (int i = 0; i < m->ntypes; i++) types_remove(m->types[i]);
     m->ntypes = 0;
     module_service_t **pp = &services;
@@ -192,7 +195,7 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
     for (int i = 0; i < argc; i++) args[i] = (md_arg_t){argv[i], strlen(argv[i])};
 
     m->in_init = 1;
-    int rc = init(m, sdk_api(), argc, args);
+    int rc = init(m, md__api, argc, args); /* the host's table (sdk_host.h) */
     m->in_init = 0;
     mem_free(args);
     if (rc == MD_OK && m->err[0] == '\0') {
@@ -208,7 +211,8 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
             }
         }
     }
-    if (rc == MD_OK && m->err[0] == '\0') module_rdb_apply(m);
+    if (rc == MD_OK && m->err[0] == '\0')
+        module_rdb_apply(m->manifest, m->name, m->types, m->ntypes, m->err, sizeof(m->err));
     if (rc != MD_OK || m->err[0]) {
         snprintf(err, cap, "%s", m->err[0] ? m->err : "module initialization failed");
         module_unregister(m);
@@ -391,6 +395,7 @@ static md_type_t *api_type_register(md_module_t *m, const char *name,
         return NULL;
     }
     md_type_t *t = types_add(m, name, ops);
+    if (t) t->owner_name = m->name;
     if (!t) {
         snprintf(m->err, sizeof(m->err), "type name '%s' is already taken", name);
         return NULL;

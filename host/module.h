@@ -15,6 +15,7 @@
 
 #define MODULE_MAX_TYPES 16
 #define MODULE_MAX_DEPS 16
+#define MODULE_MAX_FORGET 8
 
 typedef struct module_service {
     struct module_service *next;
@@ -55,6 +56,14 @@ module_t *module_first(void);
 /* The lowest host ABI minor a manifest needs: its abi_minor_min when it was
  * built with a 1.2 or newer header (the field exists), else abi_minor. */
 unsigned module_abi_min(const md_manifest_t *mf);
+/*
+ * What other subsystems keep per module (configuration parameters, cron
+ * and INFO hooks) is dropped through these when the module is unloaded or
+ * its load fails; registered once at start-up (hooks.c). The command
+ * table and the type slots are cleaned by module.c itself.
+ */
+typedef void (*module_forget_fn)(md_module_t *m);
+void module_on_forget(module_forget_fn fn);
 /* Print the manifest of a .so without running its code (--module-info). */
 int module_print_info(const char *path);
 

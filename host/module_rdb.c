@@ -4,7 +4,6 @@
 #include "module_rdb.h"
 
 #include "mem.h"
-#include "module.h"
 #include "persist/rdb_io.h"
 #include "persist/rdb_module.h"
 #include "types.h"
@@ -35,7 +34,7 @@ static int byte_ok(uint8_t b, unsigned char seen[256], char *err, size_t cap)
     md_type_t *t = types_by_rdb(b);
     if (t) {
         snprintf(err, cap, "RDB type byte %u is already claimed by module '%s'", b,
-                 t->owner->name);
+                 t->owner_name);
         return -1;
     }
     if (seen[b]++) {
@@ -59,10 +58,10 @@ static int module_type_ok(const md_type_rdb_t *d, const md_type_rdb_t *first, ch
                  d->encver, RDB_MODULE_ENCVER_MAX);
         return -1;
     }
-    md_type_t *t = types_by_module_type(d->module_type);
-    if (t) {
-        snprintf(err, cap, "Redis module type name '%s' is already used by module '%s'",
-                 d->module_type, t->owner->name);
+    if (types_by_module_type(d->module_type)) {
+        const char *who = module_rdb_provider(d->module_type);
+        snprintf(err, cap, "Redis module type name '%s' is already used by %s",
+                 d->module_type, who ? who : "a loaded module");
         return -1;
     }
     for (const md_type_rdb_t *o = first; o != d; o++)
@@ -167,35 +166,35 @@ const char *module_rdb_provider(const char *name)
 
 /* ---- after md_init ---- */
 
-static md_type_t *slot_named(module_t *m, const char *name)
+static md_type_t *slot_named(md_type_t *const *types, int ntypes, const char *name)
 {
-    for (int i = 0; i < m->ntypes; i++)
-        if (strcmp(m->types[i]->name, name) == 0) return m->types[i];
+    for (int i = 0; i < ntypes; i++)
+        if (strcmp(types[i]->name, name) == 0) return types[i];
     return NULL;
 }
 
-int module_rdb_apply(module_t *m)
+int module_rdb_apply(const md_manifest_t *mf, const char *modname, md_type_t *const *types,
+                     int ntypes, char *err, size_t cap)
 {
-    const md_manifest_t *mf = m->manifest;
-    for (int i = 0; i < m->ntypes; i++) {
-        md_type_t *t = m->types[i];
+    for (int i = 0; i < ntypes; i++) {
+        md_type_t *t = types[i];
         int has_name = 0;
         for (const md_type_rdb_t *d = module_rdb_decls(mf); d && d->type; d++)
             if (strcmp(d->type, t->name) == 0 && d->module_type) has_name = 1;
         if ((t->ops.aux_save || t->ops.aux_load) && !has_name) {
-            snprintf(m->err, sizeof(m->err), "type '%s' has aux callbacks but no Redis "
+            snprintf(err, cap, "type '%s' has aux callbacks but no Redis "
                      "module type name in the manifest's type_rdb", t->name);
             return -1;
         }
     }
     for (size_t i = 0; i < mf->n_rdb_types; i++) /* before 1.2: the first type's */
-        types_rdb_claim(m->types[0], mf->rdb_types[i]);
+        types_rdb_claim(types[0], mf->rdb_types[i]);
     for (const md_type_rdb_t *d = module_rdb_decls(mf); d && d->type; d++) {
-        md_type_t *t = slot_named(m, d->type);
+        md_type_t *t = slot_named(types, ntypes, d->type);
         for (size_t i = 0; i < d->n_bytes; i++) types_rdb_claim(t, d->bytes[i]);
         if (d->module_type) {
             types_set_module_type(t, d->module_type, d->encver);
-            remember(d->module_type, m->name);
+            remember(d->module_type, modname);
         }
     }
     return 0;

@@ -18,8 +18,6 @@
 
 #include "sdk_host.h"
 
-struct md_module;
-
 /* The manifest's per-type declarations, or NULL (modules built before 1.2,
  * whose manifest has no such field, or none given). */
 const md_type_rdb_t *module_rdb_decls(const md_manifest_t *mf);
@@ -28,11 +26,13 @@ const md_type_rdb_t *module_rdb_decls(const md_manifest_t *mf);
  * modules. Returns 0, or -1 with the reason in err. No module code runs. */
 int module_rdb_check(const md_manifest_t *mf, char *err, size_t cap);
 
-/* After md_init: give m's type slots their byte claims and module type
- * names, and check that aux callbacks belong to a type with a module type
- * name. Returns 0, or -1 with the reason in m->err (the caller rolls the
+/* After md_init of module `modname` with manifest mf: give its type slots
+ * (types[0..ntypes), the manifest's order) their byte claims and module
+ * type names, and check that aux callbacks belong to a type with a module
+ * type name. Returns 0, or -1 with the reason in err (the caller rolls the
  * module back, which releases whatever was given). */
-int module_rdb_apply(struct md_module *m);
+int module_rdb_apply(const md_manifest_t *mf, const char *modname, md_type_t *const *types,
+                     int ntypes, char *err, size_t cap);
 
 /* The --module-info lines "rdb-types: ..." and "rdb-module-types: ...". */
 void module_rdb_print(const md_manifest_t *mf);

@@ -1,14 +1,12 @@
 /*
- * multi.c — see multi.h.
+ * multi.c — see multi.h. The commands themselves are cmd_multi.c.
  */
 #include "multi.h"
 #include "client.h"
-#include "cmd.h"
 #include "kmap.h"
 #include "mem.h"
 #include "notify.h"
 #include "resp.h"
-#include "sdk_ctx.h"
 #include "server.h"
 
 #include <string.h>
@@ -137,126 +135,70 @@ void multi_init(void)
     notify_listeners.db_modified = on_db_modified;
 }
 
-/* ---- commands ---- */
+/* ---- what the commands do ---- */
 
-static int multi_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+int multi_begin(client_t *c)
 {
-    client_t *c = ctx->client;
-    if (multi_active(c)) {
-        md_reply_error(ctx, "ERR MULTI calls can not be nested");
-        return MD_OK;
-    }
+    if (multi_active(c)) return -1;
     ms(c)->active = 1;
-    md_reply_ok(ctx);
-    return MD_OK;
+    return 0;
 }
 
-static int discard_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+int multi_discard(client_t *c)
 {
-    client_t *c = ctx->client;
-    if (!multi_active(c)) {
-        md_reply_error(ctx, "ERR DISCARD without MULTI");
-        return MD_OK;
-    }
+    if (!multi_active(c)) return -1;
     queue_clear(c->mstate);
     unwatch_all(c);
-    md_reply_ok(ctx);
-    return MD_OK;
+    return 0;
 }
 
-static int exec_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+int multi_exec_begin(client_t *c)
 {
-    client_t *c = ctx->client;
-    if (!multi_active(c)) {
-        md_reply_error(ctx, "ERR EXEC without MULTI");
-        return MD_OK;
-    }
+    if (!multi_active(c)) return MULTI_EXEC_NO_MULTI;
     struct mstate *m = c->mstate;
-    if (m->error) {
-        md_reply_error(ctx, "EXECABORT Transaction discarded because of previous errors.");
-        queue_clear(m);
-        unwatch_all(c);
-        return MD_OK;
-    }
-    if (m->dirty) {
-        md_reply_null_array(ctx);
-        queue_clear(m);
-        unwatch_all(c);
-        return MD_OK;
-    }
+    int rc = m->error ? MULTI_EXEC_ABORT : m->dirty ? MULTI_EXEC_WATCH_FAILED : m->nq;
     unwatch_all(c);
-    md_reply_array(ctx, m->nq);
+    if (rc < 0) {
+        queue_clear(m);
+        return rc;
+    }
     m->executing = 1;
     m->active = 0;
+    return rc;
+}
+
+void multi_exec_run(client_t *c, multi_run_fn run)
+{
+    struct mstate *m = c->mstate;
     const md_arg_t *saved_argv = c->argv;
     int saved_argc = c->argc;
     for (int i = 0; i < m->nq; i++) {
         c->argv = m->q[i].argv;
         c->argc = m->q[i].argc;
-        cmd_call(c, m->q[i].cmd);
+        run(c, m->q[i].cmd);
     }
     c->argv = (md_arg_t *)saved_argv;
     c->argc = saved_argc;
     m->executing = 0;
     queue_clear(m);
-    return MD_OK;
 }
 
-static int watch_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
+void multi_watch(client_t *c, md_arg_t key)
 {
-    client_t *c = ctx->client;
-    if (multi_active(c)) {
-        md_reply_error(ctx, "ERR WATCH inside MULTI is not allowed");
-        return MD_OK;
-    }
     struct mstate *m = ms(c);
-    for (int i = 1; i < argc; i++) {
-        int dup = 0;
-        for (int j = 0; j < m->nw; j++)
-            dup |= m->w[j].dbid == c->dbid && m->w[j].len == argv[i].len &&
-                   memcmp(m->w[j].key, argv[i].ptr, argv[i].len) == 0;
-        if (dup) continue;
-        if (m->nw == m->capw) {
-            m->capw = m->capw ? m->capw * 2 : 4;
-            m->w = mem_realloc(m->w, (size_t)m->capw * sizeof(wkey_t));
-        }
-        m->w[m->nw].dbid = c->dbid;
-        m->w[m->nw].len = argv[i].len;
-        m->w[m->nw].key = mem_strndup(argv[i].ptr, argv[i].len);
-        m->nw++;
-        kmap_add(&watched, c->dbid, argv[i].ptr, argv[i].len, c);
+    for (int j = 0; j < m->nw; j++)
+        if (m->w[j].dbid == c->dbid && m->w[j].len == key.len &&
+            memcmp(m->w[j].key, key.ptr, key.len) == 0)
+            return;
+    if (m->nw == m->capw) {
+        m->capw = m->capw ? m->capw * 2 : 4;
+        m->w = mem_realloc(m->w, (size_t)m->capw * sizeof(wkey_t));
     }
-    md_reply_ok(ctx);
-    return MD_OK;
+    m->w[m->nw].dbid = c->dbid;
+    m->w[m->nw].len = key.len;
+    m->w[m->nw].key = mem_strndup(key.ptr, key.len);
+    m->nw++;
+    kmap_add(&watched, c->dbid, key.ptr, key.len, c);
 }
 
-static int unwatch_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
-{
-    unwatch_all(ctx->client);
-    md_reply_ok(ctx);
-    return MD_OK;
-}
-
-const md_command_t hostcmds_multi[] = {
-    {.name = "multi", .handler = multi_cmd, .arity = 1,
-     .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
-     .summary = "Starts a transaction.", .since = "1.2.0", .complexity = "O(1)",
-     .group = "transactions"},
-    {.name = "exec", .handler = exec_cmd, .arity = 1,
-     .flags = "noscript loading stale skip_slowlog", .acl = "@slow @transaction",
-     .summary = "Executes all commands in a transaction.", .since = "1.2.0",
-     .complexity = "Depends on commands in the transaction", .group = "transactions"},
-    {.name = "discard", .handler = discard_cmd, .arity = 1,
-     .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
-     .summary = "Discards a transaction.", .since = "2.0.0",
-     .complexity = "O(N), when N is the number of queued commands", .group = "transactions"},
-    {.name = "watch", .syntax = "key [key ...]", .handler = watch_cmd, .arity = -2,
-     .flags = "noscript loading stale fast allow_busy", .first_key = 1, .last_key = -1,
-     .step = 1, .acl = "@fast @transaction",
-     .summary = "Monitors changes to keys to determine the execution of a transaction.",
-     .since = "2.2.0", .complexity = "O(1) for every key.", .group = "transactions"},
-    {.name = "unwatch", .handler = unwatch_cmd, .arity = 1,
-     .flags = "noscript loading stale fast allow_busy", .acl = "@fast @transaction",
-     .summary = "Forgets about watched keys of a transaction.", .since = "2.2.0",
-     .complexity = "O(N)", .group = "transactions"},
-    {0}};
+void multi_unwatch(client_t *c) { unwatch_all(c); }

@@ -16,6 +16,9 @@
 
 struct client;
 
+/* The three kinds of subscription. */
+enum { PUBSUB_CHANNEL, PUBSUB_PATTERN, PUBSUB_SHARD, PUBSUB_KINDS };
+
 /* Install the keyspace-notification listener (call once at start-up). */
 void pubsub_init(void);
 
@@ -37,5 +40,21 @@ size_t pubsub_nchannels(void);
 size_t pubsub_npatterns(void);
 size_t pubsub_nshardchannels(void);
 size_t pubsub_nclients(void);
+
+/* What the Pub/Sub commands do (cmd_pubsub.c). */
+/* (P|S)SUBSCRIBE of one name: subscribe c unless it is already, and reply
+ * the confirmation ([kind word, name, count]) to c. */
+void pubsub_subscribe(struct client *c, int kind, const char *name, size_t len);
+/* (P|S)UNSUBSCRIBE of one name, with its confirmation. */
+void pubsub_unsubscribe(struct client *c, int kind, const char *name, size_t len);
+/* (P|S)UNSUBSCRIBE without names: every name of that kind, one
+ * confirmation each (the nil form when c had none). */
+void pubsub_unsubscribe_all(struct client *c, int kind);
+/* PUBSUB CHANNELS / SHARDCHANNELS: fn for every name of `kind` that has
+ * subscribers. */
+typedef void (*pubsub_name_fn)(const char *name, size_t len, void *priv);
+void pubsub_foreach_name(int kind, pubsub_name_fn fn, void *priv);
+/* PUBSUB NUMSUB / SHARDNUMSUB: the subscribers of one name. */
+size_t pubsub_subscribers(int kind, const char *name, size_t len);
 
 #endif

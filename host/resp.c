@@ -6,8 +6,8 @@
 #include "dtoa.h"
 #include "mem.h"
 #include "util.h"
+#include "words.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,87 +55,8 @@ static int fail(resp_parser_t *p, const char *msg)
     return RESP_ERROR;
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-/*
- * Split an inline line in place (Redis's sdssplitargs rules: spaces split,
- * "..." with \n \r \t \b \a \\ \" \xHH escapes, '...' with \' only; a
- * closing quote must be followed by a space or the end).
- */
-static int split_inline(resp_parser_t *p, char *line, size_t len)
-{
-    size_t i = 0;
-    len = strnlen(line, len); /* as in Redis, a NUL byte ends the line */
-    while (1) {
-        while (i < len && isspace((unsigned char)line[i])) i++;
-        if (i >= len) return 0;
-        size_t out = i, start = i;
-        int inq = 0, insq = 0, done = 0;
-        while (!done) {
-            if (inq) {
-                if (i >= len) return -1;
-                if (line[i] == '\\' && i + 3 < len && line[i + 1] == 'x' &&
-                    hexval(line[i + 2]) >= 0 && hexval(line[i + 3]) >= 0) {
-                    line[out++] = (char)(hexval(line[i + 2]) * 16 + hexval(line[i + 3]));
-                    i += 4;
-                } else if (line[i] == '\\' && i + 1 < len) {
-                    char c;
-                    i++;
-                    switch (line[i]) {
-                    case 'n': c = '\n'; break;
-                    case 'r': c = '\r'; break;
-                    case 't': c = '\t'; break;
-                    case 'b': c = '\b'; break;
-                    case 'a': c = '\a'; break;
-                    default: c = line[i]; break;
-                    }
-                    line[out++] = c;
-                    i++;
-                } else if (line[i] == '"') {
-                    if (i + 1 < len && !isspace((unsigned char)line[i + 1])) return -1;
-                    done = 1;
-                    i++;
-                } else {
-                    line[out++] = line[i++];
-                }
-            } else if (insq) {
-                if (i >= len) return -1;
-                if (line[i] == '\\' && i + 1 < len && line[i + 1] == '\'') {
-                    line[out++] = '\'';
-                    i += 2;
-                } else if (line[i] == '\'') {
-                    if (i + 1 < len && !isspace((unsigned char)line[i + 1])) return -1;
-                    done = 1;
-                    i++;
-                } else {
-                    line[out++] = line[i++];
-                }
-            } else {
-                if (i >= len) {
-                    done = 1;
-                } else if (line[i] == ' ' || line[i] == '\n' || line[i] == '\r' ||
-                           line[i] == '\t') {
-                    done = 1;
-                } else if (line[i] == '"') {
-                    inq = 1;
-                    i++;
-                } else if (line[i] == '\'') {
-                    insq = 1;
-                    i++;
-                } else {
-                    line[out++] = line[i++];
-                }
-            }
-        }
-        push_arg(p, start, out - start);
-    }
-}
+/* words_split_inplace() reports each inline word here. */
+static void push_word(void *p, size_t off, size_t len) { push_arg(p, off, len); }
 
 static int parse_inline(resp_parser_t *p, char *buf, size_t len,
                         size_t *consumed)
@@ -148,7 +69,7 @@ static int parse_inline(resp_parser_t *p, char *buf, size_t len,
     size_t linelen = (size_t)(nl - buf);
     if (linelen && buf[linelen - 1] == '\r') linelen--;
     p->nargs = 0;
-    if (split_inline(p, buf, linelen) != 0)
+    if (words_split_inplace(buf, linelen, push_word, p) < 0)
         return fail(p, "unbalanced quotes in request");
     *consumed = (size_t)(nl - buf) + 1;
     p->inline_empty = p->nargs == 0;

@@ -3,11 +3,14 @@
  * assembled from the sdk_*.c sections.
  */
 #include "sdk_ctx.h"
+#include "client.h"
 #include "log.h"
 #include "mem.h"
+#include "propagate.h"
+#include "sdk_abi.h"
 #include "sdk_htable.h"
 #include "sdk_random.h"
-#include "sdk_abi.h"
+#include "server.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +40,22 @@ void sdk_ctx_done(md_ctx_t *ctx)
     ctx->nkeys = 0;
 }
 
+static client_t *internal;         /* the client module hooks run as */
+
+void sdk_ctx_run_internal(void (*fn)(md_ctx_t *, void *), void *arg)
+{
+    if (!internal) internal = client_create_fake();
+    client_t *c = internal;
+    md_ctx_t ctx;
+    c->dbid = 0;
+    sdk_ctx_init(&ctx, c, NULL, 0, NULL);
+    fn(&ctx, arg);
+    srv.dirty += ctx.dirty;
+    prop_flush(c->dbid, 0, NULL, 0);
+    sdk_ctx_done(&ctx);
+    reply_reset(c->out);
+}
+
 const md_api_t *sdk_api(void)
 {
     static md_api_t api;
@@ -46,10 +65,15 @@ const md_api_t *sdk_api(void)
         sdk_api_fill_keys(&api);
         sdk_api_fill_reply(&api);
         sdk_api_fill_args(&api);
-        sdk_api_fill_misc(&api);
+        sdk_api_fill_util(&api);
         sdk_api_fill_rdb(&api);
         sdk_api_fill_module(&api);
-        sdk_api_fill_extra(&api);
+        sdk_api_fill_cron_info(&api);
+        sdk_api_fill_config(&api);
+        sdk_api_fill_subexpire(&api);
+        sdk_api_fill_block(&api);
+        sdk_api_fill_propagate(&api);
+        sdk_api_fill_aof_digest(&api);
         sdk_api_fill_listpack(&api);
         sdk_api_fill_scan(&api);
         sdk_api_fill_htable(&api);

@@ -47,6 +47,10 @@ struct md_ctx {
 void sdk_ctx_init(md_ctx_t *ctx, struct client *c, struct cmd *cmd,
                   int argc, const md_arg_t *argv);
 void sdk_ctx_done(md_ctx_t *ctx);
+/* Run module code outside a command (cron hooks, sub-key expiry): fn gets
+ * a context bound to an internal client without socket, in db 0; what it
+ * changed is counted in srv.dirty and propagated afterwards. */
+void sdk_ctx_run_internal(void (*fn)(md_ctx_t *ctx, void *arg), void *arg);
 
 /* The API table handed to modules (filled by the sdk_*.c files). */
 const md_api_t *sdk_api(void);
@@ -54,10 +58,15 @@ void sdk_api_fill_mem(md_api_t *a);
 void sdk_api_fill_keys(md_api_t *a);
 void sdk_api_fill_reply(md_api_t *a);
 void sdk_api_fill_args(md_api_t *a);
-void sdk_api_fill_misc(md_api_t *a);
+void sdk_api_fill_util(md_api_t *a);
 void sdk_api_fill_rdb(md_api_t *a);
 void sdk_api_fill_module(md_api_t *a);
-void sdk_api_fill_extra(md_api_t *a);
+void sdk_api_fill_cron_info(md_api_t *a);
+void sdk_api_fill_config(md_api_t *a);
+void sdk_api_fill_subexpire(md_api_t *a);
+void sdk_api_fill_block(md_api_t *a);
+void sdk_api_fill_propagate(md_api_t *a);
+void sdk_api_fill_aof_digest(md_api_t *a);
 void sdk_api_fill_listpack(md_api_t *a);
 void sdk_api_fill_scan(md_api_t *a);
 /* SDK 1.2 sections (sdk_htable.h and sdk_random.h declare theirs). */

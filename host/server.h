@@ -49,7 +49,7 @@ typedef struct server {
     int stop_writes_on_bgsave_err;
     int rdb_key_save_delay;  /* microseconds per key while saving (tests) */
     int appendonly;
-    int aof_fsync;           /* appendfsync: AOF_FSYNC_* (persist/aof.h) */
+    int aof_fsync;           /* appendfsync: AOF_FSYNC_* (persist/aof_internal.h) */
     char *aof_filename;      /* appendfilename */
     char *aof_dirname;       /* appenddirname */
     int aof_use_rdb_preamble;
@@ -105,6 +105,10 @@ typedef struct server {
 } server_t;
 
 extern server_t srv;
+
+/* The Redis version whose behaviour we implement: INFO's redis_version and
+ * the "redis-ver" aux field of the RDB files we write. */
+#define SERVER_COMPAT_VERSION "7.4.0"
 
 /* maxmemory-policy values */
 /* maxmemory-policy values, in Redis's listing order (its error text) */

@@ -5,8 +5,7 @@
 #include "log.h"
 #include "net.h"
 #include "server.h"
-#include "persist/aof.h"
-#include "persist/save.h"
+#include "persist/persist.h"
 
 #include <stdlib.h>
 #include <unistd.h>
@@ -16,19 +15,11 @@ int shutdown_try(int flags)
     /* A half-loaded dataset must never overwrite the file. */
     if (srv.loading) flags = (flags & ~SHUTDOWN_SAVE) | SHUTDOWN_NOSAVE;
     log_msg(LOG_WARNING, "User requested shutdown...");
-    if (aof_shutdown(flags & SHUTDOWN_FORCE) != 0) {
+    if (persist_shutdown(flags & SHUTDOWN_SAVE, flags & SHUTDOWN_NOSAVE,
+                         flags & SHUTDOWN_FORCE) != 0) {
         log_msg(LOG_WARNING, "Errors trying to shut down the server. Check the logs for "
                              "more information.");
         return -1;
-    }
-    if (save_on_shutdown(flags & SHUTDOWN_SAVE, flags & SHUTDOWN_NOSAVE) != 0) {
-        if (!(flags & SHUTDOWN_FORCE)) {
-            log_msg(LOG_WARNING, "Error trying to save the DB, can't exit.");
-            log_msg(LOG_WARNING, "Errors trying to shut down the server. Check the logs for "
-                                 "more information.");
-            return -1;
-        }
-        log_msg(LOG_WARNING, "Error trying to save the DB. Exit anyway.");
     }
     if (srv.pidfile && srv.pidfile[0]) {
         log_msg(LOG_NOTICE, "Removing the pid file.");

@@ -19,6 +19,7 @@ struct md_type {
     uint8_t id;
     md_type_ops_t ops;       /* zero-filled past the module's ops size */
     struct md_module *owner;
+    const char *owner_name;  /* the owner's name (set by the loader) */
     size_t nkeys;            /* live keys of this type, all dbs */
     char rdb_module[10];     /* Redis module type name (9 chars), "" = none */
     uint16_t rdb_encver;     /* its encoding version, when rdb_module is set */

@@ -4,16 +4,13 @@
  * and shutdown, and INFO. See aof.h; the log lines and error texts are
  * Redis 7's.
  */
-#include "persist/aof.h"
+#include "persist/aof_internal.h"
 
 #include "host/log.h"
 #include "host/mem.h"
-#include "host/propagate.h"
 #include "host/server.h"
 #include "host/util.h"
 #include "persist/aof_bio.h"
-#include "persist/aof_load.h"
-#include "persist/aof_rewrite.h"
 #include "persist/child.h"
 
 #include <errno.h>
@@ -87,7 +84,7 @@ void aof_remove_temp_incr(void)
     mem_free(path);
 }
 
-static int save_manifest(void)
+int aof_save_manifest(void)
 {
     char *name = aof_manifest_name();
     int rc = aof_manifest_save(aof.am, srv.aof_dirname, name);
@@ -106,7 +103,7 @@ void aof_delete_history(void)
         mem_free(path);
     }
     aof_manifest_clear_history(aof.am);
-    save_manifest();
+    aof_save_manifest();
 }
 
 /* ---- the buffer ---------------------------------------------------------- */
@@ -154,7 +151,7 @@ void aof_buf_timestamp(aof_buf_t *b, long long now)
 
 /* The propagation sink: commands go to the buffer while AOF is on, or
  * while the rewrite that switches it on runs. */
-static void feed(int dbid, int argc, const md_arg_t *argv)
+void aof_feed(int dbid, int argc, const md_arg_t *argv)
 {
     static long long last_ts;
     if (!(aof.state == AOF_ON || (aof.state == AOF_WAIT_REWRITE && child_kind() == CHILD_AOF)))
@@ -352,208 +349,7 @@ fail:
     return -1;
 }
 
-/* ---- switching on and off ------------------------------------------------ */
-
-/* CONFIG SET appendonly yes (Redis's startAppendOnly). */
-static int aof_start(void)
-{
-    aof.state = AOF_WAIT_REWRITE;
-    if (child_kind() != CHILD_NONE && child_kind() != CHILD_AOF) {
-        aof.rewrite_scheduled = 1;
-        log_msg(LOG_NOTICE, "AOF was enabled but there is already another background "
-                "operation. An AOF background was scheduled to start when possible.");
-    } else if (srv.in_command > 1) {
-        /* Inside EXEC: a snapshot now would hold half the transaction. */
-        aof.rewrite_scheduled = 1;
-        log_msg(LOG_NOTICE, "AOF was enabled during a transaction. An AOF background was "
-                "scheduled to start when possible.");
-    } else {
-        if (child_kind() == CHILD_AOF) {
-            log_msg(LOG_NOTICE, "AOF was enabled but there is already an AOF rewriting in "
-                    "background. Stopping background AOF and starting a rewrite now.");
-            aof_rewrite_kill();
-        }
-        if (aof_rewrite_background() != 0) {
-            if (aof.fd >= 0) {
-                /* The temp incr file opened before the fork failed. */
-                aof_remove_temp_incr();
-                aof_bio_close(aof.fd, 0);
-                aof.fd = -1;
-            }
-            aof.state = AOF_OFF;
-            log_msg(LOG_WARNING, "Modis needs to enable the AOF but can't trigger a background "
-                    "AOF rewrite operation. Check the above logs for more info about the "
-                    "error.");
-            return -1;
-        }
-    }
-    aof.last_fsync = now_sec();
-    return 0;
-}
-
-/* CONFIG SET appendonly no (Redis's stopAppendOnly). */
-static void aof_stop(void)
-{
-    aof_flush(1);
-    if (aof.fd >= 0 && fdatasync(aof.fd) == -1)
-        log_msg(LOG_WARNING, "Fail to fsync the AOF file: %s", strerror(errno));
-    aof_rewrite_kill();
-    if (aof.fd >= 0) aof_bio_close(aof.fd, 0);
-    aof.fd = -1;
-    aof.selected_db = -1;
-    aof.state = AOF_OFF;
-    aof.rewrite_scheduled = 0;
-    aof.last_incr_size = 0;
-    aof.last_write_errno = 0;
-    aof.buf.len = 0;
-    aof_bio_clear_error();
-}
-
-int aof_apply_appendonly(char *err, size_t cap)
-{
-    if (srv.appendonly && aof.state == AOF_OFF) {
-        if (aof_start() != 0) {
-            snprintf(err, cap, "Unable to turn on AOF. Check server logs.");
-            return -1;
-        }
-    } else if (!srv.appendonly && aof.state != AOF_OFF) {
-        aof_stop();
-    }
-    return 0;
-}
-
-/* ---- start-up ------------------------------------------------------------ */
-
-/*
- * An AOF of Redis 6 or older (`appendfilename` in `dir` itself, no AOF
- * directory or an empty manifest) becomes the base of a new manifest,
- * moved into the directory — Redis 7's aofUpgradePrepare.
- */
-static void upgrade_old_style(void)
-{
-    struct stat st;
-    aof_manifest_t *am = aof.am;
-    if (stat(srv.aof_filename, &st) != 0 || !S_ISREG(st.st_mode)) return;
-    int no_dir = stat(srv.aof_dirname, &st) != 0;
-    int empty = !am->base && !am->nincr;
-    char *inside = aof_path(srv.aof_filename);
-    int half_done = am->base && !am->nincr && !strcmp(am->base->name, srv.aof_filename) &&
-                    access(inside, F_OK) != 0;
-    if (!no_dir && !empty && !half_done) {
-        mem_free(inside);
-        return;
-    }
-    if (aof_mkdir() != 0) exit(1);
-    aof_manifest_free(aof.am);
-    aof.am = am = aof_manifest_new();
-    am->base = mem_calloc(sizeof(aof_file_t));
-    am->base->name = mem_strdup(srv.aof_filename);
-    am->base->seq = am->base_seq = 1;
-    am->base->type = AOF_TYPE_BASE;
-    if (save_manifest() != 0) exit(1);
-    if (rename(srv.aof_filename, inside) != 0) {
-        log_msg(LOG_WARNING, "Error trying to move the old AOF file %s into dir %s: %s",
-                srv.aof_filename, srv.aof_dirname, strerror(errno));
-        exit(1);
-    }
-    mem_free(inside);
-    log_msg(LOG_NOTICE, "Successfully migrated an old-style AOF file (%s) into the AOF "
-            "directory (%s).", srv.aof_filename, srv.aof_dirname);
-}
-
-/* Create the base on a first start, open the last incr file for appending
- * (creating one if needed) and save the manifest; exits on failure. */
-static void open_at_start(void)
-{
-    aof_manifest_t *am = aof.am;
-    if (!am->base && !am->nincr) {
-        if (aof_mkdir() != 0) exit(1);
-        const char *base = aof_manifest_new_base(am, srv.aof_filename, srv.aof_use_rdb_preamble);
-        char *path = aof_path(base);
-        int rc = aof_rewrite_file(path);
-        mem_free(path);
-        if (rc != 0) exit(1);
-        log_msg(LOG_NOTICE, "Creating AOF base file %s on server start", base);
-    }
-    int created = am->nincr == 0;
-    const char *incr = aof_manifest_last_incr(am, srv.aof_filename);
-    char *path = aof_path(incr);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0644);
-    mem_free(path);
-    if (fd < 0) {
-        log_msg(LOG_WARNING, "Can't open the append-only file %s: %s", incr, strerror(errno));
-        exit(1);
-    }
-    log_msg(LOG_NOTICE, "%s AOF incr file %s on server start", created ? "Creating" : "Opening",
-            incr);
-    if (save_manifest() != 0) exit(1);
-    aof.fd = fd;
-    aof.last_incr_size = aof_file_size(incr);
-    aof.base_size = am->base ? aof_file_size(am->base->name) : 0;
-    aof.current_size = aof.base_size;
-    for (int i = 0; i < am->nincr; i++) aof.current_size += aof_file_size(am->incr[i].name);
-    aof.fsync_offset = aof.current_size;
-    aof.last_fsync = now_sec();
-}
-
-int aof_startup(void)
-{
-    char err[1536];
-    prop_add_sink(feed);
-    char *mname = aof_manifest_name();
-    int rc = aof_manifest_load(srv.aof_dirname, mname, &aof.am, err, sizeof(err));
-    mem_free(mname);
-    if (rc < 0) {
-        log_msg(LOG_WARNING, "%s", err);
-        exit(1);
-    }
-    if (!srv.appendonly) {
-        aof_delete_history();
-        return 0;
-    }
-    aof.state = AOF_ON;
-    upgrade_old_style();
-    int64_t start = util_ustime();
-    rc = aof_load_all(aof.am);
-    if (rc == AOF_LOAD_FAILED) exit(1);
-    if (rc != AOF_LOAD_NOT_EXIST)
-        log_msg(LOG_NOTICE, "DB loaded from append only file: %.3f seconds",
-                (double)(util_ustime() - start) / 1e6);
-    open_at_start();
-    aof_delete_history();
-    return 1;
-}
-
-/* ---- cron, shutdown, INFO -------------------------------------------------- */
-
-void aof_cron(void)
-{
-    aof_rewrite_cron();
-    if (aof.state != AOF_OFF) aof_flush(0);
-}
-
-int aof_shutdown(int force)
-{
-    if (child_kind() == CHILD_AOF) {
-        /* Without its first rewrite, the AOF being switched on is empty. */
-        if (aof.state == AOF_WAIT_REWRITE) {
-            if (!force) {
-                log_msg(LOG_WARNING, "Writing initial AOF, can't exit.");
-                return -1;
-            }
-            log_msg(LOG_WARNING, "Writing initial AOF. Exit anyway.");
-        }
-        log_msg(LOG_WARNING, "There is a child rewriting the AOF. Killing it!");
-        aof_rewrite_kill();
-    }
-    if (aof.state != AOF_OFF && aof.fd >= 0) {
-        log_msg(LOG_NOTICE, "Calling fsync() on the AOF file.");
-        aof_flush(1);
-        if (fdatasync(aof.fd) == -1)
-            log_msg(LOG_WARNING, "Fail to fsync the AOF file: %s.", strerror(errno));
-    }
-    return 0;
-}
+/* ---- INFO ---------------------------------------------------------------- */
 
 void aof_info_get(aof_info_t *o)
 {
@@ -571,6 +367,7 @@ void aof_info_get(aof_info_t *o)
     o->current_size = aof.current_size;
     o->base_size = aof.base_size;
     o->buffer_length = aof.buf.len;
+    o->buffer_cap = aof.buf.cap;
     o->pending_bio_fsync = aof_bio_pending();
     o->delayed_fsync = aof.delayed_fsync;
 }

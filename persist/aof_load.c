@@ -4,14 +4,12 @@
  */
 #include "persist/aof_load.h"
 
-#include "host/client.h"
-#include "host/cmd.h"
 #include "host/log.h"
 #include "host/mem.h"
-#include "host/multi.h"
 #include "host/server.h"
 #include "host/util.h"
-#include "persist/aof.h"
+#include "persist/aof_internal.h"
+#include "persist/persist_hooks.h"
 #include "persist/rdb.h"
 
 #include <errno.h>
@@ -39,7 +37,9 @@ typedef struct loader {
     size_t arena_cap;
     size_t *offs;            /* argument offsets into arena */
     size_t offs_cap;
-    client_t *c;
+    md_arg_t *argv;          /* the current command, pointing into arena */
+    int argc, argv_cap;
+    persist_replay_t *r;     /* where the commands run (persist_hooks) */
     int errors;              /* commands that replied an error */
 } loader_t;
 
@@ -91,7 +91,7 @@ static void arena_reserve(loader_t *L, size_t need)
     L->arena_cap = cap;
 }
 
-/* Read one command into the fake client's argv. */
+/* Read one command into L->argv. */
 static int read_command(loader_t *L)
 {
     int r = read_first_line(L);
@@ -119,17 +119,16 @@ static int read_command(loader_t *L)
         L->offs[j] = used;
         used += (size_t)len + 2;
     }
-    client_t *c = L->c;
-    if (argc > c->argv_cap) {
-        c->argv_cap = (int)argc;
-        c->argv = mem_realloc(c->argv, (size_t)argc * sizeof(md_arg_t));
+    if (argc > L->argv_cap) {
+        L->argv_cap = (int)argc;
+        L->argv = mem_realloc(L->argv, (size_t)argc * sizeof(md_arg_t));
     }
     for (int j = 0; j < argc; j++) {
         size_t end = j + 1 < argc ? L->offs[j + 1] : used;
-        c->argv[j].ptr = L->arena + L->offs[j];
-        c->argv[j].len = end - L->offs[j] - 2;
+        L->argv[j].ptr = L->arena + L->offs[j];
+        L->argv[j].len = end - L->offs[j] - 2;
     }
-    c->argc = (int)argc;
+    L->argc = (int)argc;
     return RD_OK;
 }
 
@@ -204,14 +203,12 @@ static int load_preamble(loader_t *L, long long *valid)
  * missing a feature, a db out of range): say so, as Redis would not,
  * without stopping (Redis replays on). The first few are logged.
  */
-static void report_error_reply(loader_t *L, const cmd_t *cmd, long long off)
+static void report_error_reply(loader_t *L, const char *name, const char *e, size_t n,
+                               long long off)
 {
     if (++L->errors > MAX_ERRORS_LOGGED) return;
-    const char *e = L->c->out->buf + 1;
-    const char *cr = memchr(e, '\r', L->c->out->pos - 1);
-    size_t n = cr ? (size_t)(cr - e) : L->c->out->pos - 1;
     log_msg(LOG_WARNING, "Replaying '%s' at offset %lld of the append only file %s failed: "
-            "%.*s%s", cmd->fullname, off, L->name, (int)(n > 200 ? 200 : n), e,
+            "%.*s%s", name, off, L->name, (int)(n > 200 ? 200 : n), e,
             L->errors == MAX_ERRORS_LOGGED ? " (further errors in this file are not logged)"
                                            : "");
 }
@@ -226,7 +223,8 @@ static int load_commands(loader_t *L, const char *path, long long valid, int las
         int r = read_command(L);
         if (r == RD_EOF) break;
         if (r == RD_TRUNCATED)
-            return cut_tail(L, path, off, multi_active(L->c) ? before_multi : valid, last);
+            return cut_tail(L, path, off,
+                            persist_hooks.replay_in_multi(L->r) ? before_multi : valid, last);
         if (r == RD_IOERR) {
             log_msg(LOG_WARNING, "Unrecoverable error reading the append only file %s: %s",
                     L->name, strerror(errno));
@@ -239,23 +237,21 @@ static int load_commands(loader_t *L, const char *path, long long valid, int las
                     L->name, off, mp);
             return AOF_LOAD_FAILED;
         }
-        client_t *c = L->c;
-        cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
-        if (!cmd) {
+        const md_arg_t *a0 = &L->argv[0];
+        const char *name, *err;
+        size_t errlen;
+        if (util_eq_nocase(a0->ptr, a0->len, "multi")) before_multi = valid;
+        if (persist_hooks.replay_run(L->r, L->argc, L->argv, &name, &err, &errlen) ==
+            PERSIST_REPLAY_UNKNOWN) {
             log_msg(LOG_WARNING, "Unknown command '%.*s' reading the append only file %s at "
                     "offset %lld (is the module that provides it loaded?)",
-                    (int)(c->argv[0].len > 64 ? 64 : c->argv[0].len), c->argv[0].ptr, L->name,
-                    off);
+                    (int)(a0->len > 64 ? 64 : a0->len), a0->ptr, L->name, off);
             return AOF_LOAD_FAILED;
         }
-        if (!strcmp(cmd->name, "multi")) before_multi = valid;
-        cmd_process(c);
-        if (c->out->pos && c->out->buf[0] == '-') report_error_reply(L, cmd, off);
-        c->argc = 0;
-        reply_reset(c->out);
+        if (err) report_error_reply(L, name, err, errlen, off);
         valid = (long long)ftello(L->fp);
     }
-    if (multi_active(L->c)) {
+    if (persist_hooks.replay_in_multi(L->r)) {
         log_msg(LOG_WARNING, "Revert incomplete MULTI/EXEC transaction in AOF file %s", L->name);
         return cut_tail(L, path, before_multi, before_multi, last);
     }
@@ -285,20 +281,18 @@ static int load_file(const char *name, int last)
         rc = AOF_LOAD_EMPTY;
         goto out;
     }
-    L.c = client_create_fake();
+    L.r = persist_hooks.replay_open();
     long long valid = 0;
     char sig[5];
     int rdb = fread(sig, 1, 5, L.fp) == 5 && memcmp(sig, "REDIS", 5) == 0;
     if (fseeko(L.fp, 0, SEEK_SET) != 0 || (rdb && load_preamble(&L, &valid) != 0)) goto out;
     rc = load_commands(&L, path, valid, last);
 out:
-    if (L.c) {
-        L.c->argc = 0;
-        client_free_fake(L.c);
-    }
+    if (L.r) persist_hooks.replay_close(L.r);
     if (L.fp) fclose(L.fp);
     mem_free(L.arena);
     mem_free(L.offs);
+    mem_free(L.argv);
     mem_free(path);
     return rc;
 }
@@ -346,6 +340,6 @@ int aof_load_all(const aof_manifest_t *am)
     /* Replaying is not activity: what was loaded is on disk already. */
     srv.dirty = 0;
     srv.stat_numcommands = 0;
-    cmd_reset_stats();
+    persist_hooks.reset_stats();
     return rc;
 }

@@ -1,9 +1,10 @@
 /*
  * aof_load.h — loading the multi-part AOF at start-up: the base file (an
  * RDB preamble, possibly followed by commands, or commands only), then
- * each incr file in manifest order. Commands run through a fake client
- * and the ordinary dispatcher (cmd_process), with srv.loading set, so
- * nothing is propagated and no key expires while loading.
+ * each incr file in manifest order. Commands run through the server's
+ * ordinary dispatcher as a client without socket (persist_hooks'
+ * replay), with srv.loading set, so nothing is propagated and no key
+ * expires while loading.
  *
  * A problem is never passed over silently: an incomplete last command of
  * the last file (or an unfinished MULTI block there) is cut off, with a

@@ -6,8 +6,8 @@
 
 #include "host/log.h"
 #include "host/mem.h"
+#include "host/words.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -74,98 +74,14 @@ static void push(aof_file_t **arr, int *n, aof_file_t f, int front)
 
 /* ---- parsing ----------------------------------------------------------- */
 
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    c = tolower(c);
-    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-/*
- * Split a line into words as Redis's sdssplitargs does: blanks separate
- * words; "..." understands \xHH, \n, \r, \t, \b, \a and \<char>; '...'
- * understands \'; a closing quote must end the word. Returns the word
- * count (words mem_alloc'd into *out), or -1 on unbalanced quotes.
- */
-static int split_args(const char *p, char ***out)
-{
-    char **w = NULL;
-    int n = 0;
-    for (;;) {
-        while (*p && isspace((unsigned char)*p)) p++;
-        if (!*p) break;
-        char *buf = mem_alloc(strlen(p) + 1);
-        size_t k = 0;
-        int ok = 1;
-        if (*p == '"' || *p == '\'') {
-            char q = *p++;
-            for (;;) {
-                if (!*p) {
-                    ok = 0;
-                    break;
-                }
-                if (*p == q) {
-                    p++;
-                    if (*p && !isspace((unsigned char)*p)) ok = 0;
-                    break;
-                }
-                if (*p == '\\' && p[1]) {
-                    if (q == '"' && p[1] == 'x' && hexval(p[2]) >= 0 && hexval(p[3]) >= 0) {
-                        buf[k++] = (char)(hexval(p[2]) * 16 + hexval(p[3]));
-                        p += 4;
-                        continue;
-                    }
-                    if (q == '\'' && p[1] != '\'') {
-                        buf[k++] = *p++;
-                        continue;
-                    }
-                    char c = p[1];
-                    if (q == '"') {
-                        switch (c) {
-                        case 'n': c = '\n'; break;
-                        case 'r': c = '\r'; break;
-                        case 't': c = '\t'; break;
-                        case 'b': c = '\b'; break;
-                        case 'a': c = '\a'; break;
-                        default: break;
-                        }
-                    }
-                    buf[k++] = c;
-                    p += 2;
-                    continue;
-                }
-                buf[k++] = *p++;
-            }
-        } else {
-            while (*p && !isspace((unsigned char)*p)) buf[k++] = *p++;
-        }
-        buf[k] = '\0';
-        w = mem_realloc(w, (size_t)(n + 1) * sizeof(char *));
-        w[n++] = buf;
-        if (!ok) {
-            for (int i = 0; i < n; i++) mem_free(w[i]);
-            mem_free(w);
-            return -1;
-        }
-    }
-    *out = w;
-    return n;
-}
-
-static void free_args(char **w, int n)
-{
-    for (int i = 0; i < n; i++) mem_free(w[i]);
-    mem_free(w);
-}
-
 /* Parse one non-comment line into *f. Returns NULL or the error text. */
 static const char *parse_line(const char *line, aof_file_t *f)
 {
     char **w;
-    int n = split_args(line, &w);
+    int n = words_split(line, &w);
     /* At least file, seq and type; more pairs are allowed (newer fields). */
     if (n < 6 || n % 2) {
-        if (n > 0) free_args(w, n);
+        if (n > 0) words_free(w, n);
         return "Invalid AOF manifest file format";
     }
     memset(f, 0, sizeof(*f));
@@ -181,7 +97,7 @@ static const char *parse_line(const char *line, aof_file_t *f)
             f->type = w[i + 1][0];
         }
     }
-    free_args(w, n);
+    words_free(w, n);
     if (!err && (!f->name || !f->name[0] || f->seq == 0 || f->type == 0))
         err = "Invalid AOF manifest file format";
     if (!err && f->type != AOF_TYPE_BASE && f->type != AOF_TYPE_HIST && f->type != AOF_TYPE_INCR)
@@ -253,39 +169,13 @@ aof_manifest_t *aof_manifest_parse(const char *text, size_t len, int *errline,
 
 /* ---- formatting -------------------------------------------------------- */
 
-/* Does Redis quote this name (sdsneedsrepr)? */
-static int needs_quotes(const char *s)
-{
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-        if (*p == '\\' || *p == '"' || !isprint(*p) || isspace(*p)) return 1;
-    return 0;
-}
-
 /* Append the name, quoted as Redis's sdscatrepr when needed. */
 static size_t put_name(char *out, const char *s)
 {
-    size_t k = 0;
-    if (!needs_quotes(s)) {
-        k = strlen(s);
-        memcpy(out, s, k);
-        return k;
-    }
-    out[k++] = '"';
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        switch (*p) {
-        case '\\': case '"': out[k++] = '\\'; out[k++] = (char)*p; break;
-        case '\n': out[k++] = '\\'; out[k++] = 'n'; break;
-        case '\r': out[k++] = '\\'; out[k++] = 'r'; break;
-        case '\t': out[k++] = '\\'; out[k++] = 't'; break;
-        case '\a': out[k++] = '\\'; out[k++] = 'a'; break;
-        case '\b': out[k++] = '\\'; out[k++] = 'b'; break;
-        default:
-            if (isprint(*p)) out[k++] = (char)*p;
-            else k += (size_t)sprintf(out + k, "\\x%02x", *p);
-        }
-    }
-    out[k++] = '"';
-    return k;
+    size_t n = strlen(s);
+    if (words_need_repr(s, n)) return words_repr(out, s, n);
+    memcpy(out, s, n);
+    return n;
 }
 
 static void put_file(char **buf, size_t *len, size_t *cap, const aof_file_t *f)

@@ -11,7 +11,7 @@
 #include "host/server.h"
 #include "host/types.h"
 #include "host/util.h"
-#include "persist/aof.h"
+#include "persist/aof_internal.h"
 #include "persist/child.h"
 #include "persist/rdb.h"
 
@@ -352,32 +352,15 @@ void aof_rewrite_cron(void)
     }
 }
 
-/* ---- BGREWRITEAOF ------------------------------------------------------------ */
-
-static int bgrewriteaof_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+int aof_rewrite_request(int in_exec)
 {
-    (void)argc;
-    (void)argv;
-    if (child_kind() == CHILD_AOF) {
-        md_reply_error(c, "ERR Background append only file rewriting already in progress");
-    } else if (child_kind() != CHILD_NONE || srv.in_command > 1) {
+    if (child_kind() == CHILD_AOF) return AOF_REWRITE_IN_PROGRESS;
+    if (child_kind() != CHILD_NONE || in_exec) {
         /* A BGSAVE runs, or we are inside EXEC: start from cron. A manual
          * request resets the failure count so it is not held back. */
         aof.rewrite_scheduled = 1;
         aof.rewrite_failures = 0;
-        md_reply_simple(c, "Background append only file rewriting scheduled");
-    } else if (aof_rewrite_background() == 0) {
-        md_reply_simple(c, "Background append only file rewriting started");
-    } else {
-        md_reply_error(c, "ERR Can't execute an AOF background rewriting. Please check the "
-                       "server logs for more information.");
+        return AOF_REWRITE_SCHEDULED;
     }
-    return MD_OK;
+    return aof_rewrite_background() == 0 ? AOF_REWRITE_STARTED : AOF_REWRITE_FAILED;
 }
-
-const md_command_t hostcmds_aof[] = {
-    {.name = "bgrewriteaof", .handler = bgrewriteaof_cmd, .arity = 1,
-     .flags = "admin noscript", .acl = "@admin @slow @dangerous",
-     .summary = "Asynchronously rewrites the append-only file to disk.", .since = "1.0.0",
-     .complexity = "O(1)", .group = "server"},
-    {0}};

@@ -30,10 +30,16 @@ void aof_rewrite_kill(void);
 /* From cron: a scheduled rewrite, or an automatic one on growth
  * (auto-aof-rewrite-percentage / auto-aof-rewrite-min-size). */
 void aof_rewrite_cron(void);
+/* BGREWRITEAOF; `in_exec`: called inside EXEC, where a fork would split
+ * the transaction (the rewrite is scheduled instead). */
+enum {
+    AOF_REWRITE_STARTED,     /* the child runs */
+    AOF_REWRITE_SCHEDULED,   /* cron starts it once no child runs */
+    AOF_REWRITE_IN_PROGRESS, /* a rewrite child runs already */
+    AOF_REWRITE_FAILED       /* logged; status recorded */
+};
+int aof_rewrite_request(int in_exec);
 /* The host side of md_aof_emit(). */
 int aof_rewrite_emit(md_aof_t *a, int argc, const md_arg_t *argv);
-
-/* BGREWRITEAOF (registered by hostcmds_register). */
-extern const md_command_t hostcmds_aof[];
 
 #endif

@@ -3,8 +3,8 @@
  */
 #include "persist/child.h"
 
-#include "host/net.h"
 #include "host/util.h"
+#include "persist/persist_hooks.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -36,7 +36,7 @@ int child_start(child_kind_t k, child_fn fn, child_done_fn done, void *arg)
     if (p < 0) return -1;
     if (p == 0) {
         /* The child: no listeners, default signal handling, then work. */
-        net_close_in_child();
+        persist_hooks.in_child();
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGUSR1, SIG_DFL);

@@ -6,12 +6,12 @@
  */
 #include "persist/rdb.h"
 #include "persist/rdb_module.h"
+#include "persist/rdb_value.h"
 
-#include "host/info.h"
 #include "host/ks.h"
 #include "host/log.h"
 #include "host/mem.h"
-#include "host/sdk_rdb.h"
+#include "persist/rdb_handle.h"
 #include "host/server.h"
 #include "host/types.h"
 #include "host/util.h"
@@ -94,26 +94,8 @@ void *rdb_load_object(rdb_io_t *io, uint8_t rdbtype, md_type_t **tp, int *empty)
     }
     char what[32];
     snprintf(what, sizeof(what), "of RDB type %u", rdbtype);
-    void *v = rdb_load_with(io, t, rdbtype, 0, what, empty);
+    void *v = rdb_value_load(io, t, rdbtype, 0, what, empty);
     if (v) *tp = t;
-    return v;
-}
-
-void *rdb_load_with(rdb_io_t *io, md_type_t *t, int arg, int typed, const char *what,
-                    int *empty)
-{
-    md_rdb_t r = {.io = io, .module = t->owner, .typed = typed};
-    *empty = 0;
-    void *v = t->ops.rdb_load(&r, arg);
-    if (rdb_io_error(io)) {
-        if (v && t->ops.free) t->ops.free(v);
-        return NULL;
-    }
-    if (!v) {
-        if (r.empty) *empty = 1;
-        else rdb_io_fail(io, "a '%s' value %s failed to load", t->name, what);
-        return NULL;
-    }
     return v;
 }
 
@@ -173,7 +155,7 @@ int rdb_save_dataset(rdb_io_t *io, int flags)
     for (int i = 0; i < srv.databases; i++) ks_each(&srv.db[i], prescan_entry, &w);
 
     rdb_save_header(io, w.version);
-    rdb_save_aux(io, "redis-ver", INFO_COMPAT_VERSION, strlen(INFO_COMPAT_VERSION));
+    rdb_save_aux(io, "redis-ver", SERVER_COMPAT_VERSION, strlen(SERVER_COMPAT_VERSION));
     rdb_save_aux_ll(io, "redis-bits", (long long)(sizeof(void *) * 8));
     rdb_save_aux_ll(io, "ctime", (long long)(util_mstime() / 1000));
     rdb_save_aux_ll(io, "used-mem", (long long)mem_used());

@@ -46,16 +46,6 @@ int rdb_save_object(rdb_io_t *io, const struct md_type *t, const void *value);
  */
 void *rdb_load_object(rdb_io_t *io, uint8_t rdbtype, struct md_type **t,
                       int *empty);
-/*
- * Call slot t's rdb_load(arg) on io — arg is the type byte, or the
- * encoding version of a module-type value (`typed` 1: only the typed
- * fields are allowed). `what` describes the value for the error ("of RDB
- * type 4"). Returns the value; or NULL with *empty = 1; or NULL with an
- * error on the stream (a value returned together with an error is freed).
- */
-void *rdb_load_with(rdb_io_t *io, struct md_type *t, int arg, int typed,
-                    const char *what, int *empty);
-
 /* What a load found, for INFO and the log. */
 typedef struct rdb_load_stats {
     long long keys_loaded;

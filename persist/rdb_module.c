@@ -6,11 +6,10 @@
  */
 #include "persist/rdb_module.h"
 
-#include "host/module.h"
-#include "host/module_rdb.h"
-#include "host/sdk_rdb.h"
 #include "host/types.h"
-#include "persist/rdb.h"
+#include "persist/persist_hooks.h"
+#include "persist/rdb_handle.h"
+#include "persist/rdb_value.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -57,7 +56,7 @@ int rdb_module_save_value(rdb_io_t *io, const md_type_t *t, const void *value)
 /* "load X, which provides it" or the generic advice, into buf. */
 static const char *load_hint(const char *name, char *buf, size_t cap)
 {
-    const char *who = module_rdb_provider(name);
+    const char *who = persist_hooks.module_type_provider(name);
     if (who) snprintf(buf, cap, "load %s, which provides it", who);
     else snprintf(buf, cap, "load the module that provides it");
     return buf;
@@ -81,7 +80,7 @@ static md_type_t *slot_for(rdb_io_t *io, uint64_t id, const char *what)
         rdb_io_fail(io, "the file holds %s of Redis module type '%s' with encoding "
                     "version %u, but module '%s' (type '%s') reads versions up to %u: "
                     "load a newer build of the module", what, name, encver,
-                    t->owner->name, t->name, t->rdb_encver);
+                    persist_hooks.module_name(t->owner), t->name, t->rdb_encver);
         return NULL;
     }
     return t;
@@ -94,7 +93,7 @@ static int load_eof(rdb_io_t *io, const md_type_t *t, const char *what)
     if (rdb_load_len(io, &eof, NULL)) return -1;
     if (eof == RDB_MODULE_OPCODE_EOF) return 0;
     rdb_io_fail(io, "%s of module type '%s' (module '%s') is not terminated by the "
-                "module value EOF marker", what, t->rdb_module, t->owner->name);
+                "module value EOF marker", what, t->rdb_module, persist_hooks.module_name(t->owner));
     return -1;
 }
 
@@ -108,7 +107,7 @@ void *rdb_module_load_value(rdb_io_t *io, md_type_t **tp, int *empty)
     char what[64];
     snprintf(what, sizeof(what), "of module type '%s' version %u", t->rdb_module,
              (unsigned)(id & RDB_MODULE_ENCVER_MAX));
-    void *v = rdb_load_with(io, t, (int)(id & RDB_MODULE_ENCVER_MAX), 1, what, empty);
+    void *v = rdb_value_load(io, t, (int)(id & RDB_MODULE_ENCVER_MAX), 1, what, empty);
     if ((v || *empty) && load_eof(io, t, "a value") != 0) {
         if (v) t->ops.free(v);
         *empty = 0;
@@ -131,7 +130,7 @@ static int save_aux_of(rdb_io_t *io, const md_type_t *t, int when)
     const void *p = rdb_io_mem_data(&buf, &n);
     if (rc)
         rdb_io_fail(io, "saving the AUX data of module type '%s' (module '%s') failed%s%s",
-                    t->rdb_module, t->owner->name, rdb_io_error(&buf) ? ": " : "",
+                    t->rdb_module, persist_hooks.module_name(t->owner), rdb_io_error(&buf) ? ": " : "",
                     rdb_io_error(&buf) ? rdb_io_error(&buf) : "");
     else if (n)
         rc = rdb_save_type(io, RDB_OPCODE_MODULE_AUX) ||
@@ -168,14 +167,14 @@ int rdb_module_load_aux(rdb_io_t *io)
     if (!t) return -1;
     if (!t->ops.aux_load) {
         rdb_io_fail(io, "the file holds module AUX data for module type '%s', but module "
-                    "'%s' doesn't support it", t->rdb_module, t->owner->name);
+                    "'%s' doesn't support it", t->rdb_module, persist_hooks.module_name(t->owner));
         return -1;
     }
     md_rdb_t r = {.io = io, .module = t->owner, .typed = 1};
     int rc = t->ops.aux_load(&r, (int)(id & RDB_MODULE_ENCVER_MAX), (int)when);
     if (rc != MD_OK || rdb_io_error(io)) {
         rdb_io_fail(io, "module '%s' is not able to load its AUX data of module type '%s'",
-                    t->owner->name, t->rdb_module);
+                    persist_hooks.module_name(t->owner), t->rdb_module);
         return -1;
     }
     return load_eof(io, t, "AUX data");

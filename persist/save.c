@@ -5,13 +5,10 @@
  */
 #include "persist/save.h"
 
-#include "host/hostcmds.h"
 #include "host/ks.h"
 #include "host/log.h"
 #include "host/mem.h"
-#include "host/multi.h"
 #include "host/notify.h"
-#include "host/sdk_ctx.h"
 #include "host/server.h"
 #include "host/util.h"
 #include "persist/child.h"
@@ -30,7 +27,9 @@
 /* After a failed background save, automatic ones wait this long (s). */
 #define SAVE_RETRY_DELAY 5
 
-save_info_t save_info = {.last_bgsave_ok = 1, .last_bgsave_secs = -1, .bgsave_start = -1};
+static save_info_t save_info = {.last_bgsave_ok = 1, .last_bgsave_secs = -1, .bgsave_start = -1};
+
+void save_info_get(save_info_t *out) { *out = save_info; }
 
 static long long dirty_before_bgsave; /* srv.dirty when the child forked */
 static time_t last_bgsave_try;        /* when the last BGSAVE was attempted */
@@ -276,100 +275,30 @@ static int reload(int flush, int flags)
     return rc == 0 ? 0 : -1;
 }
 
-int save_debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv)
+int save_reload(int save, int flush, int flags)
 {
-    int flush = 1, save = 1, flags = 0;
-    for (int i = 2; i < argc; i++) {
-        if (md_arg_eq(argv[i], "MERGE")) {
-            flags |= RDB_LOAD_ALLOW_DUP;
-        } else if (md_arg_eq(argv[i], "NOFLUSH")) {
-            flush = 0;
-        } else if (md_arg_eq(argv[i], "NOSAVE")) {
-            save = 0;
-        } else {
-            md_reply_error(c, "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE "
-                              "options.");
-            return MD_OK;
-        }
-    }
-    if (save && save_sync() != 0) {
-        md_reply_error(c, "ERR");
-        return MD_OK;
-    }
-    if (reload(flush, flags) != 0) {
-        md_reply_error(c, "ERR Error trying to load the RDB dump, check server logs.");
-        return MD_OK;
-    }
+    if (save && save_sync() != 0) return SAVE_RELOAD_SAVE_FAILED;
+    if (reload(flush, flags) != 0) return SAVE_RELOAD_LOAD_FAILED;
     log_msg(LOG_WARNING, "DB reloaded by DEBUG RELOAD");
-    md_reply_ok(c);
-    return MD_OK;
+    return 0;
 }
 
-/* ---- commands ---------------------------------------------------------- */
+/* ---- what the commands do ---------------------------------------------- */
 
-static int save_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+int save_foreground(void)
 {
-    (void)argc;
-    (void)argv;
-    if (child_kind() == CHILD_RDB) {
-        md_reply_error(c, "ERR Background save already in progress");
-        return MD_OK;
-    }
+    if (child_kind() == CHILD_RDB) return SAVE_BUSY;
     save_info.saves++;
-    if (save_sync() == 0) md_reply_ok(c);
-    else md_reply_error(c, "ERR");
-    return MD_OK;
+    return save_sync();
 }
 
-static int bgsave_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+int save_background(int schedule, int in_exec)
 {
-    int schedule = 0;
-    if (argc > 1) {
-        if (argc != 2 || !md_arg_eq(argv[1], "SCHEDULE")) {
-            md_reply_syntax(c);
-            return MD_OK;
-        }
-        schedule = 1;
+    if (child_kind() == CHILD_RDB) return SAVE_BG_IN_PROGRESS;
+    if (child_kind() != CHILD_NONE || in_exec) {
+        if (!schedule && !in_exec) return SAVE_BG_OTHER_CHILD;
+        bgsave_scheduled = 1;
+        return SAVE_BG_SCHEDULED;
     }
-    int in_exec = c->client && multi_executing(c->client);
-    if (child_kind() == CHILD_RDB) {
-        md_reply_error(c, "ERR Background save already in progress");
-    } else if (child_kind() != CHILD_NONE || in_exec) {
-        if (schedule || in_exec) {
-            bgsave_scheduled = 1;
-            md_reply_simple(c, "Background saving scheduled");
-        } else {
-            md_reply_error(c, "ERR Another child process is active (AOF?): can't BGSAVE right "
-                              "now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever "
-                              "possible.");
-        }
-    } else if (bgsave_start() == 0) {
-        md_reply_simple(c, "Background saving started");
-    } else {
-        md_reply_error(c, "ERR");
-    }
-    return MD_OK;
+    return bgsave_start() == 0 ? SAVE_BG_STARTED : SAVE_BG_FAILED;
 }
-
-static int lastsave_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    (void)argc;
-    (void)argv;
-    md_reply_int(c, (long long)srv.lastsave);
-    return MD_OK;
-}
-
-const md_command_t hostcmds_save[] = {
-    {.name = "save", .handler = save_cmd, .arity = 1, .flags = "admin noscript no_multi",
-     .acl = "@admin @slow @dangerous", .summary = "Synchronously saves the database(s) to disk.",
-     .since = "1.0.0", .complexity = "O(N) where N is the total number of keys in all databases",
-     .group = "server"},
-    {.name = "bgsave", .syntax = "[SCHEDULE]", .handler = bgsave_cmd, .arity = -1,
-     .flags = "admin noscript", .acl = "@admin @slow @dangerous",
-     .summary = "Asynchronously saves the database(s) to disk.", .since = "1.0.0",
-     .complexity = "O(1)", .group = "server"},
-    {.name = "lastsave", .handler = lastsave_cmd, .arity = 1, .flags = "loading stale fast",
-     .acl = "@admin @fast @dangerous",
-     .summary = "Returns the Unix timestamp of the last successful save to disk.",
-     .since = "1.0.0", .complexity = "O(1)", .group = "server"},
-    {0}};

@@ -14,7 +14,7 @@
 
 #include "host/sdk_host.h"
 
-/* The RDB state INFO reports (read-only outside save.c). */
+/* The RDB state INFO reports. */
 typedef struct save_info {
     long long saves;               /* rdb_saves: SAVE and background saves */
     int last_bgsave_ok;            /* rdb_last_bgsave_status */
@@ -23,10 +23,7 @@ typedef struct save_info {
     long long load_keys_loaded;    /* rdb_last_load_keys_loaded */
     long long load_keys_expired;   /* rdb_last_load_keys_expired */
 } save_info_t;
-extern save_info_t save_info;
-
-/* SAVE, BGSAVE, LASTSAVE (registered by hostcmds_register). */
-extern const md_command_t hostcmds_save[];
+void save_info_get(save_info_t *out);
 
 /*
  * Load `dbfilename` from the working directory (`dir`) at start-up, with
@@ -36,7 +33,8 @@ extern const md_command_t hostcmds_save[];
  */
 void save_load_startup(void);
 
-/* Start save points' and scheduled BGSAVEs when due. From cron. */
+/* Start save points' and scheduled BGSAVEs when due. From cron
+ * (persist_cron). */
 void save_cron(void);
 
 /*
@@ -56,10 +54,32 @@ int save_after_flushall(void);
 
 /* The MISCONF error for write commands (and PING) while the last
  * background save failed, stop-writes-on-bgsave-error is on and save
- * points exist; NULL when writes are allowed. */
+ * points exist; NULL when writes are allowed (see persist_write_error). */
 const char *save_write_error(void);
 
-/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE] (registered in cmd_admin.c). */
-int save_debug_reload(md_ctx_t *c, int argc, const md_arg_t *argv);
+/*
+ * DEBUG RELOAD: save first when `save` (as SAVE does), then load the file
+ * again; with `flush` the dataset is replaced (and comes back if the load
+ * fails), without it merged. `flags` are rdb_load_file()'s (persist/rdb.h).
+ * Returns 0, or what failed (logged).
+ */
+enum { SAVE_RELOAD_SAVE_FAILED = 1, SAVE_RELOAD_LOAD_FAILED };
+int save_reload(int save, int flush, int flags);
+
+/* SAVE: save now, in this process. 0, -1 when it failed (logged), or
+ * SAVE_BUSY while a BGSAVE child runs. */
+enum { SAVE_BUSY = -2 };
+int save_foreground(void);
+
+/* BGSAVE [SCHEDULE]; `in_exec`: called inside EXEC, where a fork would
+ * split the transaction (the save is scheduled instead). */
+enum {
+    SAVE_BG_STARTED,         /* the child runs */
+    SAVE_BG_SCHEDULED,       /* cron starts it once no child runs */
+    SAVE_BG_IN_PROGRESS,     /* a BGSAVE child runs already */
+    SAVE_BG_OTHER_CHILD,     /* an AOF rewrite runs and no SCHEDULE */
+    SAVE_BG_FAILED           /* fork failed (logged) */
+};
+int save_background(int schedule, int in_exec);
 
 #endif

@@ -130,6 +130,30 @@ typedef int (*md_cmd_fn)(md_ctx_t *ctx, int argc, const md_arg_t *argv);
  * the arguments are malformed). Set "movablekeys" in the flags. */
 typedef int (*md_getkeys_fn)(int argc, const md_arg_t *argv, int *out, int cap);
 
+/* Key spec flags (1.2), Redis's: how a command uses a key. */
+#define MD_KSF_RO             (1u << 0)   /* reads the value */
+#define MD_KSF_RW             (1u << 1)   /* reads and writes it */
+#define MD_KSF_OW             (1u << 2)   /* overwrites it without reading */
+#define MD_KSF_RM             (1u << 3)   /* deletes it */
+#define MD_KSF_ACCESS         (1u << 4)   /* returns (part of) the value */
+#define MD_KSF_UPDATE         (1u << 5)   /* updates the value */
+#define MD_KSF_INSERT         (1u << 6)   /* adds to the value */
+#define MD_KSF_DELETE         (1u << 7)   /* removes from the value */
+#define MD_KSF_NOT_KEY        (1u << 8)   /* not a key (a shard channel) */
+#define MD_KSF_INCOMPLETE     (1u << 9)   /* the spec may miss keys */
+#define MD_KSF_VARIABLE_FLAGS (1u << 10)  /* flags depend on the arguments */
+
+/* A key of an argv (1.2): its index and the MD_KSF_* flags of this use. */
+typedef struct md_keyref {
+    int pos;
+    uint32_t flags;
+} md_keyref_t;
+/* Keys with their flags, for commands whose spec is "variable_flags" (SET
+ * reads the old value only with GET): fill out[] (at most cap) and return
+ * the count, 0 for malformed arguments. Must not reply or allocate. */
+typedef int (*md_getkeys_flags_fn)(int argc, const md_arg_t *argv, md_keyref_t *out,
+                                   int cap);
+
 /*
  * A command declared as data. `flags` and `acl` are space-separated words
  * with Redis's names ("write denyoom fast", "@string @write"). For a command
@@ -154,8 +178,33 @@ typedef struct md_command {
     /* The argument syntax as in Redis's docs, for COMMAND DOCS and
      * redis-cli hints: "key value [NX | XX] [EX seconds | KEEPTTL]".
      * Lower-case words are arguments (named "key"/"...key" = key type),
-     * upper-case words are tokens, [..] optional, "x [x ...]" repeats. */
+     * upper-case words are tokens, [..] optional, <a | b> a required
+     * choice, TOKEN (..) a block, "x [x ...]" repeats; {..} after an item
+     * annotates it: {=name @since type #keyspec -deprecated "display"}.
+     * The full grammar is in docs/sdk.md, section 7. */
     const char *syntax;
+    /* (1.2) Redis 7 key specs, ';'-separated, each: flags (RO RW OW RM
+     * access update insert delete not_key incomplete variable_flags),
+     * begin search (index:N | keyword:WORD[:startfrom] | unknown), find
+     * keys (range:lastkey[:step[:limit]] | keynum:idx:first:step), then
+     * "# notes". "RW access delete index:1 range:-2". NULL: one spec
+     * derived from first_key/last_key/step and the flags. The host
+     * refuses specs whose legacy range differs from first/last/step. */
+    const char *key_specs;
+    /* (1.2) COMMAND INFO tips, space-separated:
+     * "request_policy:all_shards response_policy:agg_sum". */
+    const char *tips;
+    /* (1.2) COMMAND DOCS history, one "version: text" per line:
+     * "6.2.0: Added the `GT` and `LT` options.\n7.0.0: ...". */
+    const char *history;
+    /* (1.2) COMMAND DOCS doc_flags ("deprecated syscmd"), and for a
+     * deprecated command the version and its replacement. */
+    const char *doc_flags;
+    const char *deprecated_since;
+    const char *replaced_by;
+    /* (1.2) Keys and their flags for this argv, when they depend on the
+     * arguments; COMMAND GETKEYSANDFLAGS (and later ACLs) use it. */
+    md_getkeys_flags_fn getkeys_flags;
 } md_command_t;
 
 /* ------------------------------------------------------------------ */
@@ -1186,6 +1235,12 @@ typedef struct md_string_v1 {
      * current length is stored in *cur. NULL if the key holds another
      * type. The pointer is valid until the key is next changed. */
     char *(*writable)(md_key_t *k, size_t len, size_t *cur);
+    /* Revision 2 (check `size` first): make the string at an open write
+     * key exactly `len` bytes long (truncated, or zero-padded; created if
+     * empty) and return its writable bytes; NULL if the key holds another
+     * type. Shrinking keeps the allocation, as sdsIncrLen() does. The
+     * pointer is valid until the key is next changed. */
+    char *(*resize)(md_key_t *k, size_t len);
 } md_string_v1_t;
 
 /*

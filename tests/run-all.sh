@@ -7,13 +7,13 @@ cd "$(dirname "$0")/.."
 [ -x configure ] || autoreconf -fi || exit 1
 [ -f Makefile ] || ./configure || exit 1
 make -j2 >/dev/null || make || exit 1
-find tests persist -name '*.log' -delete 2>/dev/null
+find tests persist tools -name '*.log' -delete 2>/dev/null
 rm -f test-suite.log
 make -j2 check >/dev/null 2>&1
 status=$?
 passed=0
 failed=0
-for log in $(find tests persist -name '*.log' ! -name test-suite.log | sort); do
+for log in $(find tests persist tools -name '*.log' ! -name test-suite.log | sort); do
     echo "=== ${log%.log}"
     tail -n 30 "$log" | grep -E '^[0-9]+%: Checks|passed|failed|error|^FAIL|Failures' | tail -n 5
     # Check: "100%: Checks: 76, Failures: 0, Errors: 0"

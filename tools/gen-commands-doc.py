@@ -367,9 +367,6 @@ def main():
             group = modis[parent]["group"]
         if name in modis and name in ref:
             status = "yes"
-        elif name in modis and parent in ref and not any(
-                n.startswith(parent + "|") for n in ref):
-            status = "unlisted"  # Redis documents no subcommands for it (DEBUG)
         elif name in modis:
             status = "modis"
         else:
@@ -409,14 +406,10 @@ def main():
     w("| | implemented | Redis 7.4 | missing | Modis only |")
     w("|---|---|---|---|---|")
     w("| commands | %d | %d | %d | %d |" % (top_yes, top_ref, counts[("top", "missing")],
-                                           counts[("top", "modis")] + counts[("top", "unlisted")]))
+                                           counts[("top", "modis")]))
     w("| subcommands | %d | %d | %d | %d |" % (sub_yes, sub_ref, counts[("sub", "missing")],
-                                              counts[("sub", "modis")] + counts[("sub", "unlisted")]))
+                                              counts[("sub", "modis")]))
     w("")
-    if counts[("sub", "unlisted")]:
-        w("\u2020 a subcommand of a command Redis documents as a whole (DEBUG): present in")
-        w("Redis too, but not in its COMMAND DOCS, so counted under *Modis only*.")
-        w("")
     groups = sorted(rows, key=lambda g: (GROUP_ORDER.index(g) if g in GROUP_ORDER
                                          else len(GROUP_ORDER), g))
     for g in groups:
@@ -426,7 +419,7 @@ def main():
         w("| command | implemented in | status | tests |")
         w("|---|---|---|---|")
         for disp, impl, status, t, since in rows[g]:
-            s = {"missing": "**missing**", "unlisted": "yes \u2020"}.get(status, status)
+            s = "**missing**" if status == "missing" else status
             w("| %s | %s | %s | %s |" % (disp, "`%s`" % impl if impl else "", s, t))
         w("")
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)

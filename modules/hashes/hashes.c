@@ -23,14 +23,19 @@ md_type_t *hashes_type;
 long long hashes_expired_subkeys;
 
 #define ON_FIELDS "O(N) where N is the number of specified fields"
+/* The arguments the field-expiration commands share. */
+#define FIELDS_ARG "FIELDS (numfields field [field ...])"
+#define CONDITION_ARG "[NX | XX | GT | LT]{=condition}"
 #define ON_SIZE "O(N) where N is the size of the hash."
 
-/* One hash command; every field but the handler is Redis's metadata. */
-#define CMD(nm, fn, ar, fl, acls, sum, snc, cx)                          \
+/* One hash command; every field but the handler is Redis's metadata. The
+ * arguments after the positional ones are designated initializers of the
+ * docs fields (.syntax, .key_specs, .history, ...). */
+#define CMD(nm, fn, ar, fl, acls, sum, snc, cx, ...)                     \
     {.name = nm, .handler = fn, .arity = ar, .flags = fl,                \
      .first_key = 1, .last_key = 1, .step = 1, .acl = acls,              \
      .summary = sum, .since = snc, .complexity = cx, .subcommands = NULL, \
-     .group = "hash"}
+     .group = "hash", __VA_ARGS__}
 
 #define W_FAST "@write @hash @fast"
 #define R_FAST "@read @hash @fast"
@@ -40,74 +45,121 @@ static const md_command_t hashes_commands[] = {
     CMD("hset", hashes_cmd_hset, -4, "write denyoom fast", W_FAST,
         "Creates or modifies the value of a field in a hash.", "2.0.0",
         "O(1) for each field/value pair added, so O(N) to add N field/value "
-        "pairs when the command is called with multiple field/value pairs."),
+        "pairs when the command is called with multiple field/value pairs.",
+        .syntax = "key field value [field value ...]{=data}",
+        .key_specs = "RW update index:1",
+        .history = "4.0.0: Accepts multiple `field` and `value` arguments."),
     CMD("hsetnx", hashes_cmd_hsetnx, 4, "write denyoom fast", W_FAST,
         "Sets the value of a field in a hash only when the field doesn't "
-        "exist.", "2.0.0", "O(1)"),
+        "exist.", "2.0.0", "O(1)",
+        .syntax = "key field value",
+        .key_specs = "RW insert index:1"),
     CMD("hmset", hashes_cmd_hset, -4, "write denyoom fast", W_FAST,
         "Sets the values of multiple fields.", "2.0.0",
-        "O(N) where N is the number of fields being set."),
+        "O(N) where N is the number of fields being set.",
+        .syntax = "key field value [field value ...]{=data}",
+        .key_specs = "RW update index:1",
+        .doc_flags = "deprecated",
+        .deprecated_since = "4.0.0",
+        .replaced_by = "`HSET` with multiple field-value pairs"),
     CMD("hget", hashes_cmd_hget, 3, "readonly fast", R_FAST,
-        "Returns the value of a field in a hash.", "2.0.0", "O(1)"),
+        "Returns the value of a field in a hash.", "2.0.0", "O(1)",
+        .syntax = "key field"),
     CMD("hmget", hashes_cmd_hmget, -3, "readonly fast", R_FAST,
         "Returns the values of all fields in a hash.", "2.0.0",
-        "O(N) where N is the number of fields being requested."),
+        "O(N) where N is the number of fields being requested.",
+        .syntax = "key field [field ...]"),
     CMD("hdel", hashes_cmd_hdel, -3, "write fast", W_FAST,
         "Deletes one or more fields and their values from a hash. Deletes "
         "the hash if no fields remain.", "2.0.0",
-        "O(N) where N is the number of fields to be removed."),
+        "O(N) where N is the number of fields to be removed.",
+        .syntax = "key field [field ...]",
+        .key_specs = "RW delete index:1",
+        .history = "2.4.0: Accepts multiple `field` arguments."),
     CMD("hlen", hashes_cmd_hlen, 2, "readonly fast", R_FAST,
-        "Returns the number of fields in a hash.", "2.0.0", "O(1)"),
+        "Returns the number of fields in a hash.", "2.0.0", "O(1)",
+        .syntax = "key",
+        .key_specs = "RO index:1"),
     CMD("hstrlen", hashes_cmd_hstrlen, 3, "readonly fast", R_FAST,
-        "Returns the length of the value of a field.", "3.2.0", "O(1)"),
+        "Returns the length of the value of a field.", "3.2.0", "O(1)",
+        .syntax = "key field",
+        .key_specs = "RO index:1"),
     CMD("hexists", hashes_cmd_hexists, 3, "readonly fast", R_FAST,
-        "Determines whether a field exists in a hash.", "2.0.0", "O(1)"),
+        "Determines whether a field exists in a hash.", "2.0.0", "O(1)",
+        .syntax = "key field",
+        .key_specs = "RO index:1"),
     CMD("hkeys", hashes_cmd_hkeys, 2, "readonly", R_SLOW,
-        "Returns all fields in a hash.", "2.0.0", ON_SIZE),
+        "Returns all fields in a hash.", "2.0.0", ON_SIZE,
+        .syntax = "key",
+        .tips = "nondeterministic_output_order"),
     CMD("hvals", hashes_cmd_hvals, 2, "readonly", R_SLOW,
-        "Returns all values in a hash.", "2.0.0", ON_SIZE),
+        "Returns all values in a hash.", "2.0.0", ON_SIZE,
+        .syntax = "key",
+        .tips = "nondeterministic_output_order"),
     CMD("hgetall", hashes_cmd_hgetall, 2, "readonly", R_SLOW,
-        "Returns all fields and values in a hash.", "2.0.0", ON_SIZE),
+        "Returns all fields and values in a hash.", "2.0.0", ON_SIZE,
+        .syntax = "key",
+        .tips = "nondeterministic_output_order"),
     CMD("hincrby", hashes_cmd_hincrby, 4, "write denyoom fast", W_FAST,
         "Increments the integer value of a field in a hash by a number. Uses "
-        "0 as initial value if the field doesn't exist.", "2.0.0", "O(1)"),
+        "0 as initial value if the field doesn't exist.", "2.0.0", "O(1)",
+        .syntax = "key field increment"),
     CMD("hincrbyfloat", hashes_cmd_hincrbyfloat, 4, "write denyoom fast",
         W_FAST,
         "Increments the floating point value of a field by a number. Uses 0 "
-        "as initial value if the field doesn't exist.", "2.6.0", "O(1)"),
+        "as initial value if the field doesn't exist.", "2.6.0", "O(1)",
+        .syntax = "key field increment{double}"),
     CMD("hrandfield", hashes_cmd_hrandfield, -2, "readonly", R_SLOW,
         "Returns one or more random fields from a hash.", "6.2.0",
-        "O(N) where N is the number of fields returned"),
+        "O(N) where N is the number of fields returned",
+        .syntax = "key [count [WITHVALUES]]{=options}",
+        .tips = "nondeterministic_output"),
     CMD("hscan", hashes_cmd_hscan, -3, "readonly", R_SLOW,
         "Iterates over fields and values of a hash.", "2.8.0",
         "O(1) for every call. O(N) for a complete iteration, including "
         "enough command calls for the cursor to return back to 0. N is the "
-        "number of elements inside the collection."),
+        "number of elements inside the collection.",
+        .syntax = "key cursor [MATCH pattern] [COUNT count] [NOVALUES]",
+        .tips = "nondeterministic_output"),
     CMD("hexpire", hashes_cmd_hexpire, -6, "write denyoom fast", W_FAST,
         "Set expiry for hash field using relative time to expire (seconds)",
-        "7.4.0", ON_FIELDS),
+        "7.4.0", ON_FIELDS,
+        .syntax = "key seconds " CONDITION_ARG " " FIELDS_ARG,
+        .key_specs = "RW update index:1"),
     CMD("hpexpire", hashes_cmd_hpexpire, -6, "write denyoom fast", W_FAST,
         "Set expiry for hash field using relative time to expire "
-        "(milliseconds)", "7.4.0", ON_FIELDS),
+        "(milliseconds)", "7.4.0", ON_FIELDS,
+        .syntax = "key milliseconds " CONDITION_ARG " " FIELDS_ARG,
+        .key_specs = "RW update index:1"),
     CMD("hexpireat", hashes_cmd_hexpireat, -6, "write denyoom fast", W_FAST,
         "Set expiry for hash field using an absolute Unix timestamp "
-        "(seconds)", "7.4.0", ON_FIELDS),
+        "(seconds)", "7.4.0", ON_FIELDS,
+        .syntax = "key unix-time-seconds " CONDITION_ARG " " FIELDS_ARG,
+        .key_specs = "RW update index:1"),
     CMD("hpexpireat", hashes_cmd_hpexpireat, -6, "write denyoom fast", W_FAST,
         "Set expiry for hash field using an absolute Unix timestamp "
-        "(milliseconds)", "7.4.0", ON_FIELDS),
+        "(milliseconds)", "7.4.0", ON_FIELDS,
+        .syntax = "key unix-time-milliseconds " CONDITION_ARG " " FIELDS_ARG,
+        .key_specs = "RW update index:1"),
     CMD("httl", hashes_cmd_httl, -5, "readonly fast", R_FAST,
-        "Returns the TTL in seconds of a hash field.", "7.4.0", ON_FIELDS),
+        "Returns the TTL in seconds of a hash field.", "7.4.0", ON_FIELDS,
+        .syntax = "key " FIELDS_ARG),
     CMD("hpttl", hashes_cmd_hpttl, -5, "readonly fast", R_FAST,
-        "Returns the TTL in milliseconds of a hash field.", "7.4.0", ON_FIELDS),
+        "Returns the TTL in milliseconds of a hash field.", "7.4.0", ON_FIELDS,
+        .syntax = "key " FIELDS_ARG),
     CMD("hexpiretime", hashes_cmd_hexpiretime, -5, "readonly fast", R_FAST,
         "Returns the expiration time of a hash field as a Unix timestamp, in "
-        "seconds.", "7.4.0", ON_FIELDS),
+        "seconds.", "7.4.0", ON_FIELDS,
+        .syntax = "key " FIELDS_ARG),
     CMD("hpexpiretime", hashes_cmd_hpexpiretime, -5, "readonly fast", R_FAST,
         "Returns the expiration time of a hash field as a Unix timestamp, in "
-        "msec.", "7.4.0", ON_FIELDS),
+        "msec.", "7.4.0", ON_FIELDS,
+        .syntax = "key " FIELDS_ARG),
     CMD("hpersist", hashes_cmd_hpersist, -5, "write fast", W_FAST,
         "Removes the expiration time for each specified field", "7.4.0",
-        ON_FIELDS),
+        ON_FIELDS,
+        .syntax = "key " FIELDS_ARG,
+        .key_specs = "RW update index:1"),
     {.name = NULL}};
 
 static void hashes_info_stats(md_info_t *info)

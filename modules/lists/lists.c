@@ -28,11 +28,14 @@ ql_t *lists_new(void)
     return ql_new((int)fill, (int)depth);
 }
 
-#define CMD(nm, fn, ar, fl, fk, lk, st, acls, sum, snc, cx)               \
+/* One list command; every field but the handler is Redis's metadata. The
+ * arguments after the positional ones are designated initializers of the
+ * docs fields (.syntax, .key_specs, .history, ...). */
+#define CMD(nm, fn, ar, fl, fk, lk, st, acls, sum, snc, cx, ...)          \
     {.name = nm, .handler = fn, .arity = ar, .flags = fl,                \
      .first_key = fk, .last_key = lk, .step = st, .acl = acls,           \
      .summary = sum, .since = snc, .complexity = cx, .subcommands = NULL, \
-     .group = "list"}
+     .group = "list", __VA_ARGS__}
 
 #define PUSH_CX                                                           \
     "O(1) for each element added, so O(N) to add N elements when the "   \
@@ -45,60 +48,88 @@ static const md_command_t lists_commands[] = {
     CMD("lpush", lists_cmd_lpush, -3, "write denyoom fast", 1, 1, 1,
         "@write @list @fast",
         "Prepends one or more elements to a list. Creates the key if it "
-        "doesn't exist.", "1.0.0", PUSH_CX),
+        "doesn't exist.", "1.0.0", PUSH_CX,
+        .syntax = "key element [element ...]",
+        .key_specs = "RW insert index:1",
+        .history = "2.4.0: Accepts multiple `element` arguments."),
     CMD("rpush", lists_cmd_rpush, -3, "write denyoom fast", 1, 1, 1,
         "@write @list @fast",
         "Appends one or more elements to a list. Creates the key if it "
-        "doesn't exist.", "1.0.0", PUSH_CX),
+        "doesn't exist.", "1.0.0", PUSH_CX,
+        .syntax = "key element [element ...]",
+        .key_specs = "RW insert index:1",
+        .history = "2.4.0: Accepts multiple `element` arguments."),
     CMD("lpushx", lists_cmd_lpushx, -3, "write denyoom fast", 1, 1, 1,
         "@write @list @fast",
         "Prepends one or more elements to a list only when the list exists.",
-        "2.2.0", PUSH_CX),
+        "2.2.0", PUSH_CX,
+        .syntax = "key element [element ...]",
+        .key_specs = "RW insert index:1",
+        .history = "4.0.0: Accepts multiple `element` arguments."),
     CMD("rpushx", lists_cmd_rpushx, -3, "write denyoom fast", 1, 1, 1,
         "@write @list @fast",
         "Appends an element to a list only when the list exists.",
-        "2.2.0", PUSH_CX),
+        "2.2.0", PUSH_CX,
+        .syntax = "key element [element ...]",
+        .key_specs = "RW insert index:1",
+        .history = "4.0.0: Accepts multiple `element` arguments."),
     CMD("lpop", lists_cmd_lpop, -2, "write fast", 1, 1, 1,
         "@write @list @fast",
         "Returns the first elements in a list after removing it. Deletes the "
         "list if the last element was popped.", "1.0.0",
-        "O(N) where N is the number of elements returned"),
+        "O(N) where N is the number of elements returned",
+        .syntax = "key [count{@6.2.0}]",
+        .key_specs = "RW access delete index:1",
+        .history = "6.2.0: Added the `count` argument."),
     CMD("rpop", lists_cmd_rpop, -2, "write fast", 1, 1, 1,
         "@write @list @fast",
         "Returns and removes the last elements of the list. Deletes the list "
         "if the last element was popped.", "1.0.0",
-        "O(N) where N is the number of elements returned"),
+        "O(N) where N is the number of elements returned",
+        .syntax = "key [count{@6.2.0}]",
+        .key_specs = "RW access delete index:1",
+        .history = "6.2.0: Added the `count` argument."),
     CMD("llen", lists_cmd_llen, 2, "readonly fast", 1, 1, 1,
-        "@read @list @fast", "Returns the length of a list.", "1.0.0", "O(1)"),
+        "@read @list @fast", "Returns the length of a list.", "1.0.0", "O(1)",
+        .syntax = "key",
+        .key_specs = "RO index:1"),
     CMD("lindex", lists_cmd_lindex, 3, "readonly", 1, 1, 1,
         "@read @list @slow", "Returns an element from a list by its index.",
         "1.0.0",
         "O(N) where N is the number of elements to traverse to get to the "
         "element at index. This makes asking for the first or the last "
-        "element of the list O(1)."),
+        "element of the list O(1).",
+        .syntax = "key index"),
     CMD("lset", lists_cmd_lset, 4, "write denyoom", 1, 1, 1,
         "@write @list @slow",
         "Sets the value of an element in a list by its index.", "1.0.0",
         "O(N) where N is the length of the list. Setting either the first or "
-        "the last element of the list is O(1)."),
+        "the last element of the list is O(1).",
+        .syntax = "key index element",
+        .key_specs = "RW update index:1"),
     CMD("lrange", lists_cmd_lrange, 4, "readonly", 1, 1, 1,
         "@read @list @slow", "Returns a range of elements from a list.",
         "1.0.0",
         "O(S+N) where S is the distance of start offset from HEAD for small "
         "lists, from nearest end (HEAD or TAIL) for large lists; and N is "
-        "the number of elements in the specified range."),
+        "the number of elements in the specified range.",
+        .syntax = "key start stop"),
     CMD("ltrim", lists_cmd_ltrim, 4, "write", 1, 1, 1,
         "@write @list @slow",
         "Removes elements from both ends a list. Deletes the list if all "
         "elements were trimmed.", "1.0.0",
         "O(N) where N is the number of elements to be removed by the "
-        "operation."),
+        "operation.",
+        .syntax = "key start stop",
+        .key_specs = "RW delete index:1"),
     CMD("lrem", lists_cmd_lrem, 4, "write", 1, 1, 1,
         "@write @list @slow",
         "Removes elements from a list. Deletes the list if the last element "
         "was removed.", "1.0.0",
         "O(N+M) where N is the length of the list and M is the number of "
-        "elements removed."),
+        "elements removed.",
+        .syntax = "key count element",
+        .key_specs = "RW delete index:1"),
     CMD("linsert", lists_cmd_linsert, 5, "write denyoom", 1, 1, 1,
         "@write @list @slow",
         "Inserts an element before or after another element in a list.",
@@ -106,55 +137,84 @@ static const md_command_t lists_commands[] = {
         "O(N) where N is the number of elements to traverse before seeing "
         "the value pivot. This means that inserting somewhere on the left "
         "end on the list (head) can be considered O(1) and inserting "
-        "somewhere on the right end (tail) is O(N)."),
+        "somewhere on the right end (tail) is O(N).",
+        .syntax = "key <BEFORE | AFTER>{=where} pivot element",
+        .key_specs = "RW insert index:1"),
     CMD("lpos", lists_cmd_lpos, -3, "readonly", 1, 1, 1,
         "@read @list @slow",
         "Returns the index of matching elements in a list.", "6.0.6",
         "O(N) where N is the number of elements in the list, for the average "
         "case. When searching for elements near the head or the tail of the "
         "list, or when the MAXLEN option is provided, the command may run in "
-        "constant time."),
+        "constant time.",
+        .syntax = "key element [RANK rank] [COUNT num-matches] [MAXLEN len]"),
     CMD("lmove", lists_cmd_lmove, 5, "write denyoom", 1, 2, 1,
         "@write @list @slow",
         "Returns an element after popping it from one list and pushing it to "
         "another. Deletes the list if the last element was moved.", "6.2.0",
-        "O(1)"),
+        "O(1)",
+        .syntax = "source destination <LEFT | RIGHT>{=wherefrom} <LEFT | RIGHT>{=whereto}",
+        .key_specs = "RW access delete index:1; RW insert index:2"),
     CMD("rpoplpush", lists_cmd_rpoplpush, 3, "write denyoom", 1, 2, 1,
         "@write @list @slow",
         "Returns the last element of a list after removing and pushing it to "
         "another list. Deletes the list if the last element was popped.",
-        "1.2.0", "O(1)"),
+        "1.2.0", "O(1)",
+        .syntax = "source destination",
+        .key_specs = "RW access delete index:1; RW insert index:2",
+        .doc_flags = "deprecated",
+        .deprecated_since = "6.2.0",
+        .replaced_by = "`LMOVE` with the `RIGHT` and `LEFT` arguments"),
     CMD("lmpop", lists_cmd_lmpop, -4, "write movablekeys", 0, 0, 0,
         "@write @list @slow",
         "Returns multiple elements from a list after removing them. Deletes "
-        "the list if the last element was popped.", "7.0.0", MPOP_CX),
+        "the list if the last element was popped.", "7.0.0", MPOP_CX,
+        .syntax = "numkeys key [key ...] <LEFT | RIGHT>{=where} [COUNT count]",
+        .key_specs = "RW access delete index:1 keynum:0:1:1"),
     CMD("blpop", lists_cmd_blpop, -3, "write blocking", 1, -2, 1,
         "@write @list @slow @blocking",
         "Removes and returns the first element in a list. Blocks until an "
         "element is available otherwise. Deletes the list if the last element "
         "was popped.", "2.0.0",
-        "O(N) where N is the number of provided keys."),
+        "O(N) where N is the number of provided keys.",
+        .syntax = "key [key ...] timeout",
+        .key_specs = "RW access delete index:1 range:-2",
+        .history = "6.0.0: `timeout` is interpreted as a double instead of an integer."),
     CMD("brpop", lists_cmd_brpop, -3, "write blocking", 1, -2, 1,
         "@write @list @slow @blocking",
         "Removes and returns the last element in a list. Blocks until an "
         "element is available otherwise. Deletes the list if the last element "
         "was popped.", "2.0.0",
-        "O(N) where N is the number of provided keys."),
+        "O(N) where N is the number of provided keys.",
+        .syntax = "key [key ...] timeout",
+        .key_specs = "RW access delete index:1 range:-2",
+        .history = "6.0.0: `timeout` is interpreted as a double instead of an integer."),
     CMD("blmove", lists_cmd_blmove, 6, "write denyoom blocking", 1, 2, 1,
         "@write @list @slow @blocking",
         "Pops an element from a list, pushes it to another list and returns "
         "it. Blocks until an element is available otherwise. Deletes the list "
-        "if the last element was moved.", "6.2.0", "O(1)"),
+        "if the last element was moved.", "6.2.0", "O(1)",
+        .syntax = "source destination <LEFT | RIGHT>{=wherefrom} <LEFT | RIGHT>{=whereto} "
+                  "timeout",
+        .key_specs = "RW access delete index:1; RW insert index:2"),
     CMD("brpoplpush", lists_cmd_brpoplpush, 4, "write denyoom blocking", 1, 2, 1,
         "@write @list @slow @blocking",
         "Pops an element from a list, pushes it to another list and returns "
         "it. Block until an element is available otherwise. Deletes the list "
-        "if the last element was popped.", "2.2.0", "O(1)"),
+        "if the last element was popped.", "2.2.0", "O(1)",
+        .syntax = "source destination timeout",
+        .key_specs = "RW access delete index:1; RW insert index:2",
+        .history = "6.0.0: `timeout` is interpreted as a double instead of an integer.",
+        .doc_flags = "deprecated",
+        .deprecated_since = "6.2.0",
+        .replaced_by = "`BLMOVE` with the `RIGHT` and `LEFT` arguments"),
     CMD("blmpop", lists_cmd_blmpop, -5, "write blocking movablekeys", 0, 0, 0,
         "@write @list @slow @blocking",
         "Pops the first element from one of multiple lists. Blocks until an "
         "element is available otherwise. Deletes the list if the last element "
-        "was popped.", "7.0.0", MPOP_CX),
+        "was popped.", "7.0.0", MPOP_CX,
+        .syntax = "timeout numkeys key [key ...] <LEFT | RIGHT>{=where} [COUNT count]",
+        .key_specs = "RW access delete index:2 keynum:0:1:1"),
     {.name = NULL}};
 
 /* Register the parameters (list-max-ziplist-size is Redis's old name of

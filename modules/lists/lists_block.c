@@ -1,6 +1,6 @@
 /*
  * lists_block.c — the blocking list commands: BLPOP, BRPOP, BLMOVE,
- * BRPOPLPUSH, BLMPOP, on the SDK's blocking model (DESIGN.md section 3):
+ * BRPOPLPUSH, BLMPOP, on the SDK's blocking model (docs/sdk.md §12):
  *
  *  - when a key can serve the command, it runs as its non-blocking form
  *    and is propagated as that form ("LPOP key", "LPOP key n",

@@ -209,26 +209,17 @@ int sets_cmd_sinterstore(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-/* SINTERCARD numkeys: 1..argc-2, else 0 (error). */
-static long long sintercard_numkeys(int argc, const md_arg_t *argv)
+/* SINTERCARD numkeys: at least 1, else 0 (error). */
+static long long sintercard_numkeys(const md_arg_t *argv)
 {
     long long n;
     if (md_arg_ll(argv[1], &n) != MD_OK || n < 1) return 0;
     return n;
 }
 
-int sets_sintercard_keys(int argc, const md_arg_t *argv, int *out, int cap)
-{
-    long long n = sintercard_numkeys(argc, argv);
-    int k = 0;
-    if (n == 0 || n > argc - 2) return 0;
-    for (long long i = 0; i < n && k < cap; i++) out[k++] = (int)(2 + i);
-    return k;
-}
-
 int sets_cmd_sintercard(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    long long numkeys = sintercard_numkeys(argc, argv), limit = 0;
+    long long numkeys = sintercard_numkeys(argv), limit = 0;
     inter_t x = {c, NULL, 1, 0};
 
     if (numkeys == 0) {

@@ -58,8 +58,6 @@ int sets_cmd_sunion(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
 int sets_cmd_sunionstore(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
 int sets_cmd_sdiff(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
 int sets_cmd_sdiffstore(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
-/* Key positions of SINTERCARD numkeys key [key ...] (movablekeys). */
-int sets_sintercard_keys(int argc, const md_arg_t *argv, int *out, int cap) MD_HIDDEN;
 
 /* The union of n sets (NULL entries are empty sets) as SUNION builds it:
  * a new set starting as an empty intset, members added set by set, in

@@ -710,7 +710,11 @@ int strings_cmd_setrange(md_ctx_t *c, int argc, const md_arg_t *argv)
 /* string.v1                                                           */
 /* ------------------------------------------------------------------ */
 
-char *strings_svc_writable(md_key_t *k, size_t len, size_t *cur)
+/* The writers of the service: the string at k made raw and at least
+ * (exact = 0) or exactly (exact = 1) len bytes long, created when the key
+ * is empty; its bytes, or NULL when k holds another type. *cur = the
+ * length after the call. */
+static char *svc_open(md_key_t *k, size_t len, int exact, size_t *cur)
 {
     void *v, *old;
     char *p;
@@ -725,8 +729,26 @@ char *strings_svc_writable(md_key_t *k, size_t len, size_t *cur)
         return p;
     default:
         old = v = md_key_value(k);
-        p = sv_make_raw(&v, len, cur);
+        if (exact) {
+            p = sv_resize(&v, len);
+            *cur = len;
+        } else {
+            p = sv_make_raw(&v, len, cur);
+        }
+        /* sv_make_raw/sv_resize consumed old: only the slot needs the
+         * new word. */
         if (v != old) md_key_replace_value(k, v);
         return p;
     }
+}
+
+char *strings_svc_writable(md_key_t *k, size_t len, size_t *cur)
+{
+    return svc_open(k, len, 0, cur);
+}
+
+char *strings_svc_resize(md_key_t *k, size_t len)
+{
+    size_t cur;
+    return svc_open(k, len, 1, &cur);
 }

@@ -36,5 +36,7 @@ int strings_cmd_setrange(md_ctx_t *c, int argc, const md_arg_t *argv) MD_HIDDEN;
  * string's length after the call (>= len), i.e. the size of the returned
  * writable buffer. */
 char *strings_svc_writable(md_key_t *k, size_t len, size_t *cur) MD_HIDDEN;
+/* string.v1 resize() (revision 2): the string made exactly len bytes. */
+char *strings_svc_resize(md_key_t *k, size_t len) MD_HIDDEN;
 
 #endif /* STRINGS_CMDS_H */

@@ -367,6 +367,15 @@ char *sv_make_raw(void **vp, size_t minlen, size_t *len)
     return make_raw(vp, minlen, len, 1);
 }
 
+char *sv_resize(void **vp, size_t len)
+{
+    size_t cur;
+    char *p = make_raw(vp, len, &cur, 1);
+
+    if (len < cur) raw_set_len(blk(*vp), tag(*vp), len);
+    return p;
+}
+
 void *sv_append(void *v, const void *p, size_t n)
 {
     size_t cur = sv_len(v), len;

@@ -11,7 +11,8 @@
  *   ...000  embstr: pointer to [uint8 len][len bytes], len <= 44.
  *   ...010  raw: pointer to [uint32 len][bytes...], capacity from usable().
  *   ...100  boxed integer: pointer to an int64 (integers outside 62 bits).
- *   ...110  raw64: pointer to [uint64 len][bytes...] for lengths > 4 GiB.
+ *   ...110  raw64: pointer to [uint64 len][bytes...] once a length passed
+ *           4 GiB (sv_resize() may cut it shorter later; the tag stays).
  *
  * Inline strings and embstr both report OBJECT ENCODING "embstr".
  *
@@ -21,7 +22,8 @@
  *    string2ll() accepts the bytes (no sign '+', no leading zeros, no
  *    spaces, "-0" is not an int, at most 20 bytes);
  *  - embstr is only produced by SET-like creation for len <= 44 and is never
- *    modified in place; APPEND/SETRANGE/SETBIT turn any value into raw;
+ *    modified in place; APPEND/SETRANGE and the string.v1 writers
+ *    (SETBIT, PFADD...) turn any value into raw;
  *  - strings have no NUL terminator; lengths are explicit;
  *  - every allocation comes from md_alloc() (8-byte aligned at least, which
  *    leaves the three tag bits free).
@@ -90,6 +92,10 @@ size_t sv_mem_usage(const void *v) MD_HIDDEN;
  * reallocates greedily like sds. *vp is updated; the caller stores the new
  * word in the key when it changed. */
 char *sv_make_raw(void **vp, size_t minlen, size_t *len) MD_HIDDEN;
+/* Make *vp a raw value of exactly len bytes: zero-padded when it grows,
+ * cut when it shrinks (the capacity is kept, as sdsIncrLen() does), and
+ * return its writable bytes. Consumes *vp like sv_make_raw(). */
+char *sv_resize(void **vp, size_t len) MD_HIDDEN;
 /* Append p[0..n) to v (turning it raw) and return the new value; v must
  * not be used afterwards. */
 void *sv_append(void *v, const void *p, size_t n) MD_HIDDEN;

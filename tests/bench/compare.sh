@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compare.sh - Modis and redis-server side by side (DESIGN.md section 8).
+# compare.sh - Modis and redis-server side by side (docs/architecture.md §15).
 #
 # Starts both servers with the same settings, pins each server to one core
 # and the client to another, and reports ratios modis/redis from one run:

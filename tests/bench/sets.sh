@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # sets.sh - set command throughput and memory, Modis vs redis-server side
 # by side (same settings, the server pinned to one cpu and redis-benchmark
-# to another; see README.md and bench_lib.sh).
+# to another; see README.md and side_by_side.sh).
 #
 # Throughput, at pipeline 1 and 16, best of REPEAT runs, alternating
 # servers: redis-benchmark's own sadd and spop tests (spop pops from a set
@@ -19,7 +19,6 @@
 # REDIS_CLI as compare.sh.
 
 set -u
-. "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 N=200000 REPEAT=3 MEMBERS=1000000 MEMORY=1
 while [ $# -gt 0 ]; do
     case $1 in
@@ -32,6 +31,8 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+SBS_RANDOM=10000   # __rand_int__ below 10,000: SISMEMBER hits, SADD's set grows to 10k
+. "$(dirname "${BASH_SOURCE[0]}")/side_by_side.sh"
 
 # sadd_lines KEY FIRST COUNT FORMAT: SADD commands of 1000 members each
 sadd_lines() {
@@ -52,48 +53,42 @@ load() {
         sadd_lines big 0 10000 "m:%012d"
         sadd_lines other 5000 10000 "m:%012d"
         echo "SADD small 1 2 3 4 5 6 7 8 9 10"
-    } | cli "$1" >/dev/null
+    } | sbs_cli "$1" >/dev/null
 }
 
 # Before each spop run: myset (what redis-benchmark's spop test pops from)
-# refilled to N members.
+# refilled to N members, so every SPOP pops one.
 refill_spop() {
-    { echo "DEL myset"; sadd_lines myset 0 "$N" "element:%d"; } | cli "$1" >/dev/null
+    { echo "DEL myset"; sadd_lines myset 0 "$N" "element:%d"; } | sbs_cli "$1" >/dev/null
 }
 
 # Before each sadd run: an empty myset, as redis-benchmark expects.
-empty_myset() { cli "$1" DEL myset >/dev/null; }
+empty_myset() { sbs_cli "$1" DEL myset >/dev/null; }
 
-start modis; start redis
+sbs_start
 load modis; load redis
 for s in modis redis; do
-    echo "$s: big=$(cli $s object encoding big) other=$(cli $s object encoding other)" \
-         "small=$(cli $s object encoding small)"
+    echo "$s: big=$(sbs_cli $s object encoding big) other=$(sbs_cli $s object encoding other)" \
+         "small=$(sbs_cli $s object encoding small)"
 done
-table_header
-for p in 1 16; do
-    BENCH_PREP=empty_myset bench_row "sadd (redis-benchmark)" "$p" -t sadd
-    BENCH_PREP=refill_spop bench_row "spop (redis-benchmark)" "$p" -t spop
-    BENCH_RANGE=10000 bench_row "SISMEMBER big (hashtable)" "$p" SISMEMBER big m:__rand_int__
-    bench_row "SISMEMBER small (intset)" "$p" SISMEMBER small 7
-    bench_row "SRANDMEMBER big 10" "$p" SRANDMEMBER big 10
-done
-N_ALL=$N
-N=$((N_ALL / 50))
-for p in 1 16; do
-    bench_row "SINTER big other (5000)" "$p" SINTER big other
-done
-N=$N_ALL
+sbs_table <<TESTS
+sadd (redis-benchmark)||-t sadd|empty_myset
+spop (redis-benchmark)||-t spop|refill_spop
+SISMEMBER big (hashtable)||SISMEMBER big m:__rand_int__
+SISMEMBER small (intset)||SISMEMBER small 7
+SRANDMEMBER big 10||SRANDMEMBER big 10
+SINTER big other (5000)|$((N / 50))|SINTER big other
+TESTS
 [ "$MEMORY" = 1 ] || exit 0
 
 # memory NAME KEY FORMAT: bytes per member of one set of MEMBERS members
 memory() {
     local name=$1 before after
-    cli "$name" FLUSHALL >/dev/null
-    before=$(cli "$name" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }')
-    sadd_lines "$2" 0 "$MEMBERS" "$3" | cli "$name" --pipe >/dev/null
-    after=$(cli "$name" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }')
-    [ "$(cli "$name" scard "$2")" = "$MEMBERS" ] || { echo "$name: load failed" >&2; exit 1; }
+    sbs_cli "$name" FLUSHALL >/dev/null
+    before=$(sbs_cli "$name" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }')
+    sadd_lines "$2" 0 "$MEMBERS" "$3" | sbs_cli "$name" --pipe >/dev/null
+    after=$(sbs_cli "$name" info memory | tr -d '\r' | awk -F: '$1 == "used_memory" { print $2 }')
+    [ "$(sbs_cli "$name" scard "$2")" = "$MEMBERS" ] || { echo "$name: load failed" >&2; exit 1; }
     awk -v a="$after" -v b="$before" -v n="$MEMBERS" 'BEGIN { printf "%.1f", (a - b) / n }'
 }
 
@@ -104,6 +99,6 @@ for spec in "strings|member:%08d" "integers|%d"; do
     label=${spec%%|*} fmt=${spec#*|}
     m=$(memory modis s "$fmt")
     r=$(memory redis s "$fmt")
-    printf '%-32s %12s %12s %6s\n' "$label ($(cli modis object encoding s))" "$m" "$r" \
+    printf '%-32s %12s %12s %6s\n' "$label ($(sbs_cli modis object encoding s))" "$m" "$r" \
         "$(awk -v m="$m" -v r="$r" 'BEGIN { printf "%.2f", m / r }')"
 done

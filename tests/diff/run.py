@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import resp_tree
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 SCRIPTS = HERE / "scripts"
@@ -38,11 +40,11 @@ LINE_TYPES = {b"+", b"-", b":", b"_", b",", b"#", b"("}  # one line
 BULK_TYPES = {b"$", b"!", b"="}       # length-prefixed: bulk, error, verbatim
 AGGR_TYPES = {b"*", b"~", b">", b"%", b"|"}  # array, set, push, map, attribute
 
-PREFIXES = {"sorted", "type", "documented", "scanall", "ignore"}
+PREFIXES = {"sorted", "type", "documented", "scanall", "ignore", "tree", "docs"}
 HINTS = {"type": "(compared by type/shape only)",
          "sorted": "(compared as unordered elements)",
          "scanall": "(compared as the sorted union of all SCAN pages)"}
-DIRECTIVES = {"resp2", "resp3", "sleep", "requires"}
+DIRECTIVES = {"resp2", "resp3", "sleep", "requires", "docsmodule"}
 
 
 class ScriptError(Exception):
@@ -469,6 +471,7 @@ class Step:
         self.lineno, self.text = lineno, text
         self.directive, self.arg = None, None
         self.mods, self.args, self.expected = set(), [], None
+        self.patches = []
 
 
 def parse_script(path):
@@ -476,10 +479,17 @@ def parse_script(path):
     the line number on malformed lines."""
     steps = []
     with open(path, encoding="utf-8") as f:
+        pending, start = "", 0
         for lineno, text in enumerate(f, 1):
             text = text.strip()
-            if not text or text.startswith("#"):
+            if not pending and (not text or text.startswith("#")):
                 continue
+            if text.endswith("\\"):
+                # A line ending in a backslash continues on the next one.
+                pending, start = pending + text[:-1], start or lineno
+                continue
+            text, lineno = pending + text, start or lineno
+            pending, start = "", 0
             try:
                 steps.append(parse_line(lineno, text))
             except (ScriptError, ProtocolError, ValueError) as e:
@@ -505,6 +515,10 @@ def parse_line(lineno, text):
                 if not tokens:
                     raise ScriptError("usage: !requires COMMAND [COMMAND ...]")
                 step.arg = tokens
+            elif word == "docsmodule":
+                if len(tokens) > 1:
+                    raise ScriptError("usage: !docsmodule [MODULE]")
+                step.arg = tokens[0].decode() if tokens else None
             elif tokens:
                 raise ScriptError("!%s takes no arguments" % word)
             return step
@@ -516,6 +530,15 @@ def parse_line(lineno, text):
             raise ScriptError("!documented needs: COMMAND ... => REPLY")
         step.expected = decode_reply(tokens[-1])
         tokens = tokens[:-2]
+    elif b"=>" in tokens:
+        if not step.mods & {"tree", "docs"}:
+            raise ScriptError("'=>' patches need !tree or !docs")
+        at = tokens.index(b"=>")
+        try:
+            step.patches = [resp_tree.parse_op(t.decode()) for t in tokens[at + 1:]]
+        except resp_tree.PatchError as e:
+            raise ScriptError(str(e)) from None
+        tokens = tokens[:at]
     if not tokens:
         raise ScriptError("empty command")
     if "scanall" in step.mods and (
@@ -536,6 +559,7 @@ class Runner:
         self.modis, self.redis, self.opts = modis, redis, opts
         self.use_reference_for_documented = False
         self.passed = self.failed = self.skipped = 0
+        self.docs_module = None
 
     def report(self, script, step, why, mine, theirs, theirs_label="redis"):
         """Print one mismatch."""
@@ -554,11 +578,38 @@ class Runner:
                                                      or r.is_error()):
             # HELLO replies carry server name/version/id: only the type.
             return m.kind == r.kind
+        if step.mods & {"tree", "docs"}:
+            return self.compare_trees(step, m, r)
         if "type" in step.mods:
             return shape(m) == shape(r)
         if "sorted" in step.mods:
             return multiset(m) == multiset(r)
         return m.raw == r.raw
+
+    def compare_trees(self, step, m, r):
+        """!tree/!docs: compare as unordered maps and sets, after the
+        reference tree got the line's patches and then, for !docs, the 7.4
+        rules; ~PATH and ^PATH apply to both sides. Both the same Redis
+        build: only ~PATH and ^PATH apply. Returns True, or a list of the
+        differing paths."""
+        if m.is_error() or r.is_error():
+            return m.raw == r.raw
+        same = self.use_reference_for_documented
+        try:
+            mt, rt = resp_tree.to_tree(m), resp_tree.to_tree(r)
+            for op in step.patches:
+                if op[0] in ("unordered", "drop"):
+                    resp_tree.apply_op(mt, op)
+                    resp_tree.apply_op(rt, op)
+                elif not same:
+                    resp_tree.apply_op(rt, op)
+            if "docs" in step.mods:
+                resp_tree.docs_rules(mt, False, None)
+                resp_tree.docs_rules(rt, not same, None if same else self.docs_module)
+        except (resp_tree.PatchError, KeyError, IndexError, TypeError) as e:
+            return ["patch does not apply: %s" % e]
+        diff = resp_tree.differences(mt, rt)
+        return diff or True
 
     def execute(self, conn, step):
         """Send one command step on conn and return its Reply."""
@@ -586,7 +637,7 @@ class Runner:
             missing = []
             for n in names:
                 r = conn.call([b"COMMAND", b"INFO", n])
-                if r.raw in (b"*1\r\n*-1\r\n", b"*1\r\n_\r\n"):
+                if r.raw in (b"*1\r\n$-1\r\n", b"*1\r\n_\r\n"):
                     missing.append(n)
             return missing
         finally:
@@ -631,12 +682,16 @@ class Runner:
             return
         mc, rc = conns
         done = 0
+        self.docs_module = None
         try:
             for step in steps:
                 if step.directive == "sleep":
                     time.sleep(step.arg / 1000.0)
                     continue
                 if step.directive == "requires":
+                    continue
+                if step.directive == "docsmodule":
+                    self.docs_module = step.arg
                     continue
                 if step.directive in ("resp2", "resp3"):
                     ver = step.directive[-1].encode()
@@ -669,12 +724,16 @@ class Runner:
                 ok = self.compare(step, m, r)
                 if ok is None:
                     continue
-                if ok:
+                if ok is True:
                     passed += 1
                 else:
                     hint = next((HINTS[k] for k in HINTS if k in step.mods),
                                 None)
-                    self.report(name, step, hint, m.raw, r.raw)
+                    mraw, rraw = m.raw, r.raw
+                    if isinstance(ok, list):
+                        hint = "differs at: " + "; ".join(ok)
+                        mraw, rraw = mraw[:300], rraw[:300]
+                    self.report(name, step, hint, mraw, rraw)
                     failed += 1
         except (OSError, ProtocolError) as e:
             left = ncmd - done

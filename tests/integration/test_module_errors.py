@@ -1,4 +1,4 @@
-"""Module load errors (DESIGN.md sections 3 and 7), with the deliberately
+"""Module load errors (docs/architecture.md §6 and §14), with the deliberately
 broken modules of tests/modules/ (built by `make check` into
 $MODIS_BUILDDIR/tests/modules/.libs/NAME.so; MODIS_BUILDDIR defaults to the
 repository root).
@@ -138,6 +138,17 @@ def require_strings(client):
         pytest.skip("the strings module is not loaded (no default config?)")
 
 
+# The default configuration's own users of string.v1, unloaded by the tests
+# that need the strings module to have no other dependant.
+STRING_USERS = ("bitmaps", "hll")
+
+
+def unload_string_users(client):
+    for name in STRING_USERS:
+        if name.encode() in modules(client):
+            assert client.execute("MODULE", "UNLOAD", name) == "OK"
+
+
 def assert_nothing_left(client, name, before_modules, before_count, spec):
     """After a failed load of `name`: server serves, nothing registered."""
     assert client.execute("PING") == "PONG"
@@ -159,6 +170,30 @@ def assert_strings_intact(client):
     assert client.execute("TYPE", "after-error") == "string"
     (info,) = client.execute("COMMAND", "INFO", "get")
     assert info[0] == b"get" and info[1] == 2
+
+
+# ---------------------------------------------------------------------------
+# Command metadata the host refuses (bad_meta.so CASE): the exact error
+# ---------------------------------------------------------------------------
+BAD_META = {
+    "specs": "key specs give first/last/step 1,2,1, the command declares 1,1,1",
+    "specword": "key spec 0: bad word 'index:0'",
+    "syntax": "syntax: expected ']' at offset 14",
+    "keyarg": "syntax: key argument 'key' but no key specs",
+    "history": "history line 'not a version' is not 'version: text'",
+    "docflags": "doc flags 'deprecated hidden': only 'deprecated' and 'syscmd' exist",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_META))
+def test_load_bad_command_metadata(srv, c, case):
+    path = mod_path("bad_meta")
+    before_modules = module_paths(c)
+    before_count = c.execute("COMMAND", "COUNT")
+    err = error_of(c, "MODULE", "LOAD", path, case)
+    assert err == LOAD_ERR + "command 'badmeta': " + BAD_META[case]
+    assert_nothing_left(c, "bad_meta", before_modules, before_count,
+                        {"cmds": ["badmeta_ok", "badmeta"]})
 
 
 # ---------------------------------------------------------------------------
@@ -290,6 +325,7 @@ def test_failed_load_keeps_other_modules_registrations(c):
 
 def test_uses_string_blocks_unload_of_strings(c):
     require_strings(c)
+    unload_string_users(c)
     assert c.execute("MODULE", "LOAD", mod_path("uses_string")) == "OK"
     assert c.execute("SET", "k", "hello") == "OK"
     assert c.execute("USESTR.LEN", "k") == 5
@@ -315,6 +351,7 @@ def test_manifest_requirement_blocks_unload(c):
     """lazy_string declares string.v1 in its manifest but imports it only
     when its command first runs: the manifest alone must pin strings."""
     require_strings(c)
+    unload_string_users(c)
     assert c.execute("MODULE", "LOAD", mod_path("lazy_string")) == "OK"
     c.execute("FLUSHALL")
     assert error_of(c, "MODULE", "UNLOAD", "strings") == \

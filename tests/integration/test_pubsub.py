@@ -603,13 +603,17 @@ def test_keyspace_evicted(start_server):
         c.close()
 
 
+@pytest.mark.modis_only   # display_text is Redis 7.2's
 def test_command_docs_arguments(r2):
     docs = r2.execute("COMMAND", "DOCS", "subscribe", "unsubscribe", "publish")
     args = {docs[i]: dict(zip(docs[i + 1][::2], docs[i + 1][1::2]))[b"arguments"]
             for i in range(0, len(docs), 2)}
     assert args[b"subscribe"] == [
-        [b"name", b"channel", b"type", b"string", b"flags", ["multiple"]]]
+        [b"name", b"channel", b"type", b"string", b"display_text", b"channel",
+         b"flags", ["multiple"]]]
     assert args[b"unsubscribe"] == [
-        [b"name", b"channel", b"type", b"string", b"flags", ["optional", "multiple"]]]
-    assert args[b"publish"] == [[b"name", b"channel", b"type", b"string"],
-                                [b"name", b"message", b"type", b"string"]]
+        [b"name", b"channel", b"type", b"string", b"display_text", b"channel",
+         b"flags", ["optional", "multiple"]]]
+    assert args[b"publish"] == [
+        [b"name", b"channel", b"type", b"string", b"display_text", b"channel"],
+        [b"name", b"message", b"type", b"string", b"display_text", b"message"]]

@@ -259,6 +259,26 @@ def main():
     got = c.raw("COMMAND", "DOCS", "cs.top")
     report(b"Returns the members of a counterset with the highest counts." in got
            and bulk("module") in got, "COMMAND DOCS cs.top: summary and group", repr(got))
+    def spec(*flags):   # one index 1 / range 0 1 0 key spec with these flags, RESP3
+        return (b"%3\r\n" + bulk("flags") + b"~" + str(len(flags)).encode() + b"\r\n"
+                + b"".join(b"+" + f.encode() + b"\r\n" for f in flags)
+                + bulk("begin_search") + b"%2\r\n" + bulk("type") + bulk("index")
+                + bulk("spec") + b"%1\r\n" + bulk("index") + b":1\r\n"
+                + bulk("find_keys") + b"%2\r\n" + bulk("type") + bulk("range") + bulk("spec")
+                + b"%3\r\n" + bulk("lastkey") + b":0\r\n" + bulk("keystep") + b":1\r\n"
+                + bulk("limit") + b":0\r\n")
+    got = c.raw("HELLO", "3") and c.raw("COMMAND", "INFO", "cs.incr", "cs.get")
+    report(spec("RW", "access", "update") in got and spec("RO", "access") in got,
+           "COMMAND INFO: CS.INCR's declared key spec, CS.GET's derived one", repr(got))
+    got = c.raw("COMMAND", "DOCS", "cs.incr")
+    report(b"%5\r\n" + bulk("name") + bulk("capacity") + bulk("type") + bulk("integer")
+           + bulk("display_text") + bulk("capacity") + bulk("token") + bulk("CAPACITY")
+           + bulk("flags") + b"~1\r\n+optional\r\n" in got,
+           "COMMAND DOCS cs.incr: CAPACITY capacity{integer}", repr(got))
+    c.raw("HELLO", "2")
+    expect(c, ["COMMAND", "GETKEYSANDFLAGS", "CS.GET", "k", "m"],
+           b"*1\r\n*2\r\n" + bulk("k") + b"*2\r\n+RO\r\n+access\r\n",
+           "COMMAND GETKEYSANDFLAGS CS.GET: the derived spec's flags")
 
     # -- WATCH sees md_key_modified ----------------------------------------
     expect(c, ["WATCH", "k3"], OK)

@@ -8,15 +8,11 @@
  * parameters; config_load_or_die's exit status; enable-*-command checks.
  *
  * The expected texts were taken from redis-server 7.0 (FATAL CONFIG FILE
- * ERROR reports), with the 7.2+ additions (loglevel "nothing").
+ * ERROR reports for the same lines and command lines), with the 7.2+
+ * additions (loglevel "nothing").
  *
  * Every test runs in its own forked process (Check's default), after
  * config_init(), so parameter values never leak between tests.
- *
- * Known host bugs are checked by the "known_bugs" case in the manner of a
- * strict expected failure: each check asserts Redis's behaviour, a failing
- * check is only reported on stderr, and a check that starts passing fails
- * the case so that it gets moved to the regular tests.
  */
 #include "config.h"
 #include "client.h"
@@ -36,9 +32,8 @@
 
 /* ======================================================================
  * Stand-ins for what config.c uses from files this test does not link
- * (main.c, ks.c, cmd.c, log.c, module.c,
- * persist/aof.c). config.c, mem.c, util.c and
- * notify.c are the real ones.
+ * (main.c, ks.c, cmd.c, log.c, module.c, persist/persist.c). config.c,
+ * mem.c, util.c, words.c and notify.c are the real ones.
  * ====================================================================== */
 
 server_t srv;                      /* main.c */
@@ -76,8 +71,8 @@ void module_queue(const char *path, int argc, char **argv)
 /* module.c: CONFIG REWRITE lists the loaded modules; none here. */
 module_t *module_first(void) { return NULL; }
 
-/* persist/aof.c: appendonly's CONFIG SET hook; no CONFIG SET runs here. */
-int aof_apply_appendonly(char *err, size_t cap)
+/* persist/persist.c: appendonly's CONFIG SET hook; no CONFIG SET runs here. */
+int persist_apply_appendonly(char *err, size_t cap)
 {
     (void)err, (void)cap;
     return 0;
@@ -208,6 +203,16 @@ START_TEST(test_load_quoted_values)
     ck_assert_int_eq(srv.port, 7002);
     ck_assert_int_eq(load("bind 127.0.0.1 \"-::1\""), 0);
     ck_assert_str_eq(get("bind"), "127.0.0.1 -::1");
+    /* sdssplitargs: \xHH in double quotes; a quote may start inside a
+     * word and ends it; single quotes keep other backslashes */
+    ck_assert_int_eq(load("requirepass \"a\\x41b\""), 0);
+    ck_assert_str_eq(get("requirepass"), "aAb");
+    ck_assert_int_eq(load("requirepass foo\"bar baz\""), 0);
+    ck_assert_str_eq(get("requirepass"), "foobar baz");
+    ck_assert_int_eq(load("requirepass 'a\\nb'"), 0);
+    ck_assert_str_eq(get("requirepass"), "a\\nb");
+    ck_assert_int_eq(load("requirepass \"x\"  "), 0);
+    ck_assert_str_eq(get("requirepass"), "x");
 }
 END_TEST
 
@@ -216,6 +221,9 @@ START_TEST(test_load_unbalanced_quotes)
     ck_load_error("port 1\nrequirepass \"unterminated", 2,
                   "Unbalanced quotes in configuration line", "requirepass \"unterminated");
     ck_load_error("requirepass 'x", 1, "Unbalanced quotes in configuration line", NULL);
+    /* a closing quote must be followed by a blank or the end */
+    ck_load_error("requirepass \"foo\"bar", 1, "Unbalanced quotes in configuration line",
+                  "requirepass \"foo\"bar");
 }
 END_TEST
 
@@ -236,6 +244,24 @@ START_TEST(test_load_unknown_directive_line)
     ck_load_error("nosuch", 1, "Bad directive or wrong number of arguments", "nosuch");
     ck_load_error("port 1\nloadmodule", 2, "Bad directive or wrong number of arguments",
                   "loadmodule");
+    /* the reported line is trimmed of blanks on both sides */
+    ck_load_error("port abc   ", 1, "argument couldn't be parsed into an integer", "port abc");
+    ck_load_error("   port abc\t", 1, "argument couldn't be parsed into an integer", "port abc");
+}
+END_TEST
+
+/* A parameter takes one value, unless it takes several (save, bind). */
+START_TEST(test_load_arity)
+{
+    ck_load_error("port", 1, "wrong number of arguments", "port");
+    ck_load_error("port 1 2", 1, "wrong number of arguments", "port 1 2");
+    ck_load_error("hz 5\nmaxmemory", 2, "wrong number of arguments", "maxmemory");
+    ck_load_error("dir", 1, "wrong number of arguments", NULL);
+    ck_load_error("hz 5 # no comments after a value", 1, "wrong number of arguments", NULL);
+    ck_load_error("requirepass a b", 1, "wrong number of arguments", NULL);
+    ck_assert_int_eq(load("save 10 1 20 2\nbind 127.0.0.1 ::1"), 0);
+    ck_assert_str_eq(get("save"), "10 1 20 2");
+    ck_assert_str_eq(get("bind"), "127.0.0.1 ::1");
 }
 END_TEST
 
@@ -263,6 +289,10 @@ START_TEST(test_load_enum_errors)
                   "argument(s) must be one of the following: no, yes, local", NULL);
     ck_load_error("appendfsync sometimes", 1,
                   "argument(s) must be one of the following: everysec, always, no", NULL);
+    ck_load_error("supervised foo", 1,
+                  "argument(s) must be one of the following: upstart, systemd, auto, no", NULL);
+    ck_load_error("sanitize-dump-payload foo", 1,
+                  "argument(s) must be one of the following: no, yes, clients", NULL);
     ck_assert_int_eq(load("appendfsync always"), 0);
     ck_assert_str_eq(get("appendfsync"), "always");
     ck_assert_int_eq(load("loglevel nothing"), 0);
@@ -318,6 +348,8 @@ START_TEST(test_memory_errors)
     ck_load_error("maxmemory 1.5gb", 1, "argument must be a memory value", NULL);
     ck_load_error("maxmemory gb", 1, "argument must be a memory value", NULL);
     ck_load_error("maxmemory 99999999999gb", 1, "argument must be a memory value", NULL);
+    ck_load_error("maxmemory -5", 1, "argument must be a memory value", NULL);
+    ck_load_error("maxmemory +5", 1, "argument must be a memory value", NULL);
     ck_load_error("proto-max-bulk-len 10", 1,
                   "argument must be between 1048576 and 9223372036854775807 inclusive", NULL);
     ck_assert_int_eq(load("proto-max-bulk-len 1mb"), 0);
@@ -345,6 +377,16 @@ START_TEST(test_save_lines)
     ck_load_error("save 10", 1, "Invalid save parameters", NULL);
     ck_load_error("save 10 a", 1, "Invalid save parameters", NULL);
     ck_load_error("save -1 1", 1, "Invalid save parameters", NULL);
+    ck_load_error("save 0 1", 1, "Invalid save parameters", NULL); /* seconds >= 1 */
+    ck_load_error("save 10 1 20", 1, "Invalid save parameters", NULL);
+    ck_assert_int_eq(load("save 10 0"), 0);                         /* changes >= 0 */
+    ck_assert_str_eq(get("save"), "10 0");
+    setup();
+    ck_assert_int_eq(load("save"), 0);                              /* alone: none */
+    ck_assert_str_eq(get("save"), "");
+    setup();
+    ck_assert_int_eq(load("save \"10 1 20 2\""), 0);
+    ck_assert_str_eq(get("save"), "10 1 20 2");
 }
 END_TEST
 
@@ -385,7 +427,7 @@ static char *args_text(int argc, ...)
 START_TEST(test_args_to_text)
 {
     char *t = args_text(4, "--port", "7000", "--save", "");
-    ck_assert_str_eq(t, "port \"7000\"\nsave \"\"");
+    ck_assert_str_eq(t, "port \"7000\" \nsave \"\" ");
     ck_assert_int_eq(load(t), 0);
     ck_assert_int_eq(srv.port, 7000);
     ck_assert_str_eq(get("save"), "");
@@ -397,7 +439,7 @@ START_TEST(test_args_to_text)
 
     /* several values, quotes and backslashes survive */
     t = args_text(6, "--save", "900", "1", "--requirepass", "a \"b\" \\c", "--appendonly");
-    ck_assert_str_eq(t, "save \"900\" \"1\"\nrequirepass \"a \\\"b\\\" \\\\c\"\nappendonly");
+    ck_assert_str_eq(t, "save \"900\" \"1\" \nrequirepass \"a \\\"b\\\" \\\\c\" \nappendonly ");
     mem_free(t);
     t = args_text(5, "--save", "900", "1", "--requirepass", "a \"b\" \\c");
     ck_assert_int_eq(load(t), 0);
@@ -411,6 +453,33 @@ START_TEST(test_args_to_text)
     ck_assert_int_eq(nqueued, 1);
     ck_assert_str_eq(queued[0].path, "/m/x.so");
     ck_assert_int_eq(queued[0].argc, 2);
+    mem_free(t);
+
+    /* redis-server: "--save" followed by an option, or last, means save "";
+     * after any other bare option the next argument is its value */
+    t = args_text(3, "--save", "--port", "7000");
+    ck_assert_int_eq(load(t), 0);
+    ck_assert_str_eq(get("save"), "");
+    ck_assert_int_eq(srv.port, 7000);
+    mem_free(t);
+    setup();
+    t = args_text(1, "--save");
+    ck_assert_int_eq(load(t), 0);
+    ck_assert_str_eq(get("save"), "");
+    mem_free(t);
+    t = args_text(3, "--hz", "--port", "1");
+    ck_load_error(t, 1, "wrong number of arguments", "hz \"--port\" \"1\"");
+    mem_free(t);
+    t = args_text(1, "--hz");
+    ck_load_error(t, 1, "wrong number of arguments", "hz");
+    mem_free(t);
+    t = args_text(3, "--requirepass", "a b", "c");
+    ck_load_error(t, 1, "wrong number of arguments", "requirepass \"a b\" \"c\"");
+    mem_free(t);
+    /* values are quoted as sdscatrepr does: any byte survives */
+    t = args_text(2, "--requirepass", "a\nb\x01\"'");
+    ck_assert_int_eq(load(t), 0);
+    ck_assert_str_eq(get("requirepass"), "a\nb\x01\"'");
     mem_free(t);
 
     /* a bad value is reported on its own line of the override text */
@@ -610,101 +679,6 @@ START_TEST(test_protected_commands)
 }
 END_TEST
 
-/* ---- known host bugs (strict expected failures, see the file comment) ---- */
-
-static int nknown, nfixed;
-
-static void known_bug(int redis_behaviour_seen, const char *where, const char *what)
-{
-    nknown++;
-    if (redis_behaviour_seen) {
-        nfixed++;
-        fprintf(stderr, "test_config: FIXED (move to the regular tests): %s: %s\n", where, what);
-    } else {
-        fprintf(stderr, "test_config: known host bug, %s: %s\n", where, what);
-    }
-}
-
-START_TEST(test_known_bugs)
-{
-    char *t;
-
-    /* Redis: a single-value parameter with no value or several values is
-     * "wrong number of arguments". */
-    known_bug(load("port") == -1 && !strcmp(err, "wrong number of arguments"),
-              "host/config.c config_load_text", "'port' alone: want \"wrong number of "
-              "arguments\"");
-    setup();
-    known_bug(load("port 1 2") == -1 && !strcmp(err, "wrong number of arguments"),
-              "host/config.c config_load_text (join_words for every parameter)",
-              "'port 1 2': want \"wrong number of arguments\"");
-    setup();
-
-    /* Redis's enum order: supervised upstart, systemd, auto, no. */
-    known_bug(load("supervised foo") == -1 &&
-              !strcmp(err, "argument(s) must be one of the following: upstart, systemd, "
-                           "auto, no"),
-              "host/config.c supervised_names[]",
-              "supervised error lists the values in Redis's order");
-    setup();
-
-    /* Redis: a negative memory value is not a memory value. */
-    known_bug(load("maxmemory -5") == -1 && !strcmp(err, "argument must be a memory value"),
-              "host/config.c parse_mem", "'maxmemory -5': want \"argument must be a memory "
-              "value\"");
-    setup();
-
-    /* unixsocketperm is octal (redis.conf: "unixsocketperm 700"). */
-    ck_assert_msg(load("unixsocketperm 700") == 0 && get("unixsocketperm") &&
-                  !strcmp(get("unixsocketperm"), "700"),
-                  "'unixsocketperm 700' must load and read back as 700");
-    setup();
-    ck_assert_msg(load("unixsocketperm 999") == -1 &&
-                  !strcmp(err, "argument couldn't be parsed as an octal number"),
-                  "'unixsocketperm 999': want \"argument couldn't be parsed as an octal number\"");
-    setup();
-
-    /* Redis's sdssplitargs: \xHH in double quotes; a closing quote must be
-     * followed by a space or the end of the line. */
-    known_bug(load("requirepass \"a\\x41b\"") == 0 && !strcmp(get("requirepass"), "aAb"),
-              "host/config.c split_words", "\"a\\x41b\" must read as aAb");
-    setup();
-    known_bug(load("requirepass \"foo\"bar") == -1 &&
-              !strcmp(err, "Unbalanced quotes in configuration line"),
-              "host/config.c split_words", "'requirepass \"foo\"bar' must be unbalanced");
-    setup();
-
-    /* Redis: `--save` directly followed by another option (or last) means
-     * save "" (compatibility special case in redis.c main()). */
-    t = args_text(3, "--save", "--port", "7000");
-    known_bug(load(t) == 0 && !strcmp(get("save"), "") && srv.port == 7000,
-              "host/config.c config_args_to_text", "'--save --port 7000' means save \"\"");
-    mem_free(t);
-    setup();
-    t = args_text(1, "--save");
-    known_bug(load(t) == 0 && !strcmp(get("save"), ""),
-              "host/config.c config_args_to_text", "a trailing '--save' means save \"\"");
-    mem_free(t);
-    setup();
-
-    /* A value with a newline must survive the override text (Redis quotes
-     * with sdscatrepr: "\n"). */
-    t = args_text(2, "--requirepass", "a\nb");
-    known_bug(load(t) == 0 && !strcmp(get("requirepass"), "a\nb"),
-              "host/config.c config_args_to_text", "a value containing a newline");
-    mem_free(t);
-    setup();
-
-    /* Redis trims the reported line (>>> 'port abc') on both sides. */
-    known_bug(load("port abc   ") == -1 && !strcmp(bad, "port abc"),
-              "host/config.c config_load_text", "badline keeps trailing blanks");
-
-    fprintf(stderr, "test_config: %d known host bug check(s), %d fixed\n", nknown, nfixed);
-    ck_assert_msg(nfixed == 0, "%d known bug(s) fixed: move them to the regular tests",
-                  nfixed);
-}
-END_TEST
-
 static Suite *config_suite(void)
 {
     Suite *s = suite_create("config");
@@ -716,6 +690,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_load_quoted_values);
     tcase_add_test(tc, test_load_unbalanced_quotes);
     tcase_add_test(tc, test_load_unknown_directive_line);
+    tcase_add_test(tc, test_load_arity);
     tcase_add_test(tc, test_load_bool_errors);
     tcase_add_test(tc, test_load_enum_errors);
     tcase_add_test(tc, test_load_int_errors);
@@ -742,10 +717,6 @@ static Suite *config_suite(void)
     tcase_add_exit_test(tc, test_load_or_die_missing_file, 1);
     suite_add_tcase(s, tc);
 
-    tc = tcase_create("known_bugs");
-    tcase_add_checked_fixture(tc, setup, NULL);
-    tcase_add_test(tc, test_known_bugs);
-    suite_add_tcase(s, tc);
     return s;
 }
 

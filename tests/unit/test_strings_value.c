@@ -338,6 +338,37 @@ START_TEST(test_make_raw_growzero)
 }
 END_TEST
 
+/* sv_resize(), string.v1's resize(): exact lengths both ways, the
+ * capacity kept when shrinking, new bytes zero even after a shrink. */
+START_TEST(test_resize)
+{
+    void *v = sv_from_arg("12345", 5);
+    char *p = sv_resize(&v, 3);
+    size_t cap;
+
+    check_value(v, "123", 3, SV_ENC_RAW);
+    p = sv_resize(&v, 6);
+    check_value(v, "123\0\0\0", 6, SV_ENC_RAW);
+    memcpy(p, "abcdef", 6);
+    p = sv_resize(&v, 2000);
+    ck_assert_int_eq(memcmp(p, "abcdef", 6), 0);
+    for (size_t i = 6; i < 2000; i++) ck_assert_int_eq(p[i], 0);
+    memset(p, 'z', 2000);
+    cap = sv_mem_usage(v);
+    p = sv_resize(&v, 18);
+    ck_assert_uint_eq(sv_mem_usage(v), cap);
+    ck_assert_uint_eq(sv_len(v), 18);
+    /* Regrowing within the kept capacity zeroes the bytes cut before. */
+    p = sv_resize(&v, 21);
+    ck_assert_int_eq(p[17], 'z');
+    ck_assert_int_eq(p[18], 0);
+    ck_assert_int_eq(p[20], 0);
+    p = sv_resize(&v, 0);
+    check_value(v, "", 0, SV_ENC_RAW);
+    sv_free(v);
+}
+END_TEST
+
 START_TEST(test_raw_zero_fill_new)
 {
     void *v = sv_new_raw(NULL, 100);
@@ -457,6 +488,7 @@ static Suite *strings_value_suite(void)
     tcase_add_test(tc, test_append_turns_raw);
     tcase_add_test(tc, test_append_many);
     tcase_add_test(tc, test_make_raw_growzero);
+    tcase_add_test(tc, test_resize);
     tcase_add_test(tc, test_raw_zero_fill_new);
     tcase_add_test(tc, test_get_ll);
     tcase_add_test(tc, test_dup_keeps_encoding);

@@ -24,18 +24,22 @@ md_type_t *cs_type;
 long long cs_default_capacity;
 long long cs_evictions;
 
-#define CMD(nm, fn, ar, fl, acls, sum, cx, syn)                             \
+/* One key at argv[1]. CS.INCR spells its key spec out (it reads, then
+ * updates the value); CS.GET and CS.TOP give none and get the one the host
+ * derives from first/last/step and the flags: "RO access index:1". */
+#define CMD(nm, fn, ar, fl, acls, sum, cx, syn, ...)                        \
     {.name = nm, .handler = fn, .arity = ar, .flags = fl,                   \
      .first_key = 1, .last_key = 1, .step = 1, .acl = acls, .summary = sum, \
      .since = "1.0.0", .complexity = cx, .subcommands = NULL,               \
-     .group = NULL /* "module" */, .getkeys = NULL, .syntax = syn}
+     .group = NULL /* "module" */, .getkeys = NULL, .syntax = syn, __VA_ARGS__}
 
 static const md_command_t cs_commands[] = {
     CMD("cs.incr", cs_cmd_incr, -3, "write denyoom", "@write @slow",
         "Increments the count of a member of a counterset, evicting the "
         "member with the lowest count when the set is full.",
         "O(N) where N is the capacity of the set.",
-        "key member [increment] [CAPACITY capacity]"),
+        "key member [increment] [CAPACITY capacity{integer}]",
+        .key_specs = "RW access update index:1"),
     CMD("cs.get", cs_cmd_get, 3, "readonly", "@read @slow",
         "Returns the count of a member of a counterset.",
         "O(N) where N is the number of members.",

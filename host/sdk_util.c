@@ -1,17 +1,14 @@
 /*
- * sdk_misc.c — the SDK's utility section: clock, number formatting,
- * logging, propagation requests, hashing, AOF rewrite emission,
- * DEBUG DIGEST accumulation and LZF (the system liblzf, as the RDB layer).
+ * sdk_util.c — the SDK's utility section: the command's clock, number
+ * formatting, the RESP version, logging, hashing, and LZF (the system
+ * liblzf, as the RDB layer).
  */
 #include "client.h"
-#include "digest.h"
 #include "log.h"
 #include "module.h"
-#include "propagate.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
-#include "persist/aof_rewrite.h"
 
 #include <limits.h>
 #include <liblzf/lzf.h>
@@ -35,13 +32,6 @@ static void x_log(md_module_t *m, int level, const char *fmt, va_list ap)
     log_msg(level, "<%s> %s", m ? m->name : "host", buf);
 }
 
-static void x_replicate_verbatim(md_ctx_t *c) { prop_record_verbatim(); }
-
-static void x_replicate(md_ctx_t *c, int argc, const md_arg_t *argv)
-{
-    prop_record(argc, argv);
-}
-
 /* liblzf takes unsigned int lengths: anything larger is "does not fit". */
 static size_t x_lzf_compress(const void *in, size_t n, void *out, size_t cap)
 {
@@ -57,19 +47,14 @@ static size_t x_lzf_decompress(const void *in, size_t n, void *out, size_t cap)
     return lzf_decompress(in, (unsigned int)n, out, (unsigned int)cap);
 }
 
-void sdk_api_fill_misc(md_api_t *a)
+void sdk_api_fill_util(md_api_t *a)
 {
     a->mstime = x_mstime;
     a->ll2str = x_ll2str;
     a->ld2str = x_ld2str;
     a->resp_version = x_resp_version;
     a->log = x_log;
-    a->replicate_verbatim = x_replicate_verbatim;
-    a->replicate = x_replicate;
     a->hash = util_hash;
-    a->aof_emit = aof_rewrite_emit;
-    a->digest_add = digest_add;
-    a->digest_end_seq = digest_end_seq;
     a->lzf_compress = x_lzf_compress;
     a->lzf_decompress = x_lzf_decompress;
 }

@@ -1,0 +1,141 @@
+/*
+ * hooks.c — the wiring of the layers: the lower layers declare what they
+ * need from the server as tables of functions (ks_hooks.h, client.h's
+ * client_hooks, persist/persist_hooks.h), and this file, at the top,
+ * fills them. See docs/architecture.md §2 for the layers.
+ */
+#include "hooks.h"
+#include "blocking.h"
+#include "client.h"
+#include "cmd.h"
+#include "dispatch.h"
+#include "config.h"
+#include "expire.h"
+#include "info.h"
+#include "ks_hooks.h"
+#include "lazyfree.h"
+#include "mem.h"
+#include "module.h"
+#include "module_rdb.h"
+#include "multi.h"
+#include "net.h"
+#include "pubsub.h"
+#include "sdk_cron_info.h"
+#include "sdk_subexpire.h"
+#include "server.h"
+#include "types.h"
+#include "util.h"
+#include "persist/aof.h"
+#include "persist/persist_hooks.h"
+
+#include <string.h>
+
+ks_hooks_t ks_hooks;
+persist_hooks_t persist_hooks;
+
+/* ---- the keyspace ---- */
+
+static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
+static int hook_may_expire(void) { return !srv.loading; }
+static int hook_lfu(void)
+{
+    return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU ||
+           srv.maxmemory_policy == MAXMEM_VOLATILE_LFU;
+}
+static unsigned hook_decay(void) { return (unsigned)srv.lfu_decay_time; }
+static unsigned hook_logf(void) { return (unsigned)srv.lfu_log_factor; }
+static void hook_free_value(md_type_t *t, void *v, int lazy)
+{
+    if (lazy) lazyfree_value(t, v);
+    else t->ops.free(v);
+}
+static int hook_lazy_expire(void) { return srv.lazyfree_lazy_expire; }
+
+/* ---- connections ---- */
+
+static void client_gone(client_t *c)
+{
+    blocking_client_gone(c);
+    multi_client_gone(c);
+    pubsub_client_gone(c);
+}
+
+/* ---- persistence: replaying the AOF ---- */
+
+struct persist_replay {
+    client_t *c;             /* no socket; argv points at the loader's */
+};
+
+static persist_replay_t *replay_open(void)
+{
+    persist_replay_t *r = mem_alloc(sizeof(*r));
+    r->c = client_create_fake();
+    return r;
+}
+
+static int replay_run(persist_replay_t *r, int argc, const md_arg_t *argv, const char **name,
+                      const char **err, size_t *errlen)
+{
+    client_t *c = r->c;
+    reply_reset(c->out);
+    *err = NULL;
+    cmd_t *cmd = cmd_lookup(argv[0].ptr, argv[0].len);
+    if (!cmd) return PERSIST_REPLAY_UNKNOWN;
+    *name = cmd_fullname(cmd);
+    c->argv = (md_arg_t *)argv;
+    c->argc = argc;
+    dispatch_command(c);
+    c->argv = NULL;
+    c->argc = 0;
+    if (c->out->pos && c->out->buf[0] == '-') {
+        const char *cr = memchr(c->out->buf, '\r', c->out->pos);
+        *err = c->out->buf + 1;
+        *errlen = (cr ? (size_t)(cr - c->out->buf) : c->out->pos) - 1;
+    }
+    return PERSIST_REPLAY_OK;
+}
+
+static int replay_in_multi(persist_replay_t *r) { return multi_active(r->c); }
+
+static void replay_close(persist_replay_t *r)
+{
+    client_free_fake(r->c);
+    mem_free(r);
+}
+
+/* ---- modules ---- */
+
+static void forget_config(md_module_t *m) { config_unregister_owner(m); }
+
+/* persist_hooks.module_name: the name of a type slot's module. */
+static const char *hook_module_name(const struct md_module *m)
+{
+    return m ? m->name : "?";
+}
+
+void hooks_install(void)
+{
+    ks_hooks.now_ms = hook_now;
+    ks_hooks.may_expire = hook_may_expire;
+    ks_hooks.expired = expire_on_expired;
+    ks_hooks.free_value = hook_free_value;
+    ks_hooks.lazy_expire = hook_lazy_expire;
+    ks_hooks.lfu = hook_lfu;
+    ks_hooks.lfu_decay_time = hook_decay;
+    ks_hooks.lfu_log_factor = hook_logf;
+    client_hooks.run = dispatch_command;
+    client_hooks.before_write = aof_flush_before_reply;
+    client_hooks.gone = client_gone;
+    persist_hooks.replay_open = replay_open;
+    persist_hooks.replay_run = replay_run;
+    persist_hooks.replay_in_multi = replay_in_multi;
+    persist_hooks.replay_close = replay_close;
+    persist_hooks.reset_stats = cmd_reset_stats;
+    persist_hooks.in_child = net_close_in_child;
+    persist_hooks.module_name = hook_module_name;
+    persist_hooks.module_type_provider = module_rdb_provider;
+    expire_set_subkeys(sdk_subexpire_run);
+    module_on_forget(forget_config);
+    module_on_forget(sdk_cron_forget);
+    module_on_forget(info_hook_forget);
+}

@@ -3,7 +3,6 @@
  * conversions between intset, listpack and hash table (see set_value.h
  * for the word layout and the rules, which are Redis 7.2+'s setType*).
  */
-#include <string.h>
 #include "set_value.h"
 #include "set_table.h"
 

@@ -20,8 +20,6 @@
  * result is empty; events: sinterstore / sunionstore / sdiffstore on the
  * destination, or del when it was deleted.
  */
-#include <stdlib.h>
-#include <string.h>
 #include "sets_cmds.h"
 #include "sets.h"
 

@@ -14,7 +14,6 @@
  *    changed nothing call none of it, so the host does not propagate them.
  */
 #include <limits.h>
-#include <string.h>
 #include "sets_cmds.h"
 #include "sets.h"
 #include "set_table.h"

@@ -20,7 +20,6 @@
  * as SMEMBERS replies it, so equal sets digest equally in any encoding
  * (and as Redis digests them).
  */
-#include <string.h>
 #include "sets_rdb.h"
 #include "set_table.h"
 #include "set_value.h"

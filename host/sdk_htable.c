@@ -89,9 +89,21 @@ static size_t elem_mem(const md_ht_t *t, const void *e)
 static inline int rehashing(const md_ht_t *t) { return t->rehashidx >= 0; }
 static inline size_t sdk_ht_size(const md_ht_t *t) { return t->used[0] + t->used[1]; }
 
-/* Move bucket i of b[0] to b[1]; keeps the bounds valid. */
+/* Elements in the chain of bucket h of b[s]. */
+static uint32_t chain_at(const md_ht_t *t, int s, uint64_t h)
+{
+    uint32_t n = 0;
+    for (void *e = t->b[s][h & t->mask[s]]; e; e = *next_of(t, e)) n++;
+    return n;
+}
+
+/* Move bucket i of b[0] to b[1]; keeps the bounds valid. Growing, a
+ * bucket of b[1] receives from one bucket of b[0] only, so the moved
+ * chain's length bounds it; shrinking merges chains, so the destination
+ * chains are counted (they are short: a shrink leaves a sparse table). */
 static void move_bucket(md_ht_t *t, uint64_t i)
 {
+    int shrinking = t->mask[1] < t->mask[0];
     void *e = t->b[0][i];
     uint32_t len = 0;
     while (e) {
@@ -102,11 +114,14 @@ static void move_bucket(md_ht_t *t, uint64_t i)
         t->used[0]--;
         t->used[1]++;
         len++;
+        if (shrinking && t->bound[1]) {
+            uint32_t n = chain_at(t, 1, h);
+            if (n > t->bound[1]) t->bound[1] = n;
+        }
         e = next;
     }
     t->b[0][i] = NULL;
-    if (t->mask[1] < t->mask[0]) t->bound[1] = 0; /* shrinking merges chains */
-    else if (t->bound[1] && len > t->bound[1]) t->bound[1] = len;
+    if (!shrinking && t->bound[1] && len > t->bound[1]) t->bound[1] = len;
 }
 
 /* b[1] becomes the table once b[0] is empty. */
@@ -272,7 +287,8 @@ static void sdk_ht_add_new(md_ht_t *t, void *e)
     md_arg_t k = key_of(t, e);
     rehash(t, 1);
     grow_if_needed(t);
-    link_in(t, e, hash_key(k.ptr, k.len), 0);
+    uint64_t h = hash_key(k.ptr, k.len);
+    link_in(t, e, h, chain_at(t, rehashing(t) ? 1 : 0, h) + 1);
 }
 
 static int sdk_ht_replace(md_ht_t *t, void *old, void *e)
@@ -516,10 +532,7 @@ static size_t sdk_ht_mem(const md_ht_t *t)
 
 static size_t chain_len(const void *table, int side, size_t i)
 {
-    const md_ht_t *t = table;
-    size_t n = 0;
-    for (void *e = t->b[side][i]; e; e = *next_of(t, e)) n++;
-    return n;
+    return chain_at(table, side, i);
 }
 
 /* DEBUG HTSTATS-KEY's text (htstats.h), in the table's module's memory. */

@@ -1593,6 +1593,44 @@ typedef struct md_string_v1 {
 } md_string_v1_t;
 
 /*
+ * "set.v1" (service revision 1), exported by the sets module: other
+ * modules read sets through it (SORT; ZUNIONSTORE/ZINTERSTORE take sets as
+ * inputs) and may build one. A set value is the word of a key whose
+ * md_key_type() is `type`; it stays valid until that key is next changed,
+ * and a key never holds an empty set. Members are binary-safe strings,
+ * handed out as the bytes SMEMBERS replies (integers the set keeps in
+ * binary are formatted in decimal), each valid only during the call that
+ * receives it. No function replies, notifies or propagates: a consumer
+ * that changes a key does its own md_key_modified / md_notify / md_dirty.
+ */
+#define MD_SERVICE_SET "set.v1"
+typedef int (*md_set_member_fn)(void *priv, md_arg_t member);
+typedef struct md_set_v1 {
+    size_t size;                        /* sizeof at build time */
+    const md_type_t *type;              /* the "set" type slot */
+    /* The number of members (SCARD). */
+    size_t (*card)(const void *set);
+    /* 1 when p[0..n) is a member (SISMEMBER), else 0. */
+    int (*contains)(const void *set, const void *p, size_t n);
+    /* fn(priv, member) for every member, in SMEMBERS' order, until fn
+     * returns non-zero; returns that value, or 0 when all were visited.
+     * fn must not change the set. */
+    int (*each)(const void *set, md_set_member_fn fn, void *priv);
+    /* A new, empty set value to build a set in (it starts as SUNIONSTORE's
+     * result does and converts as members are added). Add at least one
+     * member, then store it with md_key_set(k, svc->type, v, 0) — or free
+     * it with `free`: a key must never hold an empty set. */
+    void *(*create)(void);
+    /* Add p[0..n) to *set (SADD's rules): 1 when added, 0 when it was a
+     * member. *set may change (encoding conversions): for the value of an
+     * open write key, store the new word back with md_key_replace_value()
+     * when it differs. */
+    int (*add)(void **set, const void *p, size_t n);
+    /* Free a set value that is in no key. */
+    void (*free)(void *set);
+} md_set_v1_t;
+
+/*
  * "list.v1", exported by the lists module: other modules (SORT) read lists
  * and build new ones through it. A list value is the word of a key whose
  * md_key_type() is `type`; it stays valid until that key is next changed.

@@ -1,17 +1,20 @@
 # side_by_side.sh - shared by the per-type benchmark scripts (hashes.sh,
-# bitmaps_hll.sh): sourced, not run. Starts Modis and redis-server with the
-# same settings (Modis with modis.conf), the servers pinned to one cpu and
+# bitmaps_hll.sh, sets.sh): sourced, not run. Starts Modis and
+# redis-server with the same settings (Modis with modis.conf), the servers pinned to one cpu and
 # redis-benchmark to another when there are two; runs redis-benchmark
 # against both, alternating, best ops/s and lowest server cpu of REPEAT
 # runs; prints the table (see README.md).
 #
 # The sourcing script sets N and REPEAT, then calls sbs_start, loads its
 # data through sbs_cli, and feeds sbs_table lines "label|requests|command"
-# (requests empty: N). With SBS_TLS_DIR set (a directory holding ca.crt,
-# server.crt and server.key), both servers also listen with TLS on a port
-# of their own (tls-auth-clients no) and redis-benchmark runs over TLS
-# there; sbs_cli keeps the plain port. Environment: MODIS_SERVER,
-# MODIS_CONF, REDIS_SERVER, REDIS_BENCHMARK, REDIS_CLI as compare.sh.
+# (requests empty: N), or "label|requests|command|prep" where prep names a
+# function run as `prep NAME` before each run on server NAME, outside the
+# measured window (to refill what the command consumes). With SBS_TLS_DIR
+# set (a directory holding ca.crt, server.crt and server.key), both servers
+# also listen with TLS on a port of their own (tls-auth-clients no) and
+# redis-benchmark runs over TLS there; sbs_cli keeps the plain port.
+# Environment: MODIS_SERVER, MODIS_CONF, REDIS_SERVER, REDIS_BENCHMARK,
+# REDIS_CLI as compare.sh.
 
 SBS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SBS_REPO=$(cd "$SBS_DIR/../.." && pwd)
@@ -88,11 +91,13 @@ sbs_cpu_ticks() {
 }
 
 # sbs_bench NAME P REQUESTS CMD...: "OPS TICKS": best ops/s and fewest
-# server cpu ticks of REPEAT runs (TICKS is - when no run was measured)
+# server cpu ticks of REPEAT runs (TICKS is - when no run was measured);
+# SBS_PREP, when set, is run as `$SBS_PREP NAME` before each run
 sbs_bench() {
     local name=$1 p=$2 n=$3 best=0 ops low=- t0 t1 tls=(); shift 3
     [ -n "${SBS_TLS_DIR:-}" ] && tls=(--tls --cacert "$SBS_TLS_DIR/ca.crt")
     for _ in $(seq "$REPEAT"); do
+        [ -n "${SBS_PREP:-}" ] && "$SBS_PREP" "$name"
         t0=$(sbs_cpu_ticks "${PID[$name]}")
         ops=$("${PIN_C[@]}" "$REDIS_BENCHMARK" "${tls[@]}" -p "${BPORT[$name]}" -c 50 -n "$n" -P "$p" \
               -r "${SBS_RANDOM:-100000}" -q "$@" 2>/dev/null | tr '\r' '\n' |
@@ -114,21 +119,21 @@ sbs_us_per_req() {
     awk -v t="$1" -v n="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t * 1e6 / hz / n }'
 }
 
-# sbs_table: read "label|requests|command" lines, run each at P1 and P16
-# on both servers, print one row per (label, P)
+# sbs_table: read "label|requests|command[|prep]" lines, run each at P1
+# and P16 on both servers, print one row per (label, P)
 sbs_table() {
-    local FMT='%-30s %3s %12s %12s %6s | %12s %12s %7s\n' label n cmd p m mt r rt ratio cratio
+    local FMT='%-30s %3s %12s %12s %6s | %12s %12s %7s\n' label n cmd prep p m mt r rt ratio cratio
     echo "server cpu: utime+stime from /proc/<pid>/stat, 1 tick = $((1000 / CLK_TCK)) ms," \
          "lowest of $REPEAT"
     # shellcheck disable=SC2059  # the format is a constant
     printf "$FMT" test P "modis ops/s" "redis ops/s" ratio "modis us/req" "redis us/req" "cpu r/m"
-    while IFS='|' read -r label n cmd; do
+    while IFS='|' read -r label n cmd prep; do
         n=${n:-$N}
         for p in 1 16; do
             # shellcheck disable=SC2086  # word splitting of the command is wanted
-            read -r m mt <<<"$(sbs_bench modis "$p" "$n" $cmd)"
+            read -r m mt <<<"$(SBS_PREP=$prep sbs_bench modis "$p" "$n" $cmd)"
             # shellcheck disable=SC2086
-            read -r r rt <<<"$(sbs_bench redis "$p" "$n" $cmd)"
+            read -r r rt <<<"$(SBS_PREP=$prep sbs_bench redis "$p" "$n" $cmd)"
             ratio=$(awk -v m="$m" -v r="$r" 'BEGIN { if (r > 0) printf "%.2f", m / r; else print "-" }')
             cratio=$(awk -v m="$mt" -v r="$rt" 'BEGIN { if (m ~ /^[0-9]+$/ && r ~ /^[0-9]+$/ && m > 0)
                 printf "%.2f", r / m; else print "-" }')

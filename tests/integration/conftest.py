@@ -19,6 +19,8 @@ Fixtures:
   is_modis      True when the target is not redis-server
   nonstring     nonstring(key) creates a key of a non-string type (list, set,
                 hash or zset: whichever is loaded), or skips the test
+  ref           redis.Redis on the reference redis-server (/usr/bin/redis-server,
+                one per test module), flushed; skips when it is not installed
 Marker: @pytest.mark.modis_only, skipped when the target is redis-server.
 """
 
@@ -30,7 +32,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(__file__))
 
 from modis_helpers import (  # noqa: E402
-    DEFAULT, RawConn, ReplyError, RespClient, Server, target_is_redis,
+    DEFAULT, RawConn, ReplyError, RespClient, Server, start_reference, target_is_redis,
 )
 
 
@@ -215,4 +217,21 @@ def nonstring(server):
         pytest.skip("no non-string data type is loaded")
 
     yield make
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def ref_server():
+    """The reference redis-server of a test module."""
+    srv = start_reference()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def ref(ref_server):
+    """A redis-py client on the reference redis-server, flushed."""
+    c = ref_server.client(decode_responses=False)
+    c.flushall()
+    yield c
     c.close()

@@ -16,6 +16,7 @@ import tempfile
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+REDIS_BIN = "/usr/bin/redis-server"  # the reference server (Debian's 7.0)
 
 # Arguments every test server gets after the config file.  The two
 # enable-*-command directives are standard redis.conf directives (Redis 7.0
@@ -508,6 +509,15 @@ class Server:
 
     def __repr__(self):
         return "<Server %s port=%s dir=%s>" % (os.path.basename(self.binary), self.port, self.dir)
+
+
+def start_reference(extra_args=()):
+    """A started reference redis-server (no config file) in a temp dir of
+    its own; skips the calling test when it is not installed."""
+    if not os.path.exists(REDIS_BIN):
+        import pytest
+        pytest.skip("reference %s is not installed" % REDIS_BIN)
+    return Server(extra_args, conf=None, binary=REDIS_BIN).start()
 
 
 def error_of(client, *args):

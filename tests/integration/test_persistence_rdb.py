@@ -20,8 +20,10 @@
 - the fixtures in tests/fixtures/rdb: old-hash-zipmap, old-hash-ziplist
   and old-list-quicklist load directly; redis-7.0.rdb and old-encodings.rdb
   go through the real redis-server first, which deletes the keys of types
-  Modis has no module for and saves again; unfiltered, the load fails
-  naming the module to load;
+  Modis has no module for and saves again; those two and
+  redis-unstable-2024-10.rdb (RDB 12) also load directly with the other
+  types' keys cut out of the file; unfiltered, the load fails naming the
+  module to load;
 - the real redis-server (7.0) loads the files Modis writes.
 
 The tests that only use the target server also run against redis-server
@@ -41,6 +43,7 @@ import time
 import pytest
 
 from modis_helpers import REPO, ReplyError, RespClient, Server, error_of, parse_info
+from rdb_reader import keep_types
 
 REDIS_BIN = "/usr/bin/redis-server"
 FIXTURES = os.path.join(REPO, "tests", "fixtures", "rdb")
@@ -123,11 +126,13 @@ def stop_without_saving(srv):
 DBS = (0, 1, 15)
 
 
-def fill(c, field_ttls=False, small_list="listpack"):
-    """One key of every encoding the strings, hashes and lists modules
-    have, TTLs, and keys in dbs 1 and 15. Returns the expected encodings.
-    small_list: what a short list is ("quicklist" in Redis 7.0, which has
-    no listpack lists; "listpack" from Redis 7.2 on)."""
+def fill(c, field_ttls=False, small_list="listpack", small_set="listpack"):
+    """One key of every encoding the strings, hashes, lists and sets
+    modules have, TTLs, and keys in dbs 1 and 15. Returns the expected
+    encodings. small_list / small_set: what a short list / set of strings
+    is ("quicklist" / "hashtable" in Redis 7.0, which has no listpack lists
+    or sets; "listpack" from Redis 7.2 on); small_set None leaves such sets
+    out (a listpack set needs RDB 11, which Redis 7.0 cannot read)."""
     enc = {}
 
     def put(key, encoding, *cmd):
@@ -159,6 +164,15 @@ def fill(c, field_ttls=False, small_list="listpack"):
         *["compressible-element-%d" % (i % 7) for i in range(20000)])
     c.execute("CONFIG", "SET", "list-compress-depth", "0")
     c.execute("PEXPIREAT", "l:small", FAR_FUTURE_MS + 7)
+    put(b"set:int", "intset", "SADD", "set:int", "3", "-100", "70000", "1")
+    put(b"set:int64", "intset", "SADD", "set:int64", "1", "-9223372036854775808")
+    put(b"set:big", "hashtable", "SADD", "set:big", *["member:%d" % i for i in range(1000)])
+    put(b"set:bigints", "hashtable", "SADD", "set:bigints", *[str(i) for i in range(600)])
+    put(b"set:long", "hashtable", "SADD", "set:long", "y" * 100)
+    c.execute("PEXPIREAT", "set:int", FAR_FUTURE_MS + 17)
+    if small_set:
+        put(b"set:small", small_set, "SADD", "set:small", "a", "1", "", "x" * 40)
+        c.execute("PEXPIREAT", "set:small", FAR_FUTURE_MS + 19)
     if field_ttls:
         put(b"hf:small", "listpackex", "HSET", "hf:small", "a", "1", "b", "2", "c", "3")
         c.execute("HPEXPIREAT", "hf:small", FAR_FUTURE_MS + 11, "FIELDS", "2", "a", "c")
@@ -166,6 +180,7 @@ def fill(c, field_ttls=False, small_list="listpack"):
         c.execute("HPEXPIREAT", "hf:big", FAR_FUTURE_MS + 13, "FIELDS", "3", "f1", "f500", "f999")
     c.execute("SELECT", "1")
     put(b"d1:s", "embstr", "SET", "d1:s", "in db 1")
+    put(b"d1:set", "intset", "SADD", "d1:set", "5")
     c.execute("SELECT", "15")
     put(b"d15:l", small_list, "RPUSH", "d15:l", "x", "y")
     put(b"d15:h", "listpack", "HSET", "d15:h", "k", "v")
@@ -187,6 +202,8 @@ def value_of(c, key, t, field_ttls):
         return c.execute("GET", key)
     if t == "list":
         return c.execute("LRANGE", key, "0", "-1")
+    if t == "set":
+        return sorted(c.execute("SMEMBERS", key))
     if t == "hash":
         flat = c.execute("HGETALL", key)
         pairs = sorted(zip(flat[::2], flat[1::2]))
@@ -236,7 +253,8 @@ def rdb_version(path):
 def test_save_and_restart_roundtrips_every_encoding(datadir, servers, is_modis):
     srv = servers(datadir)
     c = srv.resp()
-    enc = fill(c, field_ttls=is_modis, small_list="listpack" if is_modis else "quicklist")
+    enc = fill(c, field_ttls=is_modis, small_list="listpack" if is_modis else "quicklist",
+               small_set="listpack" if is_modis else "hashtable")
     before = snapshot(c, field_ttls=is_modis)
     check_encodings(before, enc)
     assert c.execute("SAVE") == "OK"
@@ -263,7 +281,22 @@ def test_version_is_10_without_field_ttls(datadir, servers):
     so Redis 7.0 (RDB 10) can load it."""
     srv = servers(datadir)
     c = srv.resp()
-    fill(c, field_ttls=False)
+    fill(c, field_ttls=False, small_set=None)
+    assert c.execute("SAVE") == "OK"
+    assert rdb_version(os.path.join(datadir, "dump.rdb")) == 10
+
+
+@pytest.mark.modis_only
+def test_version_is_11_with_a_listpack_set(datadir, servers):
+    """A listpack set (type 20) needs RDB 11, as in Redis 7.2."""
+    srv = servers(datadir)
+    c = srv.resp()
+    c.execute("SADD", "s", "a", "b")
+    assert c.execute("SAVE") == "OK"
+    assert rdb_version(os.path.join(datadir, "dump.rdb")) == 11
+    c.execute("SADD", "s2", "1", "2")
+    c.execute("SADD", "s3", *["m%d" % i for i in range(200)])
+    c.execute("DEL", "s")
     assert c.execute("SAVE") == "OK"
     assert rdb_version(os.path.join(datadir, "dump.rdb")) == 10
 
@@ -756,10 +789,10 @@ def test_unknown_type_byte(datadir, servers):
 def test_type_no_module_claims(datadir, servers):
     data = bytearray(saved_file(datadir, servers))
     i = data.index(b"\x05first")
-    data[i - 1] = 2  # a set
+    data[i - 1] = 15  # a stream (no module reads streams yet)
     write_dump(datadir, bytes(data))
-    check_fatal(datadir, r"RDB value type 2 \(a set value\) is not claimed by any loaded "
-                         r"module: load the module for set values")
+    check_fatal(datadir, r"RDB value type 15 \(a stream value\) is not claimed by any loaded "
+                         r"module: load the module for stream values")
 
 
 @pytest.mark.modis_only
@@ -786,7 +819,10 @@ def fixture_path(name):
     return path
 
 
-def expected_entries(name, types=("string", "hash", "list")):
+MODIS_TYPES = ("string", "hash", "list", "set")
+
+
+def expected_entries(name, types=MODIS_TYPES):
     out = {}
     with open(fixture_path(name + ".expected.jsonl")) as f:
         for line in f:
@@ -813,6 +849,8 @@ def check_against_expected(c, expected):
             want = as_bytes(e["value"])
         elif t == "hash":
             want = sorted((as_bytes(f), as_bytes(v)) for f, v in e["value"])
+        elif t == "set":
+            want = sorted(as_bytes(x) for x in e["value"])
         else:
             want = [as_bytes(x) for x in e["value"]]
         assert got == want, key
@@ -834,14 +872,14 @@ def test_old_fixtures_load_directly(datadir, servers, name):
 
 def redis_filter_to_modis_types(datadir, name, servers):
     """Load the fixture into the real redis-server, delete the keys of types
-    other than string/hash/list, and save: the file Modis then loads."""
+    other than string/hash/list/set, and save: the file Modis then loads."""
     if not os.path.exists(REDIS_BIN):
         pytest.skip("%s is not installed" % REDIS_BIN)
     install_fixture(datadir, name)
     rs = servers(datadir, binary=REDIS_BIN, conf=None)
     c = rs.resp()
     for k in all_keys(c):
-        if c.execute("TYPE", k) not in ("string", "hash", "list"):
+        if c.execute("TYPE", k) not in MODIS_TYPES:
             c.execute("DEL", k)
     assert c.execute("SAVE") == "OK"
     stop_without_saving(rs)
@@ -854,6 +892,33 @@ def test_fixture_through_redis(datadir, servers, name):
     expected = expected_entries(name)
     assert expected
     check_against_expected(c, expected)
+
+
+# The RDB type bytes of strings, lists, hashes and sets (every encoding).
+MODIS_TYPE_BYTES = (0, 1, 10, 14, 18, 4, 9, 13, 16, 22, 23, 24, 25, 2, 11, 20)
+
+
+@pytest.mark.modis_only
+@pytest.mark.parametrize("name,set_encodings", [
+    ("redis-7.0", {b"set:int": "intset", b"set:small": "listpack", b"set:big": "hashtable"}),
+    ("redis-unstable-2024-10", {b"set:int": "intset", b"set:small": "listpack",
+                                b"set:big": "hashtable"}),
+    ("old-encodings", {b"set_zipped_1": "intset", b"set_zipped_2": "intset",
+                       b"set_zipped_3": "intset", b"set": "listpack"}),
+])
+def test_fixture_loads_directly(datadir, servers, name, set_encodings):
+    """The fixture files as Redis wrote them (RDB 10, 12 and 4), with only
+    the keys of types whose modules are loaded kept (tests/integration/
+    rdb_reader.py cuts the others out): every value, including the sets of
+    types 2, 11 and 20, loads with the expected content, and each set gets
+    the encoding Redis 7.4 gives it when it loads that file."""
+    with open(os.path.join(datadir, "dump.rdb"), "wb") as f:
+        f.write(keep_types(fixture_path(name + ".rdb"), MODIS_TYPE_BYTES))
+    c = servers(datadir).resp()
+    expected = expected_entries(name)
+    check_against_expected(c, expected)
+    got = {k: c.execute("OBJECT", "ENCODING", k).decode() for k in set_encodings}
+    assert got == set_encodings
 
 
 @pytest.mark.modis_only
@@ -877,7 +942,8 @@ def test_redis_loads_our_file(datadir, servers, how):
         pytest.skip("%s is not installed" % REDIS_BIN)
     srv = servers(datadir)
     c = srv.resp()
-    fill(c, field_ttls=False)  # Redis 7.0 cannot read hash field TTLs (RDB 12)
+    # Redis 7.0 cannot read hash field TTLs (RDB 12) or listpack sets (RDB 11).
+    fill(c, field_ttls=False, small_set=None)
     ours = snapshot(c)
     if how == "SAVE":
         assert c.execute("SAVE") == "OK"

@@ -1,5 +1,6 @@
 /*
- * hash_stub.h — a stand-in md_api_t for the hashes and zsets modules' unit tests:
+ * hash_stub.h — a stand-in md_api_t for the hashes, sets and zsets modules'
+ * unit tests:
  * malloc-backed memory that counts live blocks (every test ends with none
  * left), a simple seeded hash, and the listpack, hash table and random
  * entries served by the host's listpack.c, sdk_htable.c (with htstats.c) and sdk_random.c

@@ -32,6 +32,12 @@ const md_zset_v1_t *sort_zsets(void)
     return optional(&svc, MD_SERVICE_ZSET);
 }
 
+const md_set_v1_t *sort_sets(void)
+{
+    static const void *svc;
+    return optional(&svc, MD_SERVICE_SET);
+}
+
 const md_hash_v1_t *sort_hashes(void)
 {
     static const void *svc;

@@ -18,6 +18,7 @@ extern const md_list_v1_t *sort_lists MD_HIDDEN;
  * Importing records the dependency: the provider cannot be unloaded
  * while this module is loaded. */
 const md_zset_v1_t *sort_zsets(void) MD_HIDDEN;
+const md_set_v1_t *sort_sets(void) MD_HIDDEN;
 const md_hash_v1_t *sort_hashes(void) MD_HIDDEN;
 
 #endif /* SORT_H */

@@ -6,8 +6,10 @@
  *    (repeatable), STORE destination (SORT only; SORT_RO refuses it as a
  *    syntax error); the key must be a list, a set or a sorted set;
  *  - without sorting, lists and sorted sets keep their order (DESC walks
- *    it backwards, LIMIT picks the range directly); a set stored with
- *    STORE is sorted ALPHA instead, so the result is deterministic;
+ *    it backwards, LIMIT picks the range directly), a set its SMEMBERS
+ *    order; a set stored with STORE is sorted ALPHA instead, so the
+ *    result is deterministic (Redis also does so inside scripts, which
+ *    Modis does not have yet);
  *  - numeric sorting reads every score with strtod: a value that is not
  *    a whole number, overflows or is NaN answers "ERR One or more scores
  *    can't be converted into double"; equal scores order by the element's
@@ -107,8 +109,11 @@ static void load(sorter_t *s, const md_type_t *t, const void *v, long long *star
 {
     long long len = (long long)(*end - *start);
     const md_zset_v1_t *z = sort_zsets();
+    const md_set_v1_t *st = sort_sets();
 
-    if (t == sort_lists->type) {
+    if (st && t == st->type) {
+        st->each(v, collect, s);
+    } else if (t == sort_lists->type) {
         if (s->dontsort) {
             if (*end > *start) sort_lists->each(v, *start, len, s->desc, collect, s);
             *end -= *start;
@@ -297,15 +302,30 @@ static void store_result(sorter_t *s, long long start, long long end)
 /* The command                                                         */
 /* ------------------------------------------------------------------ */
 
-/* The type of the key to sort: MD_OK with *t (NULL: empty), or MD_ERR
- * after replying WRONGTYPE. */
-static int sortable(md_ctx_t *c, md_key_t *k, const md_type_t **t)
+/* The type of the key to sort: MD_OK with *t (NULL: empty) and *len,
+ * or MD_ERR after replying WRONGTYPE. */
+static int sortable(md_ctx_t *c, md_key_t *k, const md_type_t **t, long long *len)
 {
     const md_zset_v1_t *z;
+    const md_set_v1_t *st;
+
     *t = md_key_type(k);
-    if (*t == NULL || *t == sort_lists->type) return MD_OK;
+    *len = 0;
+    if (*t == NULL) return MD_OK;
+    if (*t == sort_lists->type) {
+        *len = (long long)sort_lists->len(md_key_value(k));
+        return MD_OK;
+    }
     z = sort_zsets();
-    if (z && *t == z->type) return MD_OK;
+    if (z && *t == z->type) {
+        *len = (long long)z->len(md_key_value(k));
+        return MD_OK;
+    }
+    st = sort_sets();
+    if (st && *t == st->type) {
+        *len = (long long)st->card(md_key_value(k));
+        return MD_OK;
+    }
     md_reply_wrongtype(c);
     return MD_ERR;
 }
@@ -323,10 +343,13 @@ static void sort_generic(md_ctx_t *c, int argc, const md_arg_t *argv, int readon
     s.gets = md_alloc((size_t)argc * sizeof *s.gets);
     if (parse_options(&s, argc, argv, readonly) != MD_OK) goto done;
     k = md_key_open(c, argv[1], MD_READ);
-    if (sortable(c, k, &t) != MD_OK) goto done;
-    len = t ? (long long)(t == sort_lists->type ? sort_lists->len(md_key_value(k))
-                                                : sort_zsets()->len(md_key_value(k)))
-            : 0;
+    if (sortable(c, k, &t, &len) != MD_OK) goto done;
+    if (s.dontsort && s.store.ptr && t && sort_sets() && t == sort_sets()->type) {
+        /* a stored set is sorted ALPHA, so the result is deterministic */
+        s.dontsort = 0;
+        s.alpha = 1;
+        s.by.ptr = NULL;
+    }
     start = s.limit_start < 0 ? 0 : s.limit_start > len ? len : s.limit_start;
     s.limit_count = s.limit_count < -1 ? -1 : s.limit_count > len ? len : s.limit_count;
     end = s.limit_count < 0 ? len : start + s.limit_count;

@@ -1,8 +1,8 @@
 /*
  * zsets_setops.c — ZUNION, ZINTER, ZDIFF, their STORE forms and
  * ZINTERCARD, as Redis's zunionInterDiffGenericCommand: inputs are
- * sorted sets (and plain sets, every member scoring 1, when a module
- * provides "set.v1"), a missing key is an empty input, WEIGHTS multiply
+ * sorted sets and plain sets (every member scoring 1, read through
+ * "set.v1"), a missing key is an empty input, WEIGHTS multiply
  * the scores (a NaN product counts as 0), AGGREGATE SUM|MIN|MAX combines
  * them (a NaN sum counts as 0).
  *

@@ -1,7 +1,8 @@
 /*
  * zsets_source.h — an input of ZUNION/ZINTER/ZDIFF/ZINTERCARD: a sorted
- * set, or a missing key (an empty input). Read-only views, valid for the
- * command that opened them.
+ * set, a plain set (every member scoring 1, read through "set.v1" when a
+ * module provides it), or a missing key (an empty input). Read-only views,
+ * valid for the command that opened them.
  */
 #ifndef ZSETS_SOURCE_H
 #define ZSETS_SOURCE_H
@@ -9,7 +10,8 @@
 #include "modis.h"
 
 typedef struct zsrc {
-    void *value;            /* the sorted set; NULL: empty input */
+    void *value;            /* the set or sorted set; NULL: empty input */
+    const md_set_v1_t *set; /* the set service when value is a set */
     double weight;          /* WEIGHTS; 1 by default */
 } zsrc_t;
 

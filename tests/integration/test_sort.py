@@ -120,6 +120,19 @@ def test_sorted_sets(r, r2, restore_config, is_modis):
             assert r.object("encoding", "z") == (b"listpack" if entries else b"skiplist")
 
 
+def test_sets(r, r2):
+    r.sadd("s", 3, 1, 2, 10)
+    assert r.sort("s") == [b"1", b"2", b"3", b"10"]
+    assert r.sort("s", alpha=True, desc=True, start=0, num=2) == [b"3", b"2"]
+    assert sorted(r.sort("s", by="nosort")) == [b"1", b"10", b"2", b"3"]
+    # stored without sorting, a set is sorted ALPHA (deterministic)
+    assert r.sort("s", by="nosort", store="d") == 4
+    assert r.lrange("d", 0, -1) == [b"1", b"10", b"2", b"3"]
+    r.mset({"w_1": 4, "w_2": 3, "w_3": 2, "w_10": 1})
+    assert r.sort("s", by="w_*", get=["#", "w_*"]) == \
+        [b"10", b"1", b"3", b"2", b"2", b"3", b"1", b"4"]
+
+
 def test_store_unblocks_and_notifies(server, r, restore_config):
     restore_config("notify-keyspace-events")
     r.config_set("notify-keyspace-events", "KEA")

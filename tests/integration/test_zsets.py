@@ -487,6 +487,32 @@ def test_set_operation_stores(r, r2, limits):
     assert enc(r, "out") == "skiplist"        # the member is too long
 
 
+def test_plain_sets_as_inputs(r, r2):
+    r.sadd("s", "a", "b", "10")
+    r.zadd("z", {"a": 5, "d": 7})
+    assert r.zunion(["s", "z"], withscores=True) == [(b"10", 1), (b"b", 1), (b"a", 6), (b"d", 7)]
+    assert r.zinter({"s": 2, "z": 1}, withscores=True) == [(b"a", 7)]
+    assert r2.execute("ZDIFF", "2", "s", "z", "WITHSCORES") == [b"10", b"1", b"b", b"1"]
+    assert r.zintercard(2, ["s", "z"]) == 1
+    assert r.zunionstore("out", ["s"]) == 3
+    assert r.zrange("out", 0, -1, withscores=True) == [(b"10", 1), (b"a", 1), (b"b", 1)]
+
+
+@pytest.mark.modis_only
+def test_set_input_pins_the_sets_module(start_server):
+    c = start_server().resp()
+    assert c.execute("MODULE", "UNLOAD", "sets") == "OK"   # no one uses it yet
+    c.execute("SET", "str", "x")
+    assert error_of(c, "ZUNION", "1", "str") == WRONGTYPE
+    path = os.path.join(REPO_DIR, "modules", "sets", ".libs", "sets.so")
+    assert c.execute("MODULE", "LOAD", path) == "OK"
+    c.execute("SADD", "s", "a")
+    assert c.execute("ZUNION", "1", "s") == [b"a"]
+    c.execute("FLUSHALL")
+    assert error_of(c, "MODULE", "UNLOAD", "sets") == \
+        "ERR Error unloading module: module 'sets' is used by module 'zsets'"
+
+
 def test_set_operation_errors(r, r2):
     r.set("s", "x")
     for args, err in [

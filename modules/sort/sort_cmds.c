@@ -361,7 +361,7 @@ static void sort_generic(md_ctx_t *c, int argc, const md_arg_t *argv, int readon
             goto done;
         }
         cmp_ctx = &s;
-        qsort(s.items, s.n, sizeof *s.items, item_cmp);
+        if (s.n > 1) qsort(s.items, s.n, sizeof *s.items, item_cmp);
     }
     if (s.store.ptr)
         store_result(&s, start, end);

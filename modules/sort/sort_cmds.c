@@ -60,12 +60,19 @@ typedef struct sorter {
 /* Collecting                                                          */
 /* ------------------------------------------------------------------ */
 
+/* Copy p[0..n) (NUL-terminated) to the arena; p may point into the arena
+ * itself (an element copied again for STORE), so it is re-based when the
+ * arena moves. Returns the copy's offset. */
 static size_t arena_put(sorter_t *s, const void *p, size_t n)
 {
     size_t off = s->used;
+    const char *c = p;
     if (s->used + n + 1 > s->arena_cap) {
+        int inside = s->arena && c >= s->arena && c < s->arena + s->used;
+        size_t at = inside ? (size_t)(c - s->arena) : 0;
         s->arena_cap = (s->used + n + 1) * 2;
         s->arena = md_realloc(s->arena, s->arena_cap);
+        if (inside) p = s->arena + at;
     }
     if (n) memcpy(s->arena + off, p, n);
     s->arena[off + n] = '\0';       /* for strtod and strcmp */

@@ -275,8 +275,9 @@ static void store_result(sorter_t *s, long long start, long long end)
     md_key_t *k;
 
     for (long long j = start; j < end; j++) {
-        md_arg_t e = item_elem(s, &s->items[j]), v;
         for (int g = 0; g < (s->ngets ? s->ngets : 1); g++, i++) {
+            /* each copy may move the arena: take the element again */
+            md_arg_t e = item_elem(s, &s->items[j]), v;
             if (!s->ngets) v = e;
             else if (!sort_lookup(s->c, *s->gets[g], e, &s->scratch, &v))
                 v.len = 0;

@@ -58,29 +58,30 @@ static const md_command_t geo_commands[] = {
         "the sorted set.",
         .syntax = "key [NX | XX]{=condition @6.2.0} [CH{=change @6.2.0}] "
                   "longitude{double} latitude{double} member "
-                  "[longitude latitude member ...]{=data}",
+                  "[longitude{double} latitude{double} member ...]{=longitude_latitude_member}",
         .key_specs = "RW update index:1",
         .history = "6.2.0: Added the `CH`, `NX` and `XX` options."),
     CMD("geodist", geo_cmd_geodist, -4, "readonly", 1, 1, R_SLOW,
         "Returns the distance between two members of a geospatial index.",
-        "3.2.0", "O(1)",
+        "3.2.0", "O(log(N))",
         .syntax = "key member1 member2 [M | KM | FT | MI]{=unit}",
         .key_specs = "RO access index:1"),
     CMD("geohash", geo_cmd_geohash, -2, "readonly", 1, 1, R_SLOW,
         "Returns members from a geospatial index as geohash strings.",
-        "3.2.0", "O(1) for each member requested.",
-        .syntax = "key [member [member ...]]",
+        "3.2.0",
+        "O(log(N)) for each member requested, where N is the number of "
+        "elements in the sorted set.",
+        .syntax = "key member [member ...]",
         .key_specs = "RO access index:1"),
     CMD("geopos", geo_cmd_geopos, -2, "readonly", 1, 1, R_SLOW,
         "Returns the longitude and latitude of members from a geospatial "
-        "index.", "3.2.0", "O(1) for each member requested.",
-        .syntax = "key [member [member ...]]",
+        "index.", "3.2.0", "O(N) where N is the number of members requested.",
+        .syntax = "key member [member ...]",
         .key_specs = "RO access index:1"),
     CMD("georadius", geo_cmd_georadius, -6, "write denyoom movablekeys", 1, 1,
         W_SLOW,
         "Queries a geospatial index for members within a distance from a "
         "coordinate, optionally stores the result.", "3.2.0", RADIUS_CX,
-        .getkeys = geo_radius_keys,
         .syntax = "key longitude{double} latitude{double} radius{double} " UNIT
                   " [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count "
                   "[ANY{@6.2.0}]]{=count} [ASC | DESC]{=order} [STORE key] "
@@ -94,7 +95,6 @@ static const md_command_t geo_commands[] = {
         "write denyoom movablekeys", 1, 1, W_SLOW,
         "Queries a geospatial index for members within a distance from a "
         "member, optionally stores the result.", "3.2.0", RADIUS_CX,
-        .getkeys = geo_radius_keys,
         .syntax = "key member radius{double} " UNIT
                   " [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]]{=count} "
                   "[ASC | DESC]{=order} [STORE key] [STOREDIST key]",
@@ -110,7 +110,7 @@ static const md_command_t geo_commands[] = {
                   " [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count "
                   "[ANY{@6.2.0}]]{=count} [ASC | DESC]{=order}",
         .key_specs = "RO access index:1",
-        .history = "6.2.0: Added the `ANY` option for `COUNT`.\n" UNITS_HIST,
+        .history = "6.2.0: Added the `ANY` option for `COUNT`.",
         .doc_flags = "deprecated", .deprecated_since = "6.2.0",
         .replaced_by = "`GEOSEARCH` with the `BYRADIUS` argument"),
     CMD("georadiusbymember_ro", geo_cmd_georadiusbymember_ro, -5, "readonly", 1,
@@ -121,7 +121,6 @@ static const md_command_t geo_commands[] = {
                   " [WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]]{=count} "
                   "[ASC | DESC]{=order}",
         .key_specs = "RO access index:1",
-        .history = UNITS_HIST,
         .doc_flags = "deprecated", .deprecated_since = "6.2.0",
         .replaced_by = "`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` "
                        "arguments"),

@@ -33,8 +33,5 @@ int geo_cmd_georadiusbymember(md_ctx_t *c, int argc, const md_arg_t *argv);
 int geo_cmd_georadiusbymember_ro(md_ctx_t *c, int argc, const md_arg_t *argv);
 int geo_cmd_geosearch(md_ctx_t *c, int argc, const md_arg_t *argv);
 int geo_cmd_geosearchstore(md_ctx_t *c, int argc, const md_arg_t *argv);
-/* The keys of GEORADIUS / GEORADIUSBYMEMBER: the source and the last
- * STORE / STOREDIST key. */
-int geo_radius_keys(int argc, const md_arg_t *argv, int *out, int cap);
 
 #endif

@@ -382,18 +382,3 @@ int geo_cmd_geosearchstore(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     return search(c, argc, argv, 2, SEARCH | STORE);
 }
-
-int geo_radius_keys(int argc, const md_arg_t *argv, int *out, int cap)
-{
-    int stored = -1;
-
-    if (cap < 2) return 0;
-    for (int i = 5; i < argc; i++) {
-        if ((is(argv[i], "store") || is(argv[i], "storedist")) && i + 1 < argc)
-            stored = ++i;
-    }
-    out[0] = 1;
-    if (stored < 0) return 1;
-    out[1] = stored;
-    return 2;
-}

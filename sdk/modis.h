@@ -764,6 +764,9 @@ typedef struct md_api {
     /* LMPOP/ZMPOP-style arguments (1.2) */
     int (*parse_mpop)(md_ctx_t *c, int argc, const md_arg_t *argv, int idx,
                       const char *word0, const char *word1, md_mpop_args_t *out);
+
+    /* human long doubles (1.2) */
+    int (*reply_human_ld)(md_ctx_t *c, long double v);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -1748,6 +1751,14 @@ typedef struct md_zset_v1 {
     size_t (*range_rank)(const void *value, long long start, long long end,
                          int rev, md_zset_visit_fn fn, void *priv);
 } md_zset_v1_t;
+
+/*
+ * A long double as Redis's addReplyHumanLongDouble() sends it (GEOPOS,
+ * WITHCOORD): "%.17Lf" without trailing zeros ("13.36138933897018433",
+ * "15"), a bulk string in RESP2 and a RESP3 double (",...") in RESP3.
+ */
+static inline int md_reply_human_ld(md_ctx_t *c, long double v)
+{ return md__api->reply_human_ld(c, v); }
 
 /* Shared Redis error texts. */
 #define MD_ERR_NOT_INT "ERR value is not an integer or out of range"

@@ -192,6 +192,8 @@ static void on_fatal(int sig, siginfo_t *info, void *secret)
 {
     ucontext_t *uc = secret;
     saved_regs_t save = {0, 0, 0};
+    /* crash-log-enabled no: no report (SA_RESETHAND restored the default). */
+    if (!srv.hostconf.crash_log_enabled) raise(sig);
     int to_stdout = !srv.logfile || srv.logfile[0] == '\0';
     crash_fd = to_stdout ? STDOUT_FILENO : open(srv.logfile, O_WRONLY | O_APPEND | O_CREAT, 0644);
     if (crash_fd < 0) crash_fd = STDERR_FILENO;

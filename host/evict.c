@@ -70,7 +70,8 @@ int evict_perform(void)
         notify_keyspace(NOTIFY_EVICTED, "evicted", best->key, best->keylen, bestdb->id);
         notify_key_modified(bestdb->id, best->key, best->keylen);
         expire_propagate_del(bestdb->id, best->key, best->keylen);
-        ks_delete(bestdb, best);
+        if (srv.hostconf.lazyfree_lazy_eviction) ks_delete_lazy(bestdb, best);
+        else ks_delete(bestdb, best);
         ks_stats.evicted_keys++;
     }
     return 0;

@@ -1,0 +1,19 @@
+/*
+ * config_host.h — the process-level redis.conf directives (config_host.c):
+ * what they do once the configuration is loaded.
+ */
+#ifndef MODIS_CONFIG_HOST_H
+#define MODIS_CONFIG_HOST_H
+
+/* After the config is loaded (before the listeners open): THP, the
+ * server's CPU list, the oom score, jemalloc's background thread, syslog,
+ * and the start-up logo when always-show-logo (or a terminal) asks. */
+void config_host_start(void);
+/* Once the server is ready (argv's strings no longer read): the process
+ * title, as Redis sets it then. */
+void config_host_ready(int argc, char **argv);
+/* Is `name` a directive Redis 7 still accepts in a config file and
+ * ignores (list-max-ziplist-entries...)? */
+int config_host_ignored(const char *name);
+
+#endif

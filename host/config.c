@@ -311,7 +311,7 @@ static param_t params[] = {
     {"tcp-backlog", NULL, T_INT, IMMUTABLE, &srv.tcp_backlog, 0, INT_MAX, "511"},
     {"tcp-keepalive", NULL, T_INT, 0, &srv.tcp_keepalive, 0, INT_MAX, "300"},
     {"timeout", NULL, T_INT, 0, &srv.timeout, 0, INT_MAX, "0"},
-    {"hz", NULL, T_INT, 0, &srv.hz, 0, INT_MAX, "10"},
+    {.name = "hz", .type = T_INT, .var = &srv.hz, .max = INT_MAX, .def = "10", .apply = config_host_apply_hz},
     {"databases", NULL, T_INT, IMMUTABLE, &srv.databases, 1, INT_MAX, "16"},
     {"requirepass", NULL, T_STR, SENSITIVE, &srv.requirepass, 0, 0, ""},
     {"aclfile", NULL, T_STR, IMMUTABLE, &srv.aclfile, 0, 0, ""},

@@ -245,6 +245,14 @@ static int defrag_lower, defrag_upper, defrag_cycle_min, defrag_cycle_max;
 
 /* ---- the rest ---- */
 
+int config_host_apply_hz(char *err, size_t cap)
+{
+    (void)err;
+    (void)cap;
+    srv.hostconf.hz = srv.hz < 1 ? 1 : srv.hz > 500 ? 500 : srv.hz;
+    return 0;
+}
+
 static int apply_jemalloc_bg(char *err, size_t cap)
 {
     (void)err;

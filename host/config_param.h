@@ -39,5 +39,7 @@ typedef struct param {
 
 /* config_host.c's table, NULL-terminated; config.c walks it after its own. */
 extern param_t config_host_params[];
+/* CONFIG SET hz: the cron's frequency changes at once (config_host.c). */
+int config_host_apply_hz(char *err, size_t cap);
 
 #endif

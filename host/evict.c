@@ -6,6 +6,7 @@
 #include "evict.h"
 #include "expire.h"
 #include "ks.h"
+#include "lazyfree.h"
 #include "mem.h"
 #include "notify.h"
 #include "server.h"
@@ -73,6 +74,9 @@ int evict_perform(void)
         if (srv.hostconf.lazyfree_lazy_eviction) ks_delete_lazy(bestdb, best);
         else ks_delete(bestdb, best);
         ks_stats.evicted_keys++;
+        /* A value freed in the background brings memory down soon: the
+         * command runs meanwhile (Redis's EVICT_RUNNING). */
+        if (srv.hostconf.lazyfree_lazy_eviction && lazyfree_pending()) return 0;
     }
     return 0;
 }

@@ -948,7 +948,7 @@ void config_apply_deferred_or_die(void)
         deferred_t *d = deferred;
         param_t *p = param_find(d->name);
         char err[512];
-        if (!p) snprintf(err, sizeof(err), "Bad directive or wrong number of arguments");
+        if (!p) config_host_unknown(d->name, err, sizeof(err));
         else if (!arity_ok(p, d->nwords)) snprintf(err, sizeof(err), "wrong number of arguments");
         if (!p || !arity_ok(p, d->nwords) || param_set(p, d->value, err, sizeof(err)) != 0) {
             /* Modules load after daemonizing: stderr may be gone. */

@@ -331,6 +331,23 @@ int config_host_ignored(const char *name)
     return name_index(names, name) >= 0;
 }
 
+void config_host_unknown(const char *name, char *err, size_t cap)
+{
+    /* Redis's directives that Modis's data-type modules register. */
+    static const struct { const char *prefix, *module; } owners[] = {
+        {"hash-max-", "hashes"}, {"list-max-", "lists"}, {"list-compress-depth", "lists"},
+        {"set-max-", "sets"}, {"zset-max-", "zsets"}, {"hll-sparse-max-bytes", "hll"},
+        {"stream-node-max-", "streams"}};
+    for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
+        if (strncasecmp(name, owners[i].prefix, strlen(owners[i].prefix)) != 0) continue;
+        snprintf(err, cap, "Bad directive or wrong number of arguments: '%s' is a parameter of "
+                 "the '%s' module, which is not loaded (add its loadmodule line)", name,
+                 owners[i].module);
+        return;
+    }
+    snprintf(err, cap, "Bad directive or wrong number of arguments");
+}
+
 /* The start-up logo (our own drawing), or Redis's one-line summary. */
 static void show_logo(void)
 {

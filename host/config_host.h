@@ -5,6 +5,8 @@
 #ifndef MODIS_CONFIG_HOST_H
 #define MODIS_CONFIG_HOST_H
 
+#include <stddef.h>
+
 /* After the config is loaded (before the listeners open): THP, the
  * server's CPU list, the oom score, jemalloc's background thread, syslog,
  * and the start-up logo when always-show-logo (or a terminal) asks. */
@@ -15,5 +17,10 @@ void config_host_ready(int argc, char **argv);
 /* Is `name` a directive Redis 7 still accepts in a config file and
  * ignores (list-max-ziplist-entries...)? */
 int config_host_ignored(const char *name);
+/* The error for a directive no one registered once the modules are
+ * loaded: Redis's "Bad directive or wrong number of arguments", or, for a
+ * Redis directive a data-type module provides (set-max-intset-entries),
+ * a text naming that module. */
+void config_host_unknown(const char *name, char *err, size_t cap);
 
 #endif

@@ -487,3 +487,27 @@ def test_jemalloc_bg_thread():
         s.client().execute_command("DEBUG", "POPULATE", "10000")
         time.sleep(0.3)
         assert bg_threads(s.proc.pid) == 0
+
+
+def test_module_parameter_before_its_loadmodule_line():
+    mods = loadmodule_lines()
+    if "/sets" not in mods or "/hashes" not in mods:
+        pytest.skip("the sets and hashes modules are not in the suite's config")
+    conf = write_conf("set-max-intset-entries 100\nhash-max-ziplist-entries 64\n" + mods)
+    try:
+        with Server(conf=conf).start() as s:
+            c = s.client()
+            assert c.config_get("set-max-intset-entries") == {"set-max-intset-entries": "100"}
+            assert c.config_get("hash-max-listpack-entries") == {
+                "hash-max-listpack-entries": "64"}
+    finally:
+        os.unlink(conf)
+
+
+def test_module_parameter_without_its_module():
+    text = "port %d\nset-max-intset-entries 100\n" % free_port()
+    assert start_failure(Server().binary, text) == [
+        "Reading the configuration file, at line 2",
+        ">>> 'set-max-intset-entries 100'",
+        "Bad directive or wrong number of arguments: 'set-max-intset-entries' is a parameter "
+        "of the 'sets' module, which is not loaded (add its loadmodule line)"]

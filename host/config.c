@@ -32,7 +32,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-
 static const char *const loglevels[] = {"debug", "verbose", "notice", "warning", "nothing", NULL};
 /* Same order as the MAXMEM_* values (server.h). */
 static const char *const policies[] = {
@@ -406,7 +405,8 @@ static param_t params[] = {
 
 int config_protected_allowed(const char *name, struct client *c)
 {
-    int v = name[0] == 'd' ? enable_debug_v : enable_module_v;
+    int v = name[0] == 'd' ? enable_debug_v : name[0] == 'm' ? enable_module_v
+                                                              : srv.hostconf.enable_protected_configs;
     if (v == 1) return 1;
     if (v == 2) return (c->flags & CLIENT_UNIX) || strncmp(c->addr, "127.", 4) == 0 ||
                        strncmp(c->addr, "::1:", 4) == 0;
@@ -420,29 +420,22 @@ static int nextra;
 /* Every parameter in one numbering: params[], config_host_params[], then
  * the modules' (extra). */
 #define NBASE (sizeof(params) / sizeof(params[0]) - 1)
-static size_t nhost(void)
-{
-    static size_t n = (size_t)-1;
-    if (n == (size_t)-1)
-        for (n = 0; config_host_params[n].name; n++) {}
-    return n;
-}
 
-static size_t param_total(void) { return NBASE + nhost() + (size_t)nextra; }
+static size_t param_total(void) { return NBASE + config_host_nparams + (size_t)nextra; }
 
 static param_t *param_at(size_t i)
 {
     if (i < NBASE) return &params[i];
-    if (i < NBASE + nhost()) return &config_host_params[i - NBASE];
-    return &extra[i - NBASE - nhost()];
+    if (i < NBASE + config_host_nparams) return &config_host_params[i - NBASE];
+    return &extra[i - NBASE - config_host_nparams];
 }
 
 static size_t param_index(const param_t *p)
 {
     if (p >= params && p < params + NBASE) return (size_t)(p - params);
-    if (p >= config_host_params && p < config_host_params + nhost())
+    if (p >= config_host_params && p < config_host_params + config_host_nparams)
         return NBASE + (size_t)(p - config_host_params);
-    return NBASE + nhost() + (size_t)(p - extra);
+    return NBASE + config_host_nparams + (size_t)(p - extra);
 }
 
 static param_t *param_find(const char *name)
@@ -547,7 +540,7 @@ static char *param_get(param_t *p)
 void config_init(void)
 {
     char err[256];
-    for (size_t i = 0; i < NBASE + nhost(); i++) {
+    for (size_t i = 0; i < NBASE + config_host_nparams; i++) {
         param_t *p = param_at(i);
         if (p->type == T_SPECIAL && p->set == set_dir) continue;
         if (p->type == T_SPECIAL) {
@@ -1009,7 +1002,7 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
+int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv, int protected_ok)
 {
     char msg[512], err[300];
     if ((argc - 2) % 2 != 0) {
@@ -1032,9 +1025,11 @@ int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
             snprintf(msg, sizeof(msg),
                      "ERR Unknown option or number of arguments for CONFIG SET - '%s'", name);
             failed = 1;
-        } else if (ps[i]->flags & IMMUTABLE) {
+        } else if ((ps[i]->flags & IMMUTABLE) ||
+                   (!protected_ok && config_host_protected(ps[i]->name))) {
             snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to argument "
-                     "'%s') - can't set immutable config", name);
+                     "'%s') - can't set %s config", name,
+                     ps[i]->flags & IMMUTABLE ? "immutable" : "protected");
             failed = 1;
         } else {
             for (int j = 0; j < i; j++) {

@@ -245,6 +245,9 @@ static int defrag_lower, defrag_upper, defrag_cycle_min, defrag_cycle_max;
 
 /* ---- the rest ---- */
 
+/* enable-protected-configs, as enable-debug-command (config.c). */
+static const char *const protected_names[] = {"no", "yes", "local", NULL};
+
 int config_host_apply_hz(char *err, size_t cap)
 {
     (void)err;
@@ -308,6 +311,8 @@ param_t config_host_params[] = {
     {.name = "io-threads-do-reads", .type = T_BOOL, .flags = IMMUTABLE,
      .var = &io_threads_do_reads_v, .max = 1, .def = "no"},
     {.name = "ignore-warnings", .type = T_STR, .var = &ignore_warnings_v, .def = ""},
+    {.name = "enable-protected-configs", .type = T_ENUM, .flags = IMMUTABLE,
+     .var = &srv.hostconf.enable_protected_configs, .def = "no", .enums = protected_names},
     HSPECIAL("activedefrag", 0, "no", set_activedefrag, get_activedefrag, NULL),
     {.name = "active-defrag-ignore-bytes", .type = T_MEM, .var = &defrag_ignore_bytes,
      .min = 1, .max = LLONG_MAX, .def = "100mb"},
@@ -319,6 +324,8 @@ param_t config_host_params[] = {
     HINT("active-defrag-cycle-max", defrag_cycle_max, 1, 99, "25"),
     {NULL}};
 
+const size_t config_host_nparams = sizeof(config_host_params) / sizeof(config_host_params[0]) - 1;
+
 #undef HBOOL
 #undef HSPECIAL
 #undef HINT
@@ -328,6 +335,12 @@ int config_host_ignored(const char *name)
 {
     static const char *const names[] = {"list-max-ziplist-entries", "list-max-ziplist-value",
                                         "lua-replicate-commands", NULL};
+    return name_index(names, name) >= 0;
+}
+
+int config_host_protected(const char *name)
+{
+    static const char *const names[] = {"dir", "dbfilename", NULL};
     return name_index(names, name) >= 0;
 }
 

@@ -22,5 +22,8 @@ int config_host_ignored(const char *name);
  * Redis directive a data-type module provides (set-max-intset-entries),
  * a text naming that module. */
 void config_host_unknown(const char *name, char *err, size_t cap);
+/* Is `name` a protected parameter (dir, dbfilename): CONFIG SET needs
+ * enable-protected-configs? */
+int config_host_protected(const char *name);
 
 #endif

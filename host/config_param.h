@@ -14,9 +14,6 @@ enum { T_BOOL, T_INT, T_LL, T_MEM, T_STR, T_ENUM, T_SPECIAL };
 #define IMMUTABLE 1
 #define SENSITIVE 2
 #define MULTI_ARG 4   /* a config line may give several words (joined by spaces) */
-/* Refused by CONFIG SET unless enable-protected-configs allows the
- * client (Redis's PROTECTED_CONFIG: dir, dbfilename...). */
-#define PROTECTED 8
 
 typedef struct param {
     const char *name;
@@ -39,6 +36,7 @@ typedef struct param {
 
 /* config_host.c's table, NULL-terminated; config.c walks it after its own. */
 extern param_t config_host_params[];
+extern const size_t config_host_nparams; /* its entries, the NULL one not counted */
 /* CONFIG SET hz: the cron's frequency changes at once (config_host.c). */
 int config_host_apply_hz(char *err, size_t cap);
 

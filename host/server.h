@@ -103,6 +103,7 @@ typedef struct server {
         int lazyfree_lazy_eviction, rdb_save_incremental_fsync;
         char *server_cpulist, *bio_cpulist, *aof_rewrite_cpulist, *bgsave_cpulist;
         int aof_disable_auto_gc, crash_log_enabled;
+        int enable_protected_configs; /* no, yes, local (config.c's protected_names) */
         int syslog_enabled, syslog_facility; /* syslog_facility: LOG_USER, LOG_LOCAL0... */
         char *syslog_ident;
         int shutdown_on_sigint, shutdown_on_sigterm; /* SHUTDOWN_* flags (shutdown.h) */

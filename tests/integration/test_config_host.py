@@ -60,6 +60,7 @@ active-defrag-threshold-lower 10
 active-defrag-threshold-upper 100
 active-defrag-cycle-min 1
 active-defrag-cycle-max 25
+enable-protected-configs no
 list-max-ziplist-entries 512
 list-max-ziplist-value 64
 """
@@ -151,6 +152,7 @@ BAD_SETS = [
     ("active-defrag-max-scan-fields", "0"), ("set-proc-title", "no"),
     ("syslog-facility", "local1"), ("server_cpulist", "0"), ("disable-thp", "no"),
     ("always-show-logo", "yes"), ("io-threads-do-reads", "yes"), ("dynamic-hz", "maybe"),
+    ("dir", "/tmp"), ("dbfilename", "x.rdb"), ("enable-protected-configs", "yes"),
 ]
 
 
@@ -511,3 +513,11 @@ def test_module_parameter_without_its_module():
         ">>> 'set-max-intset-entries 100'",
         "Bad directive or wrong number of arguments: 'set-max-intset-entries' is a parameter "
         "of the 'sets' module, which is not loaded (add its loadmodule line)"]
+
+
+@pytest.mark.parametrize("value", ["yes", "local"])
+def test_enable_protected_configs(value):
+    with Server(["--enable-protected-configs", value]).start() as s:
+        c = s.client()
+        assert c.config_set("dbfilename", "other.rdb")
+        assert c.config_get("dbfilename") == {"dbfilename": "other.rdb"}

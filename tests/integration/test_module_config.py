@@ -183,7 +183,9 @@ def test_unknown_directive_still_fatal(tmp_path):
     conf = conf_with(tmp_path, after="no-such-parameter 5\n")
     report = fatal_report(conf)
     assert report[1:] == [">>> 'no-such-parameter 5'",
-                          "Bad directive or wrong number of arguments"]
+                          "Bad directive or wrong number of arguments: 'list-compress-depth' is a "
+                      "parameter of the 'lists' module, which is not loaded (add its loadmodule "
+                      "line)"]
     assert report[0].startswith("Reading the configuration file, at line ")
 
 
@@ -202,7 +204,8 @@ def test_bad_module_param_value_fatal(tmp_path):
 @pytest.mark.modis_only
 def test_module_param_without_its_module_fatal(tmp_path):
     """A parameter of a module that is not loaded stays unknown: the
-    report names its line once the loadmodule lines are done."""
+    report names its line once the loadmodule lines are done, and the
+    module it belongs to."""
     conf = tmp_path / "nolists.conf"
     text = open(default_conf()).read() if default_conf() else ""
     # without lists, and without sort, which requires it

@@ -313,6 +313,8 @@ param_t config_host_params[] = {
     {.name = "ignore-warnings", .type = T_STR, .var = &ignore_warnings_v, .def = ""},
     {.name = "enable-protected-configs", .type = T_ENUM, .flags = IMMUTABLE,
      .var = &srv.hostconf.enable_protected_configs, .def = "no", .enums = protected_names},
+    {.name = "socket-mark-id", .type = T_LL, .flags = IMMUTABLE,
+     .var = &srv.hostconf.socket_mark_id, .max = UINT_MAX, .def = "0"},
     HSPECIAL("activedefrag", 0, "no", set_activedefrag, get_activedefrag, NULL),
     {.name = "active-defrag-ignore-bytes", .type = T_MEM, .var = &defrag_ignore_bytes,
      .min = 1, .max = LLONG_MAX, .def = "100mb"},

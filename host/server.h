@@ -104,6 +104,7 @@ typedef struct server {
         char *server_cpulist, *bio_cpulist, *aof_rewrite_cpulist, *bgsave_cpulist;
         int aof_disable_auto_gc, crash_log_enabled;
         int enable_protected_configs; /* no, yes, local (config.c's protected_names) */
+        long long socket_mark_id; /* SO_MARK of the TCP listeners (0: none) */
         int syslog_enabled, syslog_facility; /* syslog_facility: LOG_USER, LOG_LOCAL0... */
         char *syslog_ident;
         int shutdown_on_sigint, shutdown_on_sigterm; /* SHUTDOWN_* flags (shutdown.h) */

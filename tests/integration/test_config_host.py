@@ -61,6 +61,7 @@ active-defrag-threshold-upper 100
 active-defrag-cycle-min 1
 active-defrag-cycle-max 25
 enable-protected-configs no
+socket-mark-id 0
 list-max-ziplist-entries 512
 list-max-ziplist-value 64
 """
@@ -521,3 +522,24 @@ def test_enable_protected_configs(value):
         c = s.client()
         assert c.config_set("dbfilename", "other.rdb")
         assert c.config_get("dbfilename") == {"dbfilename": "other.rdb"}
+
+
+def test_socket_mark_id():
+    try:
+        subprocess.run(["ss", "-V"], stdout=subprocess.DEVNULL, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("ss is not installed")
+    with Server(["--socket-mark-id", "42"]).start() as s:
+        c = s.raw()
+        assert c.call("PING") == b"+PONG\r\n"
+        out = subprocess.run(["ss", "-tnae"], stdout=subprocess.PIPE).stdout.decode()
+        # columns: state, recv-q, send-q, local address, peer address, details
+        mine = [l for l in out.splitlines()
+                if len(l.split()) > 4 and l.split()[3] == "127.0.0.1:%d" % s.port]
+        listening = [l for l in mine if l.startswith("LISTEN")]
+        accepted = [l for l in mine if l.startswith("ESTAB")]
+        assert listening and accepted
+        if "fwmark" not in " ".join(mine) and os.geteuid() != 0:
+            pytest.skip("SO_MARK needs CAP_NET_ADMIN")
+        assert all("fwmark:0x2a" in l for l in listening + accepted), mine
+        c.close()

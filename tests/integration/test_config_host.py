@@ -543,3 +543,32 @@ def test_socket_mark_id():
             pytest.skip("SO_MARK needs CAP_NET_ADMIN")
         assert all("fwmark:0x2a" in l for l in listening + accepted), mine
         c.close()
+
+
+def test_config_rewrite_as_redis():
+    need_reference()
+    text = "# kept\noom-score-adj-values 0 200 800\nshutdown-on-sigterm default\n"
+    sets = [("oom-score-adj-values", "1 2 3"), ("shutdown-on-sigterm", "save now"),
+            ("proc-title-template", "{title} x"), ("oom-score-adj", "relative"),
+            ("activerehashing", "no"), ("ignore-warnings", "ARM64-COW-BUG"),
+            ("active-defrag-ignore-bytes", "2mb"), ("shutdown-on-sigint", "nosave")]
+    files = []
+    for binary in (Server().binary, REDIS_BIN):
+        conf = write_conf(text + (loadmodule_lines() if binary != REDIS_BIN else ""))
+        try:
+            with Server(conf=conf, binary=binary).start() as s:
+                c = s.client()
+                for name, value in sets:
+                    c.config_set(name, value)
+                c.config_set("oom-score-adj", "no")  # restore the score
+                c.config_set("oom-score-adj", "relative")
+                c.config_rewrite()
+                with open(conf) as f:
+                    files.append(f.read().splitlines())
+        finally:
+            os.unlink(conf)
+    names = {n for n, _ in sets}
+    mine, theirs = [[l for l in f if l.split(" ")[0] in names or l.startswith("# kept")]
+                    for f in files]
+    assert mine[:3] == theirs[:3]  # the file's own lines, in place
+    assert sorted(mine) == sorted(theirs)

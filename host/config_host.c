@@ -298,6 +298,7 @@ param_t config_host_params[] = {
     HBOOL("rdb-save-incremental-fsync", rdb_save_incremental_fsync, 0, "yes", NULL),
     HBOOL("aof-disable-auto-gc", aof_disable_auto_gc, 0, "no", persist_apply_aof_auto_gc),
     HBOOL("crash-log-enabled", crash_log_enabled, 0, "yes", NULL),
+    HBOOL("crash-memcheck-enabled", crash_memcheck_enabled, 0, "yes", NULL),
     HBOOL("syslog-enabled", syslog_enabled, IMMUTABLE, "no", NULL),
     {.name = "syslog-ident", .type = T_STR, .flags = IMMUTABLE,
      .var = &srv.hostconf.syslog_ident, .def = "redis"},

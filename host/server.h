@@ -102,7 +102,7 @@ typedef struct server {
         int disable_thp, activerehashing, dynamic_hz, jemalloc_bg_thread;
         int lazyfree_lazy_eviction, rdb_save_incremental_fsync;
         char *server_cpulist, *bio_cpulist, *aof_rewrite_cpulist, *bgsave_cpulist;
-        int aof_disable_auto_gc, crash_log_enabled;
+        int aof_disable_auto_gc, crash_log_enabled, crash_memcheck_enabled;
         int enable_protected_configs; /* no, yes, local (config.c's protected_names) */
         long long socket_mark_id; /* SO_MARK of the TCP listeners (0: none) */
         int syslog_enabled, syslog_facility; /* syslog_facility: LOG_USER, LOG_LOCAL0... */

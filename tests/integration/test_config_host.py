@@ -42,6 +42,7 @@ rdb-save-incremental-fsync yes
 aof-rewrite-incremental-fsync yes
 aof-disable-auto-gc no
 crash-log-enabled yes
+crash-memcheck-enabled yes
 syslog-enabled no
 syslog-ident redis
 syslog-facility local0
@@ -402,6 +403,29 @@ def test_crash_log_disabled():
         s.raw().send(b"DEBUG SEGFAULT\r\n")
         assert s.proc.wait(10) == -signal.SIGSEGV
         assert "BUG REPORT" not in s.log()
+    finally:
+        s.stop()
+
+
+@pytest.mark.parametrize("memcheck", ["yes", "no"])
+def test_crash_memcheck(memcheck):
+    s = Server(["--crash-memcheck-enabled", memcheck]).start()
+    try:
+        if s.client().info("memory")["mem_allocator"] == "libc":
+            pytest.skip("a libc-malloc (AddressSanitizer) build runs no memory test")
+        s.client().execute_command("DEBUG", "POPULATE", "1000")
+        s.expected_exit = True
+        s.raw().send(b"DEBUG SEGFAULT\r\n")
+        assert s.proc.wait(20) == -signal.SIGSEGV
+        log = s.log()
+        assert "BUG REPORT END" in log
+        if memcheck == "no":
+            assert "FAST MEMORY TEST" not in log
+            return
+        test = log[log.index("------ FAST MEMORY TEST ------"):log.index("BUG REPORT END")]
+        assert re.search(r"^(\.O)+$", test, re.M), test[-300:]
+        assert ("Fast memory test PASSED, however your memory can still be broken. Please run "
+                "a memory test for several hours if possible.") in test
     finally:
         s.stop()
 

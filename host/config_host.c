@@ -75,32 +75,42 @@ static int apply_oom(char *err, size_t cap)
     return -1;
 }
 
+#define WORD_MAX 32
+
+/* Redis's split of a multi-word value (oom-score-adj-values, the
+ * shutdown-on-* flags): on single spaces, an empty word where two meet,
+ * none in "". Returns the number of words, storing at most max; a word
+ * too long for WORD_MAX is stored as "?", which no value accepts. */
+static int split_spaces(const char *v, char words[][WORD_MAX], int max)
+{
+    if (!*v) return 0;
+    for (int n = 0;; n++) {
+        size_t len = strcspn(v, " ");
+        if (n < max) snprintf(words[n], WORD_MAX, "%.*s", len < WORD_MAX ? (int)len : 1,
+                              len < WORD_MAX ? v : "?");
+        v += len;
+        if (!*v++) return n + 1;
+    }
+}
+
 /* Three integers in -2000..2000: master, replica, background child. */
 static int set_oom_values(const char *v, char *err, size_t cap)
 {
-    int vals[3], n = 0;
-    const char *p = v;
-    while (*p) {
-        while (*p == ' ') p++;
-        if (!*p) break;
-        if (n == 3) n = 4; /* too many: reported below */
-        char word[32];
-        size_t len = strcspn(p, " ");
+    char words[3][WORD_MAX];
+    int vals[3];
+    if (split_spaces(v, words, 3) != 3) {
+        snprintf(err, cap, "wrong number of arguments");
+        return -1;
+    }
+    for (int i = 0; i < 3; i++) {
         char *end;
-        snprintf(word, sizeof(word), "%.*s", (int)(len < sizeof(word) ? len : sizeof(word) - 1), p);
-        long long x = strtoll(word, &end, 10);
-        p += len;
-        if (n == 4) continue;
-        if (*end || len >= sizeof(word) || x < -2000 || x > 2000) {
+        long long x = strtoll(words[i], &end, 10);
+        if (*end || x < -2000 || x > 2000) {
             snprintf(err, cap, "Invalid oom-score-adj-values, elements must be between -2000 "
                      "and 2000.");
             return -1;
         }
-        vals[n++] = (int)x;
-    }
-    if (n != 3) {
-        snprintf(err, cap, "wrong number of arguments");
-        return -1;
+        vals[i] = (int)x;
     }
     if (vals[PROC_CLASS_REPLICA] < vals[PROC_CLASS_MASTER] ||
         vals[PROC_CLASS_BGCHILD] < vals[PROC_CLASS_REPLICA])
@@ -143,25 +153,14 @@ static const int sig_flags[] = {0, SHUTDOWN_SAVE, SHUTDOWN_NOSAVE, SHUTDOWN_NOW,
 /* Words of v as flags into *out; 0, or -1 with Redis's text. */
 static int parse_sig_flags(const char *v, int *out, char *err, size_t cap)
 {
-    int flags = 0, words = 0;
-    const char *p = v;
-    while (*p) {
-        while (*p == ' ') p++;
-        if (!*p) break;
-        size_t len = strcspn(p, " ");
-        char word[16];
-        int i = -1;
-        if (len < sizeof(word)) {
-            memcpy(word, p, len);
-            word[len] = '\0';
-            i = name_index(sig_names, word);
-        }
-        if (i < 0) break;
-        flags |= sig_flags[i];
-        words++;
-        p += len;
+    char words[16][WORD_MAX];
+    int n = split_spaces(v, words, 16), flags = 0;
+    for (int i = 0; i < n; i++) {
+        int k = i < 16 ? name_index(sig_names, words[i]) : -1;
+        if (k < 0) n = 0; /* reported below */
+        else flags |= sig_flags[k];
     }
-    if (*p || !words) {
+    if (!n) {
         enum_error(sig_names, err, cap);
         return -1;
     }

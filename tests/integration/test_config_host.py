@@ -155,6 +155,9 @@ BAD_SETS = [
     ("syslog-facility", "local1"), ("server_cpulist", "0"), ("disable-thp", "no"),
     ("always-show-logo", "yes"), ("io-threads-do-reads", "yes"), ("dynamic-hz", "maybe"),
     ("dir", "/tmp"), ("dbfilename", "x.rdb"), ("enable-protected-configs", "yes"),
+    ("oom-score-adj-values", "1 2 x x"), ("oom-score-adj-values", "1  2 3"),
+    ("oom-score-adj-values", ""), ("shutdown-on-sigint", "save  now"),
+    ("shutdown-on-sigint", ""), ("shutdown-on-sigint", " save"),
 ]
 
 
@@ -168,7 +171,8 @@ def test_config_set_errors_are_redis_texts(r2, ref):
 SETS = [("oom-score-adj", "relative"), ("oom-score-adj", "absolute"), ("oom-score-adj", "no"),
         ("shutdown-on-sigterm", "default save"), ("shutdown-on-sigterm", "force now"),
         ("shutdown-on-sigint", "nosave"), ("shutdown-on-sigint", "default"),
-        ("oom-score-adj-values", "0 300 900"), ("oom-score-adj-values", "0 200 800"),
+        ("oom-score-adj-values", "0 300 900"), ("oom-score-adj-values", "01 +2 -3"),
+        ("oom-score-adj-values", "0 200 800"), ("shutdown-on-sigint", "SAVE"),
         ("active-defrag-ignore-bytes", "2mb"), ("activerehashing", "no"),
         ("activerehashing", "yes"), ("ignore-warnings", "ARM64-COW-BUG"),
         ("ignore-warnings", ""), ("activedefrag", "no")]

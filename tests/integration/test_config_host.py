@@ -600,3 +600,19 @@ def test_config_rewrite_as_redis():
                     for f in files]
     assert mine[:3] == theirs[:3]  # the file's own lines, in place
     assert sorted(mine) == sorted(theirs)
+
+
+def test_bio_cpulist():
+    if not {0, 1} <= os.sched_getaffinity(0):
+        pytest.skip("needs CPUs 0 and 1")
+    with Server(["--bio_cpulist", "1", "--lazyfree-lazy-user-del", "yes"]).start() as s:
+        c = s.client()
+        c.sadd("big", *["member-%d" % j for j in range(1000)])
+        c.delete("big")  # freed by the lazy-free thread, which starts now
+        pid = s.proc.pid
+        deadline = time.time() + 5
+        while time.time() < deadline and not any(
+                cpus_allowed(pid, int(t)) == "1" for t in os.listdir("/proc/%d/task" % pid)):
+            time.sleep(0.05)
+        assert cpus_allowed(pid) != "1"
+        assert any(cpus_allowed(pid, int(t)) == "1" for t in os.listdir("/proc/%d/task" % pid))

@@ -8,6 +8,8 @@
  */
 #include "autoconfig.h"
 #include "config.h"
+#include "config_host.h"
+#include "config_param.h"
 #include "acl.h"
 #include "client.h"
 #include "cmd.h"
@@ -29,31 +31,6 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
-
-enum { T_BOOL, T_INT, T_LL, T_MEM, T_STR, T_ENUM, T_SPECIAL };
-
-#define IMMUTABLE 1
-#define SENSITIVE 2
-#define MULTI_ARG 4   /* a config line may give several words (joined by spaces) */
-
-typedef struct param {
-    const char *name;
-    const char *alias;
-    int type;
-    int flags;
-    void *var;
-    long long min, max;       /* numeric limits */
-    const char *def;          /* default, as text */
-    const char *const *enums; /* T_ENUM: names, index = value */
-    int (*set)(const char *v, char *err, size_t cap);  /* T_SPECIAL */
-    char *(*get)(void);                                 /* T_SPECIAL */
-    const void *owner;        /* registering module, for extra params */
-    /* T_STR: validate a value before it is stored (Redis's texts). */
-    int (*check)(const char *v, char *err, size_t cap);
-    /* CONFIG SET only: act on the new value once every parameter of the
-     * command is set; -1 (with the reason) undoes the whole command. */
-    int (*apply)(char *err, size_t cap);
-} param_t;
 
 static const char *const loglevels[] = {"debug", "verbose", "notice", "warning", "nothing", NULL};
 /* Same order as the MAXMEM_* values (server.h). */
@@ -333,7 +310,7 @@ static param_t params[] = {
     {"tcp-backlog", NULL, T_INT, IMMUTABLE, &srv.tcp_backlog, 0, INT_MAX, "511"},
     {"tcp-keepalive", NULL, T_INT, 0, &srv.tcp_keepalive, 0, INT_MAX, "300"},
     {"timeout", NULL, T_INT, 0, &srv.timeout, 0, INT_MAX, "0"},
-    {"hz", NULL, T_INT, 0, &srv.hz, 0, INT_MAX, "10"},
+    {.name = "hz", .type = T_INT, .var = &srv.hz, .max = INT_MAX, .def = "10", .apply = config_host_apply_hz},
     {"databases", NULL, T_INT, IMMUTABLE, &srv.databases, 1, INT_MAX, "16"},
     {"requirepass", NULL, T_STR, SENSITIVE, &srv.requirepass, 0, 0, ""},
     {"aclfile", NULL, T_STR, IMMUTABLE, &srv.aclfile, 0, 0, ""},
@@ -428,7 +405,8 @@ static param_t params[] = {
 
 int config_protected_allowed(const char *name, struct client *c)
 {
-    int v = name[0] == 'd' ? enable_debug_v : enable_module_v;
+    int v = name[0] == 'd' ? enable_debug_v : name[0] == 'm' ? enable_module_v
+                                                              : srv.hostconf.enable_protected_configs;
     if (v == 1) return 1;
     if (v == 2) return (c->flags & CLIENT_UNIX) || strncmp(c->addr, "127.", 4) == 0 ||
                        strncmp(c->addr, "::1:", 4) == 0;
@@ -439,15 +417,34 @@ int config_protected_allowed(const char *name, struct client *c)
 static param_t *extra;
 static int nextra;
 
+/* Every parameter in one numbering: params[], config_host_params[], then
+ * the modules' (extra). */
+#define NBASE (sizeof(params) / sizeof(params[0]) - 1)
+
+static size_t param_total(void) { return NBASE + config_host_nparams + (size_t)nextra; }
+
+static param_t *param_at(size_t i)
+{
+    if (i < NBASE) return &params[i];
+    if (i < NBASE + config_host_nparams) return &config_host_params[i - NBASE];
+    return &extra[i - NBASE - config_host_nparams];
+}
+
+static size_t param_index(const param_t *p)
+{
+    if (p >= params && p < params + NBASE) return (size_t)(p - params);
+    if (p >= config_host_params && p < config_host_params + config_host_nparams)
+        return NBASE + (size_t)(p - config_host_params);
+    return NBASE + config_host_nparams + (size_t)(p - extra);
+}
+
 static param_t *param_find(const char *name)
 {
-    for (param_t *p = params; p->name; p++)
+    for (size_t i = 0; i < param_total(); i++) {
+        param_t *p = param_at(i);
         if (strcasecmp(p->name, name) == 0 || (p->alias && strcasecmp(p->alias, name) == 0))
             return p;
-    for (int i = 0; i < nextra; i++)
-        if (strcasecmp(extra[i].name, name) == 0 ||
-            (extra[i].alias && strcasecmp(extra[i].alias, name) == 0))
-            return &extra[i];
+    }
     return NULL;
 }
 
@@ -543,7 +540,8 @@ static char *param_get(param_t *p)
 void config_init(void)
 {
     char err[256];
-    for (param_t *p = params; p->name; p++) {
+    for (size_t i = 0; i < NBASE + config_host_nparams; i++) {
+        param_t *p = param_at(i);
         if (p->type == T_SPECIAL && p->set == set_dir) continue;
         if (p->type == T_SPECIAL) {
             if (p->set == set_save) {
@@ -773,6 +771,7 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return -1;
     }
     param_t *pp = param_find(w[0]);
+    if (!pp && config_host_ignored(w[0])) return 0; /* Redis 7 accepts and ignores these */
     if (!pp && n >= 2 && defer_unknown) {
         defer_line(lineno, w, n, line);
         return 0;
@@ -942,7 +941,7 @@ void config_apply_deferred_or_die(void)
         deferred_t *d = deferred;
         param_t *p = param_find(d->name);
         char err[512];
-        if (!p) snprintf(err, sizeof(err), "Bad directive or wrong number of arguments");
+        if (!p) config_host_unknown(d->name, err, sizeof(err));
         else if (!arity_ok(p, d->nwords)) snprintf(err, sizeof(err), "wrong number of arguments");
         if (!p || !arity_ok(p, d->nwords) || param_set(p, d->value, err, sizeof(err)) != 0) {
             /* Modules load after daemonizing: stderr may be gone. */
@@ -972,15 +971,14 @@ static int strpbrk_n(md_arg_t a, const char *set)
 
 int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    size_t total = sizeof(params) / sizeof(params[0]) - 1 + (size_t)nextra;
+    size_t total = param_total();
     /* A parameter is listed once per name (its alias too, as Redis 7
      * lists hash-max-ziplist-entries next to hash-max-listpack-entries). */
     param_t **hits = mem_calloc((2 * total + 1) * sizeof(param_t *));
     md_arg_t *names = mem_calloc((2 * total + 1) * sizeof(md_arg_t));
     size_t nh = 0;
     for (size_t i = 0; i < total; i++) {
-        param_t *p = i < sizeof(params) / sizeof(params[0]) - 1 ? &params[i]
-                     : &extra[i - (sizeof(params) / sizeof(params[0]) - 1)];
+        param_t *p = param_at(i);
         for (int k = 0; k < 2; k++) {
             const char *nm = k ? p->alias : p->name;
             for (int a = 2; nm && a < argc; a++) {
@@ -1004,7 +1002,7 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
+int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv, int protected_ok)
 {
     char msg[512], err[300];
     if ((argc - 2) % 2 != 0) {
@@ -1027,9 +1025,11 @@ int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
             snprintf(msg, sizeof(msg),
                      "ERR Unknown option or number of arguments for CONFIG SET - '%s'", name);
             failed = 1;
-        } else if (ps[i]->flags & IMMUTABLE) {
+        } else if ((ps[i]->flags & IMMUTABLE) ||
+                   (!protected_ok && config_host_protected(ps[i]->name))) {
             snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to argument "
-                     "'%s') - can't set immutable config", name);
+                     "'%s') - can't set %s config", name,
+                     ps[i]->flags & IMMUTABLE ? "immutable" : "protected");
             failed = 1;
         } else {
             for (int j = 0; j < i; j++) {
@@ -1219,10 +1219,10 @@ static void append_user_line(char **out, size_t *len, size_t *cap, user_lines_t 
 /* Append the lines of parameters (module ones included) not in the file:
  * those that differ from their default, or, with force_all, every one. */
 static void append_missing(char **out, size_t *len, size_t *cap, const char *done,
-                           size_t total, int force_all, int *header)
+                           int force_all, int *header)
 {
-    for (size_t i = 0; i < total + (size_t)nextra; i++) {
-        param_t *p = i < total ? &params[i] : &extra[i - total];
+    for (size_t i = 0; i < param_total(); i++) {
+        param_t *p = param_at(i);
         if (done[i] || (!force_all && p->flags & IMMUTABLE)) continue;
         char *v = param_get(p);
         int differs = p->type == T_SPECIAL && !p->def
@@ -1267,8 +1267,7 @@ int config_rewrite(int force_all)
     size_t cap = 4096, len = 0;
     char *out = mem_alloc(cap);
     out[0] = '\0';
-    size_t total = sizeof(params) / sizeof(params[0]) - 1;
-    char *done = mem_calloc(total + (size_t)nextra + 1);
+    char *done = mem_calloc(param_total() + 1);
     char line[8192];
     /* The loaded modules take the places of the file's loadmodule lines,
      * in load order (Redis's rewrite); surplus old lines go. */
@@ -1278,8 +1277,7 @@ int config_rewrite(int force_all)
     while (f && fgets(line, sizeof(line), f)) {
         param_t *p = line_param(line);
         if (p) {
-            size_t i = p >= params && p < params + total ? (size_t)(p - params)
-                                                         : total + (size_t)(p - extra);
+            size_t i = param_index(p);
             if (done[i]) continue; /* later duplicates collapse */
             done[i] = 1;
             append_directive(&out, &len, &cap, p);
@@ -1314,7 +1312,7 @@ int config_rewrite(int force_all)
     }
     for (int i = 0; i < users.n; i++) mem_free(users.v[i]);
     mem_free(users.v);
-    append_missing(&out, &len, &cap, done, total, force_all, &header);
+    append_missing(&out, &len, &cap, done, force_all, &header);
     mem_free(done);
     int rc = replace_file(out, len);
     mem_free(out);

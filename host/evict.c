@@ -6,6 +6,7 @@
 #include "evict.h"
 #include "expire.h"
 #include "ks.h"
+#include "lazyfree.h"
 #include "mem.h"
 #include "notify.h"
 #include "server.h"
@@ -70,8 +71,12 @@ int evict_perform(void)
         notify_keyspace(NOTIFY_EVICTED, "evicted", best->key, best->keylen, bestdb->id);
         notify_key_modified(bestdb->id, best->key, best->keylen);
         expire_propagate_del(bestdb->id, best->key, best->keylen);
-        ks_delete(bestdb, best);
+        if (srv.hostconf.lazyfree_lazy_eviction) ks_delete_lazy(bestdb, best);
+        else ks_delete(bestdb, best);
         ks_stats.evicted_keys++;
+        /* A value freed in the background brings memory down soon: the
+         * command runs meanwhile (Redis's EVICT_RUNNING). */
+        if (srv.hostconf.lazyfree_lazy_eviction && lazyfree_pending()) return 0;
     }
     return 0;
 }

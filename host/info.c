@@ -283,7 +283,7 @@ static void info_server(ibuf_t *b)
         0, 0, 0,
 #endif
         (long long)srv.pid, sup, srv.runid, srv.port, (long long)now_us, uptime,
-        uptime / 86400, srv.hz, srv.hz, (unsigned)ks_lru_clock(), executable_path(),
+        uptime / 86400, srv.hostconf.hz, srv.hz, (unsigned)ks_lru_clock(), executable_path(),
         srv.configfile ? srv.configfile : "");
     info_listeners(b);
 }

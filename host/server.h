@@ -94,6 +94,22 @@ typedef struct server {
         int session_cache_size, session_cache_timeout;
         int replication, cluster;
     } tls;
+    struct {                 /* process-level directives (config_host.c, proc.c) */
+        int always_show_logo, set_proc_title;
+        char *proc_title_template;
+        int oom_score_adj;   /* PROC_OOM_* (proc.h) */
+        int oom_values[3];   /* oom-score-adj-values: PROC_CLASS_* order */
+        int disable_thp, activerehashing, dynamic_hz, jemalloc_bg_thread;
+        int lazyfree_lazy_eviction, rdb_save_incremental_fsync;
+        char *server_cpulist, *bio_cpulist, *aof_rewrite_cpulist, *bgsave_cpulist;
+        int aof_disable_auto_gc, crash_log_enabled, crash_memcheck_enabled;
+        int enable_protected_configs; /* no, yes, local (config.c's protected_names) */
+        long long socket_mark_id; /* SO_MARK of the TCP listeners (0: none) */
+        int syslog_enabled, syslog_facility; /* syslog_facility: LOG_USER, LOG_LOCAL0... */
+        char *syslog_ident;
+        int shutdown_on_sigint, shutdown_on_sigterm; /* SHUTDOWN_* flags (shutdown.h) */
+        int hz;              /* the cron's frequency now (hz, raised by dynamic-hz) */
+    } hostconf;
 
     /* runtime */
     struct event_base *base;
@@ -148,7 +164,12 @@ extern server_t srv;
  * the "redis-ver" aux field of the RDB files we write. */
 #define SERVER_COMPAT_VERSION "7.4.0"
 
-/* maxmemory-policy values */
+/* SHUTDOWN options (shutdown.h), also shutdown-on-sigint/sigterm's. */
+#define SHUTDOWN_NOSAVE 1
+#define SHUTDOWN_SAVE 2
+#define SHUTDOWN_NOW 4
+#define SHUTDOWN_FORCE 8
+
 /* maxmemory-policy values, in Redis's listing order (its error text) */
 enum {
     MAXMEM_VOLATILE_LRU, MAXMEM_VOLATILE_LFU, MAXMEM_VOLATILE_RANDOM,

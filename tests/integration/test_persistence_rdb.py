@@ -651,8 +651,8 @@ def make_saves_fail(c, d):
 
 def dir_settable(is_modis):
     """Redis 7 protects CONFIG SET dir unless enable-protected-configs is
-    set; Modis has no such directive (yet) and always allows it."""
-    return [] if is_modis else ["--enable-protected-configs", "yes"]
+    set, and so does Modis."""
+    return ["--enable-protected-configs", "yes"]
 
 
 def test_failed_bgsave_stops_writes(datadir, servers, unwritable_dir, is_modis):

@@ -79,6 +79,16 @@ int persist_apply_appendonly(char *err, size_t cap)
     return 0;
 }
 
+/* config_host.c's hooks into the rest of the server: aof-disable-auto-gc
+ * acts through it (no CONFIG SET runs here), the logo through log_raw
+ * (discarded). */
+int persist_apply_aof_auto_gc(char *err, size_t cap)
+{
+    (void)err, (void)cap;
+    return 0;
+}
+void log_raw(int level, const char *text) { (void)level, (void)text; }
+
 /* net.c: the tls-* CONFIG SET hooks; no CONFIG SET runs here. */
 int net_tls_reconfigure(void) { return 0; }
 int net_tls_port_changed(const char **err)

@@ -37,6 +37,7 @@ struct acl_user;
 #define CLIENT_FAKE              (1u << 10) /* no socket (AOF load, scripts) */
 #define CLIENT_DENY_BLOCKING     (1u << 11) /* md_call, scripts: md_in_multi() */
 #define CLIENT_PUBSUB            (1u << 12) /* has subscriptions (pubsub.c keeps it) */
+#define CLIENT_MONITOR           (1u << 13) /* in MONITOR mode (monitor.c keeps it) */
 
 typedef struct client {
     uint64_t id;

@@ -34,7 +34,8 @@ int client_name_valid(md_arg_t name);
 static void client_flags_str(client_t *c, char *out)
 {
     char *p = out;
-    if (pubsub_client_active(c)) *p++ = 'P'; /* first, as in Redis */
+    if (c->flags & CLIENT_MONITOR) *p++ = 'O'; /* first, as in Redis */
+    if (pubsub_client_active(c)) *p++ = 'P';
     if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNIX) *p++ = 'U';

@@ -451,6 +451,12 @@ static param_t *param_find(const char *name)
     return NULL;
 }
 
+int config_is_sensitive(const char *name)
+{
+    const param_t *p = param_find(name);
+    return p && (p->flags & SENSITIVE);
+}
+
 static int param_set(param_t *p, const char *v, char *err, size_t cap)
 {
     long long n;

@@ -14,7 +14,10 @@
 #include "util.h"
 #include "evict.h"
 #include "blocking.h"
+#include "monitor.h"
 #include "multi.h"
+#include "redact.h"
+#include "slowlog.h"
 #include "pubsub.h"
 #include "propagate.h"
 #include "persist/persist.h"
@@ -82,6 +85,26 @@ cmd_t *dispatch_find(cmd_t *cmd, int argc, const md_arg_t *argv, char *msg, size
     return cmd;
 }
 
+/* Set while a blocked command runs again: MONITOR showed it already. */
+static int rerunning;
+
+/* SLOWLOG and MONITOR see a command after it ran, as Redis's call() does:
+ * not while the AOF loads, with secrets redacted; a command that blocked
+ * is logged when it runs again and completes, and shown to monitors once,
+ * the first time. */
+static void observe(client_t *c, cmd_t *cmd, long long dur)
+{
+    if (srv.loading) return;
+    int slow = !(cmd->flags & CMD_SKIP_SLOWLOG) && !blocking_is_blocked(c) &&
+               slowlog_wants(dur);
+    int mon = monitor_active() && !rerunning && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN));
+    if (!slow && !mon) return;
+    const md_arg_t *view = redact_view(cmd, c->argc, c->argv);
+    if (slow) slowlog_push(c->argc, view, dur, c->addr[0] ? c->addr : "?:0", c->name);
+    if (mon) monitor_feed(c, c->dbid, c->argc, view);
+    redact_free(view, c->argv);
+}
+
 void dispatch_call(client_t *c, cmd_t *cmd)
 {
     if (cmd_is_gone(cmd)) {
@@ -112,6 +135,7 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     cmd->usec += (long long)dur;
     if (ctx.failed) cmd->failed_calls++;
     srv.dirty += ctx.dirty;
+    observe(c, cmd, (long long)dur);
     sdk_ctx_done(&ctx);
     srv.stat_numcommands++;
     c->commands++;
@@ -142,7 +166,9 @@ void dispatch_rerun(client_t *c, cmd_t *cmd)
         cmd->rejected_calls++;
         return;
     }
+    rerunning++;
     dispatch_call(c, cmd);
+    rerunning--;
 }
 
 /* Commands that act on the transaction itself instead of being queued. */

@@ -22,6 +22,7 @@
 #include "mem.h"
 #include "module.h"
 #include "module_rdb.h"
+#include "monitor.h"
 #include "multi.h"
 #include "net.h"
 #include "pubsub.h"
@@ -70,6 +71,7 @@ static void client_gone(client_t *c)
     blocking_client_gone(c);
     multi_client_gone(c);
     pubsub_client_gone(c);
+    monitor_client_gone(c);
 }
 
 /* Log lines about a client (client_hooks.describe): its CLIENT LIST line,

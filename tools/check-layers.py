@@ -62,6 +62,8 @@ GROUPS = {
                "uses": ["notify", "propagate"]},
     "evict": {"layer": "subsystem", "files": ["host/evict"], "uses": ["expire", "notify"]},
     "pubsub": {"layer": "subsystem", "files": ["host/pubsub"], "uses": ["core", "notify"]},
+    "slowlog": {"layer": "subsystem", "files": ["host/slowlog"], "uses": []},
+    "monitor": {"layer": "subsystem", "files": ["host/monitor"], "uses": ["core"]},
     "multi": {"layer": "subsystem", "files": ["host/multi"], "uses": ["core", "notify"]},
     "blocking": {"layer": "subsystem", "files": ["host/blocking"], "uses": ["core", "multi"]},
     "persist": {
@@ -88,7 +90,7 @@ GROUPS = {
     "top": {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
-                  "host/hooks", "host/main", "host/crash"],
+                  "host/hooks", "host/main", "host/crash", "host/redact"],
         "uses": ["*"],
     },
 }

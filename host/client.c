@@ -275,7 +275,7 @@ static void client_process_input(client_t *c, size_t *want)
     c->parser.max_bulk = srv.proto_max_bulk_len;
     c->parser.unauth = needs_auth(c);
     while (c->qpos < c->qlen && !c->bstate &&
-           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_POSTPONED))) {
         size_t consumed = 0;
         char *base = c->qbuf + c->qpos;
         int r = resp_parse(&c->parser, base, c->qlen - c->qpos, &consumed, want);
@@ -289,6 +289,10 @@ static void client_process_input(client_t *c, size_t *want)
             client_set_argv(c, base);
             client_hooks.run(c);
             c->argc = 0;
+            if (c->flags & CLIENT_POSTPONED) { /* the command runs again later */
+                resp_parser_reset(&c->parser);
+                break;
+            }
         }
         c->qpos += consumed;
         resp_parser_reset(&c->parser);
@@ -473,7 +477,7 @@ void client_cron(void)
         /* Blocked clients have their own timeout; Pub/Sub and MONITOR
          * clients none. */
         if (srv.timeout > 0 && !c->bstate &&
-            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_MONITOR)) &&
+            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_POSTPONED)) &&
             now - c->last_interaction_ms > (int64_t)srv.timeout * 1000) {
             log_msg(LOG_VERBOSE, "Closing idle client");
             client_close(c);

@@ -38,6 +38,7 @@ struct acl_user;
 #define CLIENT_DENY_BLOCKING     (1u << 11) /* md_call, scripts: md_in_multi() */
 #define CLIENT_PUBSUB            (1u << 12) /* has subscriptions (pubsub.c keeps it) */
 #define CLIENT_MONITOR           (1u << 13) /* in MONITOR mode (monitor.c keeps it) */
+#define CLIENT_POSTPONED         (1u << 14) /* its command waits for CLIENT PAUSE to end (pause.c) */
 
 typedef struct client {
     uint64_t id;

@@ -19,12 +19,14 @@
 #include "hostcmds.h"
 #include "mem.h"
 #include "multi.h"
+#include "pause.h"
 #include "pubsub.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,7 +43,7 @@ static void client_flags_str(client_t *c, char *out)
     if (c->flags & CLIENT_UNIX) *p++ = 'U';
     if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
     if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
-    if (c->bstate) *p++ = 'b';
+    if (c->bstate || (c->flags & CLIENT_POSTPONED)) *p++ = 'b';
     if (multi_active(c) || multi_executing(c)) *p++ = 'x';
     if (p == out) *p++ = 'N';
     *p = '\0';
@@ -329,6 +331,49 @@ static int client_unblock_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+/* CLIENT PAUSE timeout [WRITE|ALL] */
+static int client_pause_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    int mode = PAUSE_ALL;
+    long long ms;
+    if (argc > 4) {
+        reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
+                        "Try CLIENT HELP.", arg_limit(argv[1]), argv[1].ptr);
+        return MD_OK;
+    }
+    if (argc == 4) {
+        if (md_arg_eq(argv[3], "write")) {
+            mode = PAUSE_WRITE;
+        } else if (!md_arg_eq(argv[3], "all")) {
+            md_reply_error(c, "ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return MD_OK;
+        }
+    }
+    if (md_arg_ll(argv[2], &ms) != MD_OK) {
+        md_reply_error(c, "ERR timeout is not an integer or out of range");
+        return MD_OK;
+    }
+    if (ms < 0) {
+        md_reply_error(c, "ERR timeout is negative");
+        return MD_OK;
+    }
+    int64_t now = util_mstime();
+    if (ms > INT64_MAX - now) {
+        md_reply_error(c, "ERR timeout is out of range");
+        return MD_OK;
+    }
+    pause_start(mode, now + ms);
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+static int client_unpause_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    pause_stop();
+    md_reply_ok(c);
+    return MD_OK;
+}
+
 /* ---- names and attributes ---- */
 
 static int client_id_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
@@ -467,6 +512,10 @@ static int client_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
         "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
         "REPLY (ON|OFF|SKIP)",
         "    Control the replies sent to the current connection.",
         "SETNAME <name>",
@@ -546,6 +595,15 @@ static const md_command_t client_subcommands[] = {
                 "7.0.3: Added `ssub` field.\n"
                 "7.2.0: Added `lib-name` and `lib-ver` fields.\n"
                 "7.4.0: Added `watch` field."},
+    {.name = "pause", .handler = client_pause_cmd, .arity = -3, .flags = ADMIN_CONN_FLAGS,
+     .acl = ADMIN_CONN_ACL,
+     .summary = "Suspends commands processing.", .since = "2.9.50", .complexity = "O(1)",
+     .group = "connection", .syntax = "timeout{integer} [WRITE | ALL]{=mode @6.2.0}",
+     .history = "6.2.0: `CLIENT PAUSE WRITE` mode added along with the `mode` option."},
+    {.name = "unpause", .handler = client_unpause_cmd, .arity = 2, .flags = ADMIN_CONN_FLAGS,
+     .acl = ADMIN_CONN_ACL, .summary = "Resumes processing commands from paused clients.",
+     .since = "6.2.0", .complexity = "O(N) Where N is the number of paused clients",
+     .group = "connection"},
     {.name = "no-evict", .handler = client_no_evict_cmd, .arity = 3, .flags = ADMIN_CONN_FLAGS,
      .acl = ADMIN_CONN_ACL, .summary = "Sets the client eviction mode of the connection.",
      .since = "7.0.0", .complexity = "O(1)", .group = "connection",

@@ -16,6 +16,7 @@
 #include "blocking.h"
 #include "monitor.h"
 #include "multi.h"
+#include "pause.h"
 #include "redact.h"
 #include "slowlog.h"
 #include "pubsub.h"
@@ -179,6 +180,17 @@ static int is_multi_control(const cmd_t *cmd)
            !strcmp(n, "watch") || !strcmp(n, "quit") || !strcmp(n, "reset");
 }
 
+/* CLIENT PAUSE: does this command wait? Under WRITE, commands that write
+ * or may replicate, and EXEC of a queue holding such commands, as Redis
+ * (a write is postponed when it would be queued, too). */
+static int pause_holds(client_t *c, cmd_t *cmd)
+{
+    if (!srv.clients_paused) return 0;
+    const uint64_t w = CMD_WRITE | CMD_MAY_REPLICATE;
+    int exec = !cmd->parent && !strcmp(cmd->name, "exec");
+    return pause_must_wait(c, (cmd->flags & w) || (exec && (multi_queued_flags(c) & w)));
+}
+
 /* Commands a RESP2 client in Pub/Sub mode may still run. */
 static int pubsub_context_allowed(const cmd_t *cmd)
 {
@@ -257,6 +269,13 @@ void dispatch_command(client_t *c)
                          "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                          cmd->fullname);
         reject(c, cmd, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
+        goto done;
+    }
+    if (pause_holds(c, cmd)) {
+        /* left in the query buffer: it runs when the pause ends, CLIENT
+         * REPLY SKIP still applying to it */
+        if (c->flags & CLIENT_REPLY_SKIP) c->flags |= CLIENT_REPLY_SKIP_NEXT;
+        pause_postpone(c);
         goto done;
     }
     if (multi_active(c) && !is_multi_control(cmd)) {

@@ -44,7 +44,8 @@ static ks_entry_t *sample(ks_db_t *db, int vol)
 
 int evict_perform(void)
 {
-    if (!srv.maxmemory || mem_used() <= (size_t)srv.maxmemory) return 0;
+    /* CLIENT PAUSE holds eviction (and so refuses nothing), as Redis */
+    if (!srv.maxmemory || srv.clients_paused || mem_used() <= (size_t)srv.maxmemory) return 0;
     int p = srv.maxmemory_policy;
     if (p == MAXMEM_NOEVICTION) return -1;
     int vol = volatile_only(p);

@@ -23,6 +23,7 @@
 #include "module.h"
 #include "module_rdb.h"
 #include "monitor.h"
+#include "pause.h"
 #include "multi.h"
 #include "net.h"
 #include "pubsub.h"
@@ -46,6 +47,7 @@ persist_hooks_t persist_hooks;
 
 static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
 static int hook_may_expire(void) { return !srv.loading; }
+static int hook_expire_paused(void) { return srv.clients_paused != 0; }
 static int hook_lfu(void)
 {
     return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU ||
@@ -72,6 +74,7 @@ static void client_gone(client_t *c)
     multi_client_gone(c);
     pubsub_client_gone(c);
     monitor_client_gone(c);
+    pause_client_gone(c);
 }
 
 /* Log lines about a client (client_hooks.describe): its CLIENT LIST line,
@@ -146,6 +149,7 @@ void hooks_install(void)
 {
     ks_hooks.now_ms = hook_now;
     ks_hooks.may_expire = hook_may_expire;
+    ks_hooks.expire_paused = hook_expire_paused;
     ks_hooks.expired = expire_on_expired;
     ks_hooks.free_value = hook_free_value;
     ks_hooks.lazy_expire = hook_lazy_expire;

@@ -25,6 +25,7 @@
 #include "ks.h"
 #include "mem.h"
 #include "module.h"
+#include "pause.h"
 #include "pubsub.h"
 #include "server.h"
 #include "util.h"
@@ -312,7 +313,8 @@ static void info_clients(ibuf_t *b)
         "total_watched_keys:0\r\n"
         "total_blocking_keys:%zu\r\n"
         "total_blocking_keys_on_nokey:0\r\n",
-        client_count(), srv.maxclients, maxin, maxout, blocking_clients(), pubsub_nclients(),
+        client_count(), srv.maxclients, maxin, maxout,
+        blocking_clients() + (size_t)pause_postponed(), pubsub_nclients(),
         blocking_keys());
 }
 

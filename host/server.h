@@ -108,6 +108,8 @@ typedef struct server {
     int64_t lastsave;
     uint64_t next_client_id;
     int active_expire_paused;
+    int clients_paused;      /* CLIENT PAUSE's mode now (pause.h): 0 none, 1 WRITE, 2 ALL;
+                              * keys neither expire nor get evicted while it is set */
     int in_command;          /* nesting depth of command calls */
     /* The default user's state, kept by acl.c for the layers below it:
      * protected mode (nopass) and new connections (nopass and on). */

@@ -64,6 +64,7 @@ GROUPS = {
     "pubsub": {"layer": "subsystem", "files": ["host/pubsub"], "uses": ["core", "notify"]},
     "slowlog": {"layer": "subsystem", "files": ["host/slowlog"], "uses": []},
     "monitor": {"layer": "subsystem", "files": ["host/monitor"], "uses": ["core"]},
+    "pause": {"layer": "subsystem", "files": ["host/pause"], "uses": ["core"]},
     "multi": {"layer": "subsystem", "files": ["host/multi"], "uses": ["core", "notify"]},
     "blocking": {"layer": "subsystem", "files": ["host/blocking"], "uses": ["core", "multi"]},
     "persist": {
@@ -83,7 +84,7 @@ GROUPS = {
     "modules": {"layer": "subsystem", "files": ["host/module", "host/module_rdb"],
                 "uses": ["core", "blocking", "persist"]},
     "info": {"layer": "subsystem", "files": ["host/info"],
-             "uses": ["core", "blocking", "config", "modules", "persist", "pubsub"]},
+             "uses": ["core", "blocking", "config", "modules", "pause", "persist", "pubsub"]},
     # Layer 3: the SDK implementation, one file per section of modis.h.
     "sdk": {"layer": "sdk", "files": ["host/sdk_*"], "uses": ["*"]},
     # Layer 4: command handlers, the dispatcher, start-up and the wiring.

@@ -128,6 +128,14 @@ reply_t *client_push(client_t *c);
  * mem_clients_normal): the struct, buffers, argv, queued commands. */
 size_t client_memory(const client_t *c);
 
+/* maxmemory-clients: may c be evicted (a connection, not CLIENT NO-EVICT)? */
+int client_evictable(const client_t *c);
+/* While the memory of all connections exceeds maxmemory-clients (bytes,
+ * or a percent of maxmemory), close the evictable one using the most,
+ * as Redis does (INFO's evicted_clients); nothing when it is 0. Safe at
+ * any time: clients are closed asynchronously. */
+void client_evict_over_limit(void);
+
 /* All connected clients, for CLIENT LIST/KILL and cron. */
 client_t *client_first(void);
 size_t client_count(void);

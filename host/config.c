@@ -66,7 +66,6 @@ static int io_threads_v = 1;
 static long long repl_backlog_size_v;
 static int supervised_v;
 static int enable_debug_v, enable_module_v;
-static long long maxmemory_clients_v;
 static int eviction_tenacity_v;
 static const char *const protected_names[] = {"no", "yes", "local", NULL};
 /* Redis's order (its error text lists them so). */
@@ -222,6 +221,40 @@ static int parse_mem(const char *v, long long *out)
     return 0;
 }
 
+/* maxmemory-clients: a byte count, or "<n>%" of maxmemory (kept negative,
+ * as Redis keeps it). */
+static int set_maxmemory_clients(const char *v, char *err, size_t cap)
+{
+    size_t n = strlen(v);
+    long long x;
+    if (n > 1 && v[n - 1] == '%') {
+        if (util_str2ll(v, n - 1, &x) != 0 || x < 0) {
+            snprintf(err, cap, "argument must be a memory or percent value");
+            return -1;
+        }
+        if (x > 100) {
+            snprintf(err, cap, "percentage argument must be less or equal to 100");
+            return -1;
+        }
+        srv.maxmemory_clients = -x;
+        return 0;
+    }
+    if (parse_mem(v, &x) != 0) {
+        snprintf(err, cap, "argument must be a memory or percent value");
+        return -1;
+    }
+    srv.maxmemory_clients = x;
+    return 0;
+}
+
+static char *get_maxmemory_clients(void)
+{
+    char buf[32];
+    if (srv.maxmemory_clients < 0) snprintf(buf, sizeof(buf), "%lld%%", -srv.maxmemory_clients);
+    else snprintf(buf, sizeof(buf), "%lld", srv.maxmemory_clients);
+    return mem_strdup(buf);
+}
+
 /* A client class as client-output-buffer-limit names it (Redis accepts
  * master as a class name only to refuse it). */
 static int obuf_class(const char *name)
@@ -349,7 +382,8 @@ static param_t params[] = {
     {"maxmemory", NULL, T_MEM, 0, &srv.maxmemory, 0, LLONG_MAX, "0"},
     {"maxmemory-policy", NULL, T_ENUM, 0, &srv.maxmemory_policy, 0, 0, "noeviction", policies},
     {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
-    {"maxmemory-clients", NULL, T_MEM, 0, &maxmemory_clients_v, 0, LLONG_MAX, "0"},
+    {"maxmemory-clients", NULL, T_SPECIAL, 0, NULL, 0, 0, "0", NULL, set_maxmemory_clients,
+     get_maxmemory_clients},
     {"maxmemory-eviction-tenacity", NULL, T_INT, 0, &eviction_tenacity_v, 0, 100, "10"},
     {"lfu-log-factor", NULL, T_INT, 0, &srv.lfu_log_factor, 0, INT_MAX, "10"},
     {"lfu-decay-time", NULL, T_INT, 0, &srv.lfu_decay_time, 0, INT_MAX, "1"},
@@ -1099,6 +1133,7 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     srv.stat_acl_denied_key = srv.stat_acl_denied_channel = 0;
     srv.stat_client_outbuf_limit_disconnections = 0;
     ks_stats.expired_keys = ks_stats.evicted_keys = 0;
+    srv.stat_evicted_clients = 0;
     ks_stats.hits = ks_stats.misses = 0;
     md_reply_ok(c);
     return MD_OK;

@@ -560,7 +560,7 @@ static void info_stats(ibuf_t *b)
         "expired_time_cap_reached_count:0\r\n"
         "expire_cycle_cpu_milliseconds:%lld\r\n"
         "evicted_keys:%lld\r\n"
-        "evicted_clients:0\r\n"
+        "evicted_clients:%lld\r\n"
         "evicted_scripts:0\r\n"
         "total_eviction_exceeded_time:0\r\n"
         "current_eviction_exceeded_time:0\r\n"
@@ -570,7 +570,8 @@ static void info_stats(ibuf_t *b)
         srv.stat_net_input_bytes, srv.stat_net_output_bytes,
         rate_mean(&rate_in) / 1024, rate_mean(&rate_out) / 1024, srv.stat_rejected_conn,
         ks_stats.expired_keys, (double)srv.stat_expired_stale_perc_x100 / 100,
-        srv.stat_expire_cycle_time_used / 1000, ks_stats.evicted_keys, ks_stats.hits,
+        srv.stat_expire_cycle_time_used / 1000, ks_stats.evicted_keys, srv.stat_evicted_clients,
+        ks_stats.hits,
         ks_stats.misses);
     ib_printf(b,
         "pubsub_channels:%zu\r\n"

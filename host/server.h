@@ -42,6 +42,7 @@ typedef struct server {
     long long client_query_buffer_limit;
     obuf_limit_t obuf_limits[CLIENT_CLASS_COUNT]; /* client-output-buffer-limit */
     long long maxmemory;
+    long long maxmemory_clients; /* bytes; negative: that percent of maxmemory */
     int maxmemory_policy;
     int maxmemory_samples;
     int lfu_log_factor;
@@ -128,6 +129,7 @@ typedef struct server {
     long long stat_numcommands;
     long long stat_numconnections;
     long long stat_rejected_conn;
+    long long stat_evicted_clients; /* closed by maxmemory-clients */
     long long stat_net_input_bytes;
     long long stat_net_output_bytes;
     long long stat_expired_stale_perc_x100;

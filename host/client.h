@@ -39,6 +39,14 @@ struct acl_user;
 #define CLIENT_PUBSUB            (1u << 12) /* has subscriptions (pubsub.c keeps it) */
 #define CLIENT_MONITOR           (1u << 13) /* in MONITOR mode (monitor.c keeps it) */
 #define CLIENT_POSTPONED         (1u << 14) /* its command waits for CLIENT PAUSE to end (pause.c) */
+/* CLIENT TRACKING state (tracking.c keeps them) */
+#define CLIENT_TRACKING          (1u << 15)
+#define CLIENT_TRACKING_BCAST    (1u << 16)
+#define CLIENT_TRACKING_OPTIN    (1u << 17)
+#define CLIENT_TRACKING_OPTOUT   (1u << 18)
+#define CLIENT_TRACKING_NOLOOP   (1u << 19)
+#define CLIENT_TRACKING_CACHING  (1u << 20) /* CLIENT CACHING given for the next command */
+#define CLIENT_TRACKING_BROKEN_REDIR (1u << 21) /* the REDIRECT client went away */
 
 typedef struct client {
     uint64_t id;
@@ -77,6 +85,8 @@ typedef struct client {
     struct bstate *bstate;   /* blocked on keys (blocking.c) */
     struct mstate *mstate;   /* MULTI/WATCH state (multi.c) */
     struct pstate *pstate;   /* subscriptions (pubsub.c), NULL if none yet */
+    uint64_t tracking_redir; /* CLIENT TRACKING REDIRECT id, 0 = none */
+    struct tstate *tstate;   /* BCAST prefixes (tracking.c), NULL if none */
     struct client *next_pending, *prev_all, *next_all;
 } client_t;
 

@@ -425,6 +425,8 @@ static param_t params[] = {
     {"sanitize-dump-payload", NULL, T_ENUM, 0, &sanitize_dump_v, 0, 0, "no", sanitize_names},
     {"slowlog-log-slower-than", NULL, T_LL, 0, &srv.slowlog_log_slower_than, -1, LLONG_MAX, "10000"},
     {"slowlog-max-len", NULL, T_LL, 0, &srv.slowlog_max_len, 0, LONG_MAX, "128"},
+    {"tracking-table-max-keys", NULL, T_LL, 0, &srv.tracking_table_max_keys, 0, LONG_MAX,
+     "1000000"},
     {"notify-keyspace-events", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_notify, get_notify},
     {"io-threads", NULL, T_INT, IMMUTABLE, &io_threads_v, 1, 128, "1"},
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},

@@ -19,6 +19,7 @@
 #include "pause.h"
 #include "redact.h"
 #include "slowlog.h"
+#include "tracking.h"
 #include "pubsub.h"
 #include "propagate.h"
 #include "persist/persist.h"
@@ -96,6 +97,7 @@ static int rerunning;
 static void observe(client_t *c, cmd_t *cmd, long long dur)
 {
     if (srv.loading) return;
+    tracking_after_call(c, cmd);
     int slow = !(cmd->flags & CMD_SKIP_SLOWLOG) && !blocking_is_blocked(c) &&
                slowlog_wants(dur);
     int mon = monitor_active() && !rerunning && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN));
@@ -206,6 +208,9 @@ static int pubsub_context_allowed(const cmd_t *cmd)
 void dispatch_command(client_t *c)
 {
     cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
+    /* CLIENT CACHING's effect lasts over CLIENT subcommands, as Redis */
+    int client_cmd = cmd && !strcmp(cmd->name, "client");
+    tracking_command_begin(c);
     /* CLIENT REPLY SKIP applies to the command after it. */
     if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
         c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
@@ -302,4 +307,5 @@ done:
         c->push_out = NULL;
     }
     if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
+    tracking_command_done(c, client_cmd || multi_active(c) || (c->flags & CLIENT_POSTPONED));
 }

@@ -24,6 +24,7 @@
 #include "module_rdb.h"
 #include "monitor.h"
 #include "pause.h"
+#include "tracking.h"
 #include "multi.h"
 #include "net.h"
 #include "pubsub.h"
@@ -75,6 +76,7 @@ static void client_gone(client_t *c)
     pubsub_client_gone(c);
     monitor_client_gone(c);
     pause_client_gone(c);
+    tracking_client_gone(c);
 }
 
 /* Log lines about a client (client_hooks.describe): its CLIENT LIST line,

@@ -27,6 +27,7 @@
 #include "module.h"
 #include "pause.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "server.h"
 #include "util.h"
 #include "persist/child.h"
@@ -306,7 +307,7 @@ static void info_clients(ibuf_t *b)
         "client_recent_max_input_buffer:%zu\r\n"
         "client_recent_max_output_buffer:%zu\r\n"
         "blocked_clients:%zu\r\n"
-        "tracking_clients:0\r\n"
+        "tracking_clients:%zu\r\n"
         "pubsub_clients:%zu\r\n"
         "watching_clients:0\r\n"
         "clients_in_timeout_table:0\r\n"
@@ -314,7 +315,7 @@ static void info_clients(ibuf_t *b)
         "total_blocking_keys:%zu\r\n"
         "total_blocking_keys_on_nokey:0\r\n",
         client_count(), srv.maxclients, maxin, maxout,
-        blocking_clients() + (size_t)pause_postponed(), pubsub_nclients(),
+        blocking_clients() + (size_t)pause_postponed(), tracking_clients(), pubsub_nclients(),
         blocking_keys());
 }
 
@@ -587,9 +588,9 @@ static void info_stats(ibuf_t *b)
         "active_defrag_key_misses:0\r\n"
         "total_active_defrag_time:0\r\n"
         "current_active_defrag_time:0\r\n"
-        "tracking_total_keys:0\r\n"
-        "tracking_total_items:0\r\n"
-        "tracking_total_prefixes:0\r\n"
+        "tracking_total_keys:%zu\r\n"
+        "tracking_total_items:%zu\r\n"
+        "tracking_total_prefixes:%zu\r\n"
         "unexpected_error_replies:%lld\r\n"
         "total_error_replies:%lld\r\n"
         "dump_payload_sanitizations:0\r\n"
@@ -611,8 +612,8 @@ static void info_stats(ibuf_t *b)
         "acl_access_denied_key:%lld\r\n"
         "acl_access_denied_channel:%lld\r\n",
         pubsub_nchannels(), pubsub_npatterns(), pubsub_nshardchannels(),
-        child_latest_fork_usec(), child_total_forks(),
-        srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
+        child_latest_fork_usec(), child_total_forks(), tracking_total_keys(),
+        tracking_total_items(), tracking_total_prefixes(), srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
         srv.stat_client_qbuf_limit_disconnections, srv.stat_client_outbuf_limit_disconnections,
         srv.stat_acl_denied_auth, srv.stat_acl_denied_cmd, srv.stat_acl_denied_key,
         srv.stat_acl_denied_channel);

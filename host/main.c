@@ -19,6 +19,7 @@
 #include "mem.h"
 #include "module.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "multi.h"
 #include "sdk_cron_info.h"
 #include "net.h"
@@ -76,6 +77,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     events_fire(MD_EVENT_CRON, 0, &e);
     info_cron();
     client_cron();
+    tracking_limit();
     persist_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);
@@ -198,6 +200,7 @@ int main(int argc, char **argv)
     cmd_table_init();
     multi_init();
     pubsub_init();
+    tracking_init();
     hostcmds_register();
     config_init();
     acl_init(); /* the default user, which requirepass sets */

@@ -78,6 +78,7 @@ typedef struct server {
     long long slowlog_log_slower_than;
     long long slowlog_max_len;
     long long latency_tracking;
+    long long tracking_table_max_keys;
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */

@@ -65,6 +65,7 @@ GROUPS = {
     "slowlog": {"layer": "subsystem", "files": ["host/slowlog"], "uses": []},
     "monitor": {"layer": "subsystem", "files": ["host/monitor"], "uses": ["core"]},
     "pause": {"layer": "subsystem", "files": ["host/pause"], "uses": ["core"]},
+    "tracking": {"layer": "subsystem", "files": ["host/tracking"], "uses": ["core", "notify"]},
     "multi": {"layer": "subsystem", "files": ["host/multi"], "uses": ["core", "notify"]},
     "blocking": {"layer": "subsystem", "files": ["host/blocking"], "uses": ["core", "multi"]},
     "persist": {
@@ -84,7 +85,8 @@ GROUPS = {
     "modules": {"layer": "subsystem", "files": ["host/module", "host/module_rdb"],
                 "uses": ["core", "blocking", "persist"]},
     "info": {"layer": "subsystem", "files": ["host/info"],
-             "uses": ["core", "blocking", "config", "modules", "pause", "persist", "pubsub"]},
+             "uses": ["core", "blocking", "config", "modules", "pause", "persist", "pubsub",
+                      "tracking"]},
     # Layer 3: the SDK implementation, one file per section of modis.h.
     "sdk": {"layer": "sdk", "files": ["host/sdk_*"], "uses": ["*"]},
     # Layer 4: command handlers, the dispatcher, start-up and the wiring.

@@ -255,6 +255,46 @@ static char *get_maxmemory_clients(void)
     return mem_strdup(buf);
 }
 
+/* latency-tracking-info-percentiles: up to 16 numbers within 0..100. */
+static int set_latency_percentiles(const char *v, char *err, size_t cap)
+{
+    double p[16];
+    int n = 0;
+    char *copy = mem_strdup(v), *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char *end;
+        double d = strtod(w, &end);
+        if (*end || end == w || n == 16 || d != d) {
+            mem_free(copy);
+            snprintf(err, cap, "Invalid latency-tracking-info-percentiles parameters");
+            return -1;
+        }
+        if (d < 0.0 || d > 100.0) {
+            mem_free(copy);
+            snprintf(err, cap, "latency-tracking-info-percentiles parameters should sit between "
+                               "[0.0,100.0]");
+            return -1;
+        }
+        p[n++] = d;
+    }
+    mem_free(copy);
+    memcpy(srv.latency_percentiles, p, sizeof(p[0]) * (size_t)n);
+    srv.nlatency_percentiles = n;
+    return 0;
+}
+
+static char *get_latency_percentiles(void)
+{
+    char buf[16 * 40] = "";
+    size_t n = 0;
+    for (int i = 0; i < srv.nlatency_percentiles; i++) {
+        char one[40];
+        util_trim_double(one, sizeof(one), srv.latency_percentiles[i]);
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "", one);
+    }
+    return mem_strdup(buf);
+}
+
 /* A client class as client-output-buffer-limit names it (Redis accepts
  * master as a class name only to refuse it). */
 static int obuf_class(const char *name)
@@ -425,6 +465,11 @@ static param_t params[] = {
     {"sanitize-dump-payload", NULL, T_ENUM, 0, &sanitize_dump_v, 0, 0, "no", sanitize_names},
     {"slowlog-log-slower-than", NULL, T_LL, 0, &srv.slowlog_log_slower_than, -1, LLONG_MAX, "10000"},
     {"slowlog-max-len", NULL, T_LL, 0, &srv.slowlog_max_len, 0, LONG_MAX, "128"},
+    {"latency-monitor-threshold", NULL, T_LL, 0, &srv.latency_monitor_threshold, 0, LLONG_MAX,
+     "0"},
+    {"latency-tracking", NULL, T_BOOL, 0, &srv.latency_tracking, 0, 0, "yes"},
+    {"latency-tracking-info-percentiles", NULL, T_SPECIAL, 0, NULL, 0, 0, "50 99 99.9", NULL,
+     set_latency_percentiles, get_latency_percentiles},
     {"tracking-table-max-keys", NULL, T_LL, 0, &srv.tracking_table_max_keys, 0, LONG_MAX,
      "1000000"},
     {"notify-keyspace-events", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_notify, get_notify},

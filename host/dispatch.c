@@ -14,6 +14,8 @@
 #include "util.h"
 #include "evict.h"
 #include "blocking.h"
+#include "lathist.h"
+#include "latency.h"
 #include "monitor.h"
 #include "multi.h"
 #include "pause.h"
@@ -137,6 +139,11 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     cmd->calls++;
     cmd->usec += (long long)dur;
     if (ctx.failed) cmd->failed_calls++;
+    if (srv.latency_tracking && !srv.loading && !blocking_is_blocked(c)) {
+        if (!cmd->hist) cmd->hist = lathist_new();
+        lathist_record(cmd->hist, dur * 1000);
+    }
+    latency_add(cmd->flags & CMD_FAST ? "fast-command" : "command", dur / 1000);
     srv.dirty += ctx.dirty;
     observe(c, cmd, (long long)dur);
     sdk_ctx_done(&ctx);

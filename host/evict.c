@@ -5,10 +5,12 @@
  */
 #include "evict.h"
 #include "expire.h"
+#include "latency.h"
 #include "ks.h"
 #include "mem.h"
 #include "notify.h"
 #include "server.h"
+#include "util.h"
 
 #include <stdlib.h>
 
@@ -49,6 +51,7 @@ int evict_perform(void)
     int p = srv.maxmemory_policy;
     if (p == MAXMEM_NOEVICTION) return -1;
     int vol = volatile_only(p);
+    uint64_t start = util_monotonic_us();
     while (mem_used() > (size_t)srv.maxmemory) {
         ks_entry_t *best = NULL;
         ks_db_t *bestdb = NULL;
@@ -67,12 +70,18 @@ int evict_perform(void)
                 }
             }
         }
-        if (!best) return -1;
+        if (!best) {
+            latency_add("eviction-cycle", (util_monotonic_us() - start) / 1000);
+            return -1;
+        }
+        uint64_t del = util_monotonic_us();
         notify_keyspace(NOTIFY_EVICTED, "evicted", best->key, best->keylen, bestdb->id);
         notify_key_modified(bestdb->id, best->key, best->keylen);
         expire_propagate_del(bestdb->id, best->key, best->keylen);
         ks_delete(bestdb, best);
+        latency_add("eviction-del", (util_monotonic_us() - del) / 1000);
         ks_stats.evicted_keys++;
     }
+    latency_add("eviction-cycle", (util_monotonic_us() - start) / 1000);
     return 0;
 }

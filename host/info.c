@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "ks.h"
+#include "lathist.h"
 #include "mem.h"
 #include "module.h"
 #include "pause.h"
@@ -770,9 +771,32 @@ static void info_errorstats(ibuf_t *b)
     }
 }
 
-/* Per-command latency histograms are not kept yet: the section is there,
- * empty, as Redis shows it with latency-tracking off. */
-static void info_latencystats(ibuf_t *b) { ib_printf(b, "# Latencystats\r\n"); }
+/* latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.9=.. for each command
+ * with a histogram (latency-tracking), percentiles as configured. */
+static void latstat_one(ibuf_t *b, const cmd_t *c)
+{
+    if (c->hist && lathist_count(c->hist)) {
+        ib_printf(b, "latency_percentiles_usec_");
+        ib_safe(b, c->fullname);
+        ib_printf(b, ":");
+        for (int i = 0; i < srv.nlatency_percentiles; i++) {
+            char name[40];
+            util_trim_double(name, sizeof(name), srv.latency_percentiles[i]);
+            ib_printf(b, "%sp%s=%.3f", i ? "," : "", name,
+                      (double)lathist_percentile(c->hist, srv.latency_percentiles[i]) / 1000.0);
+        }
+        ib_printf(b, "\r\n");
+    }
+    for (int i = 0; i < c->nsubs; i++) latstat_one(b, c->subs[i]);
+}
+
+static void latstat_cb(cmd_t *c, void *priv) { latstat_one(priv, c); }
+
+static void info_latencystats(ibuf_t *b)
+{
+    ib_printf(b, "# Latencystats\r\n");
+    if (srv.latency_tracking) cmd_foreach(latstat_cb, b);
+}
 
 /* ---- Keyspace ---- */
 

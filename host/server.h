@@ -77,7 +77,10 @@ typedef struct server {
     int lazyfree_lazy_server_del; /* RESTORE REPLACE and other implicit deletes */
     long long slowlog_log_slower_than;
     long long slowlog_max_len;
-    long long latency_tracking;
+    int latency_tracking;            /* per-command histograms (lathist.h) */
+    long long latency_monitor_threshold; /* ms; 0 = the latency monitor is off */
+    double latency_percentiles[16];  /* latency-tracking-info-percentiles */
+    int nlatency_percentiles;
     long long tracking_table_max_keys;
     char *notify_keyspace_events_str;
     int notify_flags;

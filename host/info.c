@@ -360,40 +360,65 @@ static size_t clients_memory(void)
     return n;
 }
 
-static size_t keyspace_overhead(size_t *rehashing)
+/* A db's bucket arrays (both tables while it rehashes). */
+static size_t db_lut(const ks_db_t *db)
 {
     size_t n = 0;
-    *rehashing = 0;
+    for (int t = 0; t < 2; t++)
+        if (db->t.b[t]) n += (size_t)(db->t.mask[t] + 1) * sizeof(ks_entry_t *);
+    return n;
+}
+
+void info_db_overhead(int dbid, size_t *main, size_t *expires)
+{
+    const ks_db_t *db = &srv.db[dbid];
+    *main = db_lut(db) + ks_size(db) * sizeof(ks_entry_t);
+    *expires = db->vol.cap * sizeof(void *);
+}
+
+void info_memory_figures(info_mem_t *m)
+{
+    m->used = mem_used();
+    m->rss = mem_rss();
+    if (m->used > srv.stat_peak_memory) srv.stat_peak_memory = m->used;
+    m->peak = srv.stat_peak_memory;
+    m->startup = startup_memory;
+    m->clients = clients_memory();
+    aof_info_t ai;
+    aof_info_get(&ai);
+    m->aof_buffer = ai.buffer_cap;
+    size_t keyspace = 0;
+    m->lut = m->rehashing = 0;
     for (int i = 0; i < srv.databases; i++) {
         const ks_db_t *db = &srv.db[i];
-        for (int t = 0; t < 2; t++)
-            if (db->t.b[t]) n += (size_t)(db->t.mask[t] + 1) * sizeof(ks_entry_t *);
+        size_t main, expires;
+        info_db_overhead(i, &main, &expires);
+        keyspace += main + expires;
+        m->lut += db_lut(db);
         if (db->t.rehashidx != -1 && db->t.b[0])
-            *rehashing += (size_t)(db->t.mask[0] + 1) * sizeof(ks_entry_t *);
-        n += db->vol.cap * sizeof(void *);
-        n += ks_size(db) * sizeof(ks_entry_t);
+            m->rehashing += (size_t)(db->t.mask[0] + 1) * sizeof(ks_entry_t *);
     }
-    return n;
+    m->overhead = m->startup + m->clients + m->aof_buffer + keyspace;
+    if (m->overhead > m->used) m->overhead = m->used;
+    m->dataset = m->used - m->overhead;
+    m->net = m->used > m->startup ? m->used - m->startup : 1;
+    allocator_stats_t a;
+    allocator_stats(&a, m->used, m->rss);
+    m->allocated = a.allocated;
+    m->active = a.active;
+    m->resident = a.resident;
+    m->muzzy = a.muzzy;
 }
 
 static void info_memory(ibuf_t *b)
 {
-    size_t used = mem_used();
-    size_t rss = mem_rss();
-    if (used > srv.stat_peak_memory) srv.stat_peak_memory = used;
-    size_t peak = srv.stat_peak_memory;
-    size_t rehashing;
-    size_t clients = clients_memory();
-    size_t overhead = startup_memory + clients + keyspace_overhead(&rehashing);
-    if (overhead > used) overhead = used;
-    size_t dataset = used - overhead;
-    size_t net = used > startup_memory ? used - startup_memory : 1;
-    aof_info_t ai;
-    aof_info_get(&ai);
+    info_mem_t m;
+    info_memory_figures(&m);
+    size_t used = m.used, rss = m.rss, peak = m.peak, clients = m.clients;
+    size_t overhead = m.overhead, dataset = m.dataset, net = m.net, rehashing = m.rehashing;
     char policy[32];
     long long total_sys = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
-    allocator_stats_t a;
-    allocator_stats(&a, used, rss);
+    allocator_stats_t a = {m.allocated, m.active, m.resident, m.muzzy};
 
     char h_used[32], h_rss[32], h_peak[32], h_sys[32], h_zero[32], h_max[32];
     human_bytes(h_used, sizeof(h_used), used);
@@ -470,7 +495,7 @@ static void info_memory(ibuf_t *b)
         ratio(a.resident, a.active), a.resident - a.active,
         ratio((long long)rss, a.resident), (long long)rss - a.resident,
         ratio((long long)rss, (long long)used), (long long)rss - (long long)used,
-        clients, ai.buffer_cap, mem_allocator_name(), rehashing, lazyfree_pending(),
+        clients, m.aof_buffer, mem_allocator_name(), rehashing, lazyfree_pending(),
         lazyfree_done());
 }
 

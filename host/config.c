@@ -66,7 +66,6 @@ static int io_threads_v = 1;
 static long long repl_backlog_size_v;
 static int supervised_v;
 static int enable_debug_v, enable_module_v;
-static int eviction_tenacity_v;
 static const char *const protected_names[] = {"no", "yes", "local", NULL};
 /* Redis's order (its error text lists them so). */
 static const char *const supervised_names[] = {"upstart", "systemd", "auto", "no", NULL};
@@ -424,7 +423,7 @@ static param_t params[] = {
     {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
     {"maxmemory-clients", NULL, T_SPECIAL, 0, NULL, 0, 0, "0", NULL, set_maxmemory_clients,
      get_maxmemory_clients},
-    {"maxmemory-eviction-tenacity", NULL, T_INT, 0, &eviction_tenacity_v, 0, 100, "10"},
+    {"maxmemory-eviction-tenacity", NULL, T_INT, 0, &srv.maxmemory_eviction_tenacity, 0, 100, "10"},
     {"lfu-log-factor", NULL, T_INT, 0, &srv.lfu_log_factor, 0, INT_MAX, "10"},
     {"lfu-decay-time", NULL, T_INT, 0, &srv.lfu_decay_time, 0, INT_MAX, "1"},
     {"dir", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_dir, get_dir},

@@ -20,6 +20,7 @@
 #include "module.h"
 #include "pubsub.h"
 #include "tracking.h"
+#include "evict.h"
 #include "multi.h"
 #include "sdk_cron_info.h"
 #include "net.h"
@@ -78,6 +79,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     info_cron();
     client_cron();
     tracking_limit();
+    evict_cron();
     persist_cron();
     for (int i = 0; i < srv.databases; i++) {
         ks_rehash_step_time(&srv.db[i], 1000);

@@ -43,6 +43,7 @@ typedef struct server {
     obuf_limit_t obuf_limits[CLIENT_CLASS_COUNT]; /* client-output-buffer-limit */
     long long maxmemory;
     long long maxmemory_clients; /* bytes; negative: that percent of maxmemory */
+    int maxmemory_eviction_tenacity; /* 0..100: how long one eviction run may take */
     int maxmemory_policy;
     int maxmemory_samples;
     int lfu_log_factor;

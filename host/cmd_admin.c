@@ -157,7 +157,7 @@ static const md_command_t config_subs[] = {
      .group = "server",
      .history = "7.0.0: Added the ability to pass multiple pattern parameters in one call"},
     {.name = "set", .syntax = "parameter value [parameter value ...]{=data}", .handler = config_set_cmd, .arity = -4,
-     .flags = "admin noscript loading stale may_replicate", .acl = "@admin @slow @dangerous",
+     .flags = "admin noscript loading stale", .acl = "@admin @slow @dangerous",
      .summary = "Sets configuration parameters in-flight.", .since = "2.0.0",
      .complexity = "O(N) when N is the number of configuration parameters provided", .group = "server",
      .tips = "request_policy:all_nodes response_policy:all_succeeded",

@@ -43,8 +43,6 @@ static int io_threads_v = 1;
 static long long repl_backlog_size_v;
 static int supervised_v;
 static int enable_debug_v, enable_module_v;
-static long long maxmemory_clients_v;
-static int eviction_tenacity_v;
 static const char *const protected_names[] = {"no", "yes", "local", NULL};
 /* Redis's order (its error text lists them so). */
 static const char *const supervised_names[] = {"upstart", "systemd", "auto", "no", NULL};
@@ -199,6 +197,80 @@ static int parse_mem(const char *v, long long *out)
     return 0;
 }
 
+/* maxmemory-clients: a byte count, or "<n>%" of maxmemory (kept negative,
+ * as Redis keeps it). */
+static int set_maxmemory_clients(const char *v, char *err, size_t cap)
+{
+    size_t n = strlen(v);
+    long long x;
+    if (n > 1 && v[n - 1] == '%') {
+        if (util_str2ll(v, n - 1, &x) != 0 || x < 0) {
+            snprintf(err, cap, "argument must be a memory or percent value");
+            return -1;
+        }
+        if (x > 100) {
+            snprintf(err, cap, "percentage argument must be less or equal to 100");
+            return -1;
+        }
+        srv.maxmemory_clients = -x;
+        return 0;
+    }
+    if (parse_mem(v, &x) != 0) {
+        snprintf(err, cap, "argument must be a memory or percent value");
+        return -1;
+    }
+    srv.maxmemory_clients = x;
+    return 0;
+}
+
+static char *get_maxmemory_clients(void)
+{
+    char buf[32];
+    if (srv.maxmemory_clients < 0) snprintf(buf, sizeof(buf), "%lld%%", -srv.maxmemory_clients);
+    else snprintf(buf, sizeof(buf), "%lld", srv.maxmemory_clients);
+    return mem_strdup(buf);
+}
+
+/* latency-tracking-info-percentiles: up to 16 numbers within 0..100. */
+static int set_latency_percentiles(const char *v, char *err, size_t cap)
+{
+    double p[16];
+    int n = 0;
+    char *copy = mem_strdup(v), *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char *end;
+        double d = strtod(w, &end);
+        if (*end || end == w || n == 16 || d != d) {
+            mem_free(copy);
+            snprintf(err, cap, "Invalid latency-tracking-info-percentiles parameters");
+            return -1;
+        }
+        if (d < 0.0 || d > 100.0) {
+            mem_free(copy);
+            snprintf(err, cap, "latency-tracking-info-percentiles parameters should sit between "
+                               "[0.0,100.0]");
+            return -1;
+        }
+        p[n++] = d;
+    }
+    mem_free(copy);
+    memcpy(srv.latency_percentiles, p, sizeof(p[0]) * (size_t)n);
+    srv.nlatency_percentiles = n;
+    return 0;
+}
+
+static char *get_latency_percentiles(void)
+{
+    char buf[16 * 40] = "";
+    size_t n = 0;
+    for (int i = 0; i < srv.nlatency_percentiles; i++) {
+        char one[40];
+        util_trim_double(one, sizeof(one), srv.latency_percentiles[i]);
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "", one);
+    }
+    return mem_strdup(buf);
+}
+
 /* A client class as client-output-buffer-limit names it (Redis accepts
  * master as a class name only to refuse it). */
 static int obuf_class(const char *name)
@@ -326,8 +398,9 @@ static param_t params[] = {
     {"maxmemory", NULL, T_MEM, 0, &srv.maxmemory, 0, LLONG_MAX, "0"},
     {"maxmemory-policy", NULL, T_ENUM, 0, &srv.maxmemory_policy, 0, 0, "noeviction", policies},
     {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
-    {"maxmemory-clients", NULL, T_MEM, 0, &maxmemory_clients_v, 0, LLONG_MAX, "0"},
-    {"maxmemory-eviction-tenacity", NULL, T_INT, 0, &eviction_tenacity_v, 0, 100, "10"},
+    {"maxmemory-clients", NULL, T_SPECIAL, 0, NULL, 0, 0, "0", NULL, set_maxmemory_clients,
+     get_maxmemory_clients},
+    {"maxmemory-eviction-tenacity", NULL, T_INT, 0, &srv.maxmemory_eviction_tenacity, 0, 100, "10"},
     {"lfu-log-factor", NULL, T_INT, 0, &srv.lfu_log_factor, 0, INT_MAX, "10"},
     {"lfu-decay-time", NULL, T_INT, 0, &srv.lfu_decay_time, 0, INT_MAX, "1"},
     {"dir", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_dir, get_dir},
@@ -368,6 +441,13 @@ static param_t params[] = {
     {"sanitize-dump-payload", NULL, T_ENUM, 0, &sanitize_dump_v, 0, 0, "no", sanitize_names},
     {"slowlog-log-slower-than", NULL, T_LL, 0, &srv.slowlog_log_slower_than, -1, LLONG_MAX, "10000"},
     {"slowlog-max-len", NULL, T_LL, 0, &srv.slowlog_max_len, 0, LONG_MAX, "128"},
+    {"latency-monitor-threshold", NULL, T_LL, 0, &srv.latency_monitor_threshold, 0, LLONG_MAX,
+     "0"},
+    {"latency-tracking", NULL, T_BOOL, 0, &srv.latency_tracking, 0, 0, "yes"},
+    {"latency-tracking-info-percentiles", NULL, T_SPECIAL, 0, NULL, 0, 0, "50 99 99.9", NULL,
+     set_latency_percentiles, get_latency_percentiles},
+    {"tracking-table-max-keys", NULL, T_LL, 0, &srv.tracking_table_max_keys, 0, LONG_MAX,
+     "1000000"},
     {"notify-keyspace-events", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_notify, get_notify},
     {"io-threads", NULL, T_INT, IMMUTABLE, &io_threads_v, 1, 128, "1"},
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},
@@ -446,6 +526,12 @@ static param_t *param_find(const char *name)
             return p;
     }
     return NULL;
+}
+
+int config_is_sensitive(const char *name)
+{
+    const param_t *p = param_find(name);
+    return p && (p->flags & SENSITIVE);
 }
 
 static int param_set(param_t *p, const char *v, char *err, size_t cap)
@@ -1093,6 +1179,7 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     srv.stat_acl_denied_key = srv.stat_acl_denied_channel = 0;
     srv.stat_client_outbuf_limit_disconnections = 0;
     ks_stats.expired_keys = ks_stats.evicted_keys = 0;
+    srv.stat_evicted_clients = 0;
     ks_stats.hits = ks_stats.misses = 0;
     md_reply_ok(c);
     return MD_OK;

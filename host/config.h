@@ -32,6 +32,9 @@ char *config_args_to_text(int argc, char **argv);
 int config_set_one(const char *name, const char *value, char *err, size_t cap);
 /* Current value as text (NULL when unknown). Caller frees. */
 char *config_get_value(const char *name);
+/* Is `name` a parameter whose value is a secret (requirepass, the TLS key
+ * passphrases): MONITOR and SLOWLOG redact it. */
+int config_is_sensitive(const char *name);
 
 /* May `client` run the protected command `name` ("debug", "module")
  * under enable-debug-command / enable-module-command, or set protected

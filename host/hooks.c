@@ -22,6 +22,9 @@
 #include "mem.h"
 #include "module.h"
 #include "module_rdb.h"
+#include "monitor.h"
+#include "pause.h"
+#include "tracking.h"
 #include "multi.h"
 #include "net.h"
 #include "pubsub.h"
@@ -45,6 +48,7 @@ persist_hooks_t persist_hooks;
 
 static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
 static int hook_may_expire(void) { return !srv.loading; }
+static int hook_expire_paused(void) { return srv.clients_paused != 0; }
 static int hook_lfu(void)
 {
     return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU ||
@@ -70,6 +74,9 @@ static void client_gone(client_t *c)
     blocking_client_gone(c);
     multi_client_gone(c);
     pubsub_client_gone(c);
+    monitor_client_gone(c);
+    pause_client_gone(c);
+    tracking_client_gone(c);
 }
 
 /* Log lines about a client (client_hooks.describe): its CLIENT LIST line,
@@ -144,6 +151,7 @@ void hooks_install(void)
 {
     ks_hooks.now_ms = hook_now;
     ks_hooks.may_expire = hook_may_expire;
+    ks_hooks.expire_paused = hook_expire_paused;
     ks_hooks.expired = expire_on_expired;
     ks_hooks.free_value = hook_free_value;
     ks_hooks.lazy_expire = hook_lazy_expire;

@@ -20,6 +20,8 @@
 #include "mem.h"
 #include "module.h"
 #include "pubsub.h"
+#include "tracking.h"
+#include "evict.h"
 #include "multi.h"
 #include "sdk_cron_info.h"
 #include "net.h"
@@ -92,6 +94,8 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     events_fire(MD_EVENT_CRON, 0, &e);
     info_cron();
     client_cron();
+    tracking_limit();
+    evict_cron();
     persist_cron();
     for (int i = 0; i < srv.databases; i++) {
         if (srv.hostconf.activerehashing) ks_rehash_step_time(&srv.db[i], 1000);
@@ -214,6 +218,7 @@ int main(int argc, char **argv)
     cmd_table_init();
     multi_init();
     pubsub_init();
+    tracking_init();
     hostcmds_register();
     config_init();
     acl_init(); /* the default user, which requirepass sets */

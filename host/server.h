@@ -42,6 +42,8 @@ typedef struct server {
     long long client_query_buffer_limit;
     obuf_limit_t obuf_limits[CLIENT_CLASS_COUNT]; /* client-output-buffer-limit */
     long long maxmemory;
+    long long maxmemory_clients; /* bytes; negative: that percent of maxmemory */
+    int maxmemory_eviction_tenacity; /* 0..100: how long one eviction run may take */
     int maxmemory_policy;
     int maxmemory_samples;
     int lfu_log_factor;
@@ -76,7 +78,11 @@ typedef struct server {
     int lazyfree_lazy_server_del; /* RESTORE REPLACE and other implicit deletes */
     long long slowlog_log_slower_than;
     long long slowlog_max_len;
-    long long latency_tracking;
+    int latency_tracking;            /* per-command histograms (lathist.h) */
+    long long latency_monitor_threshold; /* ms; 0 = the latency monitor is off */
+    double latency_percentiles[16];  /* latency-tracking-info-percentiles */
+    int nlatency_percentiles;
+    long long tracking_table_max_keys;
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */
@@ -124,6 +130,8 @@ typedef struct server {
     int64_t lastsave;
     uint64_t next_client_id;
     int active_expire_paused;
+    int clients_paused;      /* CLIENT PAUSE's mode now (pause.h): 0 none, 1 WRITE, 2 ALL;
+                              * keys neither expire nor get evicted while it is set */
     int in_command;          /* nesting depth of command calls */
     /* The default user's state, kept by acl.c for the layers below it:
      * protected mode (nopass) and new connections (nopass and on). */
@@ -142,6 +150,7 @@ typedef struct server {
     long long stat_numcommands;
     long long stat_numconnections;
     long long stat_rejected_conn;
+    long long stat_evicted_clients; /* closed by maxmemory-clients */
     long long stat_net_input_bytes;
     long long stat_net_output_bytes;
     long long stat_expired_stale_perc_x100;

@@ -46,6 +46,7 @@ GROUPS = {
                   "host/proc", "host/log_syslog",
                   "host/lazyfree", "host/digest", "host/listpack", "host/resp", "host/reply", "host/words",
                   "host/dtoa", "host/rev_cursor", "host/events", "host/reply_tree", "host/htstats",
+                  "host/lathist",
                   "persist/rdb_io", "persist/crc64"],
         "uses": [],
     },
@@ -60,9 +61,15 @@ GROUPS = {
     "notify": {"layer": "subsystem", "files": ["host/notify"], "uses": []},
     "propagate": {"layer": "subsystem", "files": ["host/propagate"], "uses": []},
     "expire": {"layer": "subsystem", "files": ["host/expire"],
-               "uses": ["notify", "propagate"]},
-    "evict": {"layer": "subsystem", "files": ["host/evict"], "uses": ["expire", "notify"]},
+               "uses": ["latency", "notify", "propagate"]},
+    "evict": {"layer": "subsystem", "files": ["host/evict"],
+              "uses": ["expire", "latency", "notify"]},
     "pubsub": {"layer": "subsystem", "files": ["host/pubsub"], "uses": ["core", "notify"]},
+    "slowlog": {"layer": "subsystem", "files": ["host/slowlog"], "uses": []},
+    "latency": {"layer": "subsystem", "files": ["host/latency"], "uses": []},
+    "monitor": {"layer": "subsystem", "files": ["host/monitor"], "uses": ["core"]},
+    "pause": {"layer": "subsystem", "files": ["host/pause"], "uses": ["core"]},
+    "tracking": {"layer": "subsystem", "files": ["host/tracking"], "uses": ["core", "notify"]},
     "multi": {"layer": "subsystem", "files": ["host/multi"], "uses": ["core", "notify"]},
     "blocking": {"layer": "subsystem", "files": ["host/blocking"], "uses": ["core", "multi"]},
     "persist": {
@@ -84,14 +91,15 @@ GROUPS = {
     "modules": {"layer": "subsystem", "files": ["host/module", "host/module_rdb"],
                 "uses": ["core", "blocking", "persist"]},
     "info": {"layer": "subsystem", "files": ["host/info"],
-             "uses": ["core", "blocking", "config", "modules", "persist", "pubsub"]},
+             "uses": ["core", "blocking", "config", "modules", "pause", "persist", "pubsub",
+                      "tracking"]},
     # Layer 3: the SDK implementation, one file per section of modis.h.
     "sdk": {"layer": "sdk", "files": ["host/sdk_*"], "uses": ["*"]},
     # Layer 4: command handlers, the dispatcher, start-up and the wiring.
     "top": {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
-                  "host/hooks", "host/main", "host/crash"],
+                  "host/hooks", "host/main", "host/crash", "host/redact"],
         "uses": ["*"],
     },
 }

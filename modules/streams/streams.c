@@ -1,0 +1,118 @@
+/*
+ * streams.c — the streams module: Redis streams as a Modis data type.
+ *
+ * This file holds the manifest, the command table (Redis 7.4 metadata:
+ * arity, flags, key specs, ACL categories, docs) and md_init, which
+ * registers the node parameters (stream-node-max-bytes,
+ * stream-node-max-entries), the "stream" type and the commands. Layout
+ * of the rest: stream_rax.c (the radix tree of IDs), stream_value.c (the
+ * value: listpack nodes, iteration, deletion, trimming), stream_cg.c
+ * (consumer groups), streams_cmds.c (the handlers), streams_rdb.c (the
+ * type callbacks).
+ */
+#include <limits.h>
+#include "modis.h"
+#include "streams.h"
+#include "streams_cmds.h"
+#include "streams_rdb.h"
+#include "stream_value.h"
+
+md_type_t *streams_type;
+
+/* One stream command; every field but the handler is Redis's metadata. */
+#define CMD(nm, fn, ar, fl, acls, sum, cx, ...)                              \
+    {.name = nm, .handler = fn, .arity = ar, .flags = fl, .first_key = 1,    \
+     .last_key = 1, .step = 1, .acl = acls, .summary = sum, .since = "5.0.0", \
+     .complexity = cx, .subcommands = NULL, .group = "stream", .getkeys = NULL, \
+     __VA_ARGS__}
+
+#define TRIM_SYN                                                              \
+    "<MAXLEN | MINID{@6.2.0}>{=strategy} [={=equal} | ~{=approximately}]{=operator} " \
+    "threshold [LIMIT count{@6.2.0}]"
+#define RANGE_HIST "6.2.0: Added exclusive ranges."
+
+static const md_command_t streams_commands[] = {
+    CMD("xadd", sx_cmd_xadd, -5, "write denyoom fast", "@write @stream @fast",
+        "Appends a new message to a stream. Creates the key if it doesn't exist.",
+        "O(1) when adding a new entry, O(N) when trimming where N being the number "
+        "of entries evicted.",
+        .syntax = "key [NOMKSTREAM{@6.2.0}] [" TRIM_SYN "]{=trim} "
+                  "<*{=auto_id} | id>{=id_or_auto} field value [field value ...]{=field_value}",
+        .key_specs = "RW update index:1 # UPDATE instead of INSERT because of the optional "
+                     "trimming feature",
+        .tips = "nondeterministic_output",
+        .history = "6.2.0: Added the `NOMKSTREAM` option, `MINID` trimming strategy and the "
+                   "`LIMIT` option.\n"
+                   "7.0.0: Added support for the `<ms>-*` explicit ID form."),
+    CMD("xlen", sx_cmd_xlen, 2, "readonly fast", "@read @stream @fast",
+        "Return the number of messages in a stream.", "O(1)",
+        .syntax = "key", .key_specs = "RO index:1"),
+    CMD("xrange", sx_cmd_xrange, -4, "readonly", "@read @stream @slow",
+        "Returns the messages from a stream within a range of IDs.",
+        "O(N) with N being the number of elements being returned. If N is constant "
+        "(e.g. always asking for the first 10 elements with COUNT), you can consider it "
+        "O(1).",
+        .syntax = "key start end [COUNT count]", .key_specs = "RO access index:1",
+        .history = RANGE_HIST),
+    CMD("xrevrange", sx_cmd_xrevrange, -4, "readonly", "@read @stream @slow",
+        "Returns the messages from a stream within a range of IDs in reverse order.",
+        "O(N) with N being the number of elements returned. If N is constant (e.g. "
+        "always asking for the first 10 elements with COUNT), you can consider it O(1).",
+        .syntax = "key end start [COUNT count]", .key_specs = "RO access index:1",
+        .history = RANGE_HIST),
+    CMD("xdel", sx_cmd_xdel, -3, "write fast", "@write @stream @fast",
+        "Returns the number of messages after removing them from a stream.",
+        "O(1) for each single item to delete in the stream, regardless of the stream "
+        "size.",
+        .syntax = "key id [id ...]", .key_specs = "RW delete index:1"),
+    CMD("xtrim", sx_cmd_xtrim, -4, "write", "@write @stream @slow",
+        "Deletes messages from the beginning of a stream.",
+        "O(N), with N being the number of evicted entries. Constant times are very small "
+        "however, since entries are organized in macro nodes containing multiple entries "
+        "that can be released with a single deallocation.",
+        .syntax = "key (" TRIM_SYN ")",
+        .key_specs = "RW delete index:1", .tips = "nondeterministic_output",
+        .history = "6.2.0: Added the `MINID` trimming strategy and the `LIMIT` option."),
+    CMD("xsetid", sx_cmd_xsetid, -3, "write denyoom fast", "@write @stream @fast",
+        "An internal command for replicating stream values.", "O(1)",
+        .syntax = "key last-id [ENTRIESADDED entries_added{integer @7.0.0}] "
+                  "[MAXDELETEDID max_deleted_entry_id{@7.0.0}]",
+        .key_specs = "RW update index:1",
+        .history = "7.0.0: Added the `entries_added` and `max_deleted_entry_id` arguments."),
+    {.name = NULL}};
+
+/* Parameters first (so a config file can set them), then the type and
+ * the commands. Any failure aborts the load; the host undoes partial
+ * registration. */
+static int streams_on_load(int argc, const md_arg_t *argv)
+{
+    (void)argv;
+    if (argc != 0) md_log(MD_LOG_WARNING, "streams: module arguments are ignored");
+    /* Redis's defaults: 4096 bytes, 100 entries. */
+    if (md_config_register_mem("stream-node-max-bytes", &sv_node_max_bytes, 4096, 0,
+                               LLONG_MAX) != MD_OK ||
+        md_config_register_ll("stream-node-max-entries", &sv_node_max_entries, 100, 0,
+                              LLONG_MAX) != MD_OK)
+        return MD_ERR;
+    streams_type = md_type_register("stream", &streams_type_ops);
+    if (streams_type == NULL) return MD_ERR;
+    return md_commands_register(streams_commands);
+}
+
+static const char *const streams_types[] = {"stream", NULL};
+static const uint8_t streams_rdb_bytes[] = {15, 19, 21};
+static const md_type_rdb_t streams_rdb[] = {
+    {.type = "stream", .bytes = streams_rdb_bytes, .n_bytes = sizeof streams_rdb_bytes},
+    {.type = NULL}};
+static const md_service_ref_t streams_provides[] = {{NULL, 0}};
+static const md_service_ref_t streams_requires[] = {{NULL, 0}};
+
+MD_MODULE(streams_on_load,
+          .name = "streams",
+          .version = 10000,
+          .description = "Redis streams: XADD, XRANGE, XDEL, XTRIM, XSETID over a radix "
+                         "tree of listpack nodes",
+          .types = streams_types,
+          .type_rdb = streams_rdb,
+          .provides = streams_provides,
+          .requires = streams_requires)

@@ -52,13 +52,13 @@ static const md_command_t streams_commands[] = {
         "O(N) with N being the number of elements being returned. If N is constant "
         "(e.g. always asking for the first 10 elements with COUNT), you can consider it "
         "O(1).",
-        .syntax = "key start end [COUNT count]", .key_specs = "RO access index:1",
+        .syntax = "key start{string} end{string} [COUNT count]", .key_specs = "RO access index:1",
         .history = RANGE_HIST),
     CMD("xrevrange", sx_cmd_xrevrange, -4, "readonly", "@read @stream @slow",
         "Returns the messages from a stream within a range of IDs in reverse order.",
         "O(N) with N being the number of elements returned. If N is constant (e.g. "
         "always asking for the first 10 elements with COUNT), you can consider it O(1).",
-        .syntax = "key end start [COUNT count]", .key_specs = "RO access index:1",
+        .syntax = "key end{string} start{string} [COUNT count]", .key_specs = "RO access index:1",
         .history = RANGE_HIST),
     CMD("xdel", sx_cmd_xdel, -3, "write fast", "@write @stream @fast",
         "Returns the number of messages after removing them from a stream.",
@@ -70,7 +70,7 @@ static const md_command_t streams_commands[] = {
         "O(N), with N being the number of evicted entries. Constant times are very small "
         "however, since entries are organized in macro nodes containing multiple entries "
         "that can be released with a single deallocation.",
-        .syntax = "key (" TRIM_SYN ")",
+        .syntax = "key (" TRIM_SYN "){=trim}",
         .key_specs = "RW delete index:1", .tips = "nondeterministic_output",
         .history = "6.2.0: Added the `MINID` trimming strategy and the `LIMIT` option."),
     CMD("xsetid", sx_cmd_xsetid, -3, "write denyoom fast", "@write @stream @fast",

@@ -441,9 +441,6 @@ int sx_cmd_xsetid(md_ctx_t *c, int argc, const md_arg_t *argv)
     if (parse_setid_opts(c, argc, argv, &id, &added, &maxdel) != MD_OK) return MD_OK;
     if (sx_open(c, argv[1], MD_WRITE, &k, &s) != MD_OK) return MD_OK;
     if (s == NULL) return md_reply_error(c, "ERR no such key");
-    if (sid_cmp(&id, &s->max_deleted_id) < 0)
-        return md_reply_error(c, "ERR The ID specified in XSETID is smaller than current "
-                                 "max_deleted_entry_id");
     if (s->length > 0) {
         sv_edge_id(s, 1, &top);
         if (sid_cmp(&id, &top) < 0)

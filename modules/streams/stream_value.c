@@ -503,8 +503,7 @@ long long sv_trim(stream_t *s, const sv_trim_t *t)
         if (!t->approx) deleted += trim_inside(s, leaf, t);
         break;
     }
-    if (deleted && !sv_edge_id(s, 0, &s->first_id))
-        s->first_id.ms = s->first_id.seq = UINT64_MAX;
+    if (deleted && !sv_edge_id(s, 0, &s->first_id)) s->first_id.ms = s->first_id.seq = 0;
     return deleted;
 }
 

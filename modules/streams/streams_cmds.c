@@ -235,7 +235,7 @@ static int parse_add_trim(md_ctx_t *c, int argc, const md_arg_t *argv, int xadd,
     return i;
 }
 
-/* Propagate argv with argv[idx] replaced by rep (idx 0: none), and, for
+/* Propagate argv with argv[idx] replaced by rep (idx -1: none), and, for
  * an approximate trim, "=" and the threshold reached instead of "~ n"
  * (LIMIT dropped: an exact trim takes none). */
 static void propagate(md_ctx_t *c, int argc, const md_arg_t *argv, int idx, md_arg_t rep,
@@ -256,10 +256,10 @@ static void propagate(md_ctx_t *c, int argc, const md_arg_t *argv, int idx, md_a
                 out[n++].len = md_ll2str_inline(thr, (long long)s->length);
             } else {
                 sid_t first = s->first_id;
-                if (s->length == 0) first = s->last_id;
+                if (s->length == 0) first.ms = first.seq = UINT64_MAX;
                 out[n++].len = sid_fmt(thr, &first);
             }
-        } else if (a->trim.approx && i >= 2 && i < (idx ? idx : argc) - 1 &&
+        } else if (a->trim.approx && i >= 2 && i < (idx >= 0 ? idx : argc) - 1 &&
                    md_arg_eq(argv[i], "limit")) {
             i++;
         } else {
@@ -357,7 +357,7 @@ int sx_cmd_xtrim(md_ctx_t *c, int argc, const md_arg_t *argv)
     if (n) {
         md_arg_t none = {NULL, 0};
         changed(c, k, argv[1], "xtrim", n);
-        propagate(c, argc, argv, 0, none, &a, s);
+        propagate(c, argc, argv, -1, none, &a, s);
     }
     return md_reply_int(c, n);
 }

@@ -15,6 +15,7 @@
 #include "streams.h"
 #include "streams_cmds.h"
 #include "streams_rdb.h"
+#include "streams_read.h"
 #include "stream_value.h"
 
 md_type_t *streams_type;
@@ -79,6 +80,19 @@ static const md_command_t streams_commands[] = {
                   "[MAXDELETEDID max_deleted_entry_id{@7.0.0}]",
         .key_specs = "RW update index:1",
         .history = "7.0.0: Added the `entries_added` and `max_deleted_entry_id` arguments."),
+    {.name = "xread", .handler = sx_cmd_xread, .arity = -4,
+     .flags = "readonly blocking movablekeys", .first_key = 0, .last_key = 0, .step = 0,
+     .acl = "@read @stream @slow @blocking",
+     .summary = "Returns messages from multiple streams with IDs greater than the ones "
+                "requested. Blocks until a message is available otherwise.",
+     .since = "5.0.0",
+     .complexity = "For each stream mentioned: O(N) with N being the number of elements "
+                   "being returned, it means that XREAD-ing with a fixed COUNT is O(1). Note "
+                   "that when the BLOCK option is used, XADD will pay O(M) time in order to "
+                   "serve the M clients blocked on the stream getting new data.",
+     .group = "stream",
+     .syntax = "[COUNT count] [BLOCK milliseconds] STREAMS (key [key ...] id [id ...]){=streams}",
+     .key_specs = "RO access keyword:STREAMS:1 range:-1:1:2"},
     {.name = NULL}};
 
 /* Parameters first (so a config file can set them), then the type and

@@ -163,3 +163,87 @@ long long scg_estimate_read(const stream_t *s, const sid_t *id)
     }
     return SCG_ENTRIES_READ_UNKNOWN;
 }
+
+scg_t *scg_find(const stream_t *s, const void *p, size_t n)
+{
+    int found;
+    size_t at = SLOT_OF(s->groups, s->ngroups, p, n, &found);
+    return found ? s->groups[at] : NULL;
+}
+
+scg_consumer_t *scg_consumer_find(const scg_t *g, const void *p, size_t n)
+{
+    int found;
+    size_t at = SLOT_OF(g->cons, g->ncons, p, n, &found);
+    return found ? g->cons[at] : NULL;
+}
+
+void scg_destroy(stream_t *s, scg_t *g)
+{
+    int found;
+    size_t at = SLOT_OF(s->groups, s->ngroups, g->name, g->nlen, &found);
+    memmove(s->groups + at, s->groups + at + 1, (s->ngroups - at - 1) * sizeof *s->groups);
+    s->ngroups--;
+    free_group(g);
+}
+
+size_t scg_consumer_delete(scg_t *g, scg_consumer_t *c)
+{
+    int found;
+    size_t at = SLOT_OF(g->cons, g->ncons, c->name, c->nlen, &found), n = c->pel.count;
+    for (srax_leaf_t *l = srax_first(&c->pel); l; l = srax_seek(&c->pel, &l->key, SRAX_GT)) {
+        void *nack;
+        srax_remove(&g->pel, &l->key, &nack);
+        md_free(nack);
+    }
+    memmove(g->cons + at, g->cons + at + 1, (g->ncons - at - 1) * sizeof *g->cons);
+    g->ncons--;
+    free_consumer(c);
+    return n;
+}
+
+scg_nack_t *scg_nack_assign(scg_t *g, const sid_t *id, scg_consumer_t *c)
+{
+    srax_leaf_t *l = srax_find(&g->pel, id);
+    scg_nack_t *n;
+    if (l == NULL) {
+        n = md_calloc(sizeof *n);
+        srax_insert(&g->pel, id, n, NULL);
+    } else {
+        n = l->val;
+    }
+    if (n->consumer != c) {
+        if (n->consumer) srax_remove(&n->consumer->pel, id, NULL);
+        srax_insert(&c->pel, id, n, NULL);
+        n->consumer = c;
+    }
+    return n;
+}
+
+int scg_nack_remove(scg_t *g, const sid_t *id)
+{
+    void *v;
+    scg_nack_t *n;
+    if (!srax_remove(&g->pel, id, &v)) return 0;
+    n = v;
+    srax_remove(&n->consumer->pel, id, NULL);
+    md_free(n);
+    return 1;
+}
+
+int scg_range_has_tombstones(const stream_t *s, const sid_t *start)
+{
+    if (s->length == 0 || (s->max_deleted_id.ms == 0 && s->max_deleted_id.seq == 0)) return 0;
+    if (sid_cmp(&s->first_id, &s->max_deleted_id) > 0) return 0;
+    return sid_cmp(start, &s->max_deleted_id) <= 0;
+}
+
+long long scg_lag(const stream_t *s, const scg_t *g)
+{
+    long long read;
+    if (s->entries_added == 0) return 0;
+    if (g->entries_read != SCG_ENTRIES_READ_UNKNOWN && !scg_range_has_tombstones(s, &g->last_id))
+        return (long long)s->entries_added - g->entries_read;
+    read = scg_estimate_read(s, &g->last_id);
+    return read == SCG_ENTRIES_READ_UNKNOWN ? -1 : (long long)s->entries_added - read;
+}

@@ -48,6 +48,25 @@ scg_t *scg_create(stream_t *s, const void *name, size_t nlen, const sid_t *last_
 scg_consumer_t *scg_consumer_create(scg_t *g, const void *name, size_t nlen,
                                     int64_t seen, int64_t active);
 void scg_free_all(stream_t *s);
+/* The group / consumer named p[0..n), or NULL. */
+scg_t *scg_find(const stream_t *s, const void *p, size_t n);
+scg_consumer_t *scg_consumer_find(const scg_t *g, const void *p, size_t n);
+/* Remove and free a group (its NACKs and consumers with it). */
+void scg_destroy(stream_t *s, scg_t *g);
+/* Remove and free a consumer, dropping its pending entries from the
+ * group's PEL too. Returns how many it had. */
+size_t scg_consumer_delete(scg_t *g, scg_consumer_t *c);
+/* Give the pending entry id to consumer c (creating the NACK with
+ * delivery count 0 when missing); returns the NACK. */
+scg_nack_t *scg_nack_assign(scg_t *g, const sid_t *id, scg_consumer_t *c);
+/* Remove the pending entry id from the group and its consumer: 1, or 0
+ * when it was not pending. */
+int scg_nack_remove(scg_t *g, const sid_t *id);
+/* Redis's streamRangeHasTombstones: may [start, +inf) hold a deleted
+ * entry? */
+int scg_range_has_tombstones(const stream_t *s, const sid_t *start);
+/* XINFO's lag of g, or -1 when it cannot be known (Redis's streamCGLag). */
+long long scg_lag(const stream_t *s, const scg_t *g);
 /* The number of entries added up to id, or SCG_ENTRIES_READ_UNKNOWN
  * (Redis's streamEstimateDistanceFromFirstEverEntry). */
 long long scg_estimate_read(const stream_t *s, const sid_t *id);

@@ -16,6 +16,7 @@
 #include "streams_cmds.h"
 #include "streams_rdb.h"
 #include "streams_read.h"
+#include "streams_groups.h"
 #include "stream_value.h"
 
 md_type_t *streams_type;
@@ -93,6 +94,58 @@ static const md_command_t streams_commands[] = {
      .group = "stream",
      .syntax = "[COUNT count] [BLOCK milliseconds] STREAMS (key [key ...] id [id ...]){=streams}",
      .key_specs = "RO access keyword:STREAMS:1 range:-1:1:2"},
+    {.name = "xreadgroup", .handler = sx_cmd_xreadgroup, .arity = -7,
+     .flags = "write blocking movablekeys", .first_key = 0, .last_key = 0, .step = 0,
+     .acl = "@write @stream @slow @blocking",
+     .summary = "Returns new or historical messages from a stream for a consumer in a "
+                "group. Blocks until a message is available otherwise.",
+     .since = "5.0.0",
+     .complexity = "For each stream mentioned: O(M) with M being the number of elements "
+                   "returned. If M is constant (e.g. always asking for the first 10 "
+                   "elements with COUNT), you can consider it O(1). On the other side when "
+                   "XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N "
+                   "clients blocked on the stream getting new data.",
+     .group = "stream",
+     .syntax = "GROUP (group consumer){=group_block} [COUNT count] "
+               "[BLOCK milliseconds] [NOACK] STREAMS (key [key ...] id [id ...]){=streams}",
+     .key_specs = "RO access keyword:STREAMS:4 range:-1:1:2"},
+    {.name = "xgroup", .handler = NULL, .arity = -2, .flags = "", .first_key = 0,
+     .last_key = 0, .step = 0, .acl = "@slow", .summary = "A container for consumer groups "
+     "commands.", .since = "5.0.0", .complexity = "Depends on subcommand.",
+     .subcommands = sx_xgroup_subcommands, .group = "stream"},
+    CMD("xack", sx_cmd_xack, -4, "write fast", "@write @stream @fast",
+        "Returns the number of messages that were successfully acknowledged by the consumer "
+        "group member of a stream.", "O(1) for each message ID processed.",
+        .syntax = "key group id [id ...]", .key_specs = "RW update index:1"),
+    CMD("xpending", sx_cmd_xpending, -3, "readonly", "@read @stream @slow",
+        "Returns the information and entries from a stream consumer group's pending entries "
+        "list.",
+        "O(N) with N being the number of elements returned, so asking for a small fixed "
+        "number of entries per call is O(1). O(M), where M is the total number of entries "
+        "scanned when used with the IDLE filter. When the command returns just the summary "
+        "and the list of consumers is small, it runs in O(1) time; otherwise, an additional "
+        "O(N) time for iterating every consumer.",
+        .syntax = "key group [[IDLE min-idle-time{integer @6.2.0}] start end count "
+                  "[consumer]]{=filters}",
+        .key_specs = "RO access index:1", .tips = "nondeterministic_output",
+        .history = "6.2.0: Added the `IDLE` option and exclusive range intervals."),
+    CMD("xclaim", sx_cmd_xclaim, -6, "write fast", "@write @stream @fast",
+        "Changes, or acquires, ownership of a message in a consumer group, as if the message "
+        "was delivered a consumer group member.",
+        "O(log N) with N being the number of messages in the PEL of the consumer group.",
+        .syntax = "key group consumer min-idle-time id [id ...] [IDLE ms{integer}] "
+                  "[TIME unix-time-milliseconds{=unix-time-milliseconds unix-time}] "
+                  "[RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]",
+        .key_specs = "RW update index:1", .tips = "nondeterministic_output"),
+    {.name = "xautoclaim", .handler = sx_cmd_xautoclaim, .arity = -6, .flags = "write fast",
+     .first_key = 1, .last_key = 1, .step = 1, .acl = "@write @stream @fast",
+     .summary = "Changes, or acquires, ownership of messages in a consumer group, as if the "
+                "messages were delivered to as consumer group member.",
+     .since = "6.2.0", .complexity = "O(1) if COUNT is small.", .group = "stream",
+     .syntax = "key group consumer min-idle-time start [COUNT count] [JUSTID]",
+     .key_specs = "RW delete index:1", .tips = "nondeterministic_output",
+     .history = "7.0.0: Added an element to the reply array, containing deleted entries "
+                "the command cleared from the PEL"},
     {.name = NULL}};
 
 /* Parameters first (so a config file can set them), then the type and

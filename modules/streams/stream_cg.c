@@ -208,6 +208,7 @@ scg_nack_t *scg_nack_assign(scg_t *g, const sid_t *id, scg_consumer_t *c)
     scg_nack_t *n;
     if (l == NULL) {
         n = md_calloc(sizeof *n);
+        n->delivery_count = 1;   /* as Redis's streamCreateNACK */
         srax_insert(&g->pel, id, n, NULL);
     } else {
         n = l->val;

@@ -57,7 +57,7 @@ void scg_destroy(stream_t *s, scg_t *g);
  * group's PEL too. Returns how many it had. */
 size_t scg_consumer_delete(scg_t *g, scg_consumer_t *c);
 /* Give the pending entry id to consumer c (creating the NACK with
- * delivery count 0 when missing); returns the NACK. */
+ * delivery count 1 when missing); returns the NACK. */
 scg_nack_t *scg_nack_assign(scg_t *g, const sid_t *id, scg_consumer_t *c);
 /* Remove the pending entry id from the group and its consumer: 1, or 0
  * when it was not pending. */

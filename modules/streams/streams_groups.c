@@ -314,6 +314,7 @@ int sx_cmd_xack(md_ctx_t *c, int argc, const md_arg_t *argv)
     long long acked = 0;
 
     if (open_group(c, argv[1], argv[2], &k, &s, &g) != MD_OK) return MD_OK;
+    if (g == NULL) return md_reply_int(c, 0);   /* no key or group: nothing to ack */
     ids = md_alloc((size_t)(argc - 3) * sizeof *ids);
     for (int j = 3; j < argc; j++) {
         if (sx_parse_id_or_reply(c, argv[j], &ids[j - 3], 0, 1) != MD_OK) {
@@ -321,10 +322,8 @@ int sx_cmd_xack(md_ctx_t *c, int argc, const md_arg_t *argv)
             return MD_OK;
         }
     }
-    if (g) {
-        for (int j = 0; j < argc - 3; j++) acked += scg_nack_remove(g, &ids[j]);
-        if (acked) md_dirty(c, acked);
-    }
+    for (int j = 0; j < argc - 3; j++) acked += scg_nack_remove(g, &ids[j]);
+    if (acked) md_dirty(c, acked);
     md_free(ids);
     return md_reply_int(c, acked);
 }

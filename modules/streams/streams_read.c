@@ -83,10 +83,9 @@ static int parse_args(md_ctx_t *c, int argc, const md_arg_t *argv, xread_args_t 
         } else if (md_arg_eq(argv[i], "streams") && more) {
             a->streams_arg = i + 1;
             if ((argc - a->streams_arg) % 2) {
-                md_reply_error(c, a->group ? "ERR Unbalanced XREADGROUP list of streams: for "
-                                             "each stream key an ID or '>' must be specified."
-                                           : "ERR Unbalanced XREAD list of streams: for each "
-                                             "stream key an ID or '$' must be specified.");
+                /* (Redis names XREAD and '$' for XREADGROUP too) */
+                md_reply_error(c, "ERR Unbalanced XREAD list of streams: for each stream "
+                                  "key an ID or '$' must be specified.");
                 return MD_ERR;
             }
             a->nstreams = (argc - a->streams_arg) / 2;

@@ -106,7 +106,7 @@ static const md_command_t streams_commands[] = {
                    "XREADGROUP blocks, XADD will pay the O(N) time in order to serve the N "
                    "clients blocked on the stream getting new data.",
      .group = "stream",
-     .syntax = "GROUP (group consumer){=group_block} [COUNT count] "
+     .syntax = "GROUP (group consumer){=group_consumer} [COUNT count] "
                "[BLOCK milliseconds] [NOACK] STREAMS (key [key ...] id [id ...]){=streams}",
      .key_specs = "RO access keyword:STREAMS:4 range:-1:1:2"},
     {.name = "xgroup", .handler = NULL, .arity = -2, .flags = "", .first_key = 0,
@@ -125,7 +125,7 @@ static const md_command_t streams_commands[] = {
         "scanned when used with the IDLE filter. When the command returns just the summary "
         "and the list of consumers is small, it runs in O(1) time; otherwise, an additional "
         "O(N) time for iterating every consumer.",
-        .syntax = "key group [[IDLE min-idle-time{integer @6.2.0}] start end count "
+        .syntax = "key group [[IDLE min-idle-time{integer @6.2.0}] start{string} end{string} count "
                   "[consumer]]{=filters}",
         .key_specs = "RO access index:1", .tips = "nondeterministic_output",
         .history = "6.2.0: Added the `IDLE` option and exclusive range intervals."),
@@ -135,14 +135,14 @@ static const md_command_t streams_commands[] = {
         "O(log N) with N being the number of messages in the PEL of the consumer group.",
         .syntax = "key group consumer min-idle-time id [id ...] [IDLE ms{integer}] "
                   "[TIME unix-time-milliseconds{=unix-time-milliseconds unix-time}] "
-                  "[RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]",
+                  "[RETRYCOUNT count] [FORCE] [JUSTID] [LASTID id]",
         .key_specs = "RW update index:1", .tips = "nondeterministic_output"),
     {.name = "xautoclaim", .handler = sx_cmd_xautoclaim, .arity = -6, .flags = "write fast",
      .first_key = 1, .last_key = 1, .step = 1, .acl = "@write @stream @fast",
      .summary = "Changes, or acquires, ownership of messages in a consumer group, as if the "
                 "messages were delivered to as consumer group member.",
      .since = "6.2.0", .complexity = "O(1) if COUNT is small.", .group = "stream",
-     .syntax = "key group consumer min-idle-time start [COUNT count] [JUSTID]",
+     .syntax = "key group consumer min-idle-time start{string} [COUNT count] [JUSTID]",
      .key_specs = "RW delete index:1", .tips = "nondeterministic_output",
      .history = "7.0.0: Added an element to the reply array, containing deleted entries "
                 "the command cleared from the PEL"},

@@ -276,29 +276,29 @@ static int xgroup_help(md_ctx_t *c, int argc, const md_arg_t *argv)
 const md_command_t sx_xgroup_subcommands[] = {
     SUB("create", xgroup_create, -5, "write denyoom", "@write @stream @slow",
         "Creates a consumer group.", "O(1)", .since = "5.0.0",
-        .syntax = "key group <id | ${=new_id}>{=id_selector} [MKSTREAM] "
-                  "[ENTRIESREAD entries_read{=entriesread integer @7.0.0}]",
+        .syntax = "key groupname <id | ${=new_id}>{=id} [MKSTREAM] "
+                  "[ENTRIESREAD entries_read{integer}]",
         .key_specs = "RW insert index:2",
         .history = "7.0.0: Added the `entries_read` named argument."),
     SUB("setid", xgroup_setid, -5, "write", "@write @stream @slow",
         "Sets the last-delivered ID of a consumer group.", "O(1)", .since = "5.0.0",
-        .syntax = "key group <id | ${=new_id}>{=id_selector} "
-                  "[ENTRIESREAD entries_read{=entriesread integer @7.0.0}]",
+        .syntax = "key groupname <id | ${=new_id}>{=id} "
+                  "[ENTRIESREAD entries_read{integer}]",
         .key_specs = "RW update index:2",
         .history = "7.0.0: Added the optional `entries_read` argument."),
     SUB("destroy", xgroup_destroy, 4, "write", "@write @stream @slow",
         "Destroys a consumer group.",
         "O(N) where N is the number of entries in the group's pending entries list (PEL).",
-        .since = "5.0.0", .syntax = "key group", .key_specs = "RW delete index:2"),
+        .since = "5.0.0", .syntax = "key groupname", .key_specs = "RW delete index:2"),
     SUB("createconsumer", xgroup_createconsumer, 5, "write denyoom", "@write @stream @slow",
         "Creates a consumer in a consumer group.", "O(1)", .since = "6.2.0",
-        .syntax = "key group consumer", .key_specs = "RW insert index:2"),
+        .syntax = "key groupname consumername", .key_specs = "RW insert index:2"),
     SUB("delconsumer", xgroup_delconsumer, 5, "write", "@write @stream @slow",
         "Deletes a consumer from a consumer group.", "O(1)", .since = "5.0.0",
-        .syntax = "key group consumer", .key_specs = "RW delete index:2"),
+        .syntax = "key groupname consumername", .key_specs = "RW delete index:2"),
     {.name = "help", .handler = xgroup_help, .arity = 2, .flags = "loading stale",
      .acl = "@stream @slow", .summary = "Returns helpful text about the different subcommands.",
-     .since = "5.0.0", .complexity = "O(1)", .group = "stream", .syntax = ""},
+     .since = "5.0.0", .complexity = "O(1)", .group = "stream"},
     {.name = NULL}};
 
 /* ------------------------------------------------------------------ */

@@ -15,7 +15,8 @@
  * does (entries added = length, first ID from the nodes, active time =
  * seen time, a group's entries read estimated). Every node is validated
  * (sv_node_check) and the counts must add up: a bad payload is an error,
- * never a crash. The AOF rewrite emits XADD per entry and XSETID.
+ * never a crash. The AOF rewrite emits XADD per entry, XSETID, and per
+ * group XGROUP CREATE, XCLAIM ... FORCE and XGROUP CREATECONSUMER.
  */
 #include <string.h>
 #include "streams_rdb.h"
@@ -309,10 +310,38 @@ static void *st_rdb_load(md_rdb_t *r, int type)
 /* AOF, digest, small callbacks                                        */
 /* ------------------------------------------------------------------ */
 
+/* A group as Redis rewrites it: XGROUP CREATE ... ENTRIESREAD, an XCLAIM
+ * ... FORCE JUSTID per pending entry (which creates its consumer), and
+ * XGROUP CREATECONSUMER for consumers with nothing pending. */
+static int aof_group(md_aof_t *aof, md_arg_t key, const scg_t *g)
+{
+    char idb[SID_BUF], rb[MD_LL_BUF], tb[MD_LL_BUF];
+    md_arg_t create[7] = {md_str("XGROUP"), md_str("CREATE"), key, {g->name, g->nlen},
+                          {idb, sid_fmt(idb, &g->last_id)}, md_str("ENTRIESREAD"),
+                          {rb, md_ll2str_inline(rb, g->entries_read)}};
+    int rc = md_aof_emit(aof, 7, create);
+
+    for (srax_leaf_t *l = srax_first(&g->pel); rc == MD_OK && l;
+         l = srax_seek(&g->pel, &l->key, SRAX_GT)) {
+        const scg_nack_t *n = l->val;
+        md_arg_t claim[12] = {md_str("XCLAIM"), key, {g->name, g->nlen},
+                              {n->consumer->name, n->consumer->nlen}, md_str("0"),
+                              {idb, sid_fmt(idb, &l->key)}, md_str("TIME"),
+                              {tb, md_ll2str_inline(tb, n->delivery_time)}, md_str("RETRYCOUNT"),
+                              {rb, md_ll2str_inline(rb, (long long)n->delivery_count)},
+                              md_str("JUSTID"), md_str("FORCE")};
+        rc = md_aof_emit(aof, 12, claim);
+    }
+    for (size_t i = 0; rc == MD_OK && i < g->ncons; i++) {
+        md_arg_t cc[5] = {md_str("XGROUP"), md_str("CREATECONSUMER"), key, {g->name, g->nlen},
+                          {g->cons[i]->name, g->cons[i]->nlen}};
+        if (g->cons[i]->pel.count == 0) rc = md_aof_emit(aof, 5, cc);
+    }
+    return rc;
+}
+
 /* XADD key id field value ... for every entry (the MAXLEN 0 trick for
- * an empty stream), then XSETID with the counters. Consumer groups need
- * XGROUP and XCLAIM, which this module does not have yet: a stream with
- * groups refuses the rewrite rather than losing them. */
+ * an empty stream), then XSETID with the counters, then the groups. */
 static int st_aof_rewrite(md_aof_t *aof, md_arg_t key, const void *v)
 {
     const stream_t *s = v;
@@ -323,11 +352,6 @@ static int st_aof_rewrite(md_aof_t *aof, md_arg_t key, const void *v)
     sv_iter_t it;
     int rc = MD_OK;
 
-    if (s->ngroups) {
-        md_log(MD_LOG_WARNING, "streams: AOF rewrite of a stream with consumer groups is not "
-                               "supported yet; use aof-use-rdb-preamble yes");
-        return MD_ERR;
-    }
     if (s->length == 0) {
         md_arg_t a[7] = {md_str("XADD"), key, md_str("MAXLEN"), md_str("0"), md_str("0-1"),
                          md_str("x"), md_str("y")};
@@ -355,6 +379,7 @@ static int st_aof_rewrite(md_aof_t *aof, md_arg_t key, const void *v)
                          md_str("MAXDELETEDID"), {mdb, sid_fmt(mdb, &s->max_deleted_id)}};
         rc = md_aof_emit(aof, 7, a);
     }
+    for (size_t i = 0; rc == MD_OK && i < s->ngroups; i++) rc = aof_group(aof, key, s->groups[i]);
     return rc;
 }
 

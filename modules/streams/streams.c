@@ -17,6 +17,7 @@
 #include "streams_rdb.h"
 #include "streams_read.h"
 #include "streams_groups.h"
+#include "streams_info.h"
 #include "stream_value.h"
 
 md_type_t *streams_type;
@@ -113,6 +114,10 @@ static const md_command_t streams_commands[] = {
      .last_key = 0, .step = 0, .acl = "@slow", .summary = "A container for consumer groups "
      "commands.", .since = "5.0.0", .complexity = "Depends on subcommand.",
      .subcommands = sx_xgroup_subcommands, .group = "stream"},
+    {.name = "xinfo", .handler = NULL, .arity = -2, .flags = "", .first_key = 0,
+     .last_key = 0, .step = 0, .acl = "@slow", .summary = "A container for stream "
+     "introspection commands.", .since = "5.0.0", .complexity = "Depends on subcommand.",
+     .subcommands = sx_xinfo_subcommands, .group = "stream"},
     CMD("xack", sx_cmd_xack, -4, "write fast", "@write @stream @fast",
         "Returns the number of messages that were successfully acknowledged by the consumer "
         "group member of a stream.", "O(1) for each message ID processed.",

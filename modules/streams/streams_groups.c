@@ -66,7 +66,10 @@ void sx_propagate_createconsumer(md_ctx_t *c, md_arg_t key, const scg_t *g,
 scg_consumer_t *sx_consumer(md_ctx_t *c, md_arg_t key, scg_t *g, md_arg_t name)
 {
     scg_consumer_t *cons = scg_consumer_find(g, name.ptr, name.len);
-    if (cons) return cons;
+    if (cons) {
+        cons->seen_time = md_mstime();   /* Redis 7.2+: any attempt counts */
+        return cons;
+    }
     cons = scg_consumer_create(g, name.ptr, name.len, md_mstime(), -1);
     md_notify(c, MD_NOTIFY_STREAM, "xgroup-createconsumer", key);
     md_dirty(c, 1);

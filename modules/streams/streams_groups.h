@@ -20,8 +20,8 @@ void sx_propagate_setid(md_ctx_t *c, md_arg_t key, const scg_t *g);
 /* XGROUP CREATECONSUMER key group consumer. */
 void sx_propagate_createconsumer(md_ctx_t *c, md_arg_t key, const scg_t *g,
                                  const scg_consumer_t *cons);
-/* The consumer named name, created (with the xgroup-createconsumer
- * event and its propagation) when missing. */
+/* The consumer named name (its seen time now), created with the
+ * xgroup-createconsumer event when missing. */
 scg_consumer_t *sx_consumer(md_ctx_t *c, md_arg_t key, scg_t *g, md_arg_t name);
 /* Reply -NOGROUP No such key '<key>' or consumer group '<group>'<tail>. */
 void sx_reply_nogroup(md_ctx_t *c, md_arg_t key, md_arg_t group, const char *tail);

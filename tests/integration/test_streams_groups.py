@@ -164,3 +164,38 @@ def test_aof_rewrite_keeps_groups(start_server):
     c2 = srv2.resp()
     assert stream_info(c2, "s") == before
     c2.close()
+
+
+def test_xinfo(server):
+    c = RespClient(server.port)
+    c.execute("DEL", "s")
+    for i in range(1, 4):
+        c.execute("XADD", "s", "%d-0" % i, "f", str(i))
+    c.execute("XGROUP", "CREATE", "s", "g", "0")
+    c.execute("XGROUP", "CREATECONSUMER", "s", "g", "idler")
+    t0 = int(time.time() * 1000)
+    c.execute("XREADGROUP", "GROUP", "g", "c", "COUNT", "2", "STREAMS", "s", ">")
+    info = c.execute("XINFO", "STREAM", "s")
+    d = dict(zip(info[::2], info[1::2]))
+    assert (d[b"length"], d[b"radix-tree-keys"], d[b"last-generated-id"], d[b"entries-added"],
+            d[b"recorded-first-entry-id"], d[b"groups"]) == (3, 1, b"3-0", 3, b"1-0", 1)
+    assert d[b"first-entry"] == [b"1-0", [b"f", b"1"]]
+    assert d[b"last-entry"] == [b"3-0", [b"f", b"3"]]
+    groups = c.execute("XINFO", "GROUPS", "s")
+    assert groups == [[b"name", b"g", b"consumers", 2, b"pending", 2, b"last-delivered-id",
+                       b"2-0", b"entries-read", 2, b"lag", 1]]
+    cons = {x[1]: dict(zip(x[::2], x[1::2])) for x in c.execute("XINFO", "CONSUMERS", "s", "g")}
+    assert cons[b"c"][b"pending"] == 2 and 0 <= cons[b"c"][b"inactive"] < 5000
+    assert cons[b"idler"][b"inactive"] == -1 and cons[b"idler"][b"pending"] == 0
+    full = c.execute("XINFO", "STREAM", "s", "FULL", "COUNT", "1")
+    f = dict(zip(full[::2], full[1::2]))
+    assert f[b"entries"] == [[b"1-0", [b"f", b"1"]]]
+    g = dict(zip(f[b"groups"][0][::2], f[b"groups"][0][1::2]))
+    assert (g[b"pel-count"], g[b"lag"], g[b"entries-read"]) == (2, 1, 2)
+    assert [p[:2] + p[3:] for p in g[b"pending"]] == [[b"1-0", b"c", 1], [b"2-0", b"c", 1]]
+    assert all(t0 - 1000 <= p[2] <= t0 + 5000 for p in g[b"pending"])
+    fc = {x[1]: dict(zip(x[::2], x[1::2])) for x in g[b"consumers"]}
+    assert fc[b"idler"][b"active-time"] == -1 and fc[b"c"][b"active-time"] >= t0 - 1000
+    assert [p[0] for p in fc[b"c"][b"pending"]] == [b"1-0", b"2-0"]
+    c.execute("DEL", "s")
+    c.close()

@@ -5,7 +5,8 @@
  * value over listpack nodes (master-entry field compression, node
  * splitting by entries and bytes, iteration both ways over ranges,
  * deletion, MAXLEN/MINID trimming exact and approximate, copies, and
- * the validation of untrusted nodes), checked against a model array.
+ * the validation of untrusted nodes), checked against a model array;
+ * consumer groups (PELs shared with consumers, copies, lag).
  *
  * The module only reaches the host through md__api, so the test installs
  * the stand-in table of hash_stub.h and compiles the sources in.
@@ -371,6 +372,53 @@ START_TEST(groups_copy)
 }
 END_TEST
 
+START_TEST(groups_pel_and_lag)
+{
+    stream_t *s = sv_new();
+    model_entry_t m[4];
+    sid_t ids[4] = {{1, 0}, {2, 0}, {3, 0}, {4, 0}}, zero = {0, 0};
+    scg_t *g;
+    scg_consumer_t *a, *b;
+
+    for (int i = 0; i < 4; i++) add_entry(s, &m[i], ids[i], i);
+    g = scg_create(s, "g", 1, &zero, 0);
+    a = scg_consumer_create(g, "a", 1, 0, -1);
+    b = scg_consumer_create(g, "b", 1, 0, -1);
+    ck_assert_ptr_eq(scg_find(s, "g", 1), g);
+    ck_assert_ptr_null(scg_find(s, "h", 1));
+    ck_assert_ptr_eq(scg_consumer_find(g, "b", 1), b);
+    /* a new NACK starts at one delivery; reassigning moves it between PELs */
+    ck_assert_int_eq(scg_nack_assign(g, &ids[0], a)->delivery_count, 1);
+    scg_nack_assign(g, &ids[1], a);
+    scg_nack_assign(g, &ids[2], a);
+    scg_nack_assign(g, &ids[1], b);
+    ck_assert_uint_eq(a->pel.count, 2);
+    ck_assert_uint_eq(b->pel.count, 1);
+    ck_assert_uint_eq(g->pel.count, 3);
+    ck_assert_int_eq(scg_nack_remove(g, &ids[0]), 1);
+    ck_assert_int_eq(scg_nack_remove(g, &ids[0]), 0);
+    ck_assert_uint_eq(a->pel.count, 1);
+    /* deleting a consumer drops its entries from the group's PEL */
+    ck_assert_uint_eq(scg_consumer_delete(g, a), 1);
+    ck_assert_uint_eq(g->pel.count, 1);
+    ck_assert_uint_eq(g->ncons, 1);
+    /* lag: exact without tombstones, estimated or unknown with them */
+    g->last_id = ids[1];
+    g->entries_read = 2;
+    ck_assert_int_eq(scg_lag(s, g), 2);
+    sv_delete(s, &ids[2]);
+    ck_assert_int_eq(scg_range_has_tombstones(s, &g->last_id), 1);
+    ck_assert_int_eq(scg_lag(s, g), -1);
+    g->last_id = ids[3];
+    ck_assert_int_eq(scg_lag(s, g), 2);            /* the counter is trusted */
+    g->entries_read = SCG_ENTRIES_READ_UNKNOWN;
+    ck_assert_int_eq(scg_lag(s, g), 0);            /* at the last ID: estimated */
+    scg_destroy(s, g);
+    ck_assert_uint_eq(s->ngroups, 0);
+    sv_free(s);
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("stream_encodings");
@@ -383,6 +431,7 @@ static Suite *suite(void)
     tcase_add_test(tc, value_compression_and_split);
     tcase_add_test(tc, node_check_rejects);
     tcase_add_test(tc, groups_copy);
+    tcase_add_test(tc, groups_pel_and_lag);
     suite_add_tcase(s, tc);
     return s;
 }

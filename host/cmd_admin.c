@@ -112,15 +112,6 @@ static int module_list_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-static int reply_help(md_ctx_t *c, const char *const *lines)
-{
-    int n = 0;
-    while (lines[n]) n++;
-    md_reply_array(c, n);
-    for (int i = 0; i < n; i++) md_reply_simple(c, lines[i]);
-    return MD_OK;
-}
-
 static int module_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     static const char *const lines[] = {
@@ -136,7 +127,7 @@ static int module_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "HELP",
         "    Print this help.",
         NULL};
-    return reply_help(c, lines);
+    return sdk_reply_help(c, lines);
 }
 
 #define ADMIN "admin noscript loading stale"

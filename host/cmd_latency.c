@@ -306,11 +306,7 @@ static int help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "HELP",
         "    Prints this help.",
         NULL};
-    long n = 0;
-    while (lines[n]) n++;
-    md_reply_array(c, n);
-    for (long i = 0; i < n; i++) md_reply_simple(c, lines[i]);
-    return MD_OK;
+    return sdk_reply_help(c, lines);
 }
 
 #define LAT_FLAGS "admin noscript loading stale"

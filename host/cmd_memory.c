@@ -204,11 +204,7 @@ static int memory_help(md_ctx_t *c, int argc, const md_arg_t *argv)
         "HELP",
         "    Print this help.",
         NULL};
-    int n = 0;
-    while (lines[n]) n++;
-    md_reply_array(c, n);
-    for (int i = 0; i < n; i++) md_reply_simple(c, lines[i]);
-    return MD_OK;
+    return sdk_reply_help(c, lines);
 }
 
 static const md_command_t memory_subs[] = {

@@ -51,15 +51,6 @@ static int slowlog_reset_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-/* Reply a HELP text (status lines). */
-static void reply_lines(md_ctx_t *c, const char *const *lines)
-{
-    long n = 0;
-    while (lines[n]) n++;
-    md_reply_array(c, n);
-    for (long i = 0; i < n; i++) md_reply_simple(c, lines[i]);
-}
-
 static int slowlog_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     static const char *const lines[] = {
@@ -76,7 +67,7 @@ static int slowlog_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "HELP",
         "    Prints this help.",
         NULL};
-    reply_lines(c, lines);
+    sdk_reply_help(c, lines);
     return MD_OK;
 }
 

@@ -124,6 +124,15 @@ static int r_verbatim(md_ctx_t *c, const char *fmt3, const void *p, size_t n)
 static int r_wrongtype(md_ctx_t *c) { return r_error(c, MD_ERR_WRONGTYPE); }
 static int r_syntax(md_ctx_t *c) { return r_error(c, MD_ERR_SYNTAX); }
 
+int sdk_reply_help(md_ctx_t *c, const char *const *lines)
+{
+    long n = 0;
+    while (lines[n]) n++;
+    r_array(c, n);
+    for (long i = 0; i < n; i++) r_simple(c, lines[i]);
+    return MD_OK;
+}
+
 void sdk_api_fill_reply(md_api_t *a)
 {
     a->reply_simple = r_simple;

@@ -11,42 +11,7 @@ until INFO says the client is blocked, acts, then reads the reply."""
 
 import time
 
-import pytest
-
-from modis_helpers import RespClient
-
-
-def blocked_count(r):
-    return int(r.info("clients")["blocked_clients"])
-
-
-def wait_blocked(r, n, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if blocked_count(r) == n:
-            return
-        time.sleep(0.005)
-    raise AssertionError("expected %d blocked clients, INFO says %d" % (n, blocked_count(r)))
-
-
-@pytest.fixture
-def clients(server):
-    made = []
-
-    def make(n=1, proto=2):
-        new = [RespClient(server.port, proto=proto) for _ in range(n)]
-        made.extend(new)
-        return new if n > 1 else new[0]
-
-    yield make
-    for c in made:
-        c.close()
-
-
-def block(r, c, *cmd):
-    before = blocked_count(r)
-    c.conn.send_command(*cmd)
-    wait_blocked(r, before + 1)
+from modis_helpers import block, blocked_count
 
 
 def test_dollar_served_by_xadd(r, clients):

@@ -13,6 +13,7 @@
 #include "events.h"
 #include "expire.h"
 #include "hostcmds.h"
+#include "script.h"
 #include "info.h"
 #include "hooks.h"
 #include "log.h"
@@ -198,6 +199,7 @@ int main(int argc, char **argv)
     cmd_table_init();
     multi_init();
     pubsub_init();
+    script_init();
     hostcmds_register();
     config_init();
     acl_init(); /* the default user, which requirepass sets */

@@ -88,7 +88,8 @@ GROUPS = {
     "top": {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
-                  "host/hooks", "host/main", "host/crash"],
+                  "host/hooks", "host/main", "host/crash", "host/script", "host/script_conv",
+                  "host/script_lib"],
         "uses": ["*"],
     },
 }

@@ -129,10 +129,12 @@ static int script_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-#define EVAL_SPECS                                                                            \
-    "RW access update index:2 keynum:0:1:1 # We cannot tell how the keys will be used so we " \
-    "assume the worst, RW and UPDATE flags"
-#define EVAL_RO_SPECS "RO access index:2 keynum:0:1:1"
+#define EVALSHA_SPECS "RW access update index:2 keynum:0:1:1"
+#define EVAL_SPECS EVALSHA_SPECS \
+    " # We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"
+#define EVALSHA_RO_SPECS "RO access index:2 keynum:0:1:1"
+#define EVAL_RO_SPECS EVALSHA_RO_SPECS \
+    " # We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"
 
 static const md_command_t script_subs[] = {
     {.name = "load", .syntax = "script", .handler = script_load_cmd, .arity = 3,
@@ -147,7 +149,7 @@ static const md_command_t script_subs[] = {
      .complexity = "O(N) with N being the number of scripts to check (so checking a single "
                    "script is an O(1) operation).",
      .group = "scripting", .tips = "request_policy:all_shards response_policy:agg_logical_and"},
-    {.name = "flush", .syntax = "[ASYNC{@6.2.0} | SYNC]", .handler = script_flush_cmd,
+    {.name = "flush", .syntax = "[ASYNC | SYNC]{=async @6.2.0}", .handler = script_flush_cmd,
      .arity = -2, .flags = "noscript", .acl = "@slow @scripting",
      .summary = "Removes all server-side Lua scripts from the script cache.", .since = "2.6.0",
      .complexity = "O(N) with N being the number of scripts in cache", .group = "scripting",
@@ -175,7 +177,7 @@ const md_command_t hostcmds_script[] = {
      .flags = "noscript stale skip_monitor may_replicate no_mandatory_keys movablekeys",
      .acl = "@slow @scripting", .summary = "Executes a server-side Lua script by SHA1 digest.",
      .since = "2.6.0", .complexity = "Depends on the script that is executed.",
-     .group = "scripting", .key_specs = EVAL_SPECS},
+     .group = "scripting", .key_specs = EVALSHA_SPECS},
     {.name = "eval_ro", .syntax = "script numkeys [key [key ...]] [arg [arg ...]]",
      .handler = eval_ro_cmd, .arity = -3,
      .flags = "readonly noscript stale skip_monitor no_mandatory_keys movablekeys",
@@ -188,7 +190,7 @@ const md_command_t hostcmds_script[] = {
      .acl = "@slow @scripting",
      .summary = "Executes a read-only server-side Lua script by SHA1 digest.", .since = "7.0.0",
      .complexity = "Depends on the script that is executed.", .group = "scripting",
-     .key_specs = EVAL_RO_SPECS},
+     .key_specs = EVALSHA_RO_SPECS},
     {.name = "script", .arity = -2, .flags = "", .acl = "@slow @scripting",
      .summary = "A container for Lua scripts management commands.", .since = "2.6.0",
      .complexity = "Depends on subcommand.", .subcommands = script_subs, .group = "scripting"},

@@ -20,7 +20,7 @@ obj=$dir/obj
 mkdir -p "$src" "$obj"
 
 # The integration files of this pass (tests/integration/).
-IT_FILES="test_unload_safety.py test_modules.py test_module_errors.py test_client_limits.py test_debug.py"
+IT_FILES="test_unload_safety.py test_modules.py test_module_errors.py test_client_limits.py test_debug.py test_scripting.py"
 
 copy_sources() {
     if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then

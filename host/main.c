@@ -69,6 +69,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
 {
     static long long ticks;
     if (srv.pause_cron) goto rearm; /* DEBUG PAUSE-CRON */
+    if (srv.script_busy) goto rearm; /* a script serves clients meanwhile, not the cron */
     ticks++;
     srv.cmd_time_ms = 0;
     expire_cycle();

@@ -19,6 +19,7 @@
  */
 #include "script.h"
 #include "client.h"
+#include "log.h"
 #include "cmd.h"
 #include "mem.h"
 #include "reply.h"
@@ -26,6 +27,7 @@
 #include "script_lib.h"
 #include "sdk_ctx.h"
 #include "server.h"
+#include "util.h"
 
 #include <lauxlib.h>
 #include <lua-bitop.h>
@@ -42,6 +44,17 @@
 
 static lua_State *L;
 static size_t nscripts;
+
+/* The run in progress. */
+static struct {
+    script_run_t *run;       /* NULL: no script runs */
+    int64_t start_ms;
+    int busy;                /* past busy-reply-threshold: events are served */
+    int kill;                /* SCRIPT KILL asked for it */
+} cur;
+
+/* Instructions between two looks at the clock (Redis's count). */
+#define HOOK_COUNT 100000
 
 /* ---- sandbox ---- */
 
@@ -372,6 +385,45 @@ static int error_handler(lua_State *l)
     return 1;
 }
 
+int script_kill(const char **err)
+{
+    if (!cur.run) {
+        *err = "NOTBUSY No scripts in execution right now.";
+        return -1;
+    }
+    if (cur.run->wrote) {
+        *err = "UNKILLABLE Sorry the script already executed write commands against the "
+               "dataset. You can either wait the script termination or kill the server in a "
+               "hard way using the SHUTDOWN NOSAVE command.";
+        return -1;
+    }
+    cur.kill = 1;
+    return 0;
+}
+
+/* Every HOOK_COUNT instructions: past the threshold, serve the other
+ * clients (they get -BUSY for all but SCRIPT KILL, SHUTDOWN NOSAVE and
+ * the other allow_busy commands); stop the script when it is killed. */
+static void hook(lua_State *l, lua_Debug *ar)
+{
+    (void)ar;
+    int64_t elapsed = util_mstime() - cur.start_ms;
+    if (!cur.busy && elapsed >= srv.busy_reply_threshold && !srv.loading) {
+        log_msg(LOG_WARNING, "Slow script detected: still in execution after %lld "
+                "milliseconds. You can try killing the script using the SCRIPT KILL command. "
+                "Script name is: %s.", (long long)elapsed, cur.run->name);
+        cur.busy = srv.script_busy = 1;
+    }
+    if (cur.busy) client_serve_busy(cur.run->caller);
+    if (cur.kill) {
+        log_msg(LOG_WARNING, "Lua script killed by user with SCRIPT KILL.");
+        /* on every line from now on, so a pcall cannot swallow it for long */
+        lua_sethook(l, hook, LUA_MASKLINE, 0);
+        script_conv_push_error(l, "Script killed by user with SCRIPT KILL...", 41);
+        lua_error(l);
+    }
+}
+
 /* G[name] = {p[0], ...}. */
 static void set_array(const char *name, int n, const md_arg_t *p)
 {
@@ -443,7 +495,14 @@ int script_run(md_ctx_t *ctx, const char *sha, int nkeys, const md_arg_t *keys, 
     lua_pushcfunction(L, error_handler);
     cache_get(REG_SCRIPTS, s);
     script_lib_begin(&run);
+    cur.run = &run;
+    cur.start_ms = util_mstime();
+    cur.busy = cur.kill = 0;
+    lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
     int rc = lua_pcall(L, 0, 1, -2);
+    lua_sethook(L, NULL, 0, 0);
+    cur.run = NULL;
+    cur.busy = cur.kill = srv.script_busy = 0;
     script_lib_end();
     if (rc) reply_run_error(ctx, s);
     else script_conv_to_reply(L, c->out, c->resp, run.resp);

@@ -41,4 +41,8 @@ int script_load(const char *body, size_t len, char sha[41], char *err, size_t ca
 int script_run(md_ctx_t *ctx, const char *sha, int nkeys, const md_arg_t *keys, int nargs,
                const md_arg_t *args, int ro);
 
+/* SCRIPT KILL: 0 when the running script will stop, else -1 with Redis's
+ * error text (NOTBUSY, UNKILLABLE) in *err. */
+int script_kill(const char **err);
+
 #endif

@@ -76,6 +76,8 @@ typedef struct server {
     int lazyfree_lazy_server_del; /* RESTORE REPLACE and other implicit deletes */
     long long slowlog_log_slower_than;
     long long slowlog_max_len;
+    long long busy_reply_threshold; /* ms a script runs before others get -BUSY */
+    int script_busy;          /* a script runs past it: other clients are served, -BUSY */
     long long latency_tracking;
     char *notify_keyspace_events_str;
     int notify_flags;

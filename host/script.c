@@ -507,6 +507,11 @@ int script_run(md_ctx_t *ctx, const char *sha, int nkeys, const md_arg_t *keys, 
     if (rc) reply_run_error(ctx, s);
     else script_conv_to_reply(L, c->out, c->resp, run.resp);
     lua_settop(L, 0);
-    lua_gc(L, LUA_GCSTEP, 1);
+    /* Redis's pace: a collection step of 50 every 50 runs */
+    static int runs;
+    if (++runs == 50) {
+        lua_gc(L, LUA_GCSTEP, 50);
+        runs = 0;
+    }
     return 0;
 }

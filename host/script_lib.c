@@ -36,9 +36,13 @@ void script_lib_end(void) { run = NULL; }
 
 void script_sha1hex(const char *p, size_t n, char out[41])
 {
+    static EVP_MD_CTX *ctx; /* kept: setting one up per call costs more than the hash */
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    EVP_Digest(p, n, md, &mdlen, EVP_sha1(), NULL);
+    if (!ctx) ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha1(), NULL);
+    EVP_DigestUpdate(ctx, p, n);
+    EVP_DigestFinal_ex(ctx, md, &mdlen);
     for (unsigned i = 0; i < 20; i++) snprintf(out + 2 * i, 3, "%02x", md[i]);
     out[40] = '\0';
 }

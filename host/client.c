@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <event2/event.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -468,6 +469,31 @@ static void client_on_write(evutil_socket_t fd, short what, void *arg)
     /* A TLS read waited for this event: reading again also flushes. */
     if (conn_read_wants_write(c->conn)) client_on_read(fd, EV_READ, c);
     else client_flush(c);
+}
+
+void client_serve_busy(const client_t *except)
+{
+    size_t cap = nclients, n = 0;
+    struct pollfd *fds = mem_alloc((cap ? cap : 1) * sizeof(*fds));
+    uint64_t *ids = mem_alloc((cap ? cap : 1) * sizeof(*ids));
+    for (client_t *c = all_clients; c && n < cap; c = c->next_all) {
+        if (c == except || c->fd < 0 || (c->flags & (CLIENT_FAKE | CLIENT_CLOSE_ASAP))) continue;
+        fds[n].fd = c->fd;
+        fds[n].events = (short)(POLLIN | (c->write_pending ? POLLOUT : 0));
+        fds[n].revents = 0;
+        ids[n++] = c->id;
+    }
+    if (n && poll(fds, (nfds_t)n, 0) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (!fds[i].revents) continue;
+            client_t *c = client_by_id(ids[i]); /* an earlier one may have closed it */
+            if (!c || c->fd < 0 || (c->flags & CLIENT_CLOSE_ASAP)) continue;
+            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) client_on_read(c->fd, EV_READ, c);
+            else client_on_write(c->fd, EV_WRITE, c);
+        }
+    }
+    mem_free(fds);
+    mem_free(ids);
 }
 
 client_t *client_first(void) { return all_clients; }

@@ -147,6 +147,10 @@ int client_evictable(const client_t *c);
 void client_evict_over_limit(void);
 
 /* All connected clients, for CLIENT LIST/KILL and cron. */
+/* While a command cannot return to the event loop (a busy script): serve
+ * every client but `except` once — read and run what it sent, write what
+ * it waits for — without waiting. */
+void client_serve_busy(const client_t *except);
 client_t *client_first(void);
 size_t client_count(void);
 client_t *client_by_id(uint64_t id);

@@ -440,6 +440,8 @@ static param_t params[] = {
     {"lazyfree-lazy-server-del", NULL, T_BOOL, 0, &srv.lazyfree_lazy_server_del, 0, 1, "no"},
     {"sanitize-dump-payload", NULL, T_ENUM, 0, &sanitize_dump_v, 0, 0, "no", sanitize_names},
     {"slowlog-log-slower-than", NULL, T_LL, 0, &srv.slowlog_log_slower_than, -1, LLONG_MAX, "10000"},
+    {"busy-reply-threshold", "lua-time-limit", T_LL, 0, &srv.busy_reply_threshold, 0, LLONG_MAX,
+     "5000"},
     {"slowlog-max-len", NULL, T_LL, 0, &srv.slowlog_max_len, 0, LONG_MAX, "128"},
     {"latency-monitor-threshold", NULL, T_LL, 0, &srv.latency_monitor_threshold, 0, LLONG_MAX,
      "0"},

@@ -283,6 +283,10 @@ void dispatch_command(client_t *c)
         reject(c, cmd, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
         goto done;
     }
+    if (srv.script_busy && !(cmd->flags & CMD_ALLOW_BUSY)) {
+        reject(c, cmd, DISPATCH_ERR_BUSY, sizeof(DISPATCH_ERR_BUSY) - 1);
+        goto done;
+    }
     if (pause_holds(c, cmd)) {
         /* left in the query buffer: it runs when the pause ends, CLIENT
          * REPLY SKIP still applying to it */
@@ -302,7 +306,7 @@ void dispatch_command(client_t *c)
     c->cmd = cmd;
     dispatch_call(c, cmd);
     c->cmd = NULL;
-    blocking_serve();
+    if (!srv.script_busy) blocking_serve(); /* not in the middle of a script */
 done:
     if (saved) {
         /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except

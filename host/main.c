@@ -14,6 +14,7 @@
 #include "events.h"
 #include "expire.h"
 #include "hostcmds.h"
+#include "script.h"
 #include "info.h"
 #include "hooks.h"
 #include "log.h"
@@ -86,6 +87,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
 {
     static long long ticks;
     if (srv.pause_cron) goto rearm; /* DEBUG PAUSE-CRON */
+    if (srv.script_busy) goto rearm; /* a script serves clients meanwhile, not the cron */
     ticks++;
     srv.cmd_time_ms = 0;
     expire_cycle();
@@ -219,6 +221,7 @@ int main(int argc, char **argv)
     multi_init();
     pubsub_init();
     tracking_init();
+    script_init();
     hostcmds_register();
     config_init();
     acl_init(); /* the default user, which requirepass sets */

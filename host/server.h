@@ -83,6 +83,8 @@ typedef struct server {
     double latency_percentiles[16];  /* latency-tracking-info-percentiles */
     int nlatency_percentiles;
     long long tracking_table_max_keys;
+    long long busy_reply_threshold; /* ms a script runs before others get -BUSY */
+    int script_busy;          /* a script runs past it: other clients are served, -BUSY */
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */

@@ -99,7 +99,8 @@ GROUPS = {
     "top": {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
-                  "host/hooks", "host/main", "host/crash", "host/redact"],
+                  "host/hooks", "host/main", "host/crash", "host/redact", "host/script",
+                  "host/script_conv", "host/script_lib"],
         "uses": ["*"],
     },
 }

@@ -174,6 +174,7 @@ size_t client_memory(const client_t *c)
 
 static int client_class(const client_t *c)
 {
+    if (c->flags & CLIENT_REPLICA) return CLIENT_CLASS_REPLICA;
     return (c->flags & CLIENT_PUBSUB) ? CLIENT_CLASS_PUBSUB : CLIENT_CLASS_NORMAL;
 }
 
@@ -470,8 +471,10 @@ void client_cron(void)
     int64_t now = util_mstime();
     for (client_t *c = all_clients, *next; c; c = next) {
         next = c->next_all;
-        /* Blocked clients have their own timeout; Pub/Sub clients none. */
-        if (srv.timeout > 0 && !c->bstate && !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB)) &&
+        /* Blocked clients have their own timeout; Pub/Sub clients and
+         * replicas (repl-timeout) none. */
+        if (srv.timeout > 0 && !c->bstate &&
+            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_REPLICA)) &&
             now - c->last_interaction_ms > (int64_t)srv.timeout * 1000) {
             log_msg(LOG_VERBOSE, "Closing idle client");
             client_close(c);

@@ -37,6 +37,7 @@ struct acl_user;
 #define CLIENT_FAKE              (1u << 10) /* no socket (AOF load, scripts) */
 #define CLIENT_DENY_BLOCKING     (1u << 11) /* md_call, scripts: md_in_multi() */
 #define CLIENT_PUBSUB            (1u << 12) /* has subscriptions (pubsub.c keeps it) */
+#define CLIENT_REPLICA           (1u << 13) /* a replica of ours (cluster/repl_primary.c) */
 
 typedef struct client {
     uint64_t id;
@@ -75,6 +76,7 @@ typedef struct client {
     struct bstate *bstate;   /* blocked on keys (blocking.c) */
     struct mstate *mstate;   /* MULTI/WATCH state (multi.c) */
     struct pstate *pstate;   /* subscriptions (pubsub.c), NULL if none yet */
+    struct repl_replica *replica; /* replication state (cluster/), NULL if none */
     struct client *next_pending, *prev_all, *next_all;
 } client_t;
 

@@ -35,6 +35,7 @@ static void client_flags_str(client_t *c, char *out)
 {
     char *p = out;
     if (pubsub_client_active(c)) *p++ = 'P'; /* first, as in Redis */
+    if (c->flags & CLIENT_REPLICA) *p++ = 'S';
     if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNIX) *p++ = 'U';
@@ -95,10 +96,11 @@ static int client_type_by_name(md_arg_t a)
     return -1;
 }
 
-/* A connection with subscriptions is a pubsub one; every other is normal
- * until replication marks its own. */
+/* A replica of ours (cluster/) is a replica one, a connection with
+ * subscriptions a pubsub one, every other normal. */
 static int client_type(const client_t *c)
 {
+    if (c->flags & CLIENT_REPLICA) return CTYPE_REPLICA;
     return pubsub_client_active(c) ? CTYPE_PUBSUB : CTYPE_NORMAL;
 }
 

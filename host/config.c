@@ -8,6 +8,7 @@
  */
 #include "autoconfig.h"
 #include "config.h"
+#include "cluster/repl_primary.h"
 #include "acl.h"
 #include "client.h"
 #include "cmd.h"
@@ -63,7 +64,6 @@ static const char *const policies[] = {
 /* Redis's order (its error text lists them so); index = AOF_FSYNC_*. */
 static const char *const fsyncs[] = {"everysec", "always", "no", NULL};
 static int io_threads_v = 1;
-static long long repl_backlog_size_v;
 static int supervised_v;
 static int enable_debug_v, enable_module_v;
 static long long maxmemory_clients_v;
@@ -395,7 +395,16 @@ static param_t params[] = {
     {"io-threads", NULL, T_INT, IMMUTABLE, &io_threads_v, 1, 128, "1"},
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},
     {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
-    {"repl-backlog-size", NULL, T_MEM, 0, &repl_backlog_size_v, 1, LLONG_MAX, "1mb"},
+    {.name = "repl-backlog-size", .type = T_MEM, .var = &srv.repl.backlog_size, .min = 1,
+     .max = LLONG_MAX, .def = "1mb", .apply = primary_apply_backlog_size},
+    {"repl-backlog-ttl", NULL, T_INT, 0, &srv.repl.backlog_ttl, 0, INT_MAX, "3600"},
+    {"repl-ping-replica-period", "repl-ping-slave-period", T_INT, 0, &srv.repl.ping_period, 1,
+     INT_MAX, "10"},
+    {"repl-timeout", NULL, T_INT, 0, &srv.repl.timeout, 1, INT_MAX, "60"},
+    {"repl-diskless-sync", NULL, T_BOOL, 0, &srv.repl.diskless_sync, 0, 1, "yes"},
+    {"repl-diskless-sync-delay", NULL, T_INT, 0, &srv.repl.diskless_sync_delay, 0, INT_MAX, "5"},
+    {"repl-diskless-sync-max-replicas", NULL, T_INT, 0, &srv.repl.diskless_sync_max_replicas, 0,
+     INT_MAX, "0"},
 #define TLS_STR(n, v, f) \
     {.name = n, .type = T_STR, .flags = f, .var = &srv.tls.v, .def = "", .apply = apply_tls}
 #define TLS_INT(n, t, v, mx, d) \

@@ -35,6 +35,7 @@
 #include "util.h"
 #include "persist/aof.h"
 #include "persist/persist_hooks.h"
+#include "cluster/repl.h"
 
 #include <string.h>
 
@@ -70,6 +71,7 @@ static void client_gone(client_t *c)
     blocking_client_gone(c);
     multi_client_gone(c);
     pubsub_client_gone(c);
+    repl_client_gone(c);
 }
 
 /* Log lines about a client (client_hooks.describe): its CLIENT LIST line,

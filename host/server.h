@@ -94,6 +94,13 @@ typedef struct server {
         int session_cache_size, session_cache_timeout;
         int replication, cluster;
     } tls;
+    struct {                 /* replication (repl-*; cluster/) */
+        long long backlog_size;
+        int backlog_ttl;     /* seconds without replicas before it is freed */
+        int ping_period;     /* repl-ping-replica-period, seconds */
+        int timeout;         /* repl-timeout, seconds */
+        int diskless_sync, diskless_sync_delay, diskless_sync_max_replicas;
+    } repl;
 
     /* runtime */
     struct event_base *base;

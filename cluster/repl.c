@@ -4,6 +4,7 @@
  */
 #include "cluster/repl.h"
 #include "cluster/repl_backlog.h"
+#include "cluster/repl_link.h"
 #include "cluster/repl_primary.h"
 #include "host/mem.h"
 #include "host/propagate.h"
@@ -30,6 +31,7 @@ void repl_cron(void)
 {
     static int64_t last_second;
     int64_t now = util_mstime();
+    link_cron();
     primary_cron_tick();
     if (now - last_second < 1000) return;
     last_second = now;
@@ -40,7 +42,13 @@ void repl_cron(void)
     }
 }
 
-void repl_client_gone(struct client *c) { primary_client_gone(c); }
+void repl_start(void) { link_start(); }
+
+void repl_client_gone(struct client *c)
+{
+    link_client_gone(c);
+    primary_client_gone(c);
+}
 
 /* ---- INFO ---- */
 
@@ -66,6 +74,37 @@ static void tb_printf(tbuf_t *b, const char *fmt, ...)
     }
 }
 
+/* The replica's own lines (Redis's order). */
+static void info_link(tbuf_t *b)
+{
+    link_view_t v;
+    link_view(&v);
+    tb_printf(b,
+              "role:slave\r\n"
+              "master_host:%s\r\n"
+              "master_port:%d\r\n"
+              "master_link_status:%s\r\n"
+              "master_last_io_seconds_ago:%lld\r\n"
+              "master_sync_in_progress:%d\r\n"
+              "slave_read_repl_offset:%lld\r\n"
+              "slave_repl_offset:%lld\r\n",
+              srv.repl.masterhost, srv.repl.masterport, srv.repl.link_up ? "up" : "down",
+              v.last_io_secs, v.sync_in_progress, repl.master_repl_offset,
+              repl.master_repl_offset);
+    if (v.sync_in_progress)
+        tb_printf(b,
+                  "master_sync_total_bytes:%lld\r\n"
+                  "master_sync_read_bytes:%lld\r\n"
+                  "master_sync_left_bytes:%lld\r\n"
+                  "master_sync_last_io_seconds_ago:%lld\r\n",
+                  v.sync_total_bytes, v.sync_read_bytes,
+                  v.sync_total_bytes < 0 ? -1 : v.sync_total_bytes - v.sync_read_bytes,
+                  v.last_io_secs);
+    if (!srv.repl.link_up)
+        tb_printf(b, "master_link_down_since_seconds:%lld\r\n", v.down_since_secs);
+    tb_printf(b, "slave_read_only:%d\r\n", srv.repl.read_only);
+}
+
 static const char *state_name(int s)
 {
     switch (s) {
@@ -80,7 +119,9 @@ char *repl_info_text(void)
     tbuf_t b = {mem_alloc(1024), 0, 1024};
     b.p[0] = '\0';
     int n = primary_count();
-    tb_printf(&b, "role:master\r\nconnected_slaves:%d\r\n", n);
+    if (srv.repl.masterhost) info_link(&b);
+    else tb_printf(&b, "role:master\r\n");
+    tb_printf(&b, "connected_slaves:%d\r\n", n);
     for (int i = 0; i < n; i++) {
         repl_replica_view_t v;
         primary_view(i, &v);

@@ -14,6 +14,8 @@ struct client;
  * sink (host/propagate.h). */
 void repl_init(void);
 
+/* After the dataset was loaded: connect to the primary `replicaof` names. */
+void repl_start(void);
 /* Once per cron tick: pings, timeouts, the backlog's TTL, pending syncs. */
 void repl_cron(void);
 /* A client is being freed: if it was a replica, forget it. */

@@ -11,7 +11,8 @@
  *   seconds (or as soon as repl-diskless-sync-max-replicas wait), the child
  *   writes the RDB into a pipe followed by a 40-byte end mark; the server
  *   sends "$EOF:<mark>\r\n" and relays the pipe to every replica of the
- *   transfer, reading the next chunk only once each took the current one.
+ *   transfer, reading the next chunk only once each took the current one;
+ *   the stream follows once the replica sent its first ACK after the mark.
  *
  * Invariant: at most one snapshot for replication runs (`running`), and
  * only while no other child runs.
@@ -233,8 +234,13 @@ static void transfer_end(void)
     pipe_ev = NULL;
     close(pipe_rd);
     pipe_rd = -1;
+    /* The stream starts at the replica's first ACK: a replica finds the
+     * mark only at the end of what it read. */
     for (repl_replica_t *r = repl_replicas; r; r = r->next)
-        if (r->socket_sync && r->state == REPLICA_SEND_BULK) primary_set_online(r);
+        if (r->socket_sync && r->state == REPLICA_SEND_BULK) {
+            r->online_on_ack = 1;
+            r->ack_ms = util_mstime(); /* repl-timeout counts from here */
+        }
     pipe_over = 1;
     socket_finish();
 }

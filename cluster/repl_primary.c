@@ -81,9 +81,12 @@ static void feed_bytes(const char *p, size_t n)
     }
 }
 
+void primary_feed_raw(const char *p, size_t n) { feed_bytes(p, n); }
+
 void primary_feed(int dbid, int argc, const md_arg_t *argv)
 {
-    if (!backlog_active() && !repl_replicas) return;
+    /* A replica passes its primary's stream on instead (primary_feed_raw). */
+    if (srv.repl.masterhost || (!backlog_active() && !repl_replicas)) return;
     slen = 0;
     if (dbid >= 0 && dbid != seldb) {
         char num[16];
@@ -94,6 +97,12 @@ void primary_feed(int dbid, int argc, const md_arg_t *argv)
     }
     sb_command(argc, argv);
     feed_bytes(sbuf, slen);
+}
+
+void primary_disconnect_all(void)
+{
+    for (repl_replica_t *r = repl_replicas; r; r = r->next)
+        primary_drop(r, "the replication history changed");
 }
 
 void primary_ping(void)
@@ -224,6 +233,10 @@ const char *primary_replconf(client_t *c, int argc, const md_arg_t *argv, int *s
             if (!r || !(c->flags & CLIENT_REPLICA)) return NULL;
             if (util_str2ll(v->ptr, v->len, &n) == 0 && n > r->ack_off) r->ack_off = n;
             r->ack_ms = util_mstime();
+            if (r->online_on_ack) {
+                r->online_on_ack = 0;
+                primary_set_online(r);
+            }
         } else if (arg_is(o, "getack")) {
             *silent = 1; /* only a primary asks it of its replica */
         } else {
@@ -266,6 +279,8 @@ static void partial_resync(repl_replica_t *r, long long off)
 const char *primary_sync(client_t *c, int psync, const md_arg_t *replid, long long offset)
 {
     if (c->flags & CLIENT_REPLICA) return NULL; /* a replica already: ignored, as Redis */
+    if (srv.repl.masterhost && !srv.repl.link_up)
+        return "NOMASTERLINK Can't SYNC while not connected with my master";
     /* The stream must follow the replies so far directly. */
     if (reply_pending(client_reply(c))) return "ERR SYNC and PSYNC are invalid with pending output";
     repl_replica_t *r = replica_of(c, 1);
@@ -282,7 +297,7 @@ const char *primary_sync(client_t *c, int psync, const md_arg_t *replid, long lo
     if (psync && !(replid->len == 1 && replid->ptr[0] == '?')) repl.stat_sync_partial_err++;
     repl.stat_sync_full++;
     log_msg(LOG_NOTICE, "Replica %s:%d asks for synchronization", r->ip, r->port);
-    if (!backlog_active()) {
+    if (!backlog_active() && !srv.repl.masterhost) {
         /* A new history: no replica can continue an older one. */
         repl_change_replid();
         repl_clear_replid2();
@@ -326,11 +341,14 @@ void primary_cron_second(void)
             reply_append(client_reply(c), "\n", 1);
             client_want_write(c);
         }
-        if (r->state == REPLICA_ONLINE && !r->presync &&
+        if ((r->state == REPLICA_ONLINE || r->online_on_ack) && !r->presync &&
             now - r->ack_ms > (int64_t)srv.repl.timeout * 1000)
             primary_drop(r, "timeout (streaming sync)");
     }
-    if (!repl_replicas && backlog_active() && srv.repl.backlog_ttl > 0 &&
+    /* The TTL counts from the last second a replica was there (a replica's
+     * own backlog has none: its history is its primary's). */
+    if (repl_replicas || srv.repl.masterhost || !no_replicas_since_ms) no_replicas_since_ms = now;
+    if (backlog_active() && srv.repl.backlog_ttl > 0 &&
         now - no_replicas_since_ms > (int64_t)srv.repl.backlog_ttl * 1000) {
         /* A new id: nobody can continue the freed history from us. */
         repl_change_replid();

@@ -36,6 +36,11 @@ typedef struct repl_replica_view {
 
 /* The stream as a propagation sink (host/propagate.h). */
 void primary_feed(int dbid, int argc, const md_arg_t *argv);
+/* Stream bytes as they are (a replica passing its primary's stream on to
+ * its own replicas). */
+void primary_feed_raw(const char *p, size_t n);
+/* Disconnect every replica (they reconnect and PSYNC: the history changed). */
+void primary_disconnect_all(void);
 /* Send PING to the replicas (repl-ping-replica-period). */
 void primary_ping(void);
 

@@ -25,6 +25,7 @@ typedef struct repl_replica {
     long long initial_offset;/* the stream offset its snapshot stands for */
     struct reply *pend;      /* the stream fed while its snapshot is made/sent */
     int socket_sync;         /* takes part in the running diskless transfer */
+    int online_on_ack;       /* the diskless RDB is sent: online at its ACK */
     int bulk_fd;             /* disk: the RDB file being sent, else -1 */
     long long bulk_off, bulk_size;
     size_t chunk_pos;        /* diskless: bytes of the current chunk sent */

@@ -290,6 +290,7 @@ static void client_process_input(client_t *c, size_t *want)
             client_set_argv(c, base);
             client_hooks.run(c);
             c->argc = 0;
+            if (c->flags & CLIENT_MASTER) client_hooks.master_applied(c, base, consumed);
         }
         c->qpos += consumed;
         resp_parser_reset(&c->parser);
@@ -316,6 +317,15 @@ static void client_run_input(client_t *c)
         return;
     }
     client_flush(c);
+}
+
+void client_inject_input(client_t *c, const char *p, size_t n)
+{
+    qbuf_reserve(c, n);
+    memcpy(c->qbuf + c->qlen, p, n);
+    c->qlen += n;
+    c->net_in += (long long)n;
+    client_run_input(c);
 }
 
 void client_resume_input(client_t *c)

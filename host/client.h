@@ -38,6 +38,7 @@ struct acl_user;
 #define CLIENT_DENY_BLOCKING     (1u << 11) /* md_call, scripts: md_in_multi() */
 #define CLIENT_PUBSUB            (1u << 12) /* has subscriptions (pubsub.c keeps it) */
 #define CLIENT_REPLICA           (1u << 13) /* a replica of ours (cluster/repl_primary.c) */
+#define CLIENT_MASTER            (1u << 14) /* our primary's link (cluster/repl_link.c) */
 
 typedef struct client {
     uint64_t id;
@@ -91,6 +92,9 @@ typedef struct client_hooks {
     void (*gone)(client_t *c);      /* drop c's per-client state elsewhere */
     /* c's CLIENT LIST line (no newline) into buf, for log lines */
     void (*describe)(client_t *c, char *buf, size_t cap);
+    /* A CLIENT_MASTER client ran the command whose bytes are p[0..n)
+     * (the replication stream advances by them). */
+    void (*master_applied)(client_t *c, const char *p, size_t n);
 } client_hooks_t;
 extern client_hooks_t client_hooks;
 
@@ -107,6 +111,9 @@ void client_close_async(client_t *c);
 client_t *client_create_fake(void);
 void client_free_fake(client_t *c);
 
+/* Bytes read for c by someone else (the replication link read past the
+ * RDB): appended to its query buffer and run as if c had read them. */
+void client_inject_input(client_t *c, const char *p, size_t n);
 /* Run buffered input after the client was unblocked. */
 void client_resume_input(client_t *c);
 /* Flush output now; arms the write event for what remains. */

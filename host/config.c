@@ -8,6 +8,7 @@
  */
 #include "autoconfig.h"
 #include "config.h"
+#include "cluster/repl_link.h"
 #include "cluster/repl_primary.h"
 #include "acl.h"
 #include "client.h"
@@ -401,6 +402,11 @@ static param_t params[] = {
     {"repl-ping-replica-period", "repl-ping-slave-period", T_INT, 0, &srv.repl.ping_period, 1,
      INT_MAX, "10"},
     {"repl-timeout", NULL, T_INT, 0, &srv.repl.timeout, 1, INT_MAX, "60"},
+    {"masterauth", NULL, T_STR, SENSITIVE, &srv.repl.masterauth, 0, 0, ""},
+    {"masteruser", NULL, T_STR, 0, &srv.repl.masteruser, 0, 0, ""},
+    {"replica-read-only", "slave-read-only", T_BOOL, 0, &srv.repl.read_only, 0, 1, "yes"},
+    {"replica-serve-stale-data", "slave-serve-stale-data", T_BOOL, 0, &srv.repl.serve_stale, 0,
+     1, "yes"},
     {"repl-diskless-sync", NULL, T_BOOL, 0, &srv.repl.diskless_sync, 0, 1, "yes"},
     {"repl-diskless-sync-delay", NULL, T_INT, 0, &srv.repl.diskless_sync_delay, 0, INT_MAX, "5"},
     {"repl-diskless-sync-max-replicas", NULL, T_INT, 0, &srv.repl.diskless_sync_max_replicas, 0,
@@ -777,6 +783,8 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return 0;
     }
     if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
+    if (!strcasecmp(w[0], "replicaof") || !strcasecmp(w[0], "slaveof"))
+        return link_config_line(n, w, err, errcap);
     if (!strcasecmp(w[0], "include") && n == 2) {
         snprintf(err, errcap, "include is not supported");
         return -1;

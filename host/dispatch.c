@@ -165,6 +165,26 @@ static int pubsub_context_allowed(const cmd_t *cmd)
     return 0;
 }
 
+/* On a replica: writes only from our primary (replica-read-only), and
+ * with the link down only "stale" commands (replica-serve-stale-data).
+ * 1 when c's command was refused. */
+static int replica_refuses(client_t *c, cmd_t *cmd)
+{
+    if (!srv.repl.masterhost || (c->flags & (CLIENT_MASTER | CLIENT_FAKE))) return 0;
+    if (srv.repl.read_only && (cmd->flags & CMD_WRITE)) {
+        static const char msg[] = "READONLY You can't write against a read only replica.";
+        reject(c, cmd, msg, sizeof(msg) - 1);
+        return 1;
+    }
+    if (!srv.repl.link_up && !srv.repl.serve_stale && !(cmd->flags & CMD_STALE)) {
+        static const char msg[] = "MASTERDOWN Link with MASTER is down and "
+                                  "replica-serve-stale-data is set to 'no'.";
+        reject(c, cmd, msg, sizeof(msg) - 1);
+        return 1;
+    }
+    return 0;
+}
+
 void dispatch_command(client_t *c)
 {
     cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
@@ -206,12 +226,14 @@ void dispatch_command(client_t *c)
         goto done;
     }
     char aclmsg[512];
-    if (acl_check_client(c, cmd, multi_active(c) ? ACL_CTX_MULTI : ACL_CTX_TOPLEVEL, aclmsg,
+    if (!(c->flags & CLIENT_MASTER) &&
+        acl_check_client(c, cmd, multi_active(c) ? ACL_CTX_MULTI : ACL_CTX_TOPLEVEL, aclmsg,
                          sizeof(aclmsg)) != ACL_OK) {
         reject(c, cmd, aclmsg, strlen(aclmsg));
         goto done;
     }
-    if (srv.maxmemory && !(c->flags & CLIENT_FAKE)) {
+    if (replica_refuses(c, cmd)) goto done;
+    if (srv.maxmemory && !(c->flags & (CLIENT_FAKE | CLIENT_MASTER))) {
         int ok = evict_perform() == 0;
         if (!ok && (cmd->flags & CMD_DENYOOM)) {
             reject(c, cmd, DISPATCH_ERR_OOM, sizeof(DISPATCH_ERR_OOM) - 1);
@@ -220,7 +242,7 @@ void dispatch_command(client_t *c)
     }
     /* No writes (nor PING, as in Redis) while persisting to disk fails. */
     const char *derr = persist_write_error();
-    if (derr && !(c->flags & CLIENT_FAKE) &&
+    if (derr && !(c->flags & (CLIENT_FAKE | CLIENT_MASTER)) &&
         ((cmd->flags & CMD_WRITE) || (!cmd->parent && strcmp(cmd->name, "ping") == 0))) {
         reject(c, cmd, derr, strlen(derr));
         goto done;

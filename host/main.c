@@ -247,6 +247,7 @@ int main(int argc, char **argv)
     write_pidfile();
     log_msg(LOG_NOTICE, "Server initialized");
     persist_load_startup(); /* after the modules: they read their values */
+    repl_start();
     log_msg(LOG_NOTICE, "Ready to accept connections tcp");
 
     cron_ev = evtimer_new(srv.base, cron, NULL);

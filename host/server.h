@@ -100,6 +100,13 @@ typedef struct server {
         int ping_period;     /* repl-ping-replica-period, seconds */
         int timeout;         /* repl-timeout, seconds */
         int diskless_sync, diskless_sync_delay, diskless_sync_max_replicas;
+        char *masterhost;    /* set while we are a replica (REPLICAOF, replicaof) */
+        int masterport;
+        char *masterauth, *masteruser;
+        int read_only;       /* replica-read-only */
+        int serve_stale;     /* replica-serve-stale-data */
+        int link_up;         /* the link to our primary is up */
+        int applying;        /* running a command of our primary's stream */
     } repl;
 
     /* runtime */

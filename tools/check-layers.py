@@ -86,7 +86,8 @@ GROUPS = {
     # side; its commands are in the top layer.
     "repl": {"layer": "subsystem",
              "files": ["cluster/repl", "cluster/repl_state", "cluster/repl_backlog", "cluster/repl_primary",
-                       "cluster/repl_replica", "cluster/repl_fullsync"],
+                       "cluster/repl_replica", "cluster/repl_fullsync",
+                       "cluster/repl_link"],
              "uses": ["core", "persist", "propagate"],
              "internal": ["cluster/repl_replica.h"]},
     # Layer 3: the SDK implementation, one file per section of modis.h.

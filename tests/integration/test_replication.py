@@ -19,7 +19,7 @@ def wait_for(cond, timeout=15.0, what="condition"):
         if v:
             return v
         time.sleep(0.05)
-    raise AssertionError("timed out waiting for " + what)
+    raise AssertionError("timed out waiting for %s (last: %r)" % (what, v))
 
 
 def info(client, section):

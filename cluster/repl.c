@@ -6,6 +6,7 @@
 #include "cluster/repl_backlog.h"
 #include "cluster/repl_link.h"
 #include "cluster/repl_primary.h"
+#include "cluster/repl_wait.h"
 #include "host/mem.h"
 #include "host/propagate.h"
 #include "host/server.h"
@@ -25,6 +26,7 @@ void repl_init(void)
     repl_change_replid();
     repl_clear_replid2();
     prop_add_sink(primary_feed);
+    primary_ack_hook = wait_check;
 }
 
 void repl_cron(void)

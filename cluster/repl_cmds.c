@@ -5,6 +5,7 @@
 #include "cluster/repl.h"
 #include "cluster/repl_link.h"
 #include "cluster/repl_primary.h"
+#include "cluster/repl_wait.h"
 #include "host/hostcmds.h"
 #include "host/sdk_ctx.h"
 #include "host/client.h"
@@ -108,7 +109,34 @@ static int role_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+static int wait_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    long long num, timeout;
+    if (srv.repl.masterhost)
+        return md_reply_error(c, "ERR WAIT cannot be used with replica instances. Please also "
+                              "note that since Redis 4.0 if a replica is configured to be "
+                              "writable (which is not the default) writes to replicas are "
+                              "just local and are not propagated.");
+    if (util_str2ll(argv[1].ptr, argv[1].len, &num) != 0)
+        return md_reply_error(c, "ERR value is not an integer or out of range");
+    if (util_str2ll(argv[2].ptr, argv[2].len, &timeout) != 0)
+        return md_reply_error(c, "ERR timeout is not an integer or out of range");
+    if (timeout < 0) return md_reply_error(c, "ERR timeout is negative");
+    client_t *cl = c->client;
+    int acked = cl ? wait_acked(cl->woff) : 0;
+    if (!cl || acked >= num || wait_block(cl, c->cmd, (int)(num > 1000000 ? 1000000 : num),
+                                          timeout) != 0)
+        md_reply_int(c, acked);
+    return MD_OK;
+}
+
 const md_command_t hostcmds_repl[] = {
+    {.name = "wait", .syntax = "numreplicas timeout", .handler = wait_cmd, .arity = 3,
+     .flags = "noscript", .acl = "@slow @connection",
+     .summary = "Blocks until the asynchronous replication of all preceding write commands "
+                "sent by the connection is completed.",
+     .since = "3.0.0", .complexity = "O(1)", .group = "generic",
+     .tips = "request_policy:all_shards response_policy:agg_min"},
     {.name = "replconf", .handler = replconf_cmd, .arity = -1,
      .flags = "admin noscript loading stale allow_busy", .acl = "@admin @slow @dangerous",
      .summary = "An internal command for configuring the replication stream.",

@@ -22,6 +22,7 @@
 #include "host/server.h"
 #include "host/util.h"
 
+#include <event2/event.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 repl_replica_t *repl_replicas;
+void (*primary_ack_hook)(void);
 static int nreplicas;
 static int seldb = -1;           /* the db the stream selected last */
 static int64_t no_replicas_since_ms; /* for repl-backlog-ttl */
@@ -103,6 +105,25 @@ void primary_disconnect_all(void)
 {
     for (repl_replica_t *r = repl_replicas; r; r = r->next)
         primary_drop(r, "the replication history changed");
+}
+
+static int acks_requested;
+
+static void send_getack(evutil_socket_t fd, short what, void *arg)
+{
+    static const md_arg_t getack[3] = {{"REPLCONF", 8}, {"GETACK", 6}, {"*", 1}};
+    acks_requested = 0;
+    if (repl_replicas) primary_feed(-1, 3, getack);
+}
+
+/* Sent once the current event is done (Redis: before sleeping), so the
+ * GETACK is no write of the command that asked. */
+void primary_request_acks(void)
+{
+    static const struct timeval now = {0, 0};
+    if (acks_requested) return;
+    acks_requested = 1;
+    event_base_once(srv.base, -1, EV_TIMEOUT, send_getack, NULL, &now);
 }
 
 void primary_ping(void)
@@ -237,6 +258,7 @@ const char *primary_replconf(client_t *c, int argc, const md_arg_t *argv, int *s
                 r->online_on_ack = 0;
                 primary_set_online(r);
             }
+            if (primary_ack_hook) primary_ack_hook();
         } else if (arg_is(o, "getack")) {
             *silent = 1; /* only a primary asks it of its replica */
         } else {

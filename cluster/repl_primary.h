@@ -41,6 +41,10 @@ void primary_feed(int dbid, int argc, const md_arg_t *argv);
 void primary_feed_raw(const char *p, size_t n);
 /* Disconnect every replica (they reconnect and PSYNC: the history changed). */
 void primary_disconnect_all(void);
+/* Ask every replica for an ACK ("REPLCONF GETACK *" in the stream). */
+void primary_request_acks(void);
+/* Runs after each ACK from a replica (WAIT's check), when set. */
+extern void (*primary_ack_hook)(void);
 /* Send PING to the replicas (repl-ping-replica-period). */
 void primary_ping(void);
 

@@ -74,6 +74,7 @@ typedef struct client {
     long long commands;      /* commands processed on this connection */
     long long net_in, net_out;
     size_t multi_mem;        /* memory of queued MULTI commands (multi.c keeps it) */
+    long long woff;          /* the replication offset after its last write (WAIT) */
     struct bstate *bstate;   /* blocked on keys (blocking.c) */
     struct mstate *mstate;   /* MULTI/WATCH state (multi.c) */
     struct pstate *pstate;   /* subscriptions (pubsub.c), NULL if none yet */

@@ -4,6 +4,8 @@
  * itself with its bookkeeping (propagation, statistics, blocked clients).
  */
 #include "dispatch.h"
+#include "cluster/repl_state.h"
+#include "cluster/repl_wait.h"
 #include "acl.h"
 #include "client.h"
 #include "cmd.h"
@@ -99,6 +101,7 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     if (!srv.in_command) srv.cmd_time_ms = util_mstime();
     c->flags |= CLIENT_IN_CALL;
     cmd_hold(&c->lastcmd, cmd);
+    long long stream_before = repl.master_repl_offset;
     prop_begin(0);
     srv.in_command++;
     cmd->running++; /* its module cannot be unloaded under it */
@@ -107,6 +110,7 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     srv.in_command--;
     c->flags &= ~CLIENT_IN_CALL;
     prop_flush(c->dbid, c->argc, c->argv, ctx.dirty > 0);
+    if (repl.master_repl_offset != stream_before) c->woff = repl.master_repl_offset;
     uint64_t dur = util_monotonic_us() - start;
     cmd->calls++;
     cmd->usec += (long long)dur;
@@ -165,18 +169,26 @@ static int pubsub_context_allowed(const cmd_t *cmd)
     return 0;
 }
 
-/* On a replica: writes only from our primary (replica-read-only), and
- * with the link down only "stale" commands (replica-serve-stale-data).
- * 1 when c's command was refused. */
+/* Writes need min-replicas-to-write good replicas; on a replica, writes
+ * come only from our primary (replica-read-only), and with the link down
+ * only "stale" commands run (replica-serve-stale-data). 1 when c's
+ * command was refused. */
 static int replica_refuses(client_t *c, cmd_t *cmd)
 {
-    if (!srv.repl.masterhost || (c->flags & (CLIENT_MASTER | CLIENT_FAKE))) return 0;
+    if (c->flags & (CLIENT_MASTER | CLIENT_FAKE)) return 0;
+    if ((cmd->flags & CMD_WRITE) && wait_too_few_replicas()) {
+        static const char msg[] = "NOREPLICAS Not enough good replicas to write.";
+        reject(c, cmd, msg, sizeof(msg) - 1);
+        return 1;
+    }
+    if (!srv.repl.masterhost) return 0;
     if (srv.repl.read_only && (cmd->flags & CMD_WRITE)) {
         static const char msg[] = "READONLY You can't write against a read only replica.";
         reject(c, cmd, msg, sizeof(msg) - 1);
         return 1;
     }
-    if (!srv.repl.link_up && !srv.repl.serve_stale && !(cmd->flags & CMD_STALE)) {
+    if (!srv.repl.link_up && !srv.repl.serve_stale && !(cmd->flags & CMD_STALE) &&
+        srv.repl.masterhost) {
         static const char msg[] = "MASTERDOWN Link with MASTER is down and "
                                   "replica-serve-stale-data is set to 'no'.";
         reject(c, cmd, msg, sizeof(msg) - 1);

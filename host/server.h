@@ -107,6 +107,7 @@ typedef struct server {
         int serve_stale;     /* replica-serve-stale-data */
         int link_up;         /* the link to our primary is up */
         int applying;        /* running a command of our primary's stream */
+        int min_replicas_to_write, min_replicas_max_lag;
     } repl;
 
     /* runtime */

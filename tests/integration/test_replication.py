@@ -359,3 +359,65 @@ def test_repl_config_get_set(closing):
         pc.config_set(name, value)
         assert pc.config_get(name) == {name: value}
     assert pc.config_get("repl-ping-slave-period") == {"repl-ping-slave-period": "3"}
+
+
+# ---- WAIT and min-replicas-to-write ----
+
+
+def test_wait_counts_acknowledging_replicas(closing):
+    prim = primary("--repl-diskless-sync", "no")
+    closing(prim)
+    rep = replica_of(prim)
+    closing(rep)
+    wait_for(lambda: synced(prim, rep), what="sync")
+    r = prim.raw()
+    assert r.call("SET", "k", "v") == b"+OK\r\n"
+    assert r.call("WAIT", "1", "0") == b":1\r\n"
+    assert r.call("WAIT", "0", "0") == b":1\r\n"
+    start = time.monotonic()
+    assert r.call("WAIT", "2", "300") == b":1\r\n"  # only one replica: the timeout
+    assert time.monotonic() - start >= 0.25
+    assert r.call("MULTI") == b"+OK\r\n"
+    assert r.call("WAIT", "5", "0") == b"+QUEUED\r\n"
+    assert r.call("EXEC").startswith(b"*1\r\n:")  # inside EXEC: never blocks
+    assert rep.client().get("k") == b"v"
+
+
+def test_wait_without_replicas_and_on_replica(closing):
+    prim = primary()
+    closing(prim)
+    r = prim.raw()
+    assert r.call("SET", "k", "v") == b"+OK\r\n"
+    start = time.monotonic()
+    assert r.call("WAIT", "1", "200") == b":0\r\n"
+    assert time.monotonic() - start >= 0.15
+    rep = primary()
+    closing(rep)
+    rr = rep.raw()
+    assert rr.call("REPLICAOF", "127.0.0.1", str(prim.port)) == b"+OK\r\n"
+    assert rr.call("WAIT", "1", "0") == (
+        b"-ERR WAIT cannot be used with replica instances. Please also note that since Redis "
+        b"4.0 if a replica is configured to be writable (which is not the default) writes to "
+        b"replicas are just local and are not propagated.\r\n")
+
+
+def test_min_replicas_to_write(closing):
+    prim = primary("--repl-diskless-sync", "no", "--min-replicas-to-write", "1",
+                   "--min-replicas-max-lag", "2")
+    closing(prim)
+    r = prim.raw()
+    assert r.call("SET", "k", "v") == b"-NOREPLICAS Not enough good replicas to write.\r\n"
+    assert r.call("GET", "k") == b"$-1\r\n"
+    rep = replica_of(prim)
+    closing(rep)
+    wait_for(lambda: synced(prim, rep), what="sync")
+    assert r.call("SET", "k", "v") == b"+OK\r\n"
+    rep.proc.send_signal(19)  # SIGSTOP: no more ACKs, the lag grows
+    try:
+        wait_for(lambda: r.call("SET", "k", "w").startswith(b"-NOREPLICAS"), timeout=10,
+                 what="NOREPLICAS once the replica lags")
+    finally:
+        rep.proc.send_signal(18)  # SIGCONT
+    assert r.call("CONFIG", "SET", "min-replicas-to-write", "0") == b"+OK\r\n"
+    assert r.call("SET", "k", "x") == b"+OK\r\n"
+    assert prim.client().config_get("min-slaves-max-lag") == {"min-slaves-max-lag": "2"}

@@ -59,6 +59,9 @@ static struct {
     size_t held;
     int tmpfd;
     char tmpname[64];
+    int to_memory;           /* repl-diskless-load: received into `mem` */
+    char *mem;
+    size_t mem_len, mem_cap;
     client_t *master;
 } L = {.fd = -1, .tmpfd = -1};
 
@@ -77,6 +80,9 @@ static void send_command(int argc, const char **argv)
 
 static void close_transfer_file(void)
 {
+    mem_free(L.mem);
+    L.mem = NULL;
+    L.mem_len = L.mem_cap = 0;
     if (L.tmpfd < 0) return;
     close(L.tmpfd);
     unlink(L.tmpname);
@@ -149,11 +155,72 @@ void link_client_gone(client_t *c)
 
 /* ---- the RDB of a full resync ---- */
 
+/* The dataset is the primary's now: take its history, start the stream
+ * (`extra`: bytes read past a diskless transfer's mark). */
+static void loaded(const char *extra, size_t n)
+{
+    memcpy(repl.replid, L.replid, sizeof(repl.replid));
+    repl.master_repl_offset = L.offset;
+    repl_clear_replid2();
+    backlog_create(srv.repl.backlog_size, L.offset + 1);
+    become_connected(extra, n);
+}
+
+/* repl-diskless-load swapdb / on-empty-db: the RDB in memory is loaded
+ * into emptied databases; with swapdb the old data is kept aside until
+ * the load succeeded (and comes back if it fails). */
+static void load_memory(const char *extra, size_t n)
+{
+    int swap = srv.repl.diskless_load == REPL_LOAD_SWAPDB;
+    ks_db_t *old = NULL;
+    if (swap) {
+        old = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
+        for (int i = 0; i < srv.databases; i++) {
+            ks_db_init(&old[i], i);
+            ks_swap(&srv.db[i], &old[i]);
+        }
+    } else {
+        for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], 0);
+    }
+    log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
+    rdb_io_t io;
+    rdb_load_stats_t st;
+    rdb_io_mem_reader(&io, L.mem, L.mem_len, NULL);
+    srv.loading = 1;
+    int rc = rdb_load_dataset(&io, &st);
+    srv.loading = 0;
+    char err[512];
+    snprintf(err, sizeof(err), "Failed trying to load the MASTER synchronization DB from "
+             "socket: %s", rc ? rdb_io_error(&io) : "");
+    rdb_io_release(&io);
+    for (int i = 0; i < srv.databases; i++) {
+        if (rc) {
+            ks_flush(&srv.db[i], 0); /* what loaded before the error */
+            if (old) ks_swap(&srv.db[i], &old[i]); /* the old data comes back */
+        } else if (old) {
+            ks_flush(&old[i], 0);
+        }
+    }
+    mem_free(old);
+    mem_free(L.mem);
+    L.mem = NULL;
+    L.mem_len = L.mem_cap = 0;
+    if (rc) {
+        fail(err);
+        return;
+    }
+    loaded(extra, n);
+}
+
 /* The RDB is complete in the temp file: it becomes `dbfilename` and the
  * dataset; `extra` (read past a diskless transfer's mark) is the start of
  * the stream. */
 static void load_transfer(const char *extra, size_t n)
 {
+    if (L.to_memory) {
+        load_memory(extra, n);
+        return;
+    }
     char err[1024];
     close(L.tmpfd);
     L.tmpfd = -1;
@@ -176,16 +243,20 @@ static void load_transfer(const char *extra, size_t n)
         fail(rc > 0 ? "Failed trying to load the MASTER synchronization DB from disk" : err);
         return;
     }
-    /* Our history is now the primary's, from the snapshot's offset on. */
-    memcpy(repl.replid, L.replid, sizeof(repl.replid));
-    repl.master_repl_offset = L.offset;
-    repl_clear_replid2();
-    backlog_create(srv.repl.backlog_size, L.offset + 1);
-    become_connected(extra, n);
+    loaded(extra, n);
 }
 
 static int put_file(const char *p, size_t n)
 {
+    if (L.to_memory) {
+        if (L.mem_len + n > L.mem_cap) {
+            L.mem_cap = (L.mem_len + n) * 2;
+            L.mem = mem_realloc(L.mem, L.mem_cap);
+        }
+        memcpy(L.mem + L.mem_len, p, n);
+        L.mem_len += n;
+        return 0;
+    }
     if (n && write(L.tmpfd, p, n) != (ssize_t)n) {
         fail("Write error writing the RDB received from MASTER");
         return -1;
@@ -235,6 +306,13 @@ static void read_payload(void)
     }
 }
 
+static int all_empty(void)
+{
+    for (int i = 0; i < srv.databases; i++)
+        if (ks_size(&srv.db[i])) return 0;
+    return 1;
+}
+
 static void start_transfer(const char *line)
 {
     if (strncmp(line, "$EOF:", 5) == 0 && strlen(line) == 5 + MARK_LEN) {
@@ -251,18 +329,20 @@ static void start_transfer(const char *line)
         fail(why);
         return;
     }
+    L.to_memory = srv.repl.diskless_load == REPL_LOAD_SWAPDB ||
+                  (srv.repl.diskless_load == REPL_LOAD_ON_EMPTY_DB && all_empty());
     snprintf(L.tmpname, sizeof(L.tmpname), "temp-%lld.%d.rdb", (long long)util_mstime(),
              (int)srv.pid);
-    L.tmpfd = open(L.tmpname, O_CREAT | O_WRONLY | O_TRUNC | O_EXCL, 0644);
-    if (L.tmpfd < 0) {
+    if (!L.to_memory) L.tmpfd = open(L.tmpname, O_CREAT | O_WRONLY | O_TRUNC | O_EXCL, 0644);
+    if (!L.to_memory && L.tmpfd < 0) {
         fail("Opening the temp file needed for MASTER <-> REPLICA synchronization failed");
         return;
     }
     L.have_header = 1;
     L.got = 0;
     L.held = 0;
-    log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: receiving %s from master to disk",
-            L.eof_mode ? "streamed RDB" : "RDB");
+    log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: receiving %s from master to %s",
+            L.eof_mode ? "streamed RDB" : "RDB", L.to_memory ? "memory" : "disk");
     if (!L.eof_mode && L.total == 0) load_transfer(NULL, 0);
 }
 

@@ -116,6 +116,9 @@ static int check_dbfilename(const char *v, char *err, size_t cap)
     return 0;
 }
 
+/* repl-diskless-load, in REPL_LOAD_* order. */
+static const char *const diskless_load_names[] = {"disabled", "on-empty-db", "swapdb", NULL};
+
 /* tls-auth-clients, in CONN_TLS_AUTH_* order. */
 static const char *const tls_auth_names[] = {"no", "yes", "optional", NULL};
 
@@ -407,6 +410,8 @@ static param_t params[] = {
     {"replica-read-only", "slave-read-only", T_BOOL, 0, &srv.repl.read_only, 0, 1, "yes"},
     {"replica-serve-stale-data", "slave-serve-stale-data", T_BOOL, 0, &srv.repl.serve_stale, 0,
      1, "yes"},
+    {"repl-diskless-load", NULL, T_ENUM, 0, &srv.repl.diskless_load, 0, 0, "disabled",
+     diskless_load_names},
     {"min-replicas-to-write", "min-slaves-to-write", T_INT, 0, &srv.repl.min_replicas_to_write,
      0, INT_MAX, "0"},
     {"min-replicas-max-lag", "min-slaves-max-lag", T_INT, 0, &srv.repl.min_replicas_max_lag, 0,

@@ -108,6 +108,7 @@ typedef struct server {
         int link_up;         /* the link to our primary is up */
         int applying;        /* running a command of our primary's stream */
         int min_replicas_to_write, min_replicas_max_lag;
+        int diskless_load;   /* REPL_LOAD_* */
     } repl;
 
     /* runtime */
@@ -162,6 +163,9 @@ extern server_t srv;
 /* The Redis version whose behaviour we implement: INFO's redis_version and
  * the "redis-ver" aux field of the RDB files we write. */
 #define SERVER_COMPAT_VERSION "7.4.0"
+
+/* repl-diskless-load values, in Redis's order */
+enum { REPL_LOAD_DISABLED, REPL_LOAD_ON_EMPTY_DB, REPL_LOAD_SWAPDB };
 
 /* maxmemory-policy values */
 /* maxmemory-policy values, in Redis's listing order (its error text) */

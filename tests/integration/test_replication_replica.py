@@ -211,3 +211,35 @@ def test_masterauth(closing):
     pcli.set("secret-key", "1")
     wait_for(lambda: rep.client().get("secret-key") == b"1", what="sync with AUTH")
     assert rep.client().config_get("masterauth") == {"masterauth": "s3cret"}
+
+
+@pytest.mark.modis_only  # checks where the log says the RDB went
+@pytest.mark.parametrize("mode", ["swapdb", "on-empty-db"])
+def test_diskless_load_from_memory(closing, mode):
+    prim = reference("--repl-diskless-sync", "yes")
+    closing(prim)
+    fill(prim.client(), 30)
+    rep = target("--repl-diskless-load", mode)
+    closing(rep)
+    rep.client().set("old-data", "1")  # replaced by the primary's dataset
+    replicate(rep, prim)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    assert dataset(rep.client()) == dataset(prim.client())
+    assert rep.client().get("old-data") is None
+    log = rep.log()
+    # on-empty-db with data present goes through the disk, swapdb never
+    assert ("to memory" in log) == (mode == "swapdb")
+    assert rep.client().config_get("repl-diskless-load") == {"repl-diskless-load": mode}
+
+
+@pytest.mark.modis_only  # checks where the log says the RDB went
+def test_diskless_load_on_empty_db_uses_memory(closing):
+    prim = target("--repl-diskless-sync", "yes")
+    closing(prim)
+    fill(prim.client(), 10)
+    rep = target("--repl-diskless-load", "on-empty-db")
+    closing(rep)
+    replicate(rep, prim)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    assert dataset(rep.client()) == dataset(prim.client())
+    assert "receiving streamed RDB from master to memory" in rep.log()

@@ -79,6 +79,25 @@ int persist_apply_appendonly(char *err, size_t cap)
     return 0;
 }
 
+/* cluster/repl_primary.c: repl-backlog-size's CONFIG SET hook; no
+ * CONFIG SET runs here. */
+int primary_apply_backlog_size(char *err, size_t cap)
+{
+    (void)err, (void)cap;
+    return 0;
+}
+
+/* cluster/repl_link.c: a `replicaof` line; recorded as the primary. */
+int link_config_line(int n, char **w, char *err, size_t cap)
+{
+    if (n != 3) {
+        snprintf(err, cap, "wrong number of arguments");
+        return -1;
+    }
+    srv.repl.masterport = atoi(w[2]);
+    return 0;
+}
+
 /* net.c: the tls-* CONFIG SET hooks; no CONFIG SET runs here. */
 int net_tls_reconfigure(void) { return 0; }
 int net_tls_port_changed(const char **err)

@@ -157,10 +157,16 @@ static void disk_done(int ok)
 
 /* ---- socket (diskless) ---- */
 
-static int pipe_write(void *cookie, const void *p, size_t n)
+/* The child's side of the pipe, buffered: the RDB writer hands over
+ * small pieces. */
+typedef struct pipe_out {
+    int fd;
+    size_t len;
+    char buf[CHUNK];
+} pipe_out_t;
+
+static int write_all(int fd, const char *s, size_t n)
 {
-    int fd = *(int *)cookie;
-    const char *s = p;
     while (n) {
         ssize_t w = write(fd, s, n);
         if (w < 0) {
@@ -173,15 +179,34 @@ static int pipe_write(void *cookie, const void *p, size_t n)
     return 0;
 }
 
+static int pipe_flush(pipe_out_t *o)
+{
+    int rc = write_all(o->fd, o->buf, o->len);
+    o->len = 0;
+    return rc;
+}
+
+static int pipe_write(void *cookie, const void *p, size_t n)
+{
+    pipe_out_t *o = cookie;
+    if (o->len + n > sizeof(o->buf) && pipe_flush(o) != 0) return -1;
+    if (n >= sizeof(o->buf)) return write_all(o->fd, p, n);
+    memcpy(o->buf + o->len, p, n);
+    o->len += n;
+    return 0;
+}
+
 /* In the child: the RDB, then the end mark, into the pipe. */
 static int socket_child(void *arg)
 {
-    int fd = *(int *)arg;
+    pipe_out_t *o = mem_alloc(sizeof(*o));
+    o->fd = *(int *)arg;
+    o->len = 0;
     rdb_io_t io;
-    rdb_io_cb_writer(&io, pipe_write, &fd, NULL);
+    rdb_io_cb_writer(&io, pipe_write, o, NULL);
     int rc = rdb_save_dataset(&io, 0);
     rdb_io_release(&io);
-    if (rc != 0 || pipe_write(&fd, eof_mark, EOF_MARK_LEN) != 0) return 1;
+    if (rc != 0 || pipe_write(o, eof_mark, EOF_MARK_LEN) != 0 || pipe_flush(o) != 0) return 1;
     return 0;
 }
 

@@ -348,9 +348,9 @@ static void start_transfer(const char *line)
 
 /* ---- the handshake ---- */
 
-static int ends_with(const char *s, const char *suffix)
+static int starts_with(const char *s, const char *prefix)
 {
-    return strncmp(s, suffix, strlen(suffix)) == 0;
+    return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
 static void send_psync(void)
@@ -409,8 +409,8 @@ static void handshake_line(const char *line)
 {
     switch (L.state) {
     case L_PONG:
-        if (line[0] == '-' && !ends_with(line, "-NOAUTH") && !ends_with(line, "-NOPERM") &&
-            !ends_with(line, "-ERR operation not permitted")) {
+        if (line[0] == '-' && !starts_with(line, "-NOAUTH") && !starts_with(line, "-NOPERM") &&
+            !starts_with(line, "-ERR operation not permitted")) {
             char why[1200];
             snprintf(why, sizeof(why), "Error reply to PING from master: '%s'", line);
             fail(why);

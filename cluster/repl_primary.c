@@ -259,6 +259,10 @@ const char *primary_replconf(client_t *c, int argc, const md_arg_t *argv, int *s
                 primary_set_online(r);
             }
             if (primary_ack_hook) primary_ack_hook();
+        } else if (arg_is(o, "fack")) {
+            /* A Redis 7.2+ replica's fsynced AOF offset, after ACK: kept
+             * by WAITAOF, which Modis lacks; never answered. */
+            *silent = 1;
         } else if (arg_is(o, "getack")) {
             *silent = 1; /* only a primary asks it of its replica */
         } else {

@@ -481,10 +481,10 @@ void client_cron(void)
     int64_t now = util_mstime();
     for (client_t *c = all_clients, *next; c; c = next) {
         next = c->next_all;
-        /* Blocked clients have their own timeout; Pub/Sub clients and
-         * replicas (repl-timeout) none. */
+        /* Blocked clients have their own timeout; Pub/Sub clients none,
+         * replicas and our primary's link repl-timeout. */
         if (srv.timeout > 0 && !c->bstate &&
-            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_REPLICA)) &&
+            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_REPLICA | CLIENT_MASTER)) &&
             now - c->last_interaction_ms > (int64_t)srv.timeout * 1000) {
             log_msg(LOG_VERBOSE, "Closing idle client");
             client_close(c);

@@ -7,6 +7,7 @@ Every test starts its own servers on loopback ports; waits are bounded.
 """
 
 import threading
+import time
 
 import pytest
 
@@ -34,6 +35,7 @@ def writer(server, stop, prefix):
             c.set("%s:%d" % (prefix, i), i)
             done.append(i)
             i += 1
+            time.sleep(0.001)  # a steady load, not one that starves the box
 
     t = threading.Thread(target=run, daemon=True)
     t.start()

@@ -170,6 +170,50 @@ size_t client_memory(const client_t *c)
            (size_t)c->argv_cap * sizeof(md_arg_t) + c->multi_mem;
 }
 
+/* ---- maxmemory-clients ---- */
+
+int client_evictable(const client_t *c)
+{
+    /* as Redis: never a replica or our primary's link */
+    return c->conn && !(c->flags & (CLIENT_NO_EVICT | CLIENT_FAKE | CLIENT_CLOSE_ASAP |
+                                    CLIENT_REPLICA | CLIENT_MASTER));
+}
+
+/* The limit in bytes now, 0 when client eviction is off. */
+static size_t evict_limit(void)
+{
+    if (srv.maxmemory_clients >= 0) return (size_t)srv.maxmemory_clients;
+    return (size_t)((double)srv.maxmemory * (double)-srv.maxmemory_clients / 100.0);
+}
+
+void client_evict_over_limit(void)
+{
+    size_t limit = evict_limit();
+    if (!limit) return;
+    size_t total = 0;
+    for (client_t *c = all_clients; c; c = c->next_all)
+        if (c->conn && !(c->flags & CLIENT_CLOSE_ASAP)) total += client_memory(c);
+    while (total >= limit) {
+        client_t *worst = NULL;
+        size_t most = 0;
+        for (client_t *c = all_clients; c; c = c->next_all) {
+            if (!client_evictable(c)) continue;
+            size_t m = client_memory(c);
+            if (!worst || m > most) {
+                worst = c;
+                most = m;
+            }
+        }
+        if (!worst) break;
+        char info[1024];
+        client_hooks.describe(worst, info, sizeof(info));
+        log_msg(LOG_NOTICE, "Evicting client: %s", info);
+        srv.stat_evicted_clients++;
+        total -= most;
+        client_close_async(worst);
+    }
+}
+
 /* ---- client-output-buffer-limit ---- */
 
 static int client_class(const client_t *c)
@@ -276,7 +320,7 @@ static void client_process_input(client_t *c, size_t *want)
     c->parser.max_bulk = srv.proto_max_bulk_len;
     c->parser.unauth = needs_auth(c);
     while (c->qpos < c->qlen && !c->bstate &&
-           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP))) {
+           !(c->flags & (CLIENT_CLOSE_AFTER_REPLY | CLIENT_CLOSE_ASAP | CLIENT_POSTPONED))) {
         size_t consumed = 0;
         char *base = c->qbuf + c->qpos;
         int r = resp_parse(&c->parser, base, c->qlen - c->qpos, &consumed, want);
@@ -290,6 +334,10 @@ static void client_process_input(client_t *c, size_t *want)
             client_set_argv(c, base);
             client_hooks.run(c);
             c->argc = 0;
+            if (c->flags & CLIENT_POSTPONED) { /* the command runs again later */
+                resp_parser_reset(&c->parser);
+                break;
+            }
             if (c->flags & CLIENT_MASTER) client_hooks.master_applied(c, base, consumed);
         }
         c->qpos += consumed;
@@ -312,6 +360,7 @@ static void client_run_input(client_t *c)
     c->flags |= CLIENT_PROTECTED;
     client_process_input(c, &want);
     c->flags &= ~CLIENT_PROTECTED;
+    if (srv.maxmemory_clients) client_evict_over_limit();
     if (c->flags & CLIENT_CLOSE_ASAP) {
         client_free_closed();
         return;
@@ -481,10 +530,11 @@ void client_cron(void)
     int64_t now = util_mstime();
     for (client_t *c = all_clients, *next; c; c = next) {
         next = c->next_all;
-        /* Blocked clients have their own timeout; Pub/Sub clients none,
-         * replicas and our primary's link repl-timeout. */
+        /* Blocked clients have their own timeout; Pub/Sub and MONITOR
+         * clients none, replicas and our primary's link repl-timeout. */
         if (srv.timeout > 0 && !c->bstate &&
-            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_REPLICA | CLIENT_MASTER)) &&
+            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_POSTPONED |
+                          CLIENT_REPLICA | CLIENT_MASTER)) &&
             now - c->last_interaction_ms > (int64_t)srv.timeout * 1000) {
             log_msg(LOG_VERBOSE, "Closing idle client");
             client_close(c);
@@ -499,4 +549,6 @@ void client_cron(void)
         }
         if (obuf_enforce(c, 0)) continue;
     }
+    /* output grown by others (Pub/Sub), a lower limit set meanwhile */
+    if (srv.maxmemory_clients) client_evict_over_limit();
 }

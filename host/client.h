@@ -37,8 +37,18 @@ struct acl_user;
 #define CLIENT_FAKE              (1u << 10) /* no socket (AOF load, scripts) */
 #define CLIENT_DENY_BLOCKING     (1u << 11) /* md_call, scripts: md_in_multi() */
 #define CLIENT_PUBSUB            (1u << 12) /* has subscriptions (pubsub.c keeps it) */
-#define CLIENT_REPLICA           (1u << 13) /* a replica of ours (cluster/repl_primary.c) */
-#define CLIENT_MASTER            (1u << 14) /* our primary's link (cluster/repl_link.c) */
+#define CLIENT_MONITOR           (1u << 13) /* in MONITOR mode (monitor.c keeps it) */
+#define CLIENT_POSTPONED         (1u << 14) /* its command waits for CLIENT PAUSE to end (pause.c) */
+/* CLIENT TRACKING state (tracking.c keeps them) */
+#define CLIENT_TRACKING          (1u << 15)
+#define CLIENT_TRACKING_BCAST    (1u << 16)
+#define CLIENT_TRACKING_OPTIN    (1u << 17)
+#define CLIENT_TRACKING_OPTOUT   (1u << 18)
+#define CLIENT_TRACKING_NOLOOP   (1u << 19)
+#define CLIENT_TRACKING_CACHING  (1u << 20) /* CLIENT CACHING given for the next command */
+#define CLIENT_TRACKING_BROKEN_REDIR (1u << 21) /* the REDIRECT client went away */
+#define CLIENT_REPLICA           (1u << 22) /* a replica of ours (cluster/repl_primary.c) */
+#define CLIENT_MASTER            (1u << 23) /* our primary's link (cluster/repl_link.c) */
 
 typedef struct client {
     uint64_t id;
@@ -79,6 +89,8 @@ typedef struct client {
     struct mstate *mstate;   /* MULTI/WATCH state (multi.c) */
     struct pstate *pstate;   /* subscriptions (pubsub.c), NULL if none yet */
     struct repl_replica *replica; /* replication state (cluster/), NULL if none */
+    uint64_t tracking_redir; /* CLIENT TRACKING REDIRECT id, 0 = none */
+    struct tstate *tstate;   /* BCAST prefixes (tracking.c), NULL if none */
     struct client *next_pending, *prev_all, *next_all;
 } client_t;
 
@@ -135,6 +147,14 @@ reply_t *client_push(client_t *c);
 /* The memory a connection holds (CLIENT LIST tot-mem, INFO's
  * mem_clients_normal): the struct, buffers, argv, queued commands. */
 size_t client_memory(const client_t *c);
+
+/* maxmemory-clients: may c be evicted (a connection, not CLIENT NO-EVICT)? */
+int client_evictable(const client_t *c);
+/* While the memory of all connections exceeds maxmemory-clients (bytes,
+ * or a percent of maxmemory), close the evictable one using the most,
+ * as Redis does (INFO's evicted_clients); nothing when it is 0. Safe at
+ * any time: clients are closed asynchronously. */
+void client_evict_over_limit(void);
 
 /* All connected clients, for CLIENT LIST/KILL and cron. */
 client_t *client_first(void);

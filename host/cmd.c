@@ -5,6 +5,7 @@
  * dispatcher that runs commands is dispatch.c.
  */
 #include "cmd.h"
+#include "lathist.h"
 #include "mem.h"
 #include "server.h"
 #include "util.h"
@@ -135,6 +136,7 @@ static void cmd_free(cmd_t *c)
     for (int i = 0; i < c->nsubs; i++) cmd_free(c->subs[i]);
     mem_free(c->subs);
     cmd_strip(c);
+    lathist_free(c->hist);
     mem_free(c->name);
     mem_free(c->fullname);
     mem_free(c);
@@ -436,6 +438,8 @@ void cmd_errstats_foreach(cmd_errstat_fn fn, void *priv)
 static void reset_one(cmd_t *c, void *priv)
 {
     c->calls = c->usec = c->rejected_calls = c->failed_calls = 0;
+    lathist_free(c->hist);
+    c->hist = NULL;
     for (int i = 0; i < c->nsubs; i++) reset_one(c->subs[i], priv);
 }
 

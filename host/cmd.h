@@ -27,6 +27,7 @@
 
 struct client;
 struct md_module;
+struct lathist;
 
 /* flags, from md_command_t.flags words */
 #define CMD_WRITE            (1ull << 0)
@@ -71,6 +72,7 @@ typedef struct cmd {
     int nsubs;
     struct cmd *next;         /* hash chain */
     long long calls, usec, rejected_calls, failed_calls;
+    struct lathist *hist;     /* latency-tracking: durations in ns, NULL until called */
     int refs;                 /* references held outside the table */
     int running;              /* calls of the handler on the stack */
     int gone;                 /* tombstone: unregistered, still referenced */

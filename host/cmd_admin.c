@@ -9,6 +9,7 @@
 #include "log.h"
 #include "mem.h"
 #include "module.h"
+#include "sdk_ctx.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -111,15 +112,6 @@ static int module_list_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-static int reply_help(md_ctx_t *c, const char *const *lines)
-{
-    int n = 0;
-    while (lines[n]) n++;
-    md_reply_array(c, n);
-    for (int i = 0; i < n; i++) md_reply_simple(c, lines[i]);
-    return MD_OK;
-}
-
 static int module_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     static const char *const lines[] = {
@@ -135,7 +127,7 @@ static int module_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "HELP",
         "    Print this help.",
         NULL};
-    return reply_help(c, lines);
+    return sdk_reply_help(c, lines);
 }
 
 #define ADMIN "admin noscript loading stale"
@@ -143,14 +135,20 @@ static int module_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     {.name = n, .handler = h, .arity = a, .flags = f, .acl = "@admin @slow @dangerous", \
      .summary = s, .since = v, .complexity = "O(1)", .group = "server", __VA_ARGS__}
 
+/* CONFIG SET, with what enable-protected-configs allows this client. */
+static int config_set_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    return config_cmd_set(c, argc, argv, config_protected_allowed("config", c->client));
+}
+
 static const md_command_t config_subs[] = {
     {.name = "get", .syntax = "parameter [parameter ...]", .handler = config_cmd_get, .arity = -3, .flags = "admin noscript loading stale",
      .acl = "@admin @slow @dangerous", .summary = "Returns the effective values of configuration parameters.",
      .since = "2.0.0", .complexity = "O(N) when N is the number of configuration parameters provided",
      .group = "server",
      .history = "7.0.0: Added the ability to pass multiple pattern parameters in one call"},
-    {.name = "set", .syntax = "parameter value [parameter value ...]{=data}", .handler = config_cmd_set, .arity = -4,
-     .flags = "admin noscript loading stale may_replicate", .acl = "@admin @slow @dangerous",
+    {.name = "set", .syntax = "parameter value [parameter value ...]{=data}", .handler = config_set_cmd, .arity = -4,
+     .flags = "admin noscript loading stale", .acl = "@admin @slow @dangerous",
      .summary = "Sets configuration parameters in-flight.", .since = "2.0.0",
      .complexity = "O(N) when N is the number of configuration parameters provided", .group = "server",
      .tips = "request_policy:all_nodes response_policy:all_succeeded",

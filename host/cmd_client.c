@@ -19,12 +19,15 @@
 #include "hostcmds.h"
 #include "mem.h"
 #include "multi.h"
+#include "pause.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,16 +37,20 @@ int client_name_valid(md_arg_t name);
 static void client_flags_str(client_t *c, char *out)
 {
     char *p = out;
-    if (pubsub_client_active(c)) *p++ = 'P'; /* first, as in Redis */
+    if (c->flags & CLIENT_MONITOR) *p++ = 'O'; /* Redis's order: O/S, M, P */
     if (c->flags & CLIENT_REPLICA) *p++ = 'S';
     if (c->flags & CLIENT_MASTER) *p++ = 'M';
+    if (pubsub_client_active(c)) *p++ = 'P';
     if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
     if (c->flags & CLIENT_UNIX) *p++ = 'U';
     if (c->flags & CLIENT_NO_EVICT) *p++ = 'e';
     if (c->flags & CLIENT_NO_TOUCH) *p++ = 'T';
-    if (c->bstate) *p++ = 'b';
+    if (c->bstate || (c->flags & CLIENT_POSTPONED)) *p++ = 'b';
     if (multi_active(c) || multi_executing(c)) *p++ = 'x';
+    if (c->flags & CLIENT_TRACKING) *p++ = 't';
+    if (c->flags & CLIENT_TRACKING_BROKEN_REDIR) *p++ = 'R';
+    if (c->flags & CLIENT_TRACKING_BCAST) *p++ = 'B';
     if (p == out) *p++ = 'N';
     *p = '\0';
 }
@@ -71,7 +78,7 @@ int cmd_client_info_line(client_t *c, char *buf, size_t cap)
         "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld idle=%lld flags=%s "
         "db=%d sub=%zu psub=%zu ssub=%zu multi=%d watch=%d qbuf=%zu qbuf-free=%zu "
         "argv-mem=%zu multi-mem=%zu rbs=%d rbp=%zu obl=%zu oll=%zu omem=%zu "
-        "tot-mem=%zu events=r%s cmd=%s user=%.*s redir=-1 resp=%d "
+        "tot-mem=%zu events=r%s cmd=%s user=%.*s redir=%lld resp=%d "
         "lib-name=%s lib-ver=%s",
         (unsigned long long)c->id, c->addr, c->laddr, c->fd,
         c->name ? c->name : "", (long long)((now - c->ctime_ms) / 1000),
@@ -79,7 +86,8 @@ int cmd_client_info_line(client_t *c, char *buf, size_t cap)
         multi_queued(c), multi_watched(c), c->qlen - c->qpos, c->qcap - c->qlen,
         argv_mem(c), c->multi_mem, REPLY_INLINE_SIZE, c->out->peak, c->out->pos,
         c->out->nblocks, c->out->blocks_mem, client_memory(c),
-        c->write_pending ? "w" : "", last, (int)ulen, user, c->resp,
+        c->write_pending ? "w" : "", last, (int)ulen, user,
+        (c->flags & CLIENT_TRACKING) ? (long long)c->tracking_redir : -1LL, c->resp,
         c->lib_name ? c->lib_name : "", c->lib_ver ? c->lib_ver : "");
 }
 
@@ -333,6 +341,49 @@ static int client_unblock_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+/* CLIENT PAUSE timeout [WRITE|ALL] */
+static int client_pause_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    int mode = PAUSE_ALL;
+    long long ms;
+    if (argc > 4) {
+        reply_errorf(c, "ERR unknown subcommand or wrong number of arguments for '%.*s'. "
+                        "Try CLIENT HELP.", arg_limit(argv[1]), argv[1].ptr);
+        return MD_OK;
+    }
+    if (argc == 4) {
+        if (md_arg_eq(argv[3], "write")) {
+            mode = PAUSE_WRITE;
+        } else if (!md_arg_eq(argv[3], "all")) {
+            md_reply_error(c, "ERR CLIENT PAUSE mode must be WRITE or ALL");
+            return MD_OK;
+        }
+    }
+    if (md_arg_ll(argv[2], &ms) != MD_OK) {
+        md_reply_error(c, "ERR timeout is not an integer or out of range");
+        return MD_OK;
+    }
+    if (ms < 0) {
+        md_reply_error(c, "ERR timeout is negative");
+        return MD_OK;
+    }
+    int64_t now = util_mstime();
+    if (ms > INT64_MAX - now) {
+        md_reply_error(c, "ERR timeout is out of range");
+        return MD_OK;
+    }
+    pause_start(mode, now + ms);
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+static int client_unpause_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    pause_stop();
+    md_reply_ok(c);
+    return MD_OK;
+}
+
 /* ---- names and attributes ---- */
 
 static int client_id_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
@@ -432,7 +483,129 @@ static int client_no_touch_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
  * never a redirection. */
 static int client_getredir_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    md_reply_int(c, -1);
+    client_t *x = cl(c);
+    md_reply_int(c, (x->flags & CLIENT_TRACKING) ? (long long)x->tracking_redir : -1);
+    return MD_OK;
+}
+
+/* CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p ...] [OPTIN]
+ * [OPTOUT] [NOLOOP] */
+static int client_tracking_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    client_t *x = cl(c);
+    long long redir = 0;
+    unsigned opts = 0;
+    md_arg_t *prefix = mem_alloc(sizeof(md_arg_t) * (size_t)argc);
+    int nprefix = 0;
+    char err[512];
+    for (int j = 3; j < argc; j++) {
+        int more = argc - 1 - j;
+        if (md_arg_eq(argv[j], "redirect") && more) {
+            j++;
+            if (redir != 0) {
+                md_reply_error(c, "ERR A client can only redirect to a single other client");
+                goto out;
+            }
+            if (md_arg_ll(argv[j], &redir) != MD_OK) {
+                md_reply_error(c, MD_ERR_NOT_INT);
+                goto out;
+            }
+            if (redir <= 0 || !client_by_id((uint64_t)redir)) {
+                md_reply_error(c, "ERR The client ID you want redirect to does not exist");
+                goto out;
+            }
+        } else if (md_arg_eq(argv[j], "bcast")) {
+            opts |= TRACKING_BCAST;
+        } else if (md_arg_eq(argv[j], "optin")) {
+            opts |= TRACKING_OPTIN;
+        } else if (md_arg_eq(argv[j], "optout")) {
+            opts |= TRACKING_OPTOUT;
+        } else if (md_arg_eq(argv[j], "noloop")) {
+            opts |= TRACKING_NOLOOP;
+        } else if (md_arg_eq(argv[j], "prefix") && more) {
+            prefix[nprefix++] = argv[++j];
+        } else {
+            md_reply_syntax(c);
+            goto out;
+        }
+    }
+    if (md_arg_eq(argv[2], "on")) {
+        if (tracking_enable(x, (uint64_t)redir, opts, prefix, nprefix, err, sizeof(err)) != 0) {
+            md_reply_error(c, err);
+            goto out;
+        }
+    } else if (md_arg_eq(argv[2], "off")) {
+        tracking_disable(x);
+    } else {
+        md_reply_syntax(c);
+        goto out;
+    }
+    md_reply_ok(c);
+out:
+    mem_free(prefix);
+    return MD_OK;
+}
+
+/* CLIENT CACHING YES|NO: the next command is (OPTIN) / is not (OPTOUT)
+ * tracked. */
+static int client_caching_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    client_t *x = cl(c);
+    if (!(x->flags & CLIENT_TRACKING)) {
+        md_reply_error(c, "ERR CLIENT CACHING can be called only when the client is in "
+                          "tracking mode with OPTIN or OPTOUT mode enabled");
+        return MD_OK;
+    }
+    if (md_arg_eq(argv[2], "yes")) {
+        if (!(x->flags & CLIENT_TRACKING_OPTIN)) {
+            md_reply_error(c, "ERR CLIENT CACHING YES is only valid when tracking is enabled "
+                              "in OPTIN mode.");
+            return MD_OK;
+        }
+    } else if (md_arg_eq(argv[2], "no")) {
+        if (!(x->flags & CLIENT_TRACKING_OPTOUT)) {
+            md_reply_error(c, "ERR CLIENT CACHING NO is only valid when tracking is enabled "
+                              "in OPTOUT mode.");
+            return MD_OK;
+        }
+    } else {
+        md_reply_syntax(c);
+        return MD_OK;
+    }
+    x->flags |= CLIENT_TRACKING_CACHING;
+    md_reply_ok(c);
+    return MD_OK;
+}
+
+static int client_trackinginfo_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    client_t *x = cl(c);
+    unsigned f = x->flags;
+    const char *flags[8];
+    int n = 0;
+    flags[n++] = (f & CLIENT_TRACKING) ? "on" : "off";
+    if (f & CLIENT_TRACKING_BCAST) flags[n++] = "bcast";
+    if (f & CLIENT_TRACKING_OPTIN) {
+        flags[n++] = "optin";
+        if (f & CLIENT_TRACKING_CACHING) flags[n++] = "caching-yes";
+    }
+    if (f & CLIENT_TRACKING_OPTOUT) {
+        flags[n++] = "optout";
+        if (f & CLIENT_TRACKING_CACHING) flags[n++] = "caching-no";
+    }
+    if (f & CLIENT_TRACKING_NOLOOP) flags[n++] = "noloop";
+    if (f & CLIENT_TRACKING_BROKEN_REDIR) flags[n++] = "broken_redirect";
+    md_reply_map(c, 3);
+    md_reply_bulk(c, "flags", 5);
+    md_reply_set(c, n);
+    for (int i = 0; i < n; i++) md_reply_bulk(c, flags[i], strlen(flags[i]));
+    md_reply_bulk(c, "redirect", 8);
+    md_reply_int(c, (f & CLIENT_TRACKING) ? (long long)x->tracking_redir : -1);
+    md_reply_bulk(c, "prefixes", 8);
+    int np;
+    const md_arg_t *p = tracking_prefixes(x, &np);
+    md_reply_array(c, np);
+    for (int i = 0; i < np; i++) md_reply_bulk(c, p[i].ptr, p[i].len);
     return MD_OK;
 }
 
@@ -441,6 +614,8 @@ static int client_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     /* Redis's text, for the subcommands Modis has. */
     static const char *const lines[] = {
         "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "CACHING (YES|NO)",
+        "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
         "GETREDIR",
         "    Return the client ID we are redirecting to when tracking is enabled.",
         "GETNAME",
@@ -471,6 +646,10 @@ static int client_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "    Return information about client connections. Options:",
         "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
         "      Return clients of specified type.",
+        "UNPAUSE",
+        "    Stop the current client pause, resuming traffic.",
+        "PAUSE <timeout> [WRITE|ALL]",
+        "    Suspend all, or just write, clients for <timeout> milliseconds.",
         "REPLY (ON|OFF|SKIP)",
         "    Control the replies sent to the current connection.",
         "SETNAME <name>",
@@ -481,6 +660,11 @@ static int client_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "    * LIB-VER: the client lib version.",
         "UNBLOCK <clientid> [TIMEOUT|ERROR]",
         "    Unblock the specified blocked client.",
+        "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+        "         [OPTIN] [OPTOUT] [NOLOOP]",
+        "    Control server assisted client side caching.",
+        "TRACKINGINFO",
+        "    Report tracking status for the current connection.",
         "NO-EVICT (ON|OFF)",
         "    Protect current client connection from eviction.",
         "NO-TOUCH (ON|OFF)",
@@ -488,11 +672,7 @@ static int client_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         "HELP",
         "    Print this help.",
         NULL};
-    long n = 0;
-    while (lines[n]) n++;
-    md_reply_array(c, n);
-    for (long i = 0; i < n; i++) md_reply_simple(c, lines[i]);
-    return MD_OK;
+    return sdk_reply_help(c, lines);
 }
 
 /* ---- the table ---- */
@@ -503,6 +683,22 @@ static int client_help_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 #define ADMIN_CONN_FLAGS "admin noscript loading stale"
 
 static const md_command_t client_subcommands[] = {
+    {.name = "caching", .handler = client_caching_cmd, .arity = 3, .flags = CONN_FLAGS,
+     .acl = CONN_ACL,
+     .summary = "Instructs the server whether to track the keys in the next request.",
+     .since = "6.0.0", .complexity = "O(1)", .group = "connection",
+     .syntax = "<YES | NO>{=mode}"},
+    {.name = "tracking", .handler = client_tracking_cmd, .arity = -3, .flags = CONN_FLAGS,
+     .acl = CONN_ACL,
+     .summary = "Controls server-assisted client-side caching for the connection.",
+     .since = "6.0.0", .complexity = "O(1). Some options may introduce additional complexity.",
+     .group = "connection",
+     .syntax = "<ON | OFF>{=status} [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] "
+               "[BCAST] [OPTIN] [OPTOUT] [NOLOOP]"},
+    {.name = "trackinginfo", .handler = client_trackinginfo_cmd, .arity = 2, .flags = CONN_FLAGS,
+     .acl = CONN_ACL,
+     .summary = "Returns information about server-assisted client-side caching for the connection.",
+     .since = "6.2.0", .complexity = "O(1)", .group = "connection"},
     {.name = "getname", .handler = client_getname_cmd, .arity = 2, .flags = CONN_FLAGS,
      .acl = CONN_ACL, .summary = "Returns the name of the connection.", .since = "2.6.9",
      .complexity = "O(1)", .group = "connection"},
@@ -550,6 +746,15 @@ static const md_command_t client_subcommands[] = {
                 "7.0.3: Added `ssub` field.\n"
                 "7.2.0: Added `lib-name` and `lib-ver` fields.\n"
                 "7.4.0: Added `watch` field."},
+    {.name = "pause", .handler = client_pause_cmd, .arity = -3, .flags = ADMIN_CONN_FLAGS,
+     .acl = ADMIN_CONN_ACL,
+     .summary = "Suspends commands processing.", .since = "2.9.50", .complexity = "O(1)",
+     .group = "connection", .syntax = "timeout{integer} [WRITE | ALL]{=mode @6.2.0}",
+     .history = "6.2.0: `CLIENT PAUSE WRITE` mode added along with the `mode` option."},
+    {.name = "unpause", .handler = client_unpause_cmd, .arity = 2, .flags = ADMIN_CONN_FLAGS,
+     .acl = ADMIN_CONN_ACL, .summary = "Resumes processing commands from paused clients.",
+     .since = "6.2.0", .complexity = "O(N) Where N is the number of paused clients",
+     .group = "connection"},
     {.name = "no-evict", .handler = client_no_evict_cmd, .arity = 3, .flags = ADMIN_CONN_FLAGS,
      .acl = ADMIN_CONN_ACL, .summary = "Sets the client eviction mode of the connection.",
      .since = "7.0.0", .complexity = "O(1)", .group = "connection",

@@ -278,14 +278,41 @@ static int debug_structsize(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
+/* Redis's client memory buckets: powers of two from 32 KiB (bucket 0
+ * below it) to 8 GiB and more; the evictable connections in each. */
+#define EVICT_BUCKET_MIN_LOG 15
+#define EVICT_BUCKETS 19
+
 static int debug_client_eviction(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    char *v = config_get_value("maxmemory-clients");
-    int off = !v || !strcmp(v, "0");
-    mem_free(v);
-    md_reply_error(c, off ? "ERR maxmemory-clients is disabled."
-                          : "ERR DEBUG CLIENT-EVICTION does not apply: this server does not "
-                            "evict clients yet");
+    if (!srv.maxmemory_clients) {
+        md_reply_error(c, "ERR maxmemory-clients is disabled.");
+        return MD_OK;
+    }
+    size_t sum[EVICT_BUCKETS] = {0};
+    unsigned long count[EVICT_BUCKETS] = {0};
+    for (client_t *x = client_first(); x; x = x->next_all) {
+        if (!client_evictable(x)) continue;
+        size_t m = client_memory(x);
+        int b = 0;
+        while (b < EVICT_BUCKETS - 1 && m >= ((size_t)1 << (b + EVICT_BUCKET_MIN_LOG))) b++;
+        sum[b] += m;
+        count[b]++;
+    }
+    char out[EVICT_BUCKETS * 96];
+    size_t n = 0;
+    for (int j = 0; j < EVICT_BUCKETS; j++) {
+        n += (size_t)snprintf(out + n, sizeof(out) - n, "bucket %10zu",
+                              j ? (size_t)1 << (j - 1 + EVICT_BUCKET_MIN_LOG) : 0);
+        if (j == EVICT_BUCKETS - 1)
+            n += (size_t)snprintf(out + n, sizeof(out) - n, "+            : ");
+        else
+            n += (size_t)snprintf(out + n, sizeof(out) - n, " - %10zu: ",
+                                  ((size_t)1 << (j + EVICT_BUCKET_MIN_LOG)) - 1);
+        n += (size_t)snprintf(out + n, sizeof(out) - n, "tot-mem: %10zu, clients: %lu\n",
+                              sum[j], count[j]);
+    }
+    md_reply_verbatim(c, "txt", out, n);
     return MD_OK;
 }
 

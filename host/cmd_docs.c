@@ -11,7 +11,8 @@
  *                  | '"' display '"' | type )* '}'
  *
  * into an owned argument tree, and the replies for the tree, the history
- * and the doc flags. TOKEN is an upper-case word; "x [x ...]" makes x
+ * and the doc flags. TOKEN is an upper-case word (or one of the symbols
+ * = ~ * $ >); "x [x ...]" makes x
  * multiple, "a b [a b ...]" a multiple block (the token of a moves to the
  * block; spelled again in the repeat, it makes the argument
  * multiple_token). Invariants: every node's children
@@ -108,10 +109,16 @@ static void skip_ws(parser_t *p)
     while (*p->s == ' ') p->s++;
 }
 
-/* The length of the word at p->s ([A-Za-z0-9_:-]+), not consumed. */
+/* One-character tokens of Redis's docs (XADD's "=", "~" and "*", XREAD's
+ * "$", XREADGROUP's ">"): each is a word, and a token. */
+#define SYMBOL_TOKENS "=~*$>"
+
+/* The length of the word at p->s ([A-Za-z0-9_:-]+ or one symbol token),
+ * not consumed. */
 static size_t word_len(const parser_t *p)
 {
     size_t n = 0;
+    if (p->s[0] && strchr(SYMBOL_TOKENS, p->s[0])) return 1;
     while (isalnum((unsigned char)p->s[n]) || p->s[n] == '-' || p->s[n] == '_' ||
            p->s[n] == ':')
         n++;
@@ -121,6 +128,7 @@ static size_t word_len(const parser_t *p)
 static int is_upper_word(const char *w, size_t n)
 {
     int letters = 0;
+    if (n == 1 && strchr(SYMBOL_TOKENS, w[0])) return 1;
     for (size_t i = 0; i < n; i++) {
         if (islower((unsigned char)w[i])) return 0;
         if (isupper((unsigned char)w[i])) letters++;

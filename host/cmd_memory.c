@@ -6,6 +6,7 @@
 #include "autoconfig.h"
 #include "client.h"
 #include "hostcmds.h"
+#include "info.h"
 #include "mem.h"
 #include "module.h"
 #include "sdk_ctx.h"
@@ -59,19 +60,74 @@ static void field_ll(md_ctx_t *c, const char *name, long long v)
     md_reply_int(c, v);
 }
 
+static void field_double(md_ctx_t *c, const char *name, double v)
+{
+    md_reply_bulk(c, name, strlen(name));
+    md_reply_double(c, v);
+}
+
+static double ratio(double a, double b) { return b ? a / b : 0; }
+
+/*
+ * Redis's fields in Redis's order (the figures INFO memory shows), db.N for
+ * each db holding keys, the keyspace tables' figures of Redis 7.4, then
+ * Modis's own: the allocator's name and each module's memory.
+ */
 static int memory_stats(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    size_t used = mem_used();
+    info_mem_t m;
+    info_memory_figures(&m);
     long long keys = 0;
-    for (int i = 0; i < srv.databases; i++) keys += (long long)ks_size(&srv.db[i]);
+    int ndbs = 0, nrehashing = 0;
+    for (int i = 0; i < srv.databases; i++) {
+        keys += (long long)ks_size(&srv.db[i]);
+        ndbs += ks_size(&srv.db[i]) > 0;
+        nrehashing += srv.db[i].t.rehashidx != -1;
+    }
     int nmods = 0;
-    for (module_t *m = module_first(); m; m = m->next) nmods++;
-    md_reply_map(c, 6 + nmods);
-    field_ll(c, "peak.allocated", (long long)(srv.stat_peak_memory > used ? srv.stat_peak_memory : used));
-    field_ll(c, "total.allocated", (long long)used);
-    field_ll(c, "clients.normal", (long long)(client_count() * (sizeof(client_t) + sizeof(reply_t))));
+    for (module_t *x = module_first(); x; x = x->next) nmods++;
+    md_reply_map(c, 31 + ndbs + nmods);
+    field_ll(c, "peak.allocated", (long long)m.peak);
+    field_ll(c, "total.allocated", (long long)m.used);
+    field_ll(c, "startup.allocated", (long long)m.startup);
+    field_ll(c, "replication.backlog", 0);
+    field_ll(c, "clients.slaves", 0);
+    field_ll(c, "clients.normal", (long long)m.clients);
+    field_ll(c, "cluster.links", 0);
+    field_ll(c, "aof.buffer", (long long)m.aof_buffer);
+    field_ll(c, "lua.caches", 0);
+    field_ll(c, "functions.caches", 0);
+    for (int i = 0; i < srv.databases; i++) {
+        if (!ks_size(&srv.db[i])) continue;
+        char name[32];
+        size_t main, expires;
+        info_db_overhead(i, &main, &expires);
+        snprintf(name, sizeof(name), "db.%d", i);
+        md_reply_bulk(c, name, strlen(name));
+        md_reply_map(c, 2);
+        field_ll(c, "overhead.hashtable.main", (long long)main);
+        field_ll(c, "overhead.hashtable.expires", (long long)expires);
+    }
+    field_ll(c, "overhead.db.hashtable.lut", (long long)m.lut);
+    field_ll(c, "overhead.db.hashtable.rehashing", (long long)m.rehashing);
+    field_ll(c, "overhead.total", (long long)m.overhead);
+    field_ll(c, "db.dict.rehashing.count", nrehashing);
     field_ll(c, "keys.count", keys);
-    field_ll(c, "keys.bytes-per-key", keys ? (long long)(used / (size_t)keys) : 0);
+    field_ll(c, "keys.bytes-per-key", keys ? (long long)(m.net / (size_t)keys) : 0);
+    field_ll(c, "dataset.bytes", (long long)m.dataset);
+    field_double(c, "dataset.percentage", ratio((double)m.dataset * 100, (double)m.net));
+    field_double(c, "peak.percentage", ratio((double)m.used * 100, (double)m.peak));
+    field_ll(c, "allocator.allocated", m.allocated);
+    field_ll(c, "allocator.active", m.active);
+    field_ll(c, "allocator.resident", m.resident);
+    field_double(c, "allocator-fragmentation.ratio", ratio((double)m.active, (double)m.allocated));
+    field_ll(c, "allocator-fragmentation.bytes", m.active - m.allocated);
+    field_double(c, "allocator-rss.ratio", ratio((double)m.resident, (double)m.active));
+    field_ll(c, "allocator-rss.bytes", m.resident - m.active);
+    field_double(c, "rss-overhead.ratio", ratio((double)m.rss, (double)m.resident));
+    field_ll(c, "rss-overhead.bytes", (long long)m.rss - m.resident);
+    field_double(c, "fragmentation", ratio((double)m.rss, (double)m.used));
+    field_ll(c, "fragmentation.bytes", (long long)m.rss - (long long)m.used);
     md_reply_bulk(c, "allocator", 9);
     md_reply_bulk(c, mem_allocator_name(), strlen(mem_allocator_name()));
     for (module_t *m = module_first(); m; m = m->next) {
@@ -148,11 +204,7 @@ static int memory_help(md_ctx_t *c, int argc, const md_arg_t *argv)
         "HELP",
         "    Print this help.",
         NULL};
-    int n = 0;
-    while (lines[n]) n++;
-    md_reply_array(c, n);
-    for (int i = 0; i < n; i++) md_reply_simple(c, lines[i]);
-    return MD_OK;
+    return sdk_reply_help(c, lines);
 }
 
 static const md_command_t memory_subs[] = {

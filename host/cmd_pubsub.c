@@ -173,11 +173,7 @@ static int pubsub_help_cmd(md_ctx_t *ctx, int argc, const md_arg_t *argv)
         "HELP",
         "    Prints this help.",
         NULL};
-    long n = 0;
-    while (lines[n]) n++;
-    md_reply_array(ctx, n);
-    for (long i = 0; i < n; i++) md_reply_simple(ctx, lines[i]);
-    return MD_OK;
+    return sdk_reply_help(ctx, lines);
 }
 
 /* ---- the table ---- */

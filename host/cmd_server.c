@@ -15,6 +15,7 @@
 #include "server.h"
 #include "propagate.h"
 #include "shutdown.h"
+#include "tracking.h"
 #include "persist/save.h"
 #include "util.h"
 
@@ -246,6 +247,7 @@ static int flushdb_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     md_event_t e = {.dbid = id, .async = lazy};
     events_fire(MD_EVENT_FLUSH, MD_SUB_FLUSH_START, &e);
     notify_db_modified(id);
+    tracking_flush();
     md_dirty(c, (long long)ks_flush(&srv.db[id], lazy));
     events_fire(MD_EVENT_FLUSH, MD_SUB_FLUSH_END, &e);
     md_reply_ok(c);
@@ -260,6 +262,7 @@ static int flushall_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     md_event_t e = {.dbid = -1, .async = lazy};
     events_fire(MD_EVENT_FLUSH, MD_SUB_FLUSH_START, &e);
     notify_db_modified(-1);
+    tracking_flush();
     for (int i = 0; i < srv.databases; i++) n += (long long)ks_flush(&srv.db[i], lazy);
     events_fire(MD_EVENT_FLUSH, MD_SUB_FLUSH_END, &e);
     /* Always propagated, even when nothing was removed (as Redis 7). A

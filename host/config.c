@@ -10,6 +10,8 @@
 #include "config.h"
 #include "cluster/repl_link.h"
 #include "cluster/repl_primary.h"
+#include "config_host.h"
+#include "config_param.h"
 #include "acl.h"
 #include "client.h"
 #include "cmd.h"
@@ -32,31 +34,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-enum { T_BOOL, T_INT, T_LL, T_MEM, T_STR, T_ENUM, T_SPECIAL };
-
-#define IMMUTABLE 1
-#define SENSITIVE 2
-#define MULTI_ARG 4   /* a config line may give several words (joined by spaces) */
-
-typedef struct param {
-    const char *name;
-    const char *alias;
-    int type;
-    int flags;
-    void *var;
-    long long min, max;       /* numeric limits */
-    const char *def;          /* default, as text */
-    const char *const *enums; /* T_ENUM: names, index = value */
-    int (*set)(const char *v, char *err, size_t cap);  /* T_SPECIAL */
-    char *(*get)(void);                                 /* T_SPECIAL */
-    const void *owner;        /* registering module, for extra params */
-    /* T_STR: validate a value before it is stored (Redis's texts). */
-    int (*check)(const char *v, char *err, size_t cap);
-    /* CONFIG SET only: act on the new value once every parameter of the
-     * command is set; -1 (with the reason) undoes the whole command. */
-    int (*apply)(char *err, size_t cap);
-} param_t;
-
 static const char *const loglevels[] = {"debug", "verbose", "notice", "warning", "nothing", NULL};
 /* Same order as the MAXMEM_* values (server.h). */
 static const char *const policies[] = {
@@ -67,8 +44,6 @@ static const char *const fsyncs[] = {"everysec", "always", "no", NULL};
 static int io_threads_v = 1;
 static int supervised_v;
 static int enable_debug_v, enable_module_v;
-static long long maxmemory_clients_v;
-static int eviction_tenacity_v;
 static const char *const protected_names[] = {"no", "yes", "local", NULL};
 /* Redis's order (its error text lists them so). */
 static const char *const supervised_names[] = {"upstart", "systemd", "auto", "no", NULL};
@@ -226,6 +201,80 @@ static int parse_mem(const char *v, long long *out)
     return 0;
 }
 
+/* maxmemory-clients: a byte count, or "<n>%" of maxmemory (kept negative,
+ * as Redis keeps it). */
+static int set_maxmemory_clients(const char *v, char *err, size_t cap)
+{
+    size_t n = strlen(v);
+    long long x;
+    if (n > 1 && v[n - 1] == '%') {
+        if (util_str2ll(v, n - 1, &x) != 0 || x < 0) {
+            snprintf(err, cap, "argument must be a memory or percent value");
+            return -1;
+        }
+        if (x > 100) {
+            snprintf(err, cap, "percentage argument must be less or equal to 100");
+            return -1;
+        }
+        srv.maxmemory_clients = -x;
+        return 0;
+    }
+    if (parse_mem(v, &x) != 0) {
+        snprintf(err, cap, "argument must be a memory or percent value");
+        return -1;
+    }
+    srv.maxmemory_clients = x;
+    return 0;
+}
+
+static char *get_maxmemory_clients(void)
+{
+    char buf[32];
+    if (srv.maxmemory_clients < 0) snprintf(buf, sizeof(buf), "%lld%%", -srv.maxmemory_clients);
+    else snprintf(buf, sizeof(buf), "%lld", srv.maxmemory_clients);
+    return mem_strdup(buf);
+}
+
+/* latency-tracking-info-percentiles: up to 16 numbers within 0..100. */
+static int set_latency_percentiles(const char *v, char *err, size_t cap)
+{
+    double p[16];
+    int n = 0;
+    char *copy = mem_strdup(v), *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char *end;
+        double d = strtod(w, &end);
+        if (*end || end == w || n == 16 || d != d) {
+            mem_free(copy);
+            snprintf(err, cap, "Invalid latency-tracking-info-percentiles parameters");
+            return -1;
+        }
+        if (d < 0.0 || d > 100.0) {
+            mem_free(copy);
+            snprintf(err, cap, "latency-tracking-info-percentiles parameters should sit between "
+                               "[0.0,100.0]");
+            return -1;
+        }
+        p[n++] = d;
+    }
+    mem_free(copy);
+    memcpy(srv.latency_percentiles, p, sizeof(p[0]) * (size_t)n);
+    srv.nlatency_percentiles = n;
+    return 0;
+}
+
+static char *get_latency_percentiles(void)
+{
+    char buf[16 * 40] = "";
+    size_t n = 0;
+    for (int i = 0; i < srv.nlatency_percentiles; i++) {
+        char one[40];
+        util_trim_double(one, sizeof(one), srv.latency_percentiles[i]);
+        n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? " " : "", one);
+    }
+    return mem_strdup(buf);
+}
+
 /* A client class as client-output-buffer-limit names it (Redis accepts
  * master as a class name only to refuse it). */
 static int obuf_class(const char *name)
@@ -337,7 +386,7 @@ static param_t params[] = {
     {"tcp-backlog", NULL, T_INT, IMMUTABLE, &srv.tcp_backlog, 0, INT_MAX, "511"},
     {"tcp-keepalive", NULL, T_INT, 0, &srv.tcp_keepalive, 0, INT_MAX, "300"},
     {"timeout", NULL, T_INT, 0, &srv.timeout, 0, INT_MAX, "0"},
-    {"hz", NULL, T_INT, 0, &srv.hz, 0, INT_MAX, "10"},
+    {.name = "hz", .type = T_INT, .var = &srv.hz, .max = INT_MAX, .def = "10", .apply = config_host_apply_hz},
     {"databases", NULL, T_INT, IMMUTABLE, &srv.databases, 1, INT_MAX, "16"},
     {"requirepass", NULL, T_STR, SENSITIVE, &srv.requirepass, 0, 0, ""},
     {"aclfile", NULL, T_STR, IMMUTABLE, &srv.aclfile, 0, 0, ""},
@@ -353,8 +402,9 @@ static param_t params[] = {
     {"maxmemory", NULL, T_MEM, 0, &srv.maxmemory, 0, LLONG_MAX, "0"},
     {"maxmemory-policy", NULL, T_ENUM, 0, &srv.maxmemory_policy, 0, 0, "noeviction", policies},
     {"maxmemory-samples", NULL, T_INT, 0, &srv.maxmemory_samples, 1, 64, "5"},
-    {"maxmemory-clients", NULL, T_MEM, 0, &maxmemory_clients_v, 0, LLONG_MAX, "0"},
-    {"maxmemory-eviction-tenacity", NULL, T_INT, 0, &eviction_tenacity_v, 0, 100, "10"},
+    {"maxmemory-clients", NULL, T_SPECIAL, 0, NULL, 0, 0, "0", NULL, set_maxmemory_clients,
+     get_maxmemory_clients},
+    {"maxmemory-eviction-tenacity", NULL, T_INT, 0, &srv.maxmemory_eviction_tenacity, 0, 100, "10"},
     {"lfu-log-factor", NULL, T_INT, 0, &srv.lfu_log_factor, 0, INT_MAX, "10"},
     {"lfu-decay-time", NULL, T_INT, 0, &srv.lfu_decay_time, 0, INT_MAX, "1"},
     {"dir", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_dir, get_dir},
@@ -395,6 +445,13 @@ static param_t params[] = {
     {"sanitize-dump-payload", NULL, T_ENUM, 0, &sanitize_dump_v, 0, 0, "no", sanitize_names},
     {"slowlog-log-slower-than", NULL, T_LL, 0, &srv.slowlog_log_slower_than, -1, LLONG_MAX, "10000"},
     {"slowlog-max-len", NULL, T_LL, 0, &srv.slowlog_max_len, 0, LONG_MAX, "128"},
+    {"latency-monitor-threshold", NULL, T_LL, 0, &srv.latency_monitor_threshold, 0, LLONG_MAX,
+     "0"},
+    {"latency-tracking", NULL, T_BOOL, 0, &srv.latency_tracking, 0, 0, "yes"},
+    {"latency-tracking-info-percentiles", NULL, T_SPECIAL, 0, NULL, 0, 0, "50 99 99.9", NULL,
+     set_latency_percentiles, get_latency_percentiles},
+    {"tracking-table-max-keys", NULL, T_LL, 0, &srv.tracking_table_max_keys, 0, LONG_MAX,
+     "1000000"},
     {"notify-keyspace-events", NULL, T_SPECIAL, 0, NULL, 0, 0, NULL, NULL, set_notify, get_notify},
     {"io-threads", NULL, T_INT, IMMUTABLE, &io_threads_v, 1, 128, "1"},
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},
@@ -452,7 +509,8 @@ static param_t params[] = {
 
 int config_protected_allowed(const char *name, struct client *c)
 {
-    int v = name[0] == 'd' ? enable_debug_v : enable_module_v;
+    int v = name[0] == 'd' ? enable_debug_v : name[0] == 'm' ? enable_module_v
+                                                              : srv.hostconf.enable_protected_configs;
     if (v == 1) return 1;
     if (v == 2) return (c->flags & CLIENT_UNIX) || strncmp(c->addr, "127.", 4) == 0 ||
                        strncmp(c->addr, "::1:", 4) == 0;
@@ -463,16 +521,41 @@ int config_protected_allowed(const char *name, struct client *c)
 static param_t *extra;
 static int nextra;
 
+/* Every parameter in one numbering: params[], config_host_params[], then
+ * the modules' (extra). */
+#define NBASE (sizeof(params) / sizeof(params[0]) - 1)
+
+static size_t param_total(void) { return NBASE + config_host_nparams + (size_t)nextra; }
+
+static param_t *param_at(size_t i)
+{
+    if (i < NBASE) return &params[i];
+    if (i < NBASE + config_host_nparams) return &config_host_params[i - NBASE];
+    return &extra[i - NBASE - config_host_nparams];
+}
+
+static size_t param_index(const param_t *p)
+{
+    if (p >= params && p < params + NBASE) return (size_t)(p - params);
+    if (p >= config_host_params && p < config_host_params + config_host_nparams)
+        return NBASE + (size_t)(p - config_host_params);
+    return NBASE + config_host_nparams + (size_t)(p - extra);
+}
+
 static param_t *param_find(const char *name)
 {
-    for (param_t *p = params; p->name; p++)
+    for (size_t i = 0; i < param_total(); i++) {
+        param_t *p = param_at(i);
         if (strcasecmp(p->name, name) == 0 || (p->alias && strcasecmp(p->alias, name) == 0))
             return p;
-    for (int i = 0; i < nextra; i++)
-        if (strcasecmp(extra[i].name, name) == 0 ||
-            (extra[i].alias && strcasecmp(extra[i].alias, name) == 0))
-            return &extra[i];
+    }
     return NULL;
+}
+
+int config_is_sensitive(const char *name)
+{
+    const param_t *p = param_find(name);
+    return p && (p->flags & SENSITIVE);
 }
 
 static int param_set(param_t *p, const char *v, char *err, size_t cap)
@@ -567,7 +650,8 @@ static char *param_get(param_t *p)
 void config_init(void)
 {
     char err[256];
-    for (param_t *p = params; p->name; p++) {
+    for (size_t i = 0; i < NBASE + config_host_nparams; i++) {
+        param_t *p = param_at(i);
         if (p->type == T_SPECIAL && p->set == set_dir) continue;
         if (p->type == T_SPECIAL) {
             if (p->set == set_save) {
@@ -799,6 +883,7 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return -1;
     }
     param_t *pp = param_find(w[0]);
+    if (!pp && config_host_ignored(w[0])) return 0; /* Redis 7 accepts and ignores these */
     if (!pp && n >= 2 && defer_unknown) {
         defer_line(lineno, w, n, line);
         return 0;
@@ -968,7 +1053,7 @@ void config_apply_deferred_or_die(void)
         deferred_t *d = deferred;
         param_t *p = param_find(d->name);
         char err[512];
-        if (!p) snprintf(err, sizeof(err), "Bad directive or wrong number of arguments");
+        if (!p) config_host_unknown(d->name, err, sizeof(err));
         else if (!arity_ok(p, d->nwords)) snprintf(err, sizeof(err), "wrong number of arguments");
         if (!p || !arity_ok(p, d->nwords) || param_set(p, d->value, err, sizeof(err)) != 0) {
             /* Modules load after daemonizing: stderr may be gone. */
@@ -998,15 +1083,14 @@ static int strpbrk_n(md_arg_t a, const char *set)
 
 int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    size_t total = sizeof(params) / sizeof(params[0]) - 1 + (size_t)nextra;
+    size_t total = param_total();
     /* A parameter is listed once per name (its alias too, as Redis 7
      * lists hash-max-ziplist-entries next to hash-max-listpack-entries). */
     param_t **hits = mem_calloc((2 * total + 1) * sizeof(param_t *));
     md_arg_t *names = mem_calloc((2 * total + 1) * sizeof(md_arg_t));
     size_t nh = 0;
     for (size_t i = 0; i < total; i++) {
-        param_t *p = i < sizeof(params) / sizeof(params[0]) - 1 ? &params[i]
-                     : &extra[i - (sizeof(params) / sizeof(params[0]) - 1)];
+        param_t *p = param_at(i);
         for (int k = 0; k < 2; k++) {
             const char *nm = k ? p->alias : p->name;
             for (int a = 2; nm && a < argc; a++) {
@@ -1030,7 +1114,7 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
+int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv, int protected_ok)
 {
     char msg[512], err[300];
     if ((argc - 2) % 2 != 0) {
@@ -1053,9 +1137,11 @@ int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv)
             snprintf(msg, sizeof(msg),
                      "ERR Unknown option or number of arguments for CONFIG SET - '%s'", name);
             failed = 1;
-        } else if (ps[i]->flags & IMMUTABLE) {
+        } else if ((ps[i]->flags & IMMUTABLE) ||
+                   (!protected_ok && config_host_protected(ps[i]->name))) {
             snprintf(msg, sizeof(msg), "ERR CONFIG SET failed (possibly related to argument "
-                     "'%s') - can't set immutable config", name);
+                     "'%s') - can't set %s config", name,
+                     ps[i]->flags & IMMUTABLE ? "immutable" : "protected");
             failed = 1;
         } else {
             for (int j = 0; j < i; j++) {
@@ -1119,6 +1205,7 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     srv.stat_acl_denied_key = srv.stat_acl_denied_channel = 0;
     srv.stat_client_outbuf_limit_disconnections = 0;
     ks_stats.expired_keys = ks_stats.evicted_keys = 0;
+    srv.stat_evicted_clients = 0;
     ks_stats.hits = ks_stats.misses = 0;
     md_reply_ok(c);
     return MD_OK;
@@ -1245,10 +1332,10 @@ static void append_user_line(char **out, size_t *len, size_t *cap, user_lines_t 
 /* Append the lines of parameters (module ones included) not in the file:
  * those that differ from their default, or, with force_all, every one. */
 static void append_missing(char **out, size_t *len, size_t *cap, const char *done,
-                           size_t total, int force_all, int *header)
+                           int force_all, int *header)
 {
-    for (size_t i = 0; i < total + (size_t)nextra; i++) {
-        param_t *p = i < total ? &params[i] : &extra[i - total];
+    for (size_t i = 0; i < param_total(); i++) {
+        param_t *p = param_at(i);
         if (done[i] || (!force_all && p->flags & IMMUTABLE)) continue;
         char *v = param_get(p);
         int differs = p->type == T_SPECIAL && !p->def
@@ -1293,8 +1380,7 @@ int config_rewrite(int force_all)
     size_t cap = 4096, len = 0;
     char *out = mem_alloc(cap);
     out[0] = '\0';
-    size_t total = sizeof(params) / sizeof(params[0]) - 1;
-    char *done = mem_calloc(total + (size_t)nextra + 1);
+    char *done = mem_calloc(param_total() + 1);
     char line[8192];
     /* The loaded modules take the places of the file's loadmodule lines,
      * in load order (Redis's rewrite); surplus old lines go. */
@@ -1304,8 +1390,7 @@ int config_rewrite(int force_all)
     while (f && fgets(line, sizeof(line), f)) {
         param_t *p = line_param(line);
         if (p) {
-            size_t i = p >= params && p < params + total ? (size_t)(p - params)
-                                                         : total + (size_t)(p - extra);
+            size_t i = param_index(p);
             if (done[i]) continue; /* later duplicates collapse */
             done[i] = 1;
             append_directive(&out, &len, &cap, p);
@@ -1340,7 +1425,7 @@ int config_rewrite(int force_all)
     }
     for (int i = 0; i < users.n; i++) mem_free(users.v[i]);
     mem_free(users.v);
-    append_missing(&out, &len, &cap, done, total, force_all, &header);
+    append_missing(&out, &len, &cap, done, force_all, &header);
     mem_free(done);
     int rc = replace_file(out, len);
     mem_free(out);

@@ -32,15 +32,21 @@ char *config_args_to_text(int argc, char **argv);
 int config_set_one(const char *name, const char *value, char *err, size_t cap);
 /* Current value as text (NULL when unknown). Caller frees. */
 char *config_get_value(const char *name);
+/* Is `name` a parameter whose value is a secret (requirepass, the TLS key
+ * passphrases): MONITOR and SLOWLOG redact it. */
+int config_is_sensitive(const char *name);
 
 /* May `client` run the protected command `name` ("debug", "module")
- * under enable-debug-command / enable-module-command? */
+ * under enable-debug-command / enable-module-command, or set protected
+ * parameters ("config") under enable-protected-configs? */
 struct client;
 int config_protected_allowed(const char *name, struct client *c);
 
 /* Command handlers. */
 int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv);
-int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv);
+/* CONFIG SET; protected_ok: may the client set protected parameters (dir,
+ * dbfilename) under enable-protected-configs? */
+int config_cmd_set(md_ctx_t *c, int argc, const md_arg_t *argv, int protected_ok);
 int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv);
 int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv);
 /* CONFIG REWRITE of the config file: the file's own lines updated, then

@@ -16,7 +16,14 @@
 #include "util.h"
 #include "evict.h"
 #include "blocking.h"
+#include "lathist.h"
+#include "latency.h"
+#include "monitor.h"
 #include "multi.h"
+#include "pause.h"
+#include "redact.h"
+#include "slowlog.h"
+#include "tracking.h"
 #include "pubsub.h"
 #include "propagate.h"
 #include "persist/persist.h"
@@ -84,6 +91,27 @@ cmd_t *dispatch_find(cmd_t *cmd, int argc, const md_arg_t *argv, char *msg, size
     return cmd;
 }
 
+/* Set while a blocked command runs again: MONITOR showed it already. */
+static int rerunning;
+
+/* SLOWLOG and MONITOR see a command after it ran, as Redis's call() does:
+ * not while the AOF loads, with secrets redacted; a command that blocked
+ * is logged when it runs again and completes, and shown to monitors once,
+ * the first time. */
+static void observe(client_t *c, cmd_t *cmd, long long dur)
+{
+    if (srv.loading) return;
+    tracking_after_call(c, cmd);
+    int slow = !(cmd->flags & CMD_SKIP_SLOWLOG) && !blocking_is_blocked(c) &&
+               slowlog_wants(dur);
+    int mon = monitor_active() && !rerunning && !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN));
+    if (!slow && !mon) return;
+    const md_arg_t *view = redact_view(cmd, c->argc, c->argv);
+    if (slow) slowlog_push(c->argc, view, dur, c->addr[0] ? c->addr : "?:0", c->name);
+    if (mon) monitor_feed(c, c->dbid, c->argc, view);
+    redact_free(view, c->argv);
+}
+
 void dispatch_call(client_t *c, cmd_t *cmd)
 {
     if (cmd_is_gone(cmd)) {
@@ -115,7 +143,13 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     cmd->calls++;
     cmd->usec += (long long)dur;
     if (ctx.failed) cmd->failed_calls++;
+    if (srv.latency_tracking && !srv.loading && !blocking_is_blocked(c)) {
+        if (!cmd->hist) cmd->hist = lathist_new();
+        lathist_record(cmd->hist, dur * 1000);
+    }
+    latency_add(cmd->flags & CMD_FAST ? "fast-command" : "command", dur / 1000);
     srv.dirty += ctx.dirty;
+    observe(c, cmd, (long long)dur);
     sdk_ctx_done(&ctx);
     srv.stat_numcommands++;
     c->commands++;
@@ -146,7 +180,9 @@ void dispatch_rerun(client_t *c, cmd_t *cmd)
         cmd->rejected_calls++;
         return;
     }
+    rerunning++;
     dispatch_call(c, cmd);
+    rerunning--;
 }
 
 /* Commands that act on the transaction itself instead of being queued. */
@@ -155,6 +191,17 @@ static int is_multi_control(const cmd_t *cmd)
     const char *n = cmd->parent ? cmd->parent->name : cmd->name;
     return !strcmp(n, "exec") || !strcmp(n, "discard") || !strcmp(n, "multi") ||
            !strcmp(n, "watch") || !strcmp(n, "quit") || !strcmp(n, "reset");
+}
+
+/* CLIENT PAUSE: does this command wait? Under WRITE, commands that write
+ * or may replicate, and EXEC of a queue holding such commands, as Redis
+ * (a write is postponed when it would be queued, too). */
+static int pause_holds(client_t *c, cmd_t *cmd)
+{
+    if (!srv.clients_paused) return 0;
+    const uint64_t w = CMD_WRITE | CMD_MAY_REPLICATE;
+    int exec = !cmd->parent && !strcmp(cmd->name, "exec");
+    return pause_must_wait(c, (cmd->flags & w) || (exec && (multi_queued_flags(c) & w)));
 }
 
 /* Commands a RESP2 client in Pub/Sub mode may still run. */
@@ -200,6 +247,9 @@ static int replica_refuses(client_t *c, cmd_t *cmd)
 void dispatch_command(client_t *c)
 {
     cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
+    /* CLIENT CACHING's effect lasts over CLIENT subcommands, as Redis */
+    int client_cmd = cmd && !strcmp(cmd->name, "client");
+    tracking_command_begin(c);
     /* CLIENT REPLY SKIP applies to the command after it. */
     if (c->flags & CLIENT_REPLY_SKIP_NEXT) {
         c->flags &= ~CLIENT_REPLY_SKIP_NEXT;
@@ -267,6 +317,13 @@ void dispatch_command(client_t *c)
         reject(c, cmd, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
         goto done;
     }
+    if (pause_holds(c, cmd)) {
+        /* left in the query buffer: it runs when the pause ends, CLIENT
+         * REPLY SKIP still applying to it */
+        if (c->flags & CLIENT_REPLY_SKIP) c->flags |= CLIENT_REPLY_SKIP_NEXT;
+        pause_postpone(c);
+        goto done;
+    }
     if (multi_active(c) && !is_multi_control(cmd)) {
         if (cmd->flags & CMD_NO_MULTI) {
             static const char msg[] = "ERR Command not allowed inside a transaction";
@@ -291,4 +348,5 @@ done:
         c->push_out = NULL;
     }
     if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
+    tracking_command_done(c, client_cmd || multi_active(c) || (c->flags & CLIENT_POSTPONED));
 }

@@ -5,6 +5,7 @@
  * a higher active-expire-effort) was expired and the time budget lasts.
  */
 #include "expire.h"
+#include "latency.h"
 #include "ks.h"
 #include "notify.h"
 #include "propagate.h"
@@ -74,7 +75,9 @@ static void subexpire_db(ks_db_t *db, int want, int64_t now)
 void expire_cycle(void)
 {
     /* A replica's keys expire by its primary's DELs. */
-    if (!srv.active_expire_enabled || srv.active_expire_paused || srv.repl.masterhost) return;
+    if (!srv.active_expire_enabled || srv.active_expire_paused || srv.clients_paused ||
+        srv.repl.masterhost)
+        return;
     int effort = srv.active_expire_effort - 1; /* 0..9 */
     int per_loop = 20 + 20 / 4 * effort;
     int stale_pct = 10 - effort;
@@ -96,7 +99,9 @@ void expire_cycle(void)
         }
         if (util_monotonic_us() - start > budget_us) break;
     }
-    srv.stat_expire_cycle_time_used += (long long)(util_monotonic_us() - start);
+    uint64_t spent = util_monotonic_us() - start;
+    srv.stat_expire_cycle_time_used += (long long)spent;
+    latency_add("expire-cycle", spent / 1000);
     if (total_sampled) {
         long long perc = total_expired * 10000 / total_sampled;
         srv.stat_expired_stale_perc_x100 = (srv.stat_expired_stale_perc_x100 * 95 + perc * 5) / 100;

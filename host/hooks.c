@@ -22,6 +22,9 @@
 #include "mem.h"
 #include "module.h"
 #include "module_rdb.h"
+#include "monitor.h"
+#include "pause.h"
+#include "tracking.h"
 #include "multi.h"
 #include "net.h"
 #include "pubsub.h"
@@ -50,6 +53,7 @@ static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_
  * hides those past their TTL from its own clients. */
 static int hook_may_expire(void) { return !srv.loading && !srv.repl.masterhost; }
 static int hook_hide_expired(void) { return srv.repl.masterhost && !srv.repl.applying; }
+static int hook_expire_paused(void) { return srv.clients_paused != 0; }
 static int hook_lfu(void)
 {
     return srv.maxmemory_policy == MAXMEM_ALLKEYS_LFU ||
@@ -76,6 +80,9 @@ static void client_gone(client_t *c)
     multi_client_gone(c);
     pubsub_client_gone(c);
     repl_client_gone(c);
+    monitor_client_gone(c);
+    pause_client_gone(c);
+    tracking_client_gone(c);
 }
 
 /* A command from a client; our primary's stream runs as `applying`. */
@@ -163,6 +170,7 @@ void hooks_install(void)
     ks_hooks.now_ms = hook_now;
     ks_hooks.may_expire = hook_may_expire;
     ks_hooks.hide_expired = hook_hide_expired;
+    ks_hooks.expire_paused = hook_expire_paused;
     ks_hooks.expired = expire_on_expired;
     ks_hooks.free_value = hook_free_value;
     ks_hooks.lazy_expire = hook_lazy_expire;

@@ -13,7 +13,8 @@ void hostcmds_register(void)
     static const md_command_t *const tables[] = {
         hostcmds_server, hostcmds_admin, hostcmds_debug, hostcmds_client, hostcmds_command,
         hostcmds_keys, hostcmds_info, hostcmds_multi, hostcmds_memory, hostcmds_dump,
-        hostcmds_pubsub, hostcmds_persist, hostcmds_acl, hostcmds_repl, NULL};
+        hostcmds_pubsub, hostcmds_persist, hostcmds_acl, hostcmds_toolbox,
+        hostcmds_latency, hostcmds_repl, NULL};
     for (int i = 0; tables[i]; i++) {
         const char *err = NULL;
         char buf[200];

@@ -23,9 +23,12 @@
 #include "cmd.h"
 #include "config.h"
 #include "ks.h"
+#include "lathist.h"
 #include "mem.h"
 #include "module.h"
+#include "pause.h"
 #include "pubsub.h"
+#include "tracking.h"
 #include "server.h"
 #include "util.h"
 #include "persist/child.h"
@@ -259,7 +262,7 @@ static void info_server(ibuf_t *b)
         0, 0, 0,
 #endif
         (long long)srv.pid, sup, srv.runid, srv.port, (long long)now_us, uptime,
-        uptime / 86400, srv.hz, srv.hz, (unsigned)ks_lru_clock(), executable_path(),
+        uptime / 86400, srv.hostconf.hz, srv.hz, (unsigned)ks_lru_clock(), executable_path(),
         srv.configfile ? srv.configfile : "");
     info_listeners(b);
 }
@@ -281,14 +284,15 @@ static void info_clients(ibuf_t *b)
         "client_recent_max_input_buffer:%zu\r\n"
         "client_recent_max_output_buffer:%zu\r\n"
         "blocked_clients:%zu\r\n"
-        "tracking_clients:0\r\n"
+        "tracking_clients:%zu\r\n"
         "pubsub_clients:%zu\r\n"
         "watching_clients:0\r\n"
         "clients_in_timeout_table:0\r\n"
         "total_watched_keys:0\r\n"
         "total_blocking_keys:%zu\r\n"
         "total_blocking_keys_on_nokey:0\r\n",
-        client_count(), srv.maxclients, maxin, maxout, blocking_clients(), pubsub_nclients(),
+        client_count(), srv.maxclients, maxin, maxout,
+        blocking_clients() + (size_t)pause_postponed(), tracking_clients(), pubsub_nclients(),
         blocking_keys());
 }
 
@@ -332,40 +336,65 @@ static size_t clients_memory(void)
     return n;
 }
 
-static size_t keyspace_overhead(size_t *rehashing)
+/* A db's bucket arrays (both tables while it rehashes). */
+static size_t db_lut(const ks_db_t *db)
 {
     size_t n = 0;
-    *rehashing = 0;
+    for (int t = 0; t < 2; t++)
+        if (db->t.b[t]) n += (size_t)(db->t.mask[t] + 1) * sizeof(ks_entry_t *);
+    return n;
+}
+
+void info_db_overhead(int dbid, size_t *main, size_t *expires)
+{
+    const ks_db_t *db = &srv.db[dbid];
+    *main = db_lut(db) + ks_size(db) * sizeof(ks_entry_t);
+    *expires = db->vol.cap * sizeof(void *);
+}
+
+void info_memory_figures(info_mem_t *m)
+{
+    m->used = mem_used();
+    m->rss = mem_rss();
+    if (m->used > srv.stat_peak_memory) srv.stat_peak_memory = m->used;
+    m->peak = srv.stat_peak_memory;
+    m->startup = startup_memory;
+    m->clients = clients_memory();
+    aof_info_t ai;
+    aof_info_get(&ai);
+    m->aof_buffer = ai.buffer_cap;
+    size_t keyspace = 0;
+    m->lut = m->rehashing = 0;
     for (int i = 0; i < srv.databases; i++) {
         const ks_db_t *db = &srv.db[i];
-        for (int t = 0; t < 2; t++)
-            if (db->t.b[t]) n += (size_t)(db->t.mask[t] + 1) * sizeof(ks_entry_t *);
+        size_t main, expires;
+        info_db_overhead(i, &main, &expires);
+        keyspace += main + expires;
+        m->lut += db_lut(db);
         if (db->t.rehashidx != -1 && db->t.b[0])
-            *rehashing += (size_t)(db->t.mask[0] + 1) * sizeof(ks_entry_t *);
-        n += db->vol.cap * sizeof(void *);
-        n += ks_size(db) * sizeof(ks_entry_t);
+            m->rehashing += (size_t)(db->t.mask[0] + 1) * sizeof(ks_entry_t *);
     }
-    return n;
+    m->overhead = m->startup + m->clients + m->aof_buffer + keyspace;
+    if (m->overhead > m->used) m->overhead = m->used;
+    m->dataset = m->used - m->overhead;
+    m->net = m->used > m->startup ? m->used - m->startup : 1;
+    allocator_stats_t a;
+    allocator_stats(&a, m->used, m->rss);
+    m->allocated = a.allocated;
+    m->active = a.active;
+    m->resident = a.resident;
+    m->muzzy = a.muzzy;
 }
 
 static void info_memory(ibuf_t *b)
 {
-    size_t used = mem_used();
-    size_t rss = mem_rss();
-    if (used > srv.stat_peak_memory) srv.stat_peak_memory = used;
-    size_t peak = srv.stat_peak_memory;
-    size_t rehashing;
-    size_t clients = clients_memory();
-    size_t overhead = startup_memory + clients + keyspace_overhead(&rehashing);
-    if (overhead > used) overhead = used;
-    size_t dataset = used - overhead;
-    size_t net = used > startup_memory ? used - startup_memory : 1;
-    aof_info_t ai;
-    aof_info_get(&ai);
+    info_mem_t m;
+    info_memory_figures(&m);
+    size_t used = m.used, rss = m.rss, peak = m.peak, clients = m.clients;
+    size_t overhead = m.overhead, dataset = m.dataset, net = m.net, rehashing = m.rehashing;
     char policy[32];
     long long total_sys = (long long)sysconf(_SC_PHYS_PAGES) * sysconf(_SC_PAGESIZE);
-    allocator_stats_t a;
-    allocator_stats(&a, used, rss);
+    allocator_stats_t a = {m.allocated, m.active, m.resident, m.muzzy};
 
     char h_used[32], h_rss[32], h_peak[32], h_sys[32], h_zero[32], h_max[32];
     human_bytes(h_used, sizeof(h_used), used);
@@ -442,7 +471,7 @@ static void info_memory(ibuf_t *b)
         ratio(a.resident, a.active), a.resident - a.active,
         ratio((long long)rss, a.resident), (long long)rss - a.resident,
         ratio((long long)rss, (long long)used), (long long)rss - (long long)used,
-        backlog_memory(), clients, ai.buffer_cap, mem_allocator_name(), rehashing, lazyfree_pending(),
+        backlog_memory(), clients, m.aof_buffer, mem_allocator_name(), rehashing, lazyfree_pending(),
         lazyfree_done());
 }
 
@@ -534,7 +563,7 @@ static void info_stats(ibuf_t *b)
         "expired_time_cap_reached_count:0\r\n"
         "expire_cycle_cpu_milliseconds:%lld\r\n"
         "evicted_keys:%lld\r\n"
-        "evicted_clients:0\r\n"
+        "evicted_clients:%lld\r\n"
         "evicted_scripts:0\r\n"
         "total_eviction_exceeded_time:0\r\n"
         "current_eviction_exceeded_time:0\r\n"
@@ -545,7 +574,8 @@ static void info_stats(ibuf_t *b)
         rate_mean(&rate_in) / 1024, rate_mean(&rate_out) / 1024, srv.stat_rejected_conn, repl.stat_sync_full, repl.stat_sync_partial_ok,
         repl.stat_sync_partial_err,
         ks_stats.expired_keys, (double)srv.stat_expired_stale_perc_x100 / 100,
-        srv.stat_expire_cycle_time_used / 1000, ks_stats.evicted_keys, ks_stats.hits,
+        srv.stat_expire_cycle_time_used / 1000, ks_stats.evicted_keys, srv.stat_evicted_clients,
+        ks_stats.hits,
         ks_stats.misses);
     ib_printf(b,
         "pubsub_channels:%zu\r\n"
@@ -561,9 +591,9 @@ static void info_stats(ibuf_t *b)
         "active_defrag_key_misses:0\r\n"
         "total_active_defrag_time:0\r\n"
         "current_active_defrag_time:0\r\n"
-        "tracking_total_keys:0\r\n"
-        "tracking_total_items:0\r\n"
-        "tracking_total_prefixes:0\r\n"
+        "tracking_total_keys:%zu\r\n"
+        "tracking_total_items:%zu\r\n"
+        "tracking_total_prefixes:%zu\r\n"
         "unexpected_error_replies:%lld\r\n"
         "total_error_replies:%lld\r\n"
         "dump_payload_sanitizations:0\r\n"
@@ -585,8 +615,8 @@ static void info_stats(ibuf_t *b)
         "acl_access_denied_key:%lld\r\n"
         "acl_access_denied_channel:%lld\r\n",
         pubsub_nchannels(), pubsub_npatterns(), pubsub_nshardchannels(),
-        child_latest_fork_usec(), child_total_forks(),
-        srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
+        child_latest_fork_usec(), child_total_forks(), tracking_total_keys(),
+        tracking_total_items(), tracking_total_prefixes(), srv.stat_unexpected_error_replies, srv.stat_total_error_replies,
         srv.stat_client_qbuf_limit_disconnections, srv.stat_client_outbuf_limit_disconnections,
         srv.stat_acl_denied_auth, srv.stat_acl_denied_cmd, srv.stat_acl_denied_key,
         srv.stat_acl_denied_channel);
@@ -730,9 +760,32 @@ static void info_errorstats(ibuf_t *b)
     }
 }
 
-/* Per-command latency histograms are not kept yet: the section is there,
- * empty, as Redis shows it with latency-tracking off. */
-static void info_latencystats(ibuf_t *b) { ib_printf(b, "# Latencystats\r\n"); }
+/* latency_percentiles_usec_<cmd>:p50=..,p99=..,p99.9=.. for each command
+ * with a histogram (latency-tracking), percentiles as configured. */
+static void latstat_one(ibuf_t *b, const cmd_t *c)
+{
+    if (c->hist && lathist_count(c->hist)) {
+        ib_printf(b, "latency_percentiles_usec_");
+        ib_safe(b, c->fullname);
+        ib_printf(b, ":");
+        for (int i = 0; i < srv.nlatency_percentiles; i++) {
+            char name[40];
+            util_trim_double(name, sizeof(name), srv.latency_percentiles[i]);
+            ib_printf(b, "%sp%s=%.3f", i ? "," : "", name,
+                      (double)lathist_percentile(c->hist, srv.latency_percentiles[i]) / 1000.0);
+        }
+        ib_printf(b, "\r\n");
+    }
+    for (int i = 0; i < c->nsubs; i++) latstat_one(b, c->subs[i]);
+}
+
+static void latstat_cb(cmd_t *c, void *priv) { latstat_one(priv, c); }
+
+static void info_latencystats(ibuf_t *b)
+{
+    ib_printf(b, "# Latencystats\r\n");
+    if (srv.latency_tracking) cmd_foreach(latstat_cb, b);
+}
 
 /* ---- Keyspace ---- */
 

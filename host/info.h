@@ -37,6 +37,19 @@ void info_hook_forget(md_module_t *owner);
 /* Inside a hook: one "name:value" line (CR and LF in it become blanks). */
 void info_hook_field(md_info_t *info, const char *name, const char *value);
 
+/* The memory figures INFO memory and MEMORY STATS share (bytes). */
+typedef struct info_mem {
+    size_t used, rss, peak, startup, clients, aof_buffer;
+    size_t overhead;          /* startup + clients + AOF buffer + keyspace tables */
+    size_t dataset, net;      /* used - overhead; used - startup (at least 1) */
+    size_t lut, rehashing;    /* the keyspace's bucket arrays; those being rehashed */
+    long long allocated, active, resident, muzzy; /* the allocator's */
+} info_mem_t;
+void info_memory_figures(info_mem_t *m);
+/* Keyspace overhead of one db: its table (buckets and entry headers) and
+ * its set of keys with a TTL. */
+void info_db_overhead(int dbid, size_t *main, size_t *expires);
+
 /* Sample the network counters for instantaneous_*_kbps. Call from cron;
  * it rate-limits itself to one sample per 100 ms, as Redis does. */
 void info_cron(void);

@@ -126,6 +126,7 @@ ks_entry_t *ks_lookup(ks_db_t *db, const char *key, size_t len)
     if (e && e->expire && ks_is_expired(e)) {
         if (!ks_hooks.may_expire())
             return ks_hooks.hide_expired && ks_hooks.hide_expired() ? NULL : e;
+        if (ks_hooks.expire_paused && ks_hooks.expire_paused()) return NULL;
         ks_hooks.expired(db, e);
         ks_stats.expired_keys++;
         if (ks_hooks.lazy_expire()) ks_delete_lazy(db, e);
@@ -138,6 +139,16 @@ ks_entry_t *ks_lookup(ks_db_t *db, const char *key, size_t len)
 ks_entry_t *ks_add(ks_db_t *db, const char *key, size_t len, uint8_t type,
                    void *value)
 {
+    if (ks_hooks.expire_paused && ks_hooks.expire_paused()) {
+        /* a key CLIENT PAUSE keeps after it expired gives way (a write
+         * that does not wait: a module's, the AOF's) */
+        ks_entry_t *old = ks_find(db, key, len);
+        if (old) {
+            ks_hooks.expired(db, old);
+            ks_stats.expired_keys++;
+            ks_delete(db, old);
+        }
+    }
     ks_table_t *t = &db->t;
     table_step(t);
     if (!rehashing(t)) {

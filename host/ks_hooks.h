@@ -14,10 +14,13 @@ struct md_type;
 
 typedef struct ks_hooks {
     int64_t (*now_ms)(void);            /* cached command time */
-    int (*may_expire)(void);            /* 0 while loading or paused, or on a replica */
+    int (*may_expire)(void);            /* 0 while loading, or on a replica */
     /* A key past its TTL that may not expire is hidden from this lookup
      * (a replica's clients; not its primary's stream). NULL: never. */
     int (*hide_expired)(void);
+    /* 1 while CLIENT PAUSE holds expiry: an expired key reads as missing
+     * but stays until the pause ends */
+    int (*expire_paused)(void);
     void (*expired)(struct ks_db *db, struct ks_entry *e); /* before delete */
     void (*free_value)(struct md_type *t, void *value, int lazy);
     int (*lazy_expire)(void);           /* lazyfree-lazy-expire */

@@ -5,6 +5,8 @@
  */
 #include "lazyfree.h"
 #include "mem.h"
+#include "proc.h"
+#include "server.h"
 #include "types.h"
 
 #include <pthread.h>
@@ -25,6 +27,7 @@ static int started;
 static void *worker(void *arg)
 {
     (void)arg;
+    proc_cpulist_apply(srv.hostconf.bio_cpulist);
     pthread_mutex_lock(&lock);
     for (;;) {
         while (!head) pthread_cond_wait(&more, &lock);

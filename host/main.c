@@ -8,6 +8,7 @@
 #include "autoconfig.h"
 #include "acl.h"
 #include "config.h"
+#include "config_host.h"
 #include "crash.h"
 #include "client.h"
 #include "cmd.h"
@@ -20,6 +21,8 @@
 #include "mem.h"
 #include "module.h"
 #include "pubsub.h"
+#include "tracking.h"
+#include "evict.h"
 #include "multi.h"
 #include "sdk_cron_info.h"
 #include "net.h"
@@ -65,6 +68,21 @@ static void init_identity(void)
     srandom((unsigned)seed);
 }
 
+/*
+ * Schedule the next cron tick at srv.hostconf.hz: hz (CONFIG SET hz
+ * applies at once) clamped to 1..500, doubled with dynamic-hz while each
+ * tick would have more than 200 clients to look at (Redis's rule).
+ */
+static void cron_arm(void)
+{
+    int hz = srv.hz < 1 ? 1 : srv.hz > 500 ? 500 : srv.hz;
+    while (srv.hostconf.dynamic_hz && client_count() / (size_t)hz > 200 && hz < 500)
+        hz = hz * 2 > 500 ? 500 : hz * 2;
+    srv.hostconf.hz = hz;
+    struct timeval tv = {0, 1000000 / hz};
+    evtimer_add(cron_ev, &tv);
+}
+
 static void cron(evutil_socket_t fd, short what, void *arg)
 {
     static long long ticks;
@@ -77,10 +95,12 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     events_fire(MD_EVENT_CRON, 0, &e);
     info_cron();
     client_cron();
+    tracking_limit();
+    evict_cron();
     persist_cron();
     repl_cron();
     for (int i = 0; i < srv.databases; i++) {
-        ks_rehash_step_time(&srv.db[i], 1000);
+        if (srv.hostconf.activerehashing) ks_rehash_step_time(&srv.db[i], 1000);
         if (ticks % 10 == 0 && srv.dict_resizing) ks_maybe_shrink(&srv.db[i]);
     }
     size_t used = mem_used();
@@ -93,15 +113,15 @@ static void cron(evutil_socket_t fd, short what, void *arg)
         srv.ops_sample_last_ms = now;
     }
     client_free_closed();
-    if (srv.shutdown_asap && shutdown_try(0) != 0) {
+    int flags = last_signal == SIGINT ? srv.hostconf.shutdown_on_sigint
+                                      : srv.hostconf.shutdown_on_sigterm;
+    if (srv.shutdown_asap && shutdown_try(flags) != 0) {
         log_msg(LOG_WARNING, "%s received but errors trying to shut down the server, check "
                 "the logs for more information", last_signal == SIGINT ? "SIGINT" : "SIGTERM");
         srv.shutdown_asap = 0;
     }
 rearm:
-    /* Re-arm with the current hz (CONFIG SET hz applies at once). */
-    struct timeval tv = {0, 1000000 / (srv.hz > 0 ? (srv.hz > 500 ? 500 : srv.hz) : 10)};
-    evtimer_add(cron_ev, &tv);
+    cron_arm();
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -200,6 +220,7 @@ int main(int argc, char **argv)
     cmd_table_init();
     multi_init();
     pubsub_init();
+    tracking_init();
     hostcmds_register();
     config_init();
     acl_init(); /* the default user, which requirepass sets */
@@ -225,6 +246,7 @@ int main(int argc, char **argv)
     }
     signal(SIGPIPE, SIG_IGN);
     crash_install(PACKAGE_VERSION);
+    config_host_start(); /* THP, CPU list, oom score, syslog, the logo */
     srv.db = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
     for (int i = 0; i < srv.databases; i++) ks_db_init(&srv.db[i], i);
     hooks_install();
@@ -249,10 +271,10 @@ int main(int argc, char **argv)
     persist_load_startup(); /* after the modules: they read their values */
     repl_start();
     log_msg(LOG_NOTICE, "Ready to accept connections tcp");
+    config_host_ready(argc, argv); /* the process title, over argv's strings */
 
     cron_ev = evtimer_new(srv.base, cron, NULL);
-    struct timeval tv = {0, 1000000 / (srv.hz > 0 ? srv.hz : 10)};
-    evtimer_add(cron_ev, &tv);
+    cron_arm();
     sigterm_ev = evsignal_new(srv.base, SIGTERM, on_signal, NULL);
     sigint_ev = evsignal_new(srv.base, SIGINT, on_signal, NULL);
     evsignal_add(sigterm_ev, NULL);

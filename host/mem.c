@@ -100,3 +100,13 @@ const char *mem_allocator_name(void)
     return "libc";
 #endif
 }
+
+void mem_background_thread(int on)
+{
+#ifdef HAVE_JEMALLOC
+    _Bool v = on != 0;
+    mallctl("background_thread", NULL, NULL, &v, sizeof(v));
+#else
+    (void)on; /* the C library's malloc has no background thread */
+#endif
+}

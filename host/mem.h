@@ -24,4 +24,8 @@ size_t mem_rss(void);
 /* Name of the allocator in use ("jemalloc-5.3.0" or "libc"). */
 const char *mem_allocator_name(void);
 
+/* jemalloc-bg-thread: jemalloc's background purging thread on or off
+ * (nothing with the C library's malloc). */
+void mem_background_thread(int on);
+
 #endif

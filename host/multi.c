@@ -48,6 +48,14 @@ int multi_active(const client_t *c) { return c->mstate && c->mstate->active; }
 int multi_executing(const client_t *c) { return c->mstate && c->mstate->executing; }
 int multi_queued(const client_t *c) { return multi_active(c) ? c->mstate->nq : -1; }
 int multi_watched(const client_t *c) { return c->mstate ? c->mstate->nw : 0; }
+
+uint64_t multi_queued_flags(const client_t *c)
+{
+    uint64_t f = 0;
+    if (!multi_active(c)) return 0;
+    for (int i = 0; i < c->mstate->nq; i++) f |= c->mstate->q[i].cmd->flags;
+    return f;
+}
 size_t multi_watched_keys(void) { return kmap_size(&watched); }
 
 /* Drop c's queued commands (their memory with them); not in MULTI any more. */

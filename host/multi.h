@@ -8,6 +8,7 @@
 #define MODIS_MULTI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sdk_host.h"
 
@@ -23,6 +24,8 @@ void multi_flag_error(struct client *c);
 int multi_active(const struct client *c);     /* between MULTI and EXEC */
 int multi_executing(const struct client *c);  /* inside EXEC */
 int multi_queued(const struct client *c);     /* queued commands, or -1 */
+/* The command flags (CMD_*) of the queued commands OR-ed together. */
+uint64_t multi_queued_flags(const struct client *c);
 int multi_watched(const struct client *c);    /* keys this client WATCHes */
 size_t multi_watched_keys(void);              /* distinct watched keys */
 void multi_client_gone(struct client *c);

@@ -205,6 +205,8 @@ static int listen_tcp(const char *addr, int port_no, int kind)
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         if (ai->ai_family == AF_INET6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+        unsigned mark = srv.hostconf.socket_mark_id; /* SO_MARK; a failure is ignored, as Redis */
+        if (mark) setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark));
         if (bind(fd, ai->ai_addr, ai->ai_addrlen) == 0 && listen(fd, srv.tcp_backlog) == 0) {
             add_listener(fd, kind);
             rc = 0;

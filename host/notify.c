@@ -97,6 +97,8 @@ void notify_keyspace(int cls, const char *event, const char *key, size_t klen,
 void notify_key_modified(int dbid, const char *key, size_t klen)
 {
     if (notify_listeners.key_modified) notify_listeners.key_modified(dbid, key, klen);
+    if (notify_listeners.track_key_modified)
+        notify_listeners.track_key_modified(dbid, key, klen);
 }
 
 void notify_db_modified(int dbid)

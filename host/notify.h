@@ -48,11 +48,12 @@ typedef void (*notify_module_fn)(int cls, const char *event, const char *key, si
                                  int dbid);
 void notify_set_module_listener(notify_module_fn fn, int classes);
 
-/* Listeners installed by pubsub and multi at start-up. */
+/* Listeners installed by pubsub, multi and tracking at start-up. */
 typedef struct notify_listeners {
     long (*publish)(const char *ch, size_t chlen, const char *msg, size_t mlen);
     void (*key_modified)(int dbid, const char *key, size_t klen);
     void (*db_modified)(int dbid);
+    void (*track_key_modified)(int dbid, const char *key, size_t klen); /* tracking.c */
 } notify_listeners_t;
 extern notify_listeners_t notify_listeners;
 

@@ -270,6 +270,12 @@ void resp_add_double(reply_t *r, int proto, double d)
     else resp_add_bulk(r, buf, (size_t)n);
 }
 
+void resp_add_double_text(reply_t *r, int proto, const char *s, size_t n)
+{
+    if (proto >= 3) add_line(r, ',', s, n);
+    else resp_add_bulk(r, s, n);
+}
+
 void resp_add_bool(reply_t *r, int proto, int b)
 {
     if (proto >= 3) reply_append(r, b ? "#t\r\n" : "#f\r\n", 4);

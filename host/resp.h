@@ -63,6 +63,8 @@ void resp_add_null(reply_t *r, int proto);
 void resp_add_null_array(reply_t *r, int proto);
 void resp_add_agg(reply_t *r, int proto, char kind, long n); /* * % ~ > */
 void resp_add_double(reply_t *r, int proto, double d);
+/* A double already formatted: a bulk string in RESP2, ",text" in RESP3. */
+void resp_add_double_text(reply_t *r, int proto, const char *s, size_t n);
 void resp_add_bool(reply_t *r, int proto, int b);
 void resp_add_verbatim(reply_t *r, int proto, const char *fmt3,
                        const char *p, size_t n);

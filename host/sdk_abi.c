@@ -44,8 +44,10 @@ API_AT(on_unload, 161);
 API_AT(debug_register, 162);
 API_AT(ht_stats, 164);
 API_AT(arg_lex_bound, 165);
-_Static_assert(sizeof(md_api_t) == sizeof(size_t) + 166 * sizeof(sdk_fn_t),
-               "md_api_t: arg_lex_bound is the last entry of 1.2");
+API_AT(parse_mpop, 166);
+API_AT(reply_human_ld, 167);
+_Static_assert(sizeof(md_api_t) == sizeof(size_t) + 168 * sizeof(sdk_fn_t),
+               "md_api_t: reply_human_ld is the last entry of 1.2");
 
 /* md_type_ops_t: 1.0 and 1.1 end with subexpire_run; 1.2 appends. */
 _Static_assert(offsetof(md_type_ops_t, layout_version) == sizeof(size_t),

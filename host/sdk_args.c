@@ -103,8 +103,53 @@ static int parse_set_opts(md_ctx_t *c, int argc, const md_arg_t *argv,
     return MD_OK;
 }
 
+/*
+ * "numkeys key [key ...] WORD0|WORD1 [COUNT count]" from argv[idx] on, as
+ * Redis's LMPOP/ZMPOP parse it: numkeys must leave room for the keys and
+ * the word; COUNT at most once, and at least 1.
+ */
+static int parse_mpop(md_ctx_t *c, int argc, const md_arg_t *argv, int idx,
+                      const char *word0, const char *word1, md_mpop_args_t *out)
+{
+    long long numkeys;
+    int j, where;
+
+    if (arg_ll(argv[idx], &numkeys) != MD_OK || numkeys < 1) {
+        md_reply_error(c, "ERR numkeys should be greater than 0");
+        return MD_ERR;
+    }
+    if (numkeys >= argc - idx - 1) {
+        md_reply_error(c, MD_ERR_SYNTAX);
+        return MD_ERR;
+    }
+    where = idx + (int)numkeys + 1;
+    if (arg_eq(argv[where], word0)) out->which = 0;
+    else if (arg_eq(argv[where], word1)) out->which = 1;
+    else {
+        md_reply_error(c, MD_ERR_SYNTAX);
+        return MD_ERR;
+    }
+    out->nkeys = (int)numkeys;
+    out->count = -1;
+    for (j = where + 1; j < argc; j++) {
+        if (out->count == -1 && arg_eq(argv[j], "COUNT") && j + 1 < argc) {
+            j++;
+            if (arg_ll(argv[j], &out->count) != MD_OK || out->count < 1) {
+                md_reply_error(c, "ERR count should be greater than 0");
+                return MD_ERR;
+            }
+        } else {
+            md_reply_error(c, MD_ERR_SYNTAX);
+            return MD_ERR;
+        }
+    }
+    if (out->count == -1) out->count = 1;
+    return MD_OK;
+}
+
 void sdk_api_fill_args(md_api_t *a)
 {
+    a->parse_mpop = parse_mpop;
     a->arg_ll = arg_ll;
     a->arg_ld = arg_ld;
     a->arg_double = arg_double;

@@ -65,6 +65,10 @@ void sdk_ctx_run(struct client *c, struct cmd *cmd, int dbid,
 void sdk_ctx_run_internal(void (*fn)(md_ctx_t *ctx, void *arg), void *arg);
 
 /* The API table handed to modules (filled by the sdk_*.c files). */
+/* Reply a HELP text: an array of the NULL-terminated lines as status
+ * replies, as every Redis "<command> HELP" does. Returns MD_OK. */
+int sdk_reply_help(md_ctx_t *c, const char *const *lines);
+
 const md_api_t *sdk_api(void);
 void sdk_api_fill_mem(md_api_t *a);
 void sdk_api_fill_keys(md_api_t *a);

@@ -98,6 +98,14 @@ static int r_bulk_ld(md_ctx_t *c, long double v)
     return MD_OK;
 }
 
+static int r_human_ld(md_ctx_t *c, long double v)
+{
+    char buf[5600];
+    int n = util_ld2str(buf, sizeof(buf), v, 1);
+    resp_add_double_text(out(c), proto(c), buf, (size_t)n);
+    return MD_OK;
+}
+
 static void *r_defer(md_ctx_t *c) { return reply_defer(out(c)); }
 
 static void r_defer_set(md_ctx_t *c, void *h, int kind, long n)
@@ -116,6 +124,15 @@ static int r_verbatim(md_ctx_t *c, const char *fmt3, const void *p, size_t n)
 static int r_wrongtype(md_ctx_t *c) { return r_error(c, MD_ERR_WRONGTYPE); }
 static int r_syntax(md_ctx_t *c) { return r_error(c, MD_ERR_SYNTAX); }
 
+int sdk_reply_help(md_ctx_t *c, const char *const *lines)
+{
+    long n = 0;
+    while (lines[n]) n++;
+    r_array(c, n);
+    for (long i = 0; i < n; i++) r_simple(c, lines[i]);
+    return MD_OK;
+}
+
 void sdk_api_fill_reply(md_api_t *a)
 {
     a->reply_simple = r_simple;
@@ -131,6 +148,7 @@ void sdk_api_fill_reply(md_api_t *a)
     a->reply_bool = r_bool;
     a->reply_bulk_ll = r_bulk_ll;
     a->reply_bulk_ld = r_bulk_ld;
+    a->reply_human_ld = r_human_ld;
     a->reply_defer = r_defer;
     a->reply_defer_set = r_defer_set;
     a->reply_verbatim = r_verbatim;

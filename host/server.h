@@ -42,6 +42,8 @@ typedef struct server {
     long long client_query_buffer_limit;
     obuf_limit_t obuf_limits[CLIENT_CLASS_COUNT]; /* client-output-buffer-limit */
     long long maxmemory;
+    long long maxmemory_clients; /* bytes; negative: that percent of maxmemory */
+    int maxmemory_eviction_tenacity; /* 0..100: how long one eviction run may take */
     int maxmemory_policy;
     int maxmemory_samples;
     int lfu_log_factor;
@@ -76,7 +78,11 @@ typedef struct server {
     int lazyfree_lazy_server_del; /* RESTORE REPLACE and other implicit deletes */
     long long slowlog_log_slower_than;
     long long slowlog_max_len;
-    long long latency_tracking;
+    int latency_tracking;            /* per-command histograms (lathist.h) */
+    long long latency_monitor_threshold; /* ms; 0 = the latency monitor is off */
+    double latency_percentiles[16];  /* latency-tracking-info-percentiles */
+    int nlatency_percentiles;
+    long long tracking_table_max_keys;
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */
@@ -110,6 +116,22 @@ typedef struct server {
         int min_replicas_to_write, min_replicas_max_lag;
         int diskless_load;   /* REPL_LOAD_* */
     } repl;
+    struct {                 /* process-level directives (config_host.c, proc.c) */
+        int always_show_logo, set_proc_title;
+        char *proc_title_template;
+        int oom_score_adj;   /* PROC_OOM_* (proc.h) */
+        int oom_values[3];   /* oom-score-adj-values: PROC_CLASS_* order */
+        int disable_thp, activerehashing, dynamic_hz, jemalloc_bg_thread;
+        int lazyfree_lazy_eviction, rdb_save_incremental_fsync;
+        char *server_cpulist, *bio_cpulist, *aof_rewrite_cpulist, *bgsave_cpulist;
+        int aof_disable_auto_gc, crash_log_enabled, crash_memcheck_enabled;
+        int enable_protected_configs; /* no, yes, local (config.c's protected_names) */
+        long long socket_mark_id; /* SO_MARK of the TCP listeners (0: none) */
+        int syslog_enabled, syslog_facility; /* syslog_facility: LOG_USER, LOG_LOCAL0... */
+        char *syslog_ident;
+        int shutdown_on_sigint, shutdown_on_sigterm; /* SHUTDOWN_* flags (shutdown.h) */
+        int hz;              /* the cron's frequency now (hz, raised by dynamic-hz) */
+    } hostconf;
 
     /* runtime */
     struct event_base *base;
@@ -124,6 +146,8 @@ typedef struct server {
     int64_t lastsave;
     uint64_t next_client_id;
     int active_expire_paused;
+    int clients_paused;      /* CLIENT PAUSE's mode now (pause.h): 0 none, 1 WRITE, 2 ALL;
+                              * keys neither expire nor get evicted while it is set */
     int in_command;          /* nesting depth of command calls */
     /* The default user's state, kept by acl.c for the layers below it:
      * protected mode (nopass) and new connections (nopass and on). */
@@ -142,6 +166,7 @@ typedef struct server {
     long long stat_numcommands;
     long long stat_numconnections;
     long long stat_rejected_conn;
+    long long stat_evicted_clients; /* closed by maxmemory-clients */
     long long stat_net_input_bytes;
     long long stat_net_output_bytes;
     long long stat_expired_stale_perc_x100;
@@ -167,7 +192,12 @@ extern server_t srv;
 /* repl-diskless-load values, in Redis's order */
 enum { REPL_LOAD_DISABLED, REPL_LOAD_ON_EMPTY_DB, REPL_LOAD_SWAPDB };
 
-/* maxmemory-policy values */
+/* SHUTDOWN options (shutdown.h), also shutdown-on-sigint/sigterm's. */
+#define SHUTDOWN_NOSAVE 1
+#define SHUTDOWN_SAVE 2
+#define SHUTDOWN_NOW 4
+#define SHUTDOWN_FORCE 8
+
 /* maxmemory-policy values, in Redis's listing order (its error text) */
 enum {
     MAXMEM_VOLATILE_LRU, MAXMEM_VOLATILE_LFU, MAXMEM_VOLATILE_RANDOM,

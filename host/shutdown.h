@@ -6,11 +6,7 @@
 #ifndef MODIS_SHUTDOWN_H
 #define MODIS_SHUTDOWN_H
 
-/* SHUTDOWN options. */
-#define SHUTDOWN_NOSAVE 1
-#define SHUTDOWN_SAVE 2
-#define SHUTDOWN_NOW 4
-#define SHUTDOWN_FORCE 8
+#include "server.h" /* SHUTDOWN_* options */
 
 /*
  * Exit the process (status 0) after the final save: with SHUTDOWN_SAVE,

@@ -370,3 +370,11 @@ int util_eq_nocase(const char *s, size_t len, const char *word)
     size_t wl = strlen(word);
     return wl == len && strncasecmp(s, word, len) == 0;
 }
+
+void util_trim_double(char *out, size_t cap, double d)
+{
+    int n = snprintf(out, cap, "%f", d);
+    if (n <= 0 || (size_t)n >= cap || !strchr(out, '.')) return;
+    while (n > 0 && out[n - 1] == '0') out[--n] = '\0';
+    if (n > 0 && out[n - 1] == '.') out[--n] = '\0';
+}

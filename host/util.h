@@ -23,6 +23,9 @@ int util_str2ld(const char *s, size_t len, long double *out);
 
 /* Format v into buf (cap bytes, NUL-terminated); returns the length. */
 int util_ll2str(char *buf, size_t cap, long long v);
+/* "%f" without trailing zeros (nor a trailing point): 99.9, 50 — Redis's
+ * trimDoubleString, for percentile names. */
+void util_trim_double(char *out, size_t cap, double d);
 /* Redis's long double formatting: human (%.17Lf trimmed, INCRBYFLOAT) or
  * exact (%.17Lg). Returns the length, 0 if it did not fit. */
 int util_ld2str(char *buf, size_t cap, long double v, int human);

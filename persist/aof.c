@@ -94,7 +94,7 @@ int aof_save_manifest(void)
 
 void aof_delete_history(void)
 {
-    if (!aof.am || !aof.am->nhist) return;
+    if (!aof.am || !aof.am->nhist || srv.hostconf.aof_disable_auto_gc) return;
     for (int i = 0; i < aof.am->nhist; i++) {
         char *path = aof_path(aof.am->hist[i].name);
         log_msg(LOG_NOTICE, "Removing the history file %s in the background",

@@ -7,6 +7,8 @@
 
 #include "host/log.h"
 #include "host/mem.h"
+#include "host/proc.h"
+#include "host/server.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -30,6 +32,7 @@ static int last_errno;         /* under lock */
 static void *worker(void *arg)
 {
     (void)arg;
+    proc_cpulist_apply(srv.hostconf.bio_cpulist);
     for (;;) {
         pthread_mutex_lock(&lock);
         while (!head) pthread_cond_wait(&wake, &lock);

@@ -22,8 +22,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* aof-rewrite-incremental-fsync: fsync the file every this many bytes. */
-#define AUTOSYNC_BYTES (4 * 1024 * 1024)
 /* After this many failed rewrites in a row, automatic ones back off. */
 #define LIMIT_THRESHOLD 3
 #define LIMIT_MAX_MINUTES 60
@@ -37,23 +35,6 @@ struct md_aof {
 static long long now_sec(void) { return util_mstime() / 1000; }
 
 /* ---- writing a base file ------------------------------------------------- */
-
-typedef struct out_file {
-    FILE *fp;
-    size_t unsynced;
-} out_file_t;
-
-static int out_write(void *cookie, const void *p, size_t n)
-{
-    out_file_t *o = cookie;
-    if (fwrite(p, 1, n, o->fp) != n) return -1;
-    o->unsynced += n;
-    if (srv.aof_rewrite_incremental_fsync && o->unsynced >= AUTOSYNC_BYTES) {
-        if (fflush(o->fp) != 0 || fdatasync(fileno(o->fp)) != 0) return -1;
-        o->unsynced = 0;
-    }
-    return 0;
-}
 
 int aof_rewrite_emit(md_aof_t *a, int argc, const md_arg_t *argv)
 {
@@ -115,9 +96,9 @@ int aof_rewrite_file(const char *path)
                 "%s", strerror(errno));
         return -1;
     }
-    out_file_t out = {fp, 0};
     rdb_io_t io;
-    rdb_io_cb_writer(&io, out_write, &out, NULL);
+    rdb_io_file_writer(&io, fp, NULL);
+    io.autosync = srv.aof_rewrite_incremental_fsync ? RDB_AUTOSYNC_BYTES : 0;
     io.compress = srv.rdbcompression;
     int rc;
     if (srv.aof_use_rdb_preamble) {

@@ -4,6 +4,7 @@
 #include "persist/child.h"
 
 #include "host/events.h"
+#include "host/proc.h"
 #include "host/util.h"
 #include "persist/persist_hooks.h"
 
@@ -38,6 +39,7 @@ int child_start(child_kind_t k, child_fn fn, child_done_fn done, void *arg)
     if (p == 0) {
         /* The child: no listeners, default signal handling, then work. */
         persist_hooks.in_child();
+        proc_child_init(k == CHILD_AOF); /* title, oom score, CPU list */
         signal(SIGTERM, SIG_DFL);
         signal(SIGINT, SIG_DFL);
         signal(SIGUSR1, SIG_DFL);

@@ -40,6 +40,9 @@ int persist_shutdown(int save, int nosave, int force);
 /* CONFIG SET appendonly: bring the AOF in line with srv.appendonly
  * (start: a rewrite; stop: close the file). 0, or -1 with Redis's text. */
 int persist_apply_appendonly(char *err, size_t cap);
+/* CONFIG SET aof-disable-auto-gc: back to "no" removes the history AOF
+ * files a rewrite left while it was "yes". Always 0. */
+int persist_apply_aof_auto_gc(char *err, size_t cap);
 
 /* DEBUG LOADAOF: reload the dataset from the AOF files; 0, or -1 (logged,
  * the dataset unchanged). */

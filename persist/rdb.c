@@ -377,6 +377,7 @@ int rdb_save_file(const char *path, int flags, char *err, size_t errcap)
     }
     rdb_io_t io;
     rdb_io_file_writer(&io, fp, NULL);
+    io.autosync = srv.hostconf.rdb_save_incremental_fsync ? RDB_AUTOSYNC_BYTES : 0;
     io.compress = srv.rdbcompression;
     io.checksum = srv.rdbchecksum;
     int rc = rdb_save_dataset(&io, flags);

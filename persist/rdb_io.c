@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 enum { IO_MEM_W = 1, IO_MEM_R, IO_FILE_W, IO_FILE_R, IO_CB_W, IO_CB_R };
 
@@ -269,6 +270,12 @@ static int io_write(rdb_io_t *io, const void *p, size_t n, const char *what)
         if (fwrite(p, 1, n, io->be.fp) != n)
             return io_err(io, io->pos, what, "write failed: %s",
                           strerror(errno));
+        if (io->autosync && io->pos + n - io->synced >= io->autosync) {
+            if (fflush(io->be.fp) != 0 || fdatasync(fileno(io->be.fp)) != 0)
+                return io_err(io, io->pos, what, "write failed: %s",
+                              strerror(errno));
+            io->synced = io->pos + n;
+        }
         break;
     default:
         errno = 0;

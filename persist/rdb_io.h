@@ -112,6 +112,10 @@ extern const rdb_alloc_t rdb_alloc_libc;
  * if it can). A custom source reads up to n bytes (n > 0) and returns how
  * many it read, 0 at the end of input, -1 on error; it may return fewer than
  * asked, the stream calls it again. */
+/* Redis's incremental fsync step (rdb-save-incremental-fsync,
+ * aof-rewrite-incremental-fsync): 4 MB. */
+#define RDB_AUTOSYNC_BYTES (4 * 1024 * 1024)
+
 typedef int (*rdb_write_cb)(void *cookie, const void *p, size_t n);
 typedef ssize_t (*rdb_read_cb)(void *cookie, void *p, size_t n);
 
@@ -124,6 +128,8 @@ typedef struct rdb_io {
     uint64_t crc;       /* CRC64 of the bytes since checksum was turned on */
     int checksum;       /* keep `crc` up to date (1 after init) */
     int compress;       /* writer: try LZF on strings over 20 bytes (1) */
+    uint64_t autosync;  /* file writer: fflush + fdatasync every this many bytes (0: never) */
+    uint64_t synced;    /* private: `pos` at the last autosync */
 
     int kind;           /* private: backend */
     const rdb_alloc_t *mem; /* private: buffers and scratch */

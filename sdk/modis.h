@@ -294,6 +294,13 @@ typedef struct md_set_opts {
     int64_t expire_at_ms; /* absolute unix ms when EX/PX/EXAT/PXAT given */
 } md_set_opts_t;
 
+/* Filled by md_parse_mpop() (1.2). */
+typedef struct md_mpop_args {
+    int nkeys;       /* keys follow the numkeys argument */
+    int which;       /* 0: the first word (LEFT, MIN), 1: the second */
+    long long count; /* >= 1 */
+} md_mpop_args_t;
+
 /* SCAN-family options (1.1), filled by md_parse_scan_opts(): the words a
  * command accepts besides COUNT and MATCH. */
 #define MD_SCAN_NOVALUES (1u << 0)
@@ -754,6 +761,12 @@ typedef struct md_api {
 
     /* lexicographic range bounds (1.2) */
     int (*arg_lex_bound)(md_arg_t a, md_lex_bound_t *out);
+    /* LMPOP/ZMPOP-style arguments (1.2) */
+    int (*parse_mpop)(md_ctx_t *c, int argc, const md_arg_t *argv, int idx,
+                      const char *word0, const char *word1, md_mpop_args_t *out);
+
+    /* human long doubles (1.2) */
+    int (*reply_human_ld)(md_ctx_t *c, long double v);
 } md_api_t;
 
 /* ------------------------------------------------------------------ */
@@ -919,6 +932,18 @@ static inline int md_parse_set_opts(md_ctx_t *c, int argc, const md_arg_t *argv,
 { return md__api->parse_set_opts(c, argc, argv, start, allowed, out); }
 /* Case-insensitive comparison of an argument with a word. */
 static inline int md_arg_eq(md_arg_t a, const char *word) { return md__api->arg_eq(a, word); }
+/*
+ * LMPOP/ZMPOP-style arguments (1.2): from argv[idx] on,
+ * "numkeys key [key ...] WORD0|WORD1 [COUNT count]" (the words compared
+ * case-insensitively; `which` is 0 for word0, 1 for word1; count 1 when
+ * absent). On failure replies Redis's error ("numkeys should be greater
+ * than 0", "count should be greater than 0", syntax error) and returns
+ * MD_ERR. The keys are argv[idx + 1 .. idx + nkeys].
+ */
+static inline int md_parse_mpop(md_ctx_t *c, int argc, const md_arg_t *argv, int idx,
+                                const char *word0, const char *word1,
+                                md_mpop_args_t *out)
+{ return md__api->parse_mpop(c, argc, argv, idx, word0, word1, out); }
 
 static inline int64_t md_mstime(void) { return md__api->mstime(); }
 static inline int md_ll2str(char *buf, size_t cap, long long v)
@@ -1726,6 +1751,14 @@ typedef struct md_zset_v1 {
     size_t (*range_rank)(const void *value, long long start, long long end,
                          int rev, md_zset_visit_fn fn, void *priv);
 } md_zset_v1_t;
+
+/*
+ * A long double as Redis's addReplyHumanLongDouble() sends it (GEOPOS,
+ * WITHCOORD): "%.17Lf" without trailing zeros ("13.36138933897018433",
+ * "15"), a bulk string in RESP2 and a RESP3 double (",...") in RESP3.
+ */
+static inline int md_reply_human_ld(md_ctx_t *c, long double v)
+{ return md__api->reply_human_ld(c, v); }
 
 /* Shared Redis error texts. */
 #define MD_ERR_NOT_INT "ERR value is not an integer or out of range"

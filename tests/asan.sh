@@ -19,8 +19,11 @@ src=$dir/src
 obj=$dir/obj
 mkdir -p "$src" "$obj"
 
-# The integration files of this pass (tests/integration/).
-IT_FILES="test_unload_safety.py test_modules.py test_module_errors.py test_client_limits.py test_debug.py"
+# The integration files of this pass (tests/integration/): also the
+# operator's toolbox, whose slow log copies arguments, tracking tables and
+# eviction pool copy keys and pause lists hold client ids.
+IT_FILES="test_unload_safety.py test_modules.py test_module_errors.py test_client_limits.py test_debug.py
+test_toolbox.py test_tracking.py test_client_pause.py test_eviction.py"
 
 copy_sources() {
     if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then

@@ -53,12 +53,11 @@ int lists_cmd_brpop(md_ctx_t *c, int argc, const md_arg_t *argv)
 /* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
 int lists_cmd_blmpop(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    int nkeys, where;
-    long long count;
+    md_mpop_args_t m;
 
-    if (lists_parse_mpop(c, argc, argv, 2, &nkeys, &where, &count) != MD_OK)
+    if (md_parse_mpop(c, argc, argv, 2, "LEFT", "RIGHT", &m) != MD_OK)
         return MD_OK;
-    blocking_pop(c, argv + 3, nkeys, where, argv[1], count);
+    blocking_pop(c, argv + 3, m.nkeys, m.which, argv[1], m.count);
     return MD_OK;
 }
 

@@ -284,47 +284,14 @@ int lists_pop_first(md_ctx_t *c, const md_arg_t *keys, int nkeys, int where,
     return 0;
 }
 
-int lists_parse_mpop(md_ctx_t *c, int argc, const md_arg_t *argv,
-                     int numkeys_idx, int *nkeys, int *where, long long *count)
-{
-    long long numkeys;
-    int j, where_idx;
-
-    if (parse_min(c, argv[numkeys_idx], 1, "ERR numkeys should be greater than 0",
-                  &numkeys) != MD_OK)
-        return MD_ERR;
-    if (numkeys >= argc - numkeys_idx - 1) {
-        md_reply_syntax(c);
-        return MD_ERR;
-    }
-    where_idx = numkeys_idx + (int)numkeys + 1;
-    if (lists_parse_where(c, argv[where_idx], where) != MD_OK) return MD_ERR;
-    *count = -1;
-    for (j = where_idx + 1; j < argc; j++) {
-        if (*count == -1 && md_arg_eq(argv[j], "count") && j + 1 < argc) {
-            j++;
-            if (parse_min(c, argv[j], 1, "ERR count should be greater than 0",
-                          count) != MD_OK)
-                return MD_ERR;
-        } else {
-            md_reply_syntax(c);
-            return MD_ERR;
-        }
-    }
-    if (*count == -1) *count = 1;
-    *nkeys = (int)numkeys;
-    return MD_OK;
-}
-
 /* LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
 int lists_cmd_lmpop(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    int nkeys, where;
-    long long count;
+    md_mpop_args_t m;
 
-    if (lists_parse_mpop(c, argc, argv, 1, &nkeys, &where, &count) != MD_OK)
+    if (md_parse_mpop(c, argc, argv, 1, "LEFT", "RIGHT", &m) != MD_OK)
         return MD_OK;
-    if (lists_pop_first(c, argv + 2, nkeys, where, count) == 0)
+    if (lists_pop_first(c, argv + 2, m.nkeys, m.which, m.count) == 0)
         md_reply_null_array(c);
     return MD_OK;
 }

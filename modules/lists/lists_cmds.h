@@ -61,11 +61,4 @@ int lists_move(md_ctx_t *c, md_arg_t src, md_arg_t dst, int from, int to) MD_HID
 int lists_pop_first(md_ctx_t *c, const md_arg_t *keys, int nkeys, int where,
                     long long count) MD_HIDDEN;
 
-/* LMPOP's and BLMPOP's arguments from argv[numkeys_idx] on: numkeys, the
- * keys, LEFT|RIGHT, [COUNT n]. Replies the error and returns MD_ERR on bad
- * input. */
-int lists_parse_mpop(md_ctx_t *c, int argc, const md_arg_t *argv,
-                     int numkeys_idx, int *nkeys, int *where,
-                     long long *count) MD_HIDDEN;
-
 #endif /* LISTS_CMDS_H */

@@ -144,73 +144,31 @@ int zsets_cmd_bzpopmax(md_ctx_t *c, int argc, const md_arg_t *argv)
     return bzpop_generic(c, argc, argv, 1);
 }
 
-/* numkeys key [key ...] MIN|MAX [COUNT count] from argv[idx] on, with
- * Redis's errors; MD_OK and the parts. */
-static int parse_mpop(md_ctx_t *c, int argc, const md_arg_t *argv, int idx,
-                      int *nkeys, int *max, long long *count)
-{
-    long long numkeys;
-    int where;
-
-    if (md_arg_ll(argv[idx], &numkeys) != MD_OK || numkeys < 1) {
-        md_reply_error(c, "ERR numkeys should be greater than 0");
-        return MD_ERR;
-    }
-    if (numkeys >= argc - idx - 1) {
-        md_reply_syntax(c);
-        return MD_ERR;
-    }
-    where = idx + (int)numkeys + 1;
-    if (md_arg_eq(argv[where], "min")) *max = 0;
-    else if (md_arg_eq(argv[where], "max")) *max = 1;
-    else {
-        md_reply_syntax(c);
-        return MD_ERR;
-    }
-    *count = -1;
-    for (int j = where + 1; j < argc; j++) {
-        if (*count == -1 && md_arg_eq(argv[j], "count") && j + 1 < argc) {
-            j++;
-            if (md_arg_ll(argv[j], count) != MD_OK || *count < 1) {
-                md_reply_error(c, "ERR count should be greater than 0");
-                return MD_ERR;
-            }
-        } else {
-            md_reply_syntax(c);
-            return MD_ERR;
-        }
-    }
-    if (*count == -1) *count = 1;
-    *nkeys = (int)numkeys;
-    return MD_OK;
-}
-
 /* ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] */
 int zsets_cmd_zmpop(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    int nkeys, max, found;
-    long long count;
+    md_mpop_args_t m;
+    int found;
     zkey_t zk;
 
-    if (parse_mpop(c, argc, argv, 1, &nkeys, &max, &count) != MD_OK) return MD_OK;
-    found = first_key(c, argv + 2, nkeys, &zk);
+    if (md_parse_mpop(c, argc, argv, 1, "MIN", "MAX", &m) != MD_OK) return MD_OK;
+    found = first_key(c, argv + 2, m.nkeys, &zk);
     if (found < 0) return MD_OK;
     if (found == 0) return md_reply_null_array(c);
-    pop_reply(c, &zk, max, count, POP_MKEY);
-    replicate_pop(c, zk.name, max, count);
+    pop_reply(c, &zk, m.which, m.count, POP_MKEY);
+    replicate_pop(c, zk.name, m.which, m.count);
     return MD_OK;
 }
 
 /* BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
 int zsets_cmd_bzmpop(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    int nkeys, max;
-    long long count;
+    md_mpop_args_t m;
     int64_t ms;
 
-    if (parse_mpop(c, argc, argv, 2, &nkeys, &max, &count) != MD_OK ||
+    if (md_parse_mpop(c, argc, argv, 2, "MIN", "MAX", &m) != MD_OK ||
         md_parse_timeout(c, argv[1], &ms) != MD_OK)
         return MD_OK;
-    blocking_pop(c, argv + 3, nkeys, max, count, ms);
+    blocking_pop(c, argv + 3, m.nkeys, m.which, m.count, ms);
     return MD_OK;
 }

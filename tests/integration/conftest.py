@@ -235,3 +235,19 @@ def ref(ref_server):
     c.flushall()
     yield c
     c.close()
+
+
+@pytest.fixture
+def clients(server):
+    """clients(n=1, proto=2) -> n fresh RespClient connections (one, not a
+    list, when n is 1), closed at the end of the test."""
+    made = []
+
+    def make(n=1, proto=2):
+        new = [RespClient(server.port, proto=proto) for _ in range(n)]
+        made.extend(new)
+        return new if n > 1 else new[0]
+
+    yield make
+    for c in made:
+        c.close()

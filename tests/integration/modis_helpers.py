@@ -528,3 +528,29 @@ def error_of(client, *args):
     except ReplyError as e:
         return e.text
     raise AssertionError("%r did not fail, replied %r" % (args, v))
+
+
+# ---------------------------------------------------------------------------
+# Blocked clients (BLPOP, BZPOPMIN, XREAD BLOCK, ...)
+
+def blocked_count(r):
+    """INFO clients' blocked_clients, as an int."""
+    return int(r.info("clients")["blocked_clients"])
+
+
+def wait_blocked(r, n, timeout=5.0):
+    """Wait until exactly n clients are blocked; AssertionError after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if blocked_count(r) == n:
+            return
+        time.sleep(0.005)
+    raise AssertionError("expected %d blocked clients, INFO says %d" % (n, blocked_count(r)))
+
+
+def block(r, c, *cmd, expect=None):
+    """Send cmd on the RespClient c and wait until one more client is
+    blocked (or, with expect, until expect clients are)."""
+    before = blocked_count(r) if expect is None else expect - 1
+    c.conn.send_command(*cmd)
+    wait_blocked(r, before + 1)

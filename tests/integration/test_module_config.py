@@ -202,7 +202,8 @@ def test_bad_module_param_value_fatal(tmp_path):
 @pytest.mark.modis_only
 def test_module_param_without_its_module_fatal(tmp_path):
     """A parameter of a module that is not loaded stays unknown: the
-    report names its line once the loadmodule lines are done."""
+    report names its line once the loadmodule lines are done, and the
+    module it belongs to."""
     conf = tmp_path / "nolists.conf"
     text = open(default_conf()).read() if default_conf() else ""
     # without lists, and without sort, which requires it
@@ -212,7 +213,9 @@ def test_module_param_without_its_module_fatal(tmp_path):
     report = fatal_report(conf)
     assert report == ["Reading the configuration file, at line %d" % (len(kept) + 1),
                       ">>> 'list-compress-depth 3'",
-                      "Bad directive or wrong number of arguments"]
+                      "Bad directive or wrong number of arguments: 'list-compress-depth' is a "
+                      "parameter of the 'lists' module, which is not loaded (add its loadmodule "
+                      "line)"]
 
 
 # --------------------------------------------------------------------------

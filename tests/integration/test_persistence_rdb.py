@@ -42,7 +42,8 @@ import time
 
 import pytest
 
-from modis_helpers import REPO, ReplyError, RespClient, Server, error_of, parse_info
+from modis_helpers import (DEFAULT, REPO, ReplyError, RespClient, Server, default_conf, error_of,
+                           parse_info)
 from rdb_reader import keep_types
 
 REDIS_BIN = "/usr/bin/redis-server"
@@ -83,10 +84,10 @@ def servers():
         srv.stop()
 
 
-def start_fails(dirpath, *args):
+def start_fails(dirpath, *args, conf=DEFAULT):
     """Start the target on dirpath and expect it to exit with status 1
     before serving; returns its log."""
-    srv = Server(list(args), dir=dirpath)
+    srv = Server(list(args), dir=dirpath, conf=conf)
     with pytest.raises(RuntimeError):
         srv.start(timeout=10)
     assert srv.proc.returncode == 1
@@ -651,8 +652,8 @@ def make_saves_fail(c, d):
 
 def dir_settable(is_modis):
     """Redis 7 protects CONFIG SET dir unless enable-protected-configs is
-    set; Modis has no such directive (yet) and always allows it."""
-    return [] if is_modis else ["--enable-protected-configs", "yes"]
+    set, and so does Modis."""
+    return ["--enable-protected-configs", "yes"]
 
 
 def test_failed_bgsave_stops_writes(datadir, servers, unwritable_dir, is_modis):
@@ -742,12 +743,12 @@ def fatal_line(log):
     return lines[0]
 
 
-def check_fatal(datadir, cause_re):
+def check_fatal(datadir, cause_re, conf=DEFAULT):
     """Start on the damaged file: the server exits, and one log line names
     the file, the cause, the offset and what to do. The file is untouched."""
     with open(os.path.join(datadir, "dump.rdb"), "rb") as f:
         data = f.read()
-    line = fatal_line(start_fails(datadir))
+    line = fatal_line(start_fails(datadir, conf=conf))
     path = os.path.join(os.path.realpath(datadir), "dump.rdb")
     assert "RDB file %s: " % path in line, line
     assert re.search(cause_re, line), line
@@ -785,14 +786,23 @@ def test_unknown_type_byte(datadir, servers):
     check_fatal(datadir, "unknown RDB value type 100")
 
 
+def conf_without(datadir, module):
+    """A copy of the default config without the loadmodule line of module."""
+    path = os.path.join(datadir, "without-%s.conf" % module)
+    with open(default_conf()) as f, open(path, "w") as out:
+        out.writelines(l for l in f if not l.rstrip().endswith("/%s.so" % module))
+    return path
+
+
 @pytest.mark.modis_only
 def test_type_no_module_claims(datadir, servers):
     data = bytearray(saved_file(datadir, servers))
     i = data.index(b"\x05first")
-    data[i - 1] = 15  # a stream (no module reads streams yet)
+    data[i - 1] = 15  # a stream, with the streams module not loaded
     write_dump(datadir, bytes(data))
     check_fatal(datadir, r"RDB value type 15 \(a stream value\) is not claimed by any loaded "
-                         r"module: load the module for stream values")
+                         r"module: load the module for stream values",
+                conf=conf_without(datadir, "streams"))
 
 
 @pytest.mark.modis_only
@@ -926,7 +936,7 @@ def test_fixture_loads_directly(datadir, servers, name, set_encodings):
 @pytest.mark.parametrize("name", ["redis-7.0"])
 def test_fixture_with_unloaded_types_fails(datadir, name):
     install_fixture(datadir, name)
-    line = fatal_line(start_fails(datadir))
+    line = fatal_line(start_fails(datadir, conf=conf_without(datadir, "streams")))
     assert re.search(r"RDB value type \d+ \(a (set|zset|stream) value\) is not claimed by any "
                      r"loaded module: load the module for (set|zset|stream) values at offset "
                      r"\d+", line), line

@@ -48,8 +48,10 @@ def flag_set(info):
 
 
 def commands_of(client, module):
-    """{name: (arity, flags)} of the module's top-level commands."""
-    names = client.execute("COMMAND", "LIST", "FILTERBY", "MODULE", module)
+    """{name: (arity, flags)} of the module's top-level commands (COMMAND
+    LIST names subcommands too, "xinfo|groups": those are left out)."""
+    names = [n for n in client.execute("COMMAND", "LIST", "FILTERBY", "MODULE", module)
+             if b"|" not in n]
     out = {}
     for info in client.execute("COMMAND", "INFO", *names):
         out[info[0].decode()] = (info[1], flag_set(info))

@@ -13,43 +13,9 @@ import time
 
 import pytest
 
-from modis_helpers import RespClient, error_of, parse_reply
+from modis_helpers import RespClient, block, blocked_count, error_of, parse_reply
 
 WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value"
-
-
-def blocked_count(r):
-    return int(r.info("clients")["blocked_clients"])
-
-
-def wait_blocked(r, n, timeout=5.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if blocked_count(r) == n:
-            return
-        time.sleep(0.005)
-    raise AssertionError("expected %d blocked clients, INFO says %d" % (n, blocked_count(r)))
-
-
-@pytest.fixture
-def clients(server):
-    """clients(n, proto) -> n fresh connections, closed at the end."""
-    made = []
-
-    def make(n=1, proto=2):
-        new = [RespClient(server.port, proto=proto) for _ in range(n)]
-        made.extend(new)
-        return new if n > 1 else new[0]
-
-    yield make
-    for c in made:
-        c.close()
-
-
-def block(r, c, *cmd):
-    before = blocked_count(r)
-    c.conn.send_command(*cmd)
-    wait_blocked(r, before + 1)
 
 
 def test_bzpopmin_served_by_zadd(r, clients):

@@ -82,6 +82,10 @@ int persist_apply_appendonly(char *err, size_t cap)
 /* cluster/repl_primary.c: repl-backlog-size's CONFIG SET hook; no
  * CONFIG SET runs here. */
 int primary_apply_backlog_size(char *err, size_t cap)
+/* config_host.c's hooks into the rest of the server: aof-disable-auto-gc
+ * acts through it (no CONFIG SET runs here), the logo through log_raw
+ * (discarded). */
+int persist_apply_aof_auto_gc(char *err, size_t cap)
 {
     (void)err, (void)cap;
     return 0;
@@ -97,6 +101,7 @@ int link_config_line(int n, char **w, char *err, size_t cap)
     srv.repl.masterport = atoi(w[2]);
     return 0;
 }
+void log_raw(int level, const char *text) { (void)level, (void)text; }
 
 /* net.c: the tls-* CONFIG SET hooks; no CONFIG SET runs here. */
 int net_tls_reconfigure(void) { return 0; }

@@ -1139,6 +1139,33 @@ END_TEST
 
 /* ---- a real Redis 7.0 file: header, aux fields, selectdb, resizedb ------- */
 
+/*
+ * autosync: the file writer flushes and fdatasync()s every `autosync`
+ * bytes (rdb-save-incremental-fsync). On a pipe fdatasync fails (EINVAL),
+ * which shows the writer tried it exactly when the step was reached.
+ */
+START_TEST(test_file_writer_autosync)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    FILE *fp = fdopen(fds[1], "w");
+    rdb_io_t w;
+    rdb_io_file_writer(&w, fp, NULL);
+    w.autosync = 8;
+    ck_assert_int_eq(rdb_save_raw(&w, "1234567", 7), 0);   /* under the step */
+    ck_assert_ptr_null(rdb_io_error(&w));
+    ck_assert_int_ne(rdb_save_raw(&w, "8", 1), 0);         /* 8 bytes: sync, EINVAL */
+    ck_assert_ptr_nonnull(strstr(rdb_io_error(&w), "Invalid argument"));
+    rdb_io_release(&w);
+    rdb_io_file_writer(&w, fp, NULL);                      /* autosync 0: never */
+    for (int i = 0; i < 8; i++) ck_assert_int_eq(rdb_save_raw(&w, "12345678", 8), 0);
+    ck_assert_ptr_null(rdb_io_error(&w));
+    rdb_io_release(&w);
+    fclose(fp);
+    close(fds[0]);
+}
+END_TEST
+
 START_TEST(test_redis70_header)
 {
     const char *dir = getenv("MODIS_RDB_FIXTURES");
@@ -1256,6 +1283,7 @@ static Suite *rdb_io_suite(void)
     tcase_add_test(misc, test_header_checks);
     tcase_add_test(misc, test_checksum_footer);
     tcase_add_test(misc, test_redis70_header);
+    tcase_add_test(misc, test_file_writer_autosync);
     suite_add_tcase(s, misc);
     return s;
 }

@@ -175,7 +175,9 @@ size_t client_memory(const client_t *c)
 
 int client_evictable(const client_t *c)
 {
-    return c->conn && !(c->flags & (CLIENT_NO_EVICT | CLIENT_FAKE | CLIENT_CLOSE_ASAP));
+    /* as Redis: never a replica or our primary's link */
+    return c->conn && !(c->flags & (CLIENT_NO_EVICT | CLIENT_FAKE | CLIENT_CLOSE_ASAP |
+                                    CLIENT_REPLICA | CLIENT_MASTER));
 }
 
 /* The limit in bytes now, 0 when client eviction is off. */
@@ -217,6 +219,7 @@ void client_evict_over_limit(void)
 
 static int client_class(const client_t *c)
 {
+    if (c->flags & CLIENT_REPLICA) return CLIENT_CLASS_REPLICA;
     return (c->flags & CLIENT_PUBSUB) ? CLIENT_CLASS_PUBSUB : CLIENT_CLASS_NORMAL;
 }
 
@@ -336,6 +339,7 @@ static void client_process_input(client_t *c, size_t *want)
                 resp_parser_reset(&c->parser);
                 break;
             }
+            if (c->flags & CLIENT_MASTER) client_hooks.master_applied(c, base, consumed);
         }
         c->qpos += consumed;
         resp_parser_reset(&c->parser);
@@ -363,6 +367,15 @@ static void client_run_input(client_t *c)
         return;
     }
     client_flush(c);
+}
+
+void client_inject_input(client_t *c, const char *p, size_t n)
+{
+    qbuf_reserve(c, n);
+    memcpy(c->qbuf + c->qlen, p, n);
+    c->qlen += n;
+    c->net_in += (long long)n;
+    client_run_input(c);
 }
 
 void client_resume_input(client_t *c)
@@ -544,9 +557,10 @@ void client_cron(void)
     for (client_t *c = all_clients, *next; c; c = next) {
         next = c->next_all;
         /* Blocked clients have their own timeout; Pub/Sub and MONITOR
-         * clients none. */
+         * clients none, replicas and our primary's link repl-timeout. */
         if (srv.timeout > 0 && !c->bstate &&
-            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_POSTPONED)) &&
+            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_POSTPONED |
+                          CLIENT_REPLICA | CLIENT_MASTER)) &&
             now - c->last_interaction_ms > (int64_t)srv.timeout * 1000) {
             log_msg(LOG_VERBOSE, "Closing idle client");
             client_close(c);

@@ -284,9 +284,10 @@ def test_rate_limiter(r2):
 
 def start_busy(srv, body, *args):
     """A client running `body` past busy-reply-threshold (100 ms)."""
+    other = srv.resp()
+    other.execute("PING")  # connected before the script starts
     c = RawConn(srv.port)
     c.send_command("EVAL", body, "0", *args)
-    other = srv.resp()
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         try:

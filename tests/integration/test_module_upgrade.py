@@ -1,0 +1,303 @@
+"""MODULE UPGRADE, MODULE UNLOAD refusals and FLUSHTYPE (Modis only).
+
+Each test starts its own server. Real data-type modules are upgraded to a
+copy of their own .so (another path, so the dynamic loader opens a second
+build) under a write load; the test module tests/modules/layout.c, built as
+several builds (layout_v1, layout_v1b: same value layout; layout_v2: another
+layout; layout_x*: builds that must be refused), covers conversion through
+RDB and every refusal. Error texts are Modis's own and checked exactly.
+"""
+
+import os
+import shutil
+import threading
+
+import pytest
+
+from modis_helpers import REPO, error_of, wait_blocked
+
+pytestmark = pytest.mark.modis_only
+
+BUILDDIR = os.environ.get("MODIS_BUILDDIR") or REPO
+UP = "ERR Error upgrading module: "
+UN = "ERR Error unloading module: "
+
+
+def build_path(name):
+    path = os.path.join(BUILDDIR, "tests", "modules", ".libs", name + ".so")
+    if not os.path.exists(path):
+        pytest.skip("%s not built (the test modules are built by `make check`)" % path)
+    return path
+
+
+def module_info(c, name):
+    for entry in c.execute("MODULE", "LIST"):
+        d = dict(zip(entry[0::2], entry[1::2]))
+        if d[b"name"] == name.encode():
+            return d
+    return None
+
+
+def copy_build(c, name, tmp_path):
+    """A copy of the loaded build of module `name` under tmp_path."""
+    src = module_info(c, name)[b"path"].decode()
+    dst = str(tmp_path / ("%s-new.so" % name))
+    shutil.copyfile(src, dst)
+    return dst
+
+
+def snapshot(c, dbs=(0,)):
+    """{(db, key): (DUMP payload, PEXPIRETIME)} of every key."""
+    out = {}
+    for db in dbs:
+        c.execute("SELECT", db)
+        for k in c.execute("KEYS", "*"):
+            out[(db, k)] = (c.execute("DUMP", k), c.execute("PEXPIRETIME", k))
+    c.execute("SELECT", 0)
+    return out
+
+
+def populate(c):
+    """Values of every encoding of the built-in types, some with TTLs."""
+    far = 4102444800000  # 2100-01-01, absolute so PEXPIRETIME compares exactly
+    big = ["m%d" % i for i in range(300)]
+    c.execute("SET", "s:int", "12345")
+    c.execute("SET", "s:emb", "short")
+    c.execute("SET", "s:raw", "x" * 100)
+    c.execute("RPUSH", "l:lp", "a", "b", "c")
+    c.execute("RPUSH", "l:ql", *big)
+    c.execute("HSET", "h:lp", "f", "v")
+    c.execute("HSET", "h:ht", *[x for m in big for x in (m, m)])
+    c.execute("HSET", "h:ttl", "f1", "v1", "f2", "v2")
+    c.execute("HPEXPIREAT", "h:ttl", far, "FIELDS", 1, "f1")
+    c.execute("SADD", "set:int", 1, 2, 3)
+    c.execute("SADD", "set:lp", "a", "b")
+    c.execute("SADD", "set:ht", *big)
+    c.execute("ZADD", "z:lp", 1, "a", 2, "b")
+    c.execute("ZADD", "z:sl", *[x for i, m in enumerate(big) for x in (i, m)])
+    c.execute("XADD", "x:1", "1-1", "f", "v")
+    for k in ("s:int", "l:ql", "h:ht", "set:int", "z:sl", "x:1"):
+        c.execute("PEXPIREAT", k, far)
+
+
+def writer(port, n, prefix, log, stop):
+    """Push to its own lists until stop is set; log[key] = what it pushed."""
+    from modis_helpers import RespClient
+    c = RespClient(port)
+    i = 0
+    while not stop.is_set() or i < n:
+        key = "%s:%d" % (prefix, i % 7)
+        c.execute("RPUSH", key, i)
+        log.setdefault(key, []).append(str(i).encode())
+        i += 1
+    c.close()
+
+
+def test_upgrade_builtin_modules_under_load(start_server, tmp_path):
+    srv = start_server(["--appendonly", "yes", "--appendfsync", "always"])
+    c = srv.resp()
+    populate(c)
+    c.execute("SELECT", 5)
+    c.execute("SET", "db5key", "v")
+    c.execute("SELECT", 0)
+    before = snapshot(c, (0, 5))
+    waiter = srv.resp()
+    waiter.conn.send_command("BLPOP", "waitq", 0)
+    wait_blocked(srv.client(), 1)
+    stop, logs, threads = threading.Event(), [], []
+    for w in range(3):
+        logs.append({})
+        t = threading.Thread(target=writer, args=(srv.port, 200, "w%d" % w, logs[w], stop))
+        t.start()
+        threads.append(t)
+    paths = {}
+    for name in ("strings", "lists", "hashes", "sets", "zsets", "streams"):
+        paths[name] = copy_build(c, name, tmp_path)
+        assert c.execute("MODULE", "UPGRADE", name, paths[name]) == "OK"
+    stop.set()
+    for t in threads:
+        t.join()
+    for name, path in paths.items():
+        assert module_info(c, name)[b"path"] == path.encode()
+    # the blocked client stayed blocked, is served by the new build
+    assert c.execute("LPUSH", "waitq", "x") == 1
+    assert waiter.read() == [b"waitq", b"x"]
+    after = snapshot(c, (0, 5))
+    for key, val in before.items():
+        assert after[key] == val, key
+    for log in logs:
+        for key, pushed in log.items():
+            assert c.execute("LRANGE", key, 0, -1) == pushed
+    # the AOF written across the upgrades loads back to the same data set
+    digest = c.execute("DEBUG", "DIGEST")
+    assert restart(srv).execute("DEBUG", "DIGEST") == digest
+
+
+def restart(srv, *extra):
+    """Restart srv in its own directory (so it loads its AOF)."""
+    srv.kill()
+    srv.own_dir = False
+    srv.extra_args = list(srv.extra_args) + list(extra)
+    srv.start()
+    return srv.resp()
+
+
+def load_layout(srv, build="layout_v1"):
+    c = srv.resp()
+    assert c.execute("MODULE", "LOAD", build_path(build)) == "OK"
+    return c
+
+
+def test_upgrade_same_layout_then_converting(start_server):
+    srv = start_server(["--appendonly", "yes"])
+    c = load_layout(srv)
+    far = 4102444800000
+    for i in range(100):
+        c.execute("LAY.SET", "k%d" % i, "value-%d" % i)
+    c.execute("PEXPIREAT", "k7", far)
+    c.execute("SELECT", 3)
+    c.execute("LAY.SET", "db3", "three")
+    c.execute("SELECT", 0)
+    c.execute("CONFIG", "SET", "layout-param", "77")
+    waiter = srv.resp()
+    waiter.conn.send_command("LAY.POP", "wq", 0)
+    wait_blocked(srv.client(), 1)
+    assert c.execute("OBJECT", "ENCODING", "k1") == b"layout1"
+
+    assert c.execute("MODULE", "UPGRADE", "layout", build_path("layout_v1b")) == "OK"
+    assert c.execute("LAY.VER") == [2, 1]
+    assert c.execute("OBJECT", "ENCODING", "k1") == b"layout1"
+    assert "kept in place, 0 converted" in srv.log()
+
+    assert c.execute("MODULE", "UPGRADE", "layout", build_path("layout_v2")) == "OK"
+    assert c.execute("LAY.VER") == [3, 2]
+    assert "0 type(s) kept in place, 1 converted (101 value(s))" in srv.log()
+    for i in range(100):
+        assert c.execute("OBJECT", "ENCODING", "k%d" % i) == b"layout2"
+        assert c.execute("LAY.GET", "k%d" % i) == b"value-%d" % i
+    assert c.execute("PEXPIRETIME", "k7") == far
+    c.execute("SELECT", 3)
+    assert c.execute("LAY.GET", "db3") == b"three"
+    c.execute("SELECT", 0)
+    assert c.execute("CONFIG", "GET", "layout-param") == [b"layout-param", b"77"]
+    info = module_info(c, "layout")
+    assert info[b"ver"] == 3
+    assert info[b"types"] == [[b"name", b"laytype", b"keys", 101, b"layout", 2]]
+    # the client blocked before both upgrades is served by the new build
+    assert c.execute("LAY.SET", "wq", "served") == "OK"
+    assert waiter.read() == b"served"
+    # the AOF stays valid: a restart with the new build loads it
+    c.execute("LAY.SET", "after", "upgrade")
+    c = restart(srv, "--loadmodule", build_path("layout_v2"))
+    assert c.execute("LAY.GET", "k99") == b"value-99"
+    assert c.execute("LAY.GET", "after") == b"upgrade"
+    assert c.execute("LAY.GET", "wq") is None
+    assert c.execute("PEXPIRETIME", "k7") == far
+
+
+def test_upgrade_refusals(start_server, tmp_path):
+    srv = start_server()
+    c = load_layout(srv)
+    c.execute("LAY.SET", "k", "v")
+    c.execute("CONFIG", "SET", "layout-param", "9")
+    v1 = build_path("layout_v1")
+    missing = str(tmp_path / "missing.so")
+    cases = [
+        ("nosuch", v1, "no such module with that name"),
+        ("layout", v1, "%s is the build already loaded (the dynamic loader returns the same "
+         "library for the same path or file): install the new build under another path" % v1),
+        ("layout", missing, "%s: cannot open shared object file: No such file or directory"
+         % missing),
+        ("layout", build_path("layout_xtype"),
+         "the new build declares type 'laytype2', which the loaded build does not"),
+        ("layout", build_path("layout_xrdb"), "type 'laytype' is stored as Redis module type "
+         "'laytype-A' by the loaded build but 'laytype-B' by the new one"),
+        ("layout", build_path("layout_xsvc"), "the new build does not provide service "
+         "'layout.v1'"),
+        ("layout", build_path("layout_xinit"),
+         "the new build's initialization failed: md_init returned an error"),
+        ("layout", build_path("tiny"), "the new build is module 'tiny', not 'layout'"),
+    ]
+    for name, path, why in cases:
+        assert error_of(c, "MODULE", "UPGRADE", name, path) == UP + why
+        # the loaded build keeps serving, with its parameter and value
+        assert c.execute("LAY.VER") == [1, 1]
+        assert c.execute("LAY.GET", "k") == b"v"
+        assert c.execute("CONFIG", "GET", "layout-param") == [b"layout-param", b"9"]
+        assert module_info(c, "layout")[b"path"] == v1.encode()
+    err = error_of(c, "MODULE", "UPGRADE", "layout", build_path("bad_abi"))
+    assert err.startswith(UP + "module built for SDK ABI "), err
+    assert error_of(c, "MODULE", "UPGRADE", "layout") == \
+        "ERR wrong number of arguments for 'module|upgrade' command"
+    assert c.execute("LAY.GET", "k") == b"v"
+
+
+def test_unload_refusals_and_flushtype(start_server):
+    srv = start_server(["--appendonly", "yes"])
+    c = load_layout(srv)
+    for db, n in ((0, 2), (4, 1)):
+        c.execute("SELECT", db)
+        for i in range(n):
+            c.execute("LAY.SET", "k%d" % i, "v")
+    c.execute("SELECT", 0)
+    assert error_of(c, "MODULE", "UNLOAD", "layout") == UN + (
+        "module 'layout' still has 3 key(s) of type 'laytype' (db0=2,db4=1); "
+        "MODULE UNLOAD layout FLUSHTYPE layout deletes them")
+    assert error_of(c, "MODULE", "UNLOAD", "strings") == UN + \
+        "module 'strings' is used by module 'sort'"
+    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSHTYPE") == "ERR syntax error"
+    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSH", "layout") == "ERR syntax error"
+    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSHTYPE", "yes") == UN + (
+        "FLUSHTYPE deletes every key of the module's types and needs the module name "
+        "repeated as confirmation: MODULE UNLOAD layout FLUSHTYPE layout")
+    waiter = srv.resp()
+    waiter.conn.send_command("LAY.POP", "wq", 0)
+    wait_blocked(srv.client(), 1)
+    c.execute("FLUSHALL")
+    assert error_of(c, "MODULE", "UNLOAD", "layout") == UN + \
+        "module 'layout' has 1 client(s) blocked in its commands"
+    assert c.execute("LAY.SET", "wq", "x") == "OK"
+    assert waiter.read() == b"x"
+    for db, n in ((0, 2), (4, 1)):
+        c.execute("SELECT", db)
+        for i in range(n):
+            c.execute("LAY.SET", "k%d" % i, "v")
+        c.execute("SET", "other", "kept")
+    c.execute("SELECT", 0)
+    assert c.execute("MODULE", "UNLOAD", "layout", "FLUSHTYPE", "layout") == "OK"
+    assert module_info(c, "layout") is None
+    log = srv.log()
+    assert "deleted 2 key(s) of type 'laytype' from db 0" in log
+    assert "deleted 1 key(s) of type 'laytype' from db 4" in log
+    for db in (0, 4):
+        c.execute("SELECT", db)
+        assert c.execute("KEYS", "*") == [b"other"]
+    # the DELs reached the AOF: replayed, they delete the keys again
+    c = restart(srv, "--loadmodule", build_path("layout_v1"))
+    c.execute("SELECT", 4)
+    assert c.execute("KEYS", "*") == [b"other"]
+
+
+def test_module_list_and_info_fields(start_server):
+    srv = start_server()
+    c = srv.resp()
+    z = module_info(c, "zsets")
+    keys = list(z.keys())
+    assert keys[:4] == [b"name", b"ver", b"path", b"args"]
+    assert keys[4:] == [b"abi", b"types", b"services", b"requires", b"using", b"usedby",
+                        b"memory"]
+    c.execute("ZADD", "z", 1, "a")
+    z = module_info(c, "zsets")
+    assert z[b"types"] == [[b"name", b"zset", b"keys", 1, b"layout", 1]]
+    assert z[b"services"] == [b"zset.v1@1"]
+    assert z[b"usedby"] == [b"geo"]
+    assert z[b"using"] == []
+    g = module_info(c, "geo")
+    assert g[b"using"] == [b"zsets"]
+    assert g[b"requires"] == [b"zset.v1@1"]
+    assert isinstance(z[b"memory"], int) and z[b"memory"] > 0
+    text = c.execute("INFO", "modules").decode()
+    line = [l for l in text.split("\r\n") if l.startswith("module:name=zsets,")][0]
+    assert line.startswith("module:name=zsets,ver=10000,api=1,filters=0,usedby=[geo],"
+                           "using=[],options=[],abi=")
+    assert ",types=[zset:1],services=[zset.v1@1],memory=" in line

@@ -164,7 +164,8 @@ static int unload_checked(md_ctx_t *c, int argc, const md_arg_t *argv, char *err
 static int module_unload_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     if (argc == 4 || argc > 5 || (argc == 5 && !md_arg_eq(argv[3], "FLUSHTYPE"))) {
-        md_reply_syntax(c);
+        /* what Redis, whose MODULE UNLOAD takes only the name, answers */
+        md_reply_error(c, "ERR wrong number of arguments for 'module|unload' command");
         return MD_OK;
     }
     char err[600], msg[700];

@@ -276,11 +276,18 @@ static void set_ops(module_t *m, const int *convert, const md_type_ops_t *ops)
         if (convert[i]) m->types[i]->ops = ops[i];
 }
 
+/* The converted values are dropped (freed by the new build). */
+static void convert_discard(stage_t *st, collect_t *c)
+{
+    for (size_t k = 0; k < c->n; k++) st->ops[c->v[k].ti].free(c->v[k].nv);
+    c->n = 0;
+}
+
 /* Write every value through the old callbacks, read them back through the
- * new ones. On failure the new values are freed, the old callbacks are
- * back, and err says which key failed. */
-static int convert_values(module_t *m, stage_t *st, const int *convert, collect_t *c,
-                          char *err, size_t cap)
+ * new ones into c->v[].nv; the slots keep the old callbacks. On failure
+ * nothing is left over and err says which key failed. */
+static int convert_prepare(module_t *m, stage_t *st, const int *convert, collect_t *c,
+                           char *err, size_t cap)
 {
     md_type_ops_t old[MODULE_MAX_TYPES];
     for (int i = 0; i < m->ntypes; i++) old[i] = m->types[i]->ops;
@@ -320,17 +327,32 @@ static int convert_values(module_t *m, stage_t *st, const int *convert, collect_
     }
     rdb_io_release(&r);
     rdb_io_release(&w);
-    if (done < c->n) {
-        for (size_t k = 0; k < done; k++) m->types[c->v[k].ti]->ops.free(c->v[k].nv);
-        set_ops(m, convert, old);
-        return -1;
-    }
+    set_ops(m, convert, old);
+    if (done == c->n) return 0;
+    c->n = done;
+    convert_discard(st, c);
+    return -1;
+}
+
+/* The converted values replace the old ones (freed by the old build). */
+static void convert_apply(module_t *m, collect_t *c)
+{
     for (size_t k = 0; k < c->n; k++) {
         void *ov = c->v[k].e->value;
         c->v[k].e->value = c->v[k].nv;
-        old[c->v[k].ti].free(ov);
+        m->types[c->v[k].ti]->ops.free(ov);
     }
-    return 0;
+}
+
+/* The loaded build's md_on_unload() hook, asked as MODULE UNLOAD asks it. */
+static int old_build_agrees(module_t *m, const saved_t *sv, char *err, size_t cap)
+{
+    char why[200] = "";
+    if (!sv->on_unload || sv->on_unload(why, sizeof(why)) == MD_OK) return 0;
+    why[sizeof(why) - 1] = '\0';
+    snprintf(err, cap, "the loaded build of '%s' refused to be replaced: %s", m->name,
+             why[0] ? why : "no reason given");
+    return -1;
 }
 
 /* Which types change their layout (convert[i]); refuses what cannot be
@@ -393,12 +415,12 @@ static void replace_args(module_t *m, const char *path, int argc, char **argv)
     for (int i = 0; i < argc; i++) m->argv[i] = mem_strdup(argv[i]);
 }
 
-static void commit(module_t *m, stage_t *st, const int *convert, int nconv, void *dl,
+static void commit(module_t *m, stage_t *st, int nconv, void *dl,
                    const char *path, int argc, char **argv)
 {
     for (int i = 0; i < m->ntypes; i++) {
         md_type_t *t = m->types[i];
-        if (!convert[i]) t->ops = st->ops[i];
+        t->ops = st->ops[i];
         for (const md_type_rdb_t *d = module_rdb_decls(st->mf); d && d->type; d++)
             if (d->module_type && strcmp(d->type, t->name) == 0)
                 types_set_module_type(t, d->module_type, d->encver);
@@ -440,9 +462,13 @@ int module_upgrade(const char *name, const char *path, int argc, char **argv, ch
         snprintf(msg, cap, "the new build's initialization failed: %s",
                  m->err[0] ? m->err : "md_init returned an error");
     } else if ((nconv = plan(m, st, convert, msg, cap)) > 0) {
-        lazyfree_drain(); /* no old free callback may run on a new value */
+        lazyfree_drain(); /* every value of the types is in the keyspace */
         for (int d = 0; d < srv.databases; d++) ks_each(&srv.db[d], collect_one, &c);
-        if (convert_values(m, st, convert, &c, msg, cap) != 0) nconv = -1;
+        if (convert_prepare(m, st, convert, &c, msg, cap) != 0) nconv = -1;
+    }
+    if (nconv >= 0 && old_build_agrees(m, &sv, msg, cap) != 0) {
+        convert_discard(st, &c);
+        nconv = -1;
     }
     if (nconv < 0) {
         rollback(m, st, &sv);
@@ -452,11 +478,13 @@ int module_upgrade(const char *name, const char *path, int argc, char **argv, ch
         mem_free(st);
         return -1;
     }
-    lazyfree_drain();
-    commit(m, st, convert, nconv, dl, path, argc, argv);
+    lazyfree_drain(); /* no old free callback may run after the swap */
+    size_t nvalues = c.n;
+    convert_apply(m, &c);
+    commit(m, st, nconv, dl, path, argc, argv);
     snprintf(msg, cap, "module '%s' upgraded from version %u to %u (%s): %d type(s) kept in "
              "place, %d converted (%zu value(s))", m->name, old_ver, mf->version, path,
-             m->ntypes - nconv, nconv, c.n);
+             m->ntypes - nconv, nconv, nvalues);
     mem_free(c.v);
     mem_free(st);
     return 0;

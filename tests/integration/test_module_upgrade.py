@@ -245,8 +245,10 @@ def test_unload_refusals_and_flushtype(start_server):
         "MODULE UNLOAD layout FLUSHTYPE layout deletes them")
     assert error_of(c, "MODULE", "UNLOAD", "strings") == UN + \
         "module 'strings' is used by module 'sort'"
-    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSHTYPE") == "ERR syntax error"
-    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSH", "layout") == "ERR syntax error"
+    arity = "ERR wrong number of arguments for 'module|unload' command"
+    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSHTYPE") == arity
+    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSH", "layout") == arity
+    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSHTYPE", "layout", "x") == arity
     assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSHTYPE", "yes") == UN + (
         "FLUSHTYPE deletes every key of the module's types and needs the module name "
         "repeated as confirmation: MODULE UNLOAD layout FLUSHTYPE layout")

@@ -137,26 +137,20 @@ static void flush_types(module_t *m)
 }
 
 /* MODULE UNLOAD name [FLUSHTYPE name]: FLUSHTYPE deletes the module's keys
- * first; it must be followed by the module name again, as confirmation. */
-static int unload_checked(md_ctx_t *c, int argc, const md_arg_t *argv, char *err, size_t cap)
+ * once every other check passed; it must be followed by the module name
+ * again, as confirmation. */
+static int unload_checked(int argc, const md_arg_t *argv, char *err, size_t cap)
 {
     char *name = arg_dup(argv[2]);
     int rc = -1;
-    module_t *m = module_find(name);
-    if (call_depth() > 0) { /* the caller's module code may be on the stack */
+    if (call_depth() > 0) /* the caller's module code may be on the stack */
         snprintf(err, cap, "not allowed from md_call");
-    } else if (argc == 5 && (!md_arg_eq(argv[4], name) || !m)) {
+    else if (argc == 5 && !md_arg_eq(argv[4], name))
         snprintf(err, cap, "FLUSHTYPE deletes every key of the module's types and needs "
                  "the module name repeated as confirmation: MODULE UNLOAD %s FLUSHTYPE %s",
                  name, name);
-    } else if (argc == 5 && (module_busy(m, 0, err, cap) != 0 || module_user_of(m))) {
-        if (module_user_of(m))
-            snprintf(err, cap, "module '%s' is used by module '%s'", m->name,
-                     module_user_of(m)->name);
-    } else {
-        if (argc == 5) flush_types(m);
-        rc = module_unload(name, err, cap);
-    }
+    else
+        rc = module_unload(name, argc == 5 ? flush_types : NULL, err, cap);
     mem_free(name);
     return rc;
 }
@@ -169,7 +163,7 @@ static int module_unload_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         return MD_OK;
     }
     char err[600], msg[700];
-    if (unload_checked(c, argc, argv, err, sizeof(err)) == 0) {
+    if (unload_checked(argc, argv, err, sizeof(err)) == 0) {
         md_reply_ok(c);
     } else {
         snprintf(msg, sizeof(msg), "ERR Error unloading module: %s", err);

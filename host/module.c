@@ -296,7 +296,7 @@ const module_t *module_user_of(const module_t *m)
     return NULL;
 }
 
-int module_busy(module_t *m, int check_keys, char *err, size_t cap)
+int module_busy(module_t *m, int check_keys, int check_blocked, char *err, size_t cap)
 {
     for (int i = 0; check_keys && i < m->ntypes; i++) {
         if (m->types[i]->nkeys) {
@@ -305,7 +305,7 @@ int module_busy(module_t *m, int check_keys, char *err, size_t cap)
         }
     }
     size_t blocked = blocking_clients_of(m) + m->detached_blocks;
-    if (check_keys && blocked) {
+    if (check_blocked && blocked) {
         snprintf(err, cap, "module '%s' has %zu client(s) blocked in its commands", m->name,
                  blocked);
         return -1;
@@ -317,14 +317,14 @@ int module_busy(module_t *m, int check_keys, char *err, size_t cap)
     return 0;
 }
 
-int module_unload(const char *name, char *err, size_t cap)
+int module_unload(const char *name, void (*flush)(module_t *m), char *err, size_t cap)
 {
     module_t *m = module_find(name);
     if (!m) {
         snprintf(err, cap, "no such module with that name");
         return -1;
     }
-    if (module_busy(m, 1, err, cap) != 0) return -1;
+    if (module_busy(m, flush == NULL, 1, err, cap) != 0) return -1;
     const module_t *user = module_user_of(m);
     if (user) {
         snprintf(err, cap, "module '%s' is used by module '%s'", m->name, user->name);
@@ -340,6 +340,7 @@ int module_unload(const char *name, char *err, size_t cap)
             return -1;
         }
     }
+    if (flush) flush(m);
     lazyfree_drain(); /* no free callback of the module may still be queued */
     module_unregister(m);
     module_t **pp = &modules;

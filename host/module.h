@@ -61,8 +61,13 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t errca
 /* Load the queued `loadmodule` directives, ordered by service needs. */
 void module_queue(const char *path, int argc, char **argv);
 int module_load_queued(char *err, size_t errcap);
-/* Unload by name; refuses (with the reason) while keys, dependants exist. */
-int module_unload(const char *name, char *err, size_t errcap);
+/* Unload by name; refuses (with the exact reason) while keys of its types,
+ * clients blocked in its commands, one of its commands running or modules
+ * using its services exist, or when its md_on_unload hook refuses. With
+ * `flush`, keys do not refuse it: once every other check passed, flush(m)
+ * deletes them (MODULE UNLOAD ... FLUSHTYPE). Values being freed in the
+ * background are waited for. */
+int module_unload(const char *name, void (*flush)(module_t *m), char *err, size_t errcap);
 module_t *module_find(const char *name);
 /* Keys of type t in db `dbid` (a scan of that db). */
 size_t module_type_keys_in(const md_type_t *t, int dbid);
@@ -70,9 +75,9 @@ size_t module_type_keys_in(const md_type_t *t, int dbid);
  * provides), or NULL. */
 const module_t *module_user_of(const module_t *m);
 /* Whether m must stay as it is now: keys of its types (when check_keys),
- * clients blocked in its commands, or one of its commands running.
- * Returns 0, or -1 with the exact reason in err. */
-int module_busy(module_t *m, int check_keys, char *err, size_t cap);
+ * clients blocked in its commands (when check_blocked), or one of its
+ * commands running. Returns 0, or -1 with the exact reason in err. */
+int module_busy(module_t *m, int check_keys, int check_blocked, char *err, size_t cap);
 module_t *module_first(void);
 /* The lowest host ABI minor a manifest needs: its abi_minor_min when it was
  * built with a 1.2 or newer header (the field exists), else abi_minor. */

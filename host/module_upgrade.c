@@ -7,6 +7,7 @@
 #include "module_rdb.h"
 #include "blocking.h"
 #include "cmd.h"
+#include "events.h"
 #include "ks.h"
 #include "lazyfree.h"
 #include "log.h"
@@ -145,7 +146,7 @@ static int manifest_same(const module_t *m, const md_manifest_t *mf, char *err, 
  * that cannot be moved to the new one. */
 static int pinned(module_t *m, char *err, size_t cap)
 {
-    if (module_busy(m, 0, err, cap) != 0) return -1;
+    if (module_busy(m, 0, 0, err, cap) != 0) return -1;
     size_t held = blocking_clients_holding(m) + m->detached_blocks;
     if (held) {
         snprintf(err, cap, "module '%s' has %zu client(s) blocked with callbacks or private "
@@ -482,6 +483,10 @@ int module_upgrade(const char *name, const char *path, int argc, char **argv, ch
     size_t nvalues = c.n;
     convert_apply(m, &c);
     commit(m, st, nconv, dl, path, argc, argv);
+    /* Dependents holding one of its service tables re-import it on this
+     * event (docs/sdk.md, "Services across an upgrade"). */
+    md_event_t e = {.name = m->name, .value = mf->version};
+    events_fire(MD_EVENT_MODULE, MD_SUB_MODULE_LOADED, &e);
     snprintf(msg, cap, "module '%s' upgraded from version %u to %u (%s): %d type(s) kept in "
              "place, %d converted (%zu value(s))", m->name, old_ver, mf->version, path,
              m->ntypes - nconv, nconv, nvalues);

@@ -101,9 +101,15 @@ def test_upgrade_builtin_modules_under_load(start_server, tmp_path):
     c.execute("SET", "db5key", "v")
     c.execute("SELECT", 0)
     before = snapshot(c, (0, 5))
-    waiter = srv.resp()
-    waiter.conn.send_command("BLPOP", "waitq", 0)
-    wait_blocked(srv.client(), 1)
+    waiters = {}
+    for n, cmd in enumerate((("BLPOP", "waitq", 0), ("BZPOPMIN", "waitz", 0),
+                             ("XREAD", "BLOCK", 0, "STREAMS", "waitx", "$"))):
+        waiters[cmd[0]] = srv.resp()
+        waiters[cmd[0]].conn.send_command(*cmd)
+        wait_blocked(srv.client(), n + 1)
+    queued = srv.resp()
+    assert queued.execute("MULTI") == "OK"
+    assert queued.execute("RPUSH", "queued", "q") == "QUEUED"
     stop, logs, threads = threading.Event(), [], []
     for w in range(3):
         logs.append({})
@@ -119,9 +125,26 @@ def test_upgrade_builtin_modules_under_load(start_server, tmp_path):
         t.join()
     for name, path in paths.items():
         assert module_info(c, name)[b"path"] == path.encode()
-    # the blocked client stayed blocked, is served by the new build
+    # blocked clients stayed blocked and are served by the new builds
     assert c.execute("LPUSH", "waitq", "x") == 1
-    assert waiter.read() == [b"waitq", b"x"]
+    assert waiters["BLPOP"].read() == [b"waitq", b"x"]
+    assert c.execute("ZADD", "waitz", 1, "m") == 1
+    assert waiters["BZPOPMIN"].read() == [b"waitz", b"m", b"1"]
+    c.execute("XADD", "waitx", "5-1", "f", "v")
+    assert waiters["XREAD"].read() == [[b"waitx", [[b"5-1", [b"f", b"v"]]]]]
+    # a command queued before the upgrade runs the new build at EXEC
+    assert queued.execute("EXEC") == [1]
+    # modules using the upgraded ones' services keep working
+    assert c.execute("GEOADD", "g", 13.361389, 38.115556, "a", 15.087269, 37.502669, "b") == 2
+    assert c.execute("GEODIST", "g", "a", "b", "km") == b"166.2742"
+    assert c.execute("PFADD", "hll", "a", "b", "c") == 1
+    assert c.execute("PFCOUNT", "hll") == 3
+    assert c.execute("SETBIT", "bits", 7, 1) == 0
+    assert c.execute("BITCOUNT", "bits") == 1
+    assert c.execute("SORT", "l:lp", "ALPHA", "DESC") == [b"c", b"b", b"a"]
+    assert c.execute("ZUNION", 2, "z:lp", "set:lp") == [b"a", b"b"]
+    for k in ("waitq", "waitz", "waitx", "queued", "g", "hll", "bits"):
+        c.execute("DEL", k)
     after = snapshot(c, (0, 5))
     for key, val in before.items():
         assert after[key] == val, key
@@ -232,6 +255,29 @@ def test_upgrade_refusals(start_server, tmp_path):
     assert c.execute("LAY.GET", "k") == b"v"
 
 
+def test_upgrade_provider_with_dependent(start_server):
+    srv = start_server()
+    c = load_layout(srv)
+    assert c.execute("MODULE", "LOAD", build_path("uses_layout")) == "OK"
+    assert c.execute("USES_LAYOUT.BUILD") == 1
+    assert module_info(c, "layout")[b"usedby"] == [b"uses_layout"]
+    assert module_info(c, "uses_layout")[b"using"] == [b"layout"]
+    # same layout: the dependent re-imports the new build's table
+    assert c.execute("MODULE", "UPGRADE", "layout", build_path("layout_v1b")) == "OK"
+    assert c.execute("USES_LAYOUT.BUILD") == 2
+    assert module_info(c, "layout")[b"usedby"] == [b"uses_layout"]
+    # a changed layout is refused while a module uses its service
+    assert error_of(c, "MODULE", "UPGRADE", "layout", build_path("layout_v2")) == UP + (
+        "module 'uses_layout' uses a service of 'layout' and may hold the loaded build's "
+        "table, which cannot serve values of a changed layout: unload 'uses_layout' first")
+    assert c.execute("LAY.VER") == [2, 1]
+    assert error_of(c, "MODULE", "UNLOAD", "layout") == UN + \
+        "module 'layout' is used by module 'uses_layout'"
+    assert c.execute("MODULE", "UNLOAD", "uses_layout") == "OK"
+    assert c.execute("MODULE", "UPGRADE", "layout", build_path("layout_v2")) == "OK"
+    assert c.execute("LAY.VER") == [3, 2]
+
+
 def test_unload_refusals_and_flushtype(start_server):
     srv = start_server(["--appendonly", "yes"])
     c = load_layout(srv)
@@ -255,6 +301,9 @@ def test_unload_refusals_and_flushtype(start_server):
     waiter = srv.resp()
     waiter.conn.send_command("LAY.POP", "wq", 0)
     wait_blocked(srv.client(), 1)
+    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSHTYPE", "layout") == UN + \
+        "module 'layout' has 1 client(s) blocked in its commands"
+    assert c.execute("DBSIZE") == 2
     c.execute("FLUSHALL")
     assert error_of(c, "MODULE", "UNLOAD", "layout") == UN + \
         "module 'layout' has 1 client(s) blocked in its commands"

@@ -36,6 +36,8 @@ module_t *module_find(const char *name)
     return NULL;
 }
 
+module_service_t *service_first(void) { return services; }
+
 module_service_t *service_find(const char *name)
 {
     for (module_service_t *s = services; s; s = s->next)
@@ -349,6 +351,7 @@ int module_unload(const char *name, void (*flush)(module_t *m), char *err, size_
     md_event_t e = {.name = m->name, .value = m->manifest->version};
     dlclose(m->dl);
     for (int i = 0; i < m->nretired; i++) dlclose(m->retired[i]);
+    mem_free(m->retired);
     log_msg(LOG_NOTICE, "Module '%s' unloaded", m->name);
     events_fire(MD_EVENT_MODULE, MD_SUB_MODULE_UNLOADED, &e);
     module_free(m);

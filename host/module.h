@@ -16,7 +16,6 @@
 #define MODULE_MAX_TYPES 16
 #define MODULE_MAX_DEPS 16
 #define MODULE_MAX_FORGET 8
-#define MODULE_MAX_RETIRED 8
 
 struct module_stage; /* an upgrade's registrations, until it commits */
 
@@ -47,7 +46,7 @@ struct md_module {
                                              client went, md_unblock() due */
     struct module_stage *stage;           /* MODULE UPGRADE: the new build's
                                              md_init registers here */
-    void *retired[MODULE_MAX_RETIRED];    /* builds replaced by MODULE UPGRADE
+    void **retired;                       /* builds replaced by MODULE UPGRADE
                                              and still mapped (closed with
                                              the module, see module_upgrade.h) */
     int nretired;

@@ -16,6 +16,8 @@ int requires_met(const md_manifest_t *mf, char *err, size_t cap);
 /* Record that m uses a service of provider (no-op for itself). */
 void add_dep(module_t *m, module_t *provider);
 module_service_t *service_find(const char *name);
+/* The first provided service (then ->next). */
+module_service_t *service_first(void);
 /* Add a service provided by m (the name must be free). */
 void service_add(module_t *m, const char *name, uint32_t version, const void *table);
 /* Why dlopen() failed, from dlerror(). */

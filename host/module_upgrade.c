@@ -154,11 +154,6 @@ static int pinned(module_t *m, char *err, size_t cap)
                  "they are served", m->name, held);
         return -1;
     }
-    if (m->nretired == MODULE_MAX_RETIRED) {
-        snprintf(err, cap, "module '%s' was upgraded %d times with values kept in place: "
-                 "unload it first", m->name, MODULE_MAX_RETIRED);
-        return -1;
-    }
     return 0;
 }
 
@@ -219,13 +214,12 @@ static int run_init(module_t *m, stage_t *st, md_init_fn init, int argc, char **
             if (!st->have[i])
                 snprintf(m->err, sizeof(m->err), "type '%s' declared in the manifest was "
                          "not registered", m->types[i]->name);
-        for (const md_service_ref_t *r = m->manifest->provides; r && r->name && !m->err[0];
-             r++) {
+        for (module_service_t *s = service_first(); s && !m->err[0]; s = s->next) {
             int found = 0;
-            for (int k = 0; k < st->nsvc; k++) found |= strcmp(st->svc[k].name, r->name) == 0;
-            if (!found)
+            for (int k = 0; k < st->nsvc; k++) found |= strcmp(st->svc[k].name, s->name) == 0;
+            if (s->provider == m && !found)
                 snprintf(m->err, sizeof(m->err), "the new build did not export service '%s'",
-                         r->name);
+                         s->name);
         }
     }
     return rc == MD_OK && !m->err[0] ? 0 : -1;
@@ -416,7 +410,17 @@ static void replace_args(module_t *m, const char *path, int argc, char **argv)
     for (int i = 0; i < argc; i++) m->argv[i] = mem_strdup(argv[i]);
 }
 
-static void commit(module_t *m, stage_t *st, int nconv, void *dl,
+/* Whether something may still point into the loaded build once the new
+ * one serves: values of a type that kept them (a type without keys has
+ * none), or a module using its services (it may hold their tables). */
+static int old_build_referenced(const module_t *m, const int *convert)
+{
+    for (int i = 0; i < m->ntypes; i++)
+        if (!convert[i] && m->types[i]->nkeys) return 1;
+    return module_user_of(m) != NULL;
+}
+
+static void commit(module_t *m, stage_t *st, const int *convert, void *dl,
                    const char *path, int argc, char **argv)
 {
     for (int i = 0; i < m->ntypes; i++) {
@@ -432,12 +436,18 @@ static void commit(module_t *m, stage_t *st, int nconv, void *dl,
     module_stash_run(m, MODULE_COMMIT);
     /* Values kept in place may point at the old build's static data, and
      * dependents may hold its service tables: keep it mapped then. */
-    if (nconv < m->ntypes || module_user_of(m))
+    if (old_build_referenced(m, convert)) {
+        m->retired = mem_realloc(m->retired, (size_t)(m->nretired + 1) * sizeof(void *));
         m->retired[m->nretired++] = m->dl;
-    else
+    } else {
         dlclose(m->dl);
+    }
     m->dl = dl;
     m->manifest = st->mf;
+    for (const md_service_ref_t *r = st->mf->requires; r && r->name; r++) {
+        module_service_t *s = service_find(r->name);
+        if (s) add_dep(m, s->provider);
+    }
     replace_args(m, path, argc, argv);
 }
 
@@ -482,7 +492,7 @@ int module_upgrade(const char *name, const char *path, int argc, char **argv, ch
     lazyfree_drain(); /* no old free callback may run after the swap */
     size_t nvalues = c.n;
     convert_apply(m, &c);
-    commit(m, st, nconv, dl, path, argc, argv);
+    commit(m, st, convert, dl, path, argc, argv);
     /* Dependents holding one of its service tables re-import it on this
      * event (docs/sdk.md, "Services across an upgrade"). */
     md_event_t e = {.name = m->name, .value = mf->version};

@@ -9,6 +9,7 @@ RDB and every refusal. Error texts are Modis's own and checked exactly.
 """
 
 import os
+import re
 import shutil
 import threading
 
@@ -253,6 +254,63 @@ def test_upgrade_refusals(start_server, tmp_path):
     assert error_of(c, "MODULE", "UPGRADE", "layout") == \
         "ERR wrong number of arguments for 'module|upgrade' command"
     assert c.execute("LAY.GET", "k") == b"v"
+
+
+def test_upgrade_conversion_failure_and_unload_hook(start_server):
+    srv = start_server()
+    c = load_layout(srv)
+    c.execute("LAY.SET", "a", "fine")
+    c.execute("LAY.SET", "bad", "reject-me")
+    err = error_of(c, "MODULE", "UPGRADE", "layout", build_path("layout_xload"))
+    assert re.fullmatch(re.escape(UP + "the new build could not load key 'bad': layout: this "
+                                  "build refuses the value") + r" at offset \d+", err), err
+    assert c.execute("LAY.VER") == [1, 1]
+    assert c.execute("OBJECT", "ENCODING", "a") == b"layout1"
+    assert c.execute("LAY.GET", "bad") == b"reject-me"
+    c.execute("DEL", "bad")
+    assert c.execute("MODULE", "UPGRADE", "layout", build_path("layout_xload")) == "OK"
+    assert c.execute("LAY.VER") == [4, 2]
+    assert c.execute("LAY.GET", "a") == b"fine"
+    # a loaded build whose unload hook refuses is not replaced either
+    assert c.execute("MODULE", "UNLOAD", "layout", "FLUSHTYPE", "layout") == "OK"
+    assert c.execute("MODULE", "LOAD", build_path("layout_xhook")) == "OK"
+    c.execute("LAY.SET", "a", "kept")
+    assert error_of(c, "MODULE", "UPGRADE", "layout", build_path("layout_v2")) == UP + \
+        "the loaded build of 'layout' refused to be replaced: layout: still busy"
+    assert c.execute("OBJECT", "ENCODING", "a") == b"layout1"
+    assert c.execute("LAY.GET", "a") == b"kept"
+    assert error_of(c, "MODULE", "UNLOAD", "layout", "FLUSHTYPE", "layout") == UN + \
+        "module 'layout' refused to unload: layout: still busy"
+    assert c.execute("LAY.GET", "a") == b"kept"
+
+
+def test_upgrade_refused_while_clients_hold_module_state(start_server, tmp_path):
+    srv = start_server()
+    c = srv.resp()
+    assert c.execute("MODULE", "LOAD", build_path("sdkblock")) == "OK"
+    copy = copy_build(c, "sdkblock", tmp_path)
+    held = srv.resp()
+    held.conn.send_command("BK.HOLD")
+    wait_blocked(srv.client(), 1)
+    why = ("module 'sdkblock' has 1 client(s) blocked with callbacks or private data of "
+           "the loaded build (md_block_client/md_block_on_keys_ex): retry when they are "
+           "served")
+    assert error_of(c, "MODULE", "UPGRADE", "sdkblock", copy) == UP + why
+    assert c.execute("BK.RELEASE", 7) == 1
+    assert held.read() == b"7"
+    nxt = srv.resp()
+    nxt.conn.send_command("BK.NEXT", "n", 0)
+    wait_blocked(srv.client(), 1)
+    assert error_of(c, "MODULE", "UPGRADE", "sdkblock", copy) == UP + why
+    assert c.execute("BK.ADD", "n", 1) == 1
+    assert nxt.read()[0] == 1
+    # a client blocked without module state stays blocked across it
+    take = srv.resp()
+    take.conn.send_command("BK.TAKE", "t", 0)
+    wait_blocked(srv.client(), 1)
+    assert c.execute("MODULE", "UPGRADE", "sdkblock", copy) == "OK"
+    assert c.execute("BK.ADD", "t", 1) == 1
+    assert take.read() == 0
 
 
 def test_upgrade_provider_with_dependent(start_server):

@@ -10,6 +10,10 @@
  *   layout_xrdb   another Redis module type name    (refused)
  *   layout_xsvc   does not provide "layout.v1"      (refused)
  *   layout_xinit  md_init fails after registering   (refused, rolled back)
+ *   layout_xload  LAYOUT 2, whose rdb_load refuses the value "reject-me"
+ *                 (the conversion fails: refused, nothing changed)
+ *   layout_xhook  LAYOUT 1 with an unload hook that refuses (as the
+ *                 loaded build it refuses to be replaced or unloaded)
  *
  * One type "laytype" (Redis module type "laytype-A", encoding version 1:
  * one STRING), a parameter "layout-param", the service "layout.v1" and:
@@ -117,6 +121,13 @@ static void *lay_load(md_rdb_t *r, int encver)
     (void)encver;
     char *s = md_rdb_read_string(r, &len);
     if (!s) return NULL;
+#ifdef VARIANT_XLOAD
+    if (len == 9 && memcmp(s, "reject-me", 9) == 0) {
+        md_free(s);
+        md_rdb_error(r, "layout: this build refuses the value");
+        return NULL;
+    }
+#endif
     void *v = lay_new(s, len);
     md_free(s);
     return v;
@@ -207,9 +218,21 @@ static long long service_build(void) { return BUILD; }
 static const lay_service_t lay_service = {service_build};
 #endif
 
+#ifdef VARIANT_XHOOK
+static int lay_refuse(char *why, size_t cap)
+{
+    static const char text[] = "layout: still busy";
+    memcpy(why, text, sizeof(text) < cap ? sizeof(text) : cap);
+    return MD_ERR;
+}
+#endif
+
 static int lay_on_load(int argc, const md_arg_t *argv)
 {
     (void)argc, (void)argv;
+#ifdef VARIANT_XHOOK
+    if (md_on_unload(lay_refuse) != MD_OK) return MD_ERR;
+#endif
     if (!(laytype = md_type_register("laytype", &lay_ops))) return MD_ERR;
 #ifdef VARIANT_XTYPE
     if (!md_type_register("laytype2", &lay_ops)) return MD_ERR;

@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <event2/event.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -174,7 +175,9 @@ size_t client_memory(const client_t *c)
 
 int client_evictable(const client_t *c)
 {
-    return c->conn && !(c->flags & (CLIENT_NO_EVICT | CLIENT_FAKE | CLIENT_CLOSE_ASAP));
+    /* as Redis: never a replica or our primary's link */
+    return c->conn && !(c->flags & (CLIENT_NO_EVICT | CLIENT_FAKE | CLIENT_CLOSE_ASAP |
+                                    CLIENT_REPLICA | CLIENT_MASTER));
 }
 
 /* The limit in bytes now, 0 when client eviction is off. */
@@ -216,6 +219,7 @@ void client_evict_over_limit(void)
 
 static int client_class(const client_t *c)
 {
+    if (c->flags & CLIENT_REPLICA) return CLIENT_CLASS_REPLICA;
     return (c->flags & CLIENT_PUBSUB) ? CLIENT_CLASS_PUBSUB : CLIENT_CLASS_NORMAL;
 }
 
@@ -335,6 +339,7 @@ static void client_process_input(client_t *c, size_t *want)
                 resp_parser_reset(&c->parser);
                 break;
             }
+            if (c->flags & CLIENT_MASTER) client_hooks.master_applied(c, base, consumed);
         }
         c->qpos += consumed;
         resp_parser_reset(&c->parser);
@@ -362,6 +367,15 @@ static void client_run_input(client_t *c)
         return;
     }
     client_flush(c);
+}
+
+void client_inject_input(client_t *c, const char *p, size_t n)
+{
+    qbuf_reserve(c, n);
+    memcpy(c->qbuf + c->qlen, p, n);
+    c->qlen += n;
+    c->net_in += (long long)n;
+    client_run_input(c);
 }
 
 void client_resume_input(client_t *c)
@@ -470,6 +484,31 @@ static void client_on_write(evutil_socket_t fd, short what, void *arg)
     else client_flush(c);
 }
 
+void client_serve_busy(const client_t *except)
+{
+    size_t cap = nclients, n = 0;
+    struct pollfd *fds = mem_alloc((cap ? cap : 1) * sizeof(*fds));
+    uint64_t *ids = mem_alloc((cap ? cap : 1) * sizeof(*ids));
+    for (client_t *c = all_clients; c && n < cap; c = c->next_all) {
+        if (c == except || c->fd < 0 || (c->flags & (CLIENT_FAKE | CLIENT_CLOSE_ASAP))) continue;
+        fds[n].fd = c->fd;
+        fds[n].events = (short)(POLLIN | (c->write_pending ? POLLOUT : 0));
+        fds[n].revents = 0;
+        ids[n++] = c->id;
+    }
+    if (n && poll(fds, (nfds_t)n, 0) > 0) {
+        for (size_t i = 0; i < n; i++) {
+            if (!fds[i].revents) continue;
+            client_t *c = client_by_id(ids[i]); /* an earlier one may have closed it */
+            if (!c || c->fd < 0 || (c->flags & CLIENT_CLOSE_ASAP)) continue;
+            if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) client_on_read(c->fd, EV_READ, c);
+            else client_on_write(c->fd, EV_WRITE, c);
+        }
+    }
+    mem_free(fds);
+    mem_free(ids);
+}
+
 client_t *client_first(void) { return all_clients; }
 size_t client_count(void) { return nclients; }
 
@@ -518,9 +557,10 @@ void client_cron(void)
     for (client_t *c = all_clients, *next; c; c = next) {
         next = c->next_all;
         /* Blocked clients have their own timeout; Pub/Sub and MONITOR
-         * clients none. */
+         * clients none, replicas and our primary's link repl-timeout. */
         if (srv.timeout > 0 && !c->bstate &&
-            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_POSTPONED)) &&
+            !(c->flags & (CLIENT_FAKE | CLIENT_PUBSUB | CLIENT_MONITOR | CLIENT_POSTPONED |
+                          CLIENT_REPLICA | CLIENT_MASTER)) &&
             now - c->last_interaction_ms > (int64_t)srv.timeout * 1000) {
             log_msg(LOG_VERBOSE, "Closing idle client");
             client_close(c);

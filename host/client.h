@@ -47,6 +47,8 @@ struct acl_user;
 #define CLIENT_TRACKING_NOLOOP   (1u << 19)
 #define CLIENT_TRACKING_CACHING  (1u << 20) /* CLIENT CACHING given for the next command */
 #define CLIENT_TRACKING_BROKEN_REDIR (1u << 21) /* the REDIRECT client went away */
+#define CLIENT_REPLICA           (1u << 22) /* a replica of ours (cluster/repl_primary.c) */
+#define CLIENT_MASTER            (1u << 23) /* our primary's link (cluster/repl_link.c) */
 
 typedef struct client {
     uint64_t id;
@@ -82,9 +84,11 @@ typedef struct client {
     long long commands;      /* commands processed on this connection */
     long long net_in, net_out;
     size_t multi_mem;        /* memory of queued MULTI commands (multi.c keeps it) */
+    long long woff;          /* the replication offset after its last write (WAIT) */
     struct bstate *bstate;   /* blocked on keys (blocking.c) */
     struct mstate *mstate;   /* MULTI/WATCH state (multi.c) */
     struct pstate *pstate;   /* subscriptions (pubsub.c), NULL if none yet */
+    struct repl_replica *replica; /* replication state (cluster/), NULL if none */
     uint64_t tracking_redir; /* CLIENT TRACKING REDIRECT id, 0 = none */
     struct tstate *tstate;   /* BCAST prefixes (tracking.c), NULL if none */
     struct client *next_pending, *prev_all, *next_all;
@@ -101,6 +105,9 @@ typedef struct client_hooks {
     void (*gone)(client_t *c);      /* drop c's per-client state elsewhere */
     /* c's CLIENT LIST line (no newline) into buf, for log lines */
     void (*describe)(client_t *c, char *buf, size_t cap);
+    /* A CLIENT_MASTER client ran the command whose bytes are p[0..n)
+     * (the replication stream advances by them). */
+    void (*master_applied)(client_t *c, const char *p, size_t n);
 } client_hooks_t;
 extern client_hooks_t client_hooks;
 
@@ -117,6 +124,9 @@ void client_close_async(client_t *c);
 client_t *client_create_fake(void);
 void client_free_fake(client_t *c);
 
+/* Bytes read for c by someone else (the replication link read past the
+ * RDB): appended to its query buffer and run as if c had read them. */
+void client_inject_input(client_t *c, const char *p, size_t n);
 /* Run buffered input after the client was unblocked. */
 void client_resume_input(client_t *c);
 /* Flush output now; arms the write event for what remains. */
@@ -147,6 +157,10 @@ int client_evictable(const client_t *c);
 void client_evict_over_limit(void);
 
 /* All connected clients, for CLIENT LIST/KILL and cron. */
+/* While a command cannot return to the event loop (a busy script): serve
+ * every client but `except` once — read and run what it sent, write what
+ * it waits for — without waiting. */
+void client_serve_busy(const client_t *except);
 client_t *client_first(void);
 size_t client_count(void);
 client_t *client_by_id(uint64_t id);

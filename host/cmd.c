@@ -245,9 +245,15 @@ int cmd_acl_categories(const cmd_t *c, const char **out, int cap)
         {CMD_WRITE, "write"}, {CMD_READONLY, "read"}, {CMD_ADMIN, "admin"},
         {CMD_ADMIN, "dangerous"}, {CMD_PUBSUB, "pubsub"}, {CMD_FAST, "fast"},
         {CMD_BLOCKING, "blocking"}, {0, NULL}};
-    for (char **a = c->acl; a && *a && n < cap; a++) out[n++] = *a;
+    int scripting = 0;
+    for (char **a = c->acl; a && *a && n < cap; a++) {
+        scripting |= strcmp(*a, "scripting") == 0;
+        out[n++] = *a;
+    }
     for (int i = 0; implied[i].cat && n < cap; i++) {
         if (!(c->flags & implied[i].f)) continue;
+        /* Redis: readonly scripting commands (EVAL_RO) are not @read */
+        if (implied[i].f == CMD_READONLY && scripting) continue;
         int have = 0;
         for (int j = 0; j < n; j++) have |= strcmp(out[j], implied[i].cat) == 0;
         if (!have) out[n++] = implied[i].cat;

@@ -37,7 +37,9 @@ int client_name_valid(md_arg_t name);
 static void client_flags_str(client_t *c, char *out)
 {
     char *p = out;
-    if (c->flags & CLIENT_MONITOR) *p++ = 'O'; /* first, as in Redis */
+    if (c->flags & CLIENT_MONITOR) *p++ = 'O'; /* Redis's order: O/S, M, P */
+    if (c->flags & CLIENT_REPLICA) *p++ = 'S';
+    if (c->flags & CLIENT_MASTER) *p++ = 'M';
     if (pubsub_client_active(c)) *p++ = 'P';
     if (c->flags & CLIENT_CLOSE_ASAP) *p++ = 'A';
     if (c->flags & CLIENT_CLOSE_AFTER_REPLY) *p++ = 'c';
@@ -103,10 +105,13 @@ static int client_type_by_name(md_arg_t a)
     return -1;
 }
 
-/* A connection with subscriptions is a pubsub one; every other is normal
- * until replication marks its own. */
+/* A replica of ours (cluster/) is a replica one, our primary's link a
+ * master one, a connection with subscriptions a pubsub one, every other
+ * normal. */
 static int client_type(const client_t *c)
 {
+    if (c->flags & CLIENT_REPLICA) return CTYPE_REPLICA;
+    if (c->flags & CLIENT_MASTER) return CTYPE_MASTER;
     return pubsub_client_active(c) ? CTYPE_PUBSUB : CTYPE_NORMAL;
 }
 

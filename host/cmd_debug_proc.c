@@ -21,6 +21,7 @@
 #include "sdk_random.h"
 #include "shutdown.h"
 #include "util.h"
+#include "cluster/repl.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -232,7 +233,8 @@ static int debug_replybuffer(md_ctx_t *c, int argc, const md_arg_t *argv)
 static int debug_change_repl_id(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     log_msg(LOG_NOTICE, "Changing replication IDs after receiving DEBUG change-repl-id");
-    info_change_replid();
+    repl_change_replid();
+    repl_clear_replid2();
     md_reply_ok(c);
     return MD_OK;
 }

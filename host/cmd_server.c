@@ -16,6 +16,7 @@
 #include "propagate.h"
 #include "shutdown.h"
 #include "tracking.h"
+#include "dispatch.h"
 #include "persist/save.h"
 #include "util.h"
 
@@ -294,6 +295,10 @@ static int shutdown_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     if (abort) {
         /* Shutdowns never wait (no replicas to catch up): none to abort. */
         md_reply_error(c, "ERR No shutdown in progress.");
+        return MD_OK;
+    }
+    if (!(flags & SHUTDOWN_NOSAVE) && srv.script_busy) {
+        md_reply_error(c, DISPATCH_ERR_BUSY); /* only NOSAVE while a script is busy */
         return MD_OK;
     }
     shutdown_try(flags);

@@ -8,6 +8,8 @@
  */
 #include "autoconfig.h"
 #include "config.h"
+#include "cluster/repl_link.h"
+#include "cluster/repl_primary.h"
 #include "config_host.h"
 #include "config_param.h"
 #include "acl.h"
@@ -40,7 +42,6 @@ static const char *const policies[] = {
 /* Redis's order (its error text lists them so); index = AOF_FSYNC_*. */
 static const char *const fsyncs[] = {"everysec", "always", "no", NULL};
 static int io_threads_v = 1;
-static long long repl_backlog_size_v;
 static int supervised_v;
 static int enable_debug_v, enable_module_v;
 static const char *const protected_names[] = {"no", "yes", "local", NULL};
@@ -89,6 +90,9 @@ static int check_dbfilename(const char *v, char *err, size_t cap)
     }
     return 0;
 }
+
+/* repl-diskless-load, in REPL_LOAD_* order. */
+static const char *const diskless_load_names[] = {"disabled", "on-empty-db", "swapdb", NULL};
 
 /* tls-auth-clients, in CONN_TLS_AUTH_* order. */
 static const char *const tls_auth_names[] = {"no", "yes", "optional", NULL};
@@ -440,6 +444,8 @@ static param_t params[] = {
     {"lazyfree-lazy-server-del", NULL, T_BOOL, 0, &srv.lazyfree_lazy_server_del, 0, 1, "no"},
     {"sanitize-dump-payload", NULL, T_ENUM, 0, &sanitize_dump_v, 0, 0, "no", sanitize_names},
     {"slowlog-log-slower-than", NULL, T_LL, 0, &srv.slowlog_log_slower_than, -1, LLONG_MAX, "10000"},
+    {"busy-reply-threshold", "lua-time-limit", T_LL, 0, &srv.busy_reply_threshold, 0, LLONG_MAX,
+     "5000"},
     {"slowlog-max-len", NULL, T_LL, 0, &srv.slowlog_max_len, 0, LONG_MAX, "128"},
     {"latency-monitor-threshold", NULL, T_LL, 0, &srv.latency_monitor_threshold, 0, LLONG_MAX,
      "0"},
@@ -452,7 +458,27 @@ static param_t params[] = {
     {"io-threads", NULL, T_INT, IMMUTABLE, &io_threads_v, 1, 128, "1"},
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE, &enable_debug_v, 0, 0, "no", protected_names},
     {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
-    {"repl-backlog-size", NULL, T_MEM, 0, &repl_backlog_size_v, 1, LLONG_MAX, "1mb"},
+    {.name = "repl-backlog-size", .type = T_MEM, .var = &srv.repl.backlog_size, .min = 1,
+     .max = LLONG_MAX, .def = "1mb", .apply = primary_apply_backlog_size},
+    {"repl-backlog-ttl", NULL, T_INT, 0, &srv.repl.backlog_ttl, 0, INT_MAX, "3600"},
+    {"repl-ping-replica-period", "repl-ping-slave-period", T_INT, 0, &srv.repl.ping_period, 1,
+     INT_MAX, "10"},
+    {"repl-timeout", NULL, T_INT, 0, &srv.repl.timeout, 1, INT_MAX, "60"},
+    {"masterauth", NULL, T_STR, SENSITIVE, &srv.repl.masterauth, 0, 0, ""},
+    {"masteruser", NULL, T_STR, 0, &srv.repl.masteruser, 0, 0, ""},
+    {"replica-read-only", "slave-read-only", T_BOOL, 0, &srv.repl.read_only, 0, 1, "yes"},
+    {"replica-serve-stale-data", "slave-serve-stale-data", T_BOOL, 0, &srv.repl.serve_stale, 0,
+     1, "yes"},
+    {"repl-diskless-load", NULL, T_ENUM, 0, &srv.repl.diskless_load, 0, 0, "disabled",
+     diskless_load_names},
+    {"min-replicas-to-write", "min-slaves-to-write", T_INT, 0, &srv.repl.min_replicas_to_write,
+     0, INT_MAX, "0"},
+    {"min-replicas-max-lag", "min-slaves-max-lag", T_INT, 0, &srv.repl.min_replicas_max_lag, 0,
+     INT_MAX, "10"},
+    {"repl-diskless-sync", NULL, T_BOOL, 0, &srv.repl.diskless_sync, 0, 1, "yes"},
+    {"repl-diskless-sync-delay", NULL, T_INT, 0, &srv.repl.diskless_sync_delay, 0, INT_MAX, "5"},
+    {"repl-diskless-sync-max-replicas", NULL, T_INT, 0, &srv.repl.diskless_sync_max_replicas, 0,
+     INT_MAX, "0"},
 #define TLS_STR(n, v, f) \
     {.name = n, .type = T_STR, .flags = f, .var = &srv.tls.v, .def = "", .apply = apply_tls}
 #define TLS_INT(n, t, v, mx, d) \
@@ -908,6 +934,8 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return 0;
     }
     if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
+    if (!strcasecmp(w[0], "replicaof") || !strcasecmp(w[0], "slaveof"))
+        return link_config_line(n, w, err, errcap);
     if (!strcasecmp(w[0], "include") && n == 2) {
         snprintf(err, errcap, "include is not supported");
         return -1;

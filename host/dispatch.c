@@ -4,6 +4,8 @@
  * itself with its bookkeeping (propagation, statistics, blocked clients).
  */
 #include "dispatch.h"
+#include "cluster/repl_state.h"
+#include "cluster/repl_wait.h"
 #include "acl.h"
 #include "client.h"
 #include "cmd.h"
@@ -127,6 +129,7 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     if (!srv.in_command) srv.cmd_time_ms = util_mstime();
     c->flags |= CLIENT_IN_CALL;
     cmd_hold(&c->lastcmd, cmd);
+    long long stream_before = repl.master_repl_offset;
     prop_begin(0);
     srv.in_command++;
     cmd->running++; /* its module cannot be unloaded under it */
@@ -135,6 +138,7 @@ void dispatch_call(client_t *c, cmd_t *cmd)
     srv.in_command--;
     c->flags &= ~CLIENT_IN_CALL;
     prop_flush(c->dbid, c->argc, c->argv, ctx.dirty > 0);
+    if (repl.master_repl_offset != stream_before) c->woff = repl.master_repl_offset;
     uint64_t dur = util_monotonic_us() - start;
     cmd->calls++;
     cmd->usec += (long long)dur;
@@ -212,6 +216,34 @@ static int pubsub_context_allowed(const cmd_t *cmd)
     return 0;
 }
 
+/* Writes need min-replicas-to-write good replicas; on a replica, writes
+ * come only from our primary (replica-read-only), and with the link down
+ * only "stale" commands run (replica-serve-stale-data). 1 when c's
+ * command was refused. */
+static int replica_refuses(client_t *c, cmd_t *cmd)
+{
+    if (c->flags & (CLIENT_MASTER | CLIENT_FAKE)) return 0;
+    if ((cmd->flags & CMD_WRITE) && wait_too_few_replicas()) {
+        static const char msg[] = "NOREPLICAS Not enough good replicas to write.";
+        reject(c, cmd, msg, sizeof(msg) - 1);
+        return 1;
+    }
+    if (!srv.repl.masterhost) return 0;
+    if (srv.repl.read_only && (cmd->flags & CMD_WRITE)) {
+        static const char msg[] = "READONLY You can't write against a read only replica.";
+        reject(c, cmd, msg, sizeof(msg) - 1);
+        return 1;
+    }
+    if (!srv.repl.link_up && !srv.repl.serve_stale && !(cmd->flags & CMD_STALE) &&
+        srv.repl.masterhost) {
+        static const char msg[] = "MASTERDOWN Link with MASTER is down and "
+                                  "replica-serve-stale-data is set to 'no'.";
+        reject(c, cmd, msg, sizeof(msg) - 1);
+        return 1;
+    }
+    return 0;
+}
+
 void dispatch_command(client_t *c)
 {
     cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
@@ -256,12 +288,14 @@ void dispatch_command(client_t *c)
         goto done;
     }
     char aclmsg[512];
-    if (acl_check_client(c, cmd, multi_active(c) ? ACL_CTX_MULTI : ACL_CTX_TOPLEVEL, aclmsg,
+    if (!(c->flags & CLIENT_MASTER) &&
+        acl_check_client(c, cmd, multi_active(c) ? ACL_CTX_MULTI : ACL_CTX_TOPLEVEL, aclmsg,
                          sizeof(aclmsg)) != ACL_OK) {
         reject(c, cmd, aclmsg, strlen(aclmsg));
         goto done;
     }
-    if (srv.maxmemory && !(c->flags & CLIENT_FAKE)) {
+    if (replica_refuses(c, cmd)) goto done;
+    if (srv.maxmemory && !(c->flags & (CLIENT_FAKE | CLIENT_MASTER))) {
         int ok = evict_perform() == 0;
         if (!ok && (cmd->flags & CMD_DENYOOM)) {
             reject(c, cmd, DISPATCH_ERR_OOM, sizeof(DISPATCH_ERR_OOM) - 1);
@@ -270,7 +304,7 @@ void dispatch_command(client_t *c)
     }
     /* No writes (nor PING, as in Redis) while persisting to disk fails. */
     const char *derr = persist_write_error();
-    if (derr && !(c->flags & CLIENT_FAKE) &&
+    if (derr && !(c->flags & (CLIENT_FAKE | CLIENT_MASTER)) &&
         ((cmd->flags & CMD_WRITE) || (!cmd->parent && strcmp(cmd->name, "ping") == 0))) {
         reject(c, cmd, derr, strlen(derr));
         goto done;
@@ -281,6 +315,10 @@ void dispatch_command(client_t *c)
                          "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context",
                          cmd->fullname);
         reject(c, cmd, msg, (size_t)(n < (int)sizeof(msg) ? n : (int)sizeof(msg) - 1));
+        goto done;
+    }
+    if (srv.script_busy && !(cmd->flags & CMD_ALLOW_BUSY)) {
+        reject(c, cmd, DISPATCH_ERR_BUSY, sizeof(DISPATCH_ERR_BUSY) - 1);
         goto done;
     }
     if (pause_holds(c, cmd)) {
@@ -302,7 +340,7 @@ void dispatch_command(client_t *c)
     c->cmd = cmd;
     dispatch_call(c, cmd);
     c->cmd = NULL;
-    blocking_serve();
+    if (!srv.script_busy) blocking_serve(); /* not in the middle of a script */
 done:
     if (saved) {
         /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except

@@ -15,6 +15,9 @@ struct cmd;
 
 /* The refusal of a denyoom command above maxmemory. */
 #define DISPATCH_ERR_OOM "OOM command not allowed when used memory > 'maxmemory'."
+/* The refusal of a command while a script is busy. */
+#define DISPATCH_ERR_BUSY \
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
 
 /* Run the command in client->argv. */
 void dispatch_command(struct client *c);

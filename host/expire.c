@@ -74,7 +74,10 @@ static void subexpire_db(ks_db_t *db, int want, int64_t now)
 
 void expire_cycle(void)
 {
-    if (!srv.active_expire_enabled || srv.active_expire_paused || srv.clients_paused) return;
+    /* A replica's keys expire by its primary's DELs. */
+    if (!srv.active_expire_enabled || srv.active_expire_paused || srv.clients_paused ||
+        srv.repl.masterhost)
+        return;
     int effort = srv.active_expire_effort - 1; /* 0..9 */
     int per_loop = 20 + 20 / 4 * effort;
     int stale_pct = 10 - effort;

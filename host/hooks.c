@@ -38,6 +38,8 @@
 #include "util.h"
 #include "persist/aof.h"
 #include "persist/persist_hooks.h"
+#include "cluster/repl.h"
+#include "cluster/repl_link.h"
 
 #include <string.h>
 
@@ -47,7 +49,10 @@ persist_hooks_t persist_hooks;
 /* ---- the keyspace ---- */
 
 static int64_t hook_now(void) { return srv.cmd_time_ms ? srv.cmd_time_ms : util_mstime(); }
-static int hook_may_expire(void) { return !srv.loading; }
+/* A replica never expires keys itself (its primary sends the DELs), but
+ * hides those past their TTL from its own clients. */
+static int hook_may_expire(void) { return !srv.loading && !srv.repl.masterhost; }
+static int hook_hide_expired(void) { return srv.repl.masterhost && !srv.repl.applying; }
 static int hook_expire_paused(void) { return srv.clients_paused != 0; }
 static int hook_lfu(void)
 {
@@ -74,9 +79,22 @@ static void client_gone(client_t *c)
     blocking_client_gone(c);
     multi_client_gone(c);
     pubsub_client_gone(c);
+    repl_client_gone(c);
     monitor_client_gone(c);
     pause_client_gone(c);
     tracking_client_gone(c);
+}
+
+/* A command from a client; our primary's stream runs as `applying`. */
+static void run_command(client_t *c)
+{
+    if (!(c->flags & CLIENT_MASTER)) {
+        dispatch_command(c);
+        return;
+    }
+    srv.repl.applying = 1;
+    dispatch_command(c);
+    srv.repl.applying = 0;
 }
 
 /* Log lines about a client (client_hooks.describe): its CLIENT LIST line,
@@ -179,6 +197,7 @@ void hooks_install(void)
 {
     ks_hooks.now_ms = hook_now;
     ks_hooks.may_expire = hook_may_expire;
+    ks_hooks.hide_expired = hook_hide_expired;
     ks_hooks.expire_paused = hook_expire_paused;
     ks_hooks.expired = expire_on_expired;
     ks_hooks.free_value = hook_free_value;
@@ -186,7 +205,8 @@ void hooks_install(void)
     ks_hooks.lfu = hook_lfu;
     ks_hooks.lfu_decay_time = hook_decay;
     ks_hooks.lfu_log_factor = hook_logf;
-    client_hooks.run = dispatch_command;
+    client_hooks.run = run_command;
+    client_hooks.master_applied = link_applied;
     blocking_init(dispatch_rerun);
     sdk_call_set_runner(call_run_md);
     client_hooks.before_write = aof_flush_before_reply;

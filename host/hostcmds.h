@@ -22,8 +22,10 @@ extern const md_command_t hostcmds_persist[];  /* cmd_persist.c */
 extern const md_command_t hostcmds_dump[];     /* cmd_dump.c */
 extern const md_command_t hostcmds_pubsub[];   /* cmd_pubsub.c */
 extern const md_command_t hostcmds_acl[];      /* cmd_acl.c */
+extern const md_command_t hostcmds_repl[];     /* cluster/repl_cmds.c */
 extern const md_command_t hostcmds_toolbox[];  /* cmd_toolbox.c */
 extern const md_command_t hostcmds_latency[];  /* cmd_latency.c */
+extern const md_command_t hostcmds_script[];   /* cmd_script.c */
 
 /* Register every host table; exits on a duplicate (a build bug). */
 void hostcmds_register(void);

@@ -35,6 +35,8 @@
 #include "persist/child.h"
 #include "persist/save.h"
 #include "persist/aof.h"
+#include "cluster/repl.h"
+#include "cluster/repl_backlog.h"
 
 #include <event2/event.h>
 #include <stdarg.h>
@@ -163,32 +165,6 @@ void info_cron(void)
     rate_track(&rate_out, srv.stat_net_output_bytes, now);
 }
 
-/* The replication id: random, made at the first use (Redis makes one at
- * start-up; replication will own it once it exists), new after DEBUG
- * CHANGE-REPL-ID. */
-static char replid[41];
-
-static void new_replid(void)
-{
-    unsigned char r[20];
-    FILE *f = fopen("/dev/urandom", "rb");
-    size_t got = f ? fread(r, 1, sizeof(r), f) : 0;
-    if (f) fclose(f);
-    uint64_t x = util_hash(srv.runid, 40) ^ (uint64_t)util_ustime();
-    for (size_t i = got; i < sizeof(r); i++) {
-        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-        r[i] = (unsigned char)(x >> 56);
-    }
-    for (int i = 0; i < 20; i++) snprintf(replid + i * 2, 3, "%02x", r[i]);
-}
-
-static const char *master_replid(void)
-{
-    if (!replid[0]) new_replid();
-    return replid;
-}
-
-void info_change_replid(void) { new_replid(); }
 
 /* ---- Server ---- */
 
@@ -480,7 +456,7 @@ static void info_memory(ibuf_t *b)
         "mem_fragmentation_ratio:%.2f\r\n"
         "mem_fragmentation_bytes:%lld\r\n"
         "mem_not_counted_for_evict:0\r\n"
-        "mem_replication_backlog:0\r\n"
+        "mem_replication_backlog:%zu\r\n"
         "mem_total_replication_buffers:0\r\n"
         "mem_clients_slaves:0\r\n"
         "mem_clients_normal:%zu\r\n"
@@ -496,7 +472,7 @@ static void info_memory(ibuf_t *b)
         ratio(a.resident, a.active), a.resident - a.active,
         ratio((long long)rss, a.resident), (long long)rss - a.resident,
         ratio((long long)rss, (long long)used), (long long)rss - (long long)used,
-        clients, m.aof_buffer, mem_allocator_name(), rehashing, lazyfree_pending(),
+        backlog_memory(), clients, m.aof_buffer, mem_allocator_name(), rehashing, lazyfree_pending(),
         lazyfree_done());
 }
 
@@ -580,9 +556,9 @@ static void info_stats(ibuf_t *b)
         "instantaneous_input_repl_kbps:0.00\r\n"
         "instantaneous_output_repl_kbps:0.00\r\n"
         "rejected_connections:%lld\r\n"
-        "sync_full:0\r\n"
-        "sync_partial_ok:0\r\n"
-        "sync_partial_err:0\r\n"
+        "sync_full:%lld\r\n"
+        "sync_partial_ok:%lld\r\n"
+        "sync_partial_err:%lld\r\n"
         "expired_keys:%lld\r\n"
         "expired_stale_perc:%.2f\r\n"
         "expired_time_cap_reached_count:0\r\n"
@@ -596,7 +572,8 @@ static void info_stats(ibuf_t *b)
         "keyspace_misses:%lld\r\n",
         srv.stat_numconnections, srv.stat_numcommands, srv.stat_instantaneous_ops,
         srv.stat_net_input_bytes, srv.stat_net_output_bytes,
-        rate_mean(&rate_in) / 1024, rate_mean(&rate_out) / 1024, srv.stat_rejected_conn,
+        rate_mean(&rate_in) / 1024, rate_mean(&rate_out) / 1024, srv.stat_rejected_conn, repl.stat_sync_full, repl.stat_sync_partial_ok,
+        repl.stat_sync_partial_err,
         ks_stats.expired_keys, (double)srv.stat_expired_stale_perc_x100 / 100,
         srv.stat_expire_cycle_time_used / 1000, ks_stats.evicted_keys, srv.stat_evicted_clients,
         ks_stats.hits,
@@ -650,22 +627,9 @@ static void info_stats(ibuf_t *b)
 
 static void info_replication(ibuf_t *b)
 {
-    char backlog[32];
-    config_text("repl-backlog-size", backlog, sizeof(backlog), "1048576");
-    ib_printf(b,
-        "# Replication\r\n"
-        "role:master\r\n"
-        "connected_slaves:0\r\n"
-        "master_failover_state:no-failover\r\n"
-        "master_replid:%s\r\n"
-        "master_replid2:0000000000000000000000000000000000000000\r\n"
-        "master_repl_offset:0\r\n"
-        "second_repl_offset:-1\r\n"
-        "repl_backlog_active:0\r\n"
-        "repl_backlog_size:%s\r\n"
-        "repl_backlog_first_byte_offset:0\r\n"
-        "repl_backlog_histlen:0\r\n",
-        master_replid(), backlog);
+    char *text = repl_info_text();
+    ib_printf(b, "# Replication\r\n%s", text);
+    mem_free(text);
 }
 
 static void info_cpu(ibuf_t *b)

@@ -55,7 +55,5 @@ void info_db_overhead(int dbid, size_t *main, size_t *expires);
 /* Sample the network counters for instantaneous_*_kbps. Call from cron;
  * it rate-limits itself to one sample per 100 ms, as Redis does. */
 void info_cron(void);
-/* DEBUG CHANGE-REPL-ID: a new master_replid (master_replid2 stays unset). */
-void info_change_replid(void);
 
 #endif

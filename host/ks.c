@@ -123,7 +123,9 @@ int ks_is_expired(const ks_entry_t *e)
 ks_entry_t *ks_lookup(ks_db_t *db, const char *key, size_t len)
 {
     ks_entry_t *e = ks_find(db, key, len);
-    if (e && e->expire && ks_is_expired(e) && ks_hooks.may_expire()) {
+    if (e && e->expire && ks_is_expired(e)) {
+        if (!ks_hooks.may_expire())
+            return ks_hooks.hide_expired && ks_hooks.hide_expired() ? NULL : e;
         if (ks_hooks.expire_paused && ks_hooks.expire_paused()) return NULL;
         ks_hooks.expired(db, e);
         ks_stats.expired_keys++;

@@ -14,7 +14,10 @@ struct md_type;
 
 typedef struct ks_hooks {
     int64_t (*now_ms)(void);            /* cached command time */
-    int (*may_expire)(void);            /* 0 while loading */
+    int (*may_expire)(void);            /* 0 while loading, or on a replica */
+    /* A key past its TTL that may not expire is hidden from this lookup
+     * (a replica's clients; not its primary's stream). NULL: never. */
+    int (*hide_expired)(void);
     /* 1 while CLIENT PAUSE holds expiry: an expired key reads as missing
      * but stays until the pause ends */
     int (*expire_paused)(void);

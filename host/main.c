@@ -4,6 +4,7 @@
  * and the libevent loop.
  */
 #include "persist/persist.h"
+#include "cluster/repl.h"
 #include "autoconfig.h"
 #include "acl.h"
 #include "config.h"
@@ -14,6 +15,7 @@
 #include "events.h"
 #include "expire.h"
 #include "hostcmds.h"
+#include "script.h"
 #include "info.h"
 #include "hooks.h"
 #include "log.h"
@@ -86,6 +88,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
 {
     static long long ticks;
     if (srv.pause_cron) goto rearm; /* DEBUG PAUSE-CRON */
+    if (srv.script_busy) goto rearm; /* a script serves clients meanwhile, not the cron */
     ticks++;
     srv.cmd_time_ms = 0;
     expire_cycle();
@@ -97,6 +100,7 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     tracking_limit();
     evict_cron();
     persist_cron();
+    repl_cron();
     for (int i = 0; i < srv.databases; i++) {
         if (srv.hostconf.activerehashing) ks_rehash_step_time(&srv.db[i], 1000);
         if (ticks % 10 == 0 && srv.dict_resizing) ks_maybe_shrink(&srv.db[i]);
@@ -219,6 +223,7 @@ int main(int argc, char **argv)
     multi_init();
     pubsub_init();
     tracking_init();
+    script_init();
     hostcmds_register();
     config_init();
     acl_init(); /* the default user, which requirepass sets */
@@ -248,6 +253,7 @@ int main(int argc, char **argv)
     srv.db = mem_calloc((size_t)srv.databases * sizeof(ks_db_t));
     for (int i = 0; i < srv.databases; i++) ks_db_init(&srv.db[i], i);
     hooks_install();
+    repl_init();
 
     log_msg(LOG_NOTICE, "oO0OoO0OoO0Oo Modis is starting oO0OoO0OoO0Oo");
     log_msg(LOG_NOTICE, "Modis version=%s, bits=%d, pid=%d, just started", PACKAGE_VERSION,
@@ -266,6 +272,7 @@ int main(int argc, char **argv)
     write_pidfile();
     log_msg(LOG_NOTICE, "Server initialized");
     persist_load_startup(); /* after the modules: they read their values */
+    repl_start();
     log_msg(LOG_NOTICE, "Ready to accept connections tcp");
     config_host_ready(argc, argv); /* the process title, over argv's strings */
 

@@ -83,6 +83,8 @@ typedef struct server {
     double latency_percentiles[16];  /* latency-tracking-info-percentiles */
     int nlatency_percentiles;
     long long tracking_table_max_keys;
+    long long busy_reply_threshold; /* ms a script runs before others get -BUSY */
+    int script_busy;          /* a script runs past it: other clients are served, -BUSY */
     char *notify_keyspace_events_str;
     int notify_flags;
     char *configfile;        /* absolute path, or NULL */
@@ -100,6 +102,22 @@ typedef struct server {
         int session_cache_size, session_cache_timeout;
         int replication, cluster;
     } tls;
+    struct {                 /* replication (repl-*; cluster/) */
+        long long backlog_size;
+        int backlog_ttl;     /* seconds without replicas before it is freed */
+        int ping_period;     /* repl-ping-replica-period, seconds */
+        int timeout;         /* repl-timeout, seconds */
+        int diskless_sync, diskless_sync_delay, diskless_sync_max_replicas;
+        char *masterhost;    /* set while we are a replica (REPLICAOF, replicaof) */
+        int masterport;
+        char *masterauth, *masteruser;
+        int read_only;       /* replica-read-only */
+        int serve_stale;     /* replica-serve-stale-data */
+        int link_up;         /* the link to our primary is up */
+        int applying;        /* running a command of our primary's stream */
+        int min_replicas_to_write, min_replicas_max_lag;
+        int diskless_load;   /* REPL_LOAD_* */
+    } repl;
     struct {                 /* process-level directives (config_host.c, proc.c) */
         int always_show_logo, set_proc_title;
         char *proc_title_template;
@@ -172,6 +190,9 @@ extern server_t srv;
 /* The Redis version whose behaviour we implement: INFO's redis_version and
  * the "redis-ver" aux field of the RDB files we write. */
 #define SERVER_COMPAT_VERSION "7.4.0"
+
+/* repl-diskless-load values, in Redis's order */
+enum { REPL_LOAD_DISABLED, REPL_LOAD_ON_EMPTY_DB, REPL_LOAD_SWAPDB };
 
 /* SHUTDOWN options (shutdown.h), also shutdown-on-sigint/sigterm's. */
 #define SHUTDOWN_NOSAVE 1

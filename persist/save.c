@@ -126,6 +126,9 @@ static void remove_child_temp(pid_t pid)
     unlink(tmp);
 }
 
+/* Who waits for the running BGSAVE (save_background_then), or NULL. */
+static save_done_fn bgsave_waiter;
+
 static void bgsave_done(int ok, int bysignal, void *arg)
 {
     (void)arg;
@@ -147,6 +150,9 @@ static void bgsave_done(int ok, int bysignal, void *arg)
     save_info.last_bgsave_secs = now - save_info.bgsave_start;
     save_info.bgsave_start = -1;
     bgsave_pid = -1;
+    save_done_fn waiter = bgsave_waiter;
+    bgsave_waiter = NULL;
+    if (waiter) waiter(ok);
 }
 
 /* Fork a BGSAVE child. Returns 0, or -1 when a child runs or fork failed
@@ -307,4 +313,11 @@ int save_background(int schedule, int in_exec)
         return SAVE_BG_SCHEDULED;
     }
     return bgsave_start() == 0 ? SAVE_BG_STARTED : SAVE_BG_FAILED;
+}
+
+int save_background_then(save_done_fn done)
+{
+    if (bgsave_start() != 0) return -1;
+    bgsave_waiter = done;
+    return 0;
 }

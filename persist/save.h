@@ -82,4 +82,13 @@ enum {
 };
 int save_background(int schedule, int in_exec);
 
+/*
+ * A BGSAVE for a full resynchronisation (disk-based replication): the
+ * same child and file as BGSAVE; `done` runs in the parent once the child
+ * ended, ok = the file is complete. 0 when the child runs, -1 when a child
+ * runs already or fork failed (logged).
+ */
+typedef void (*save_done_fn)(int ok);
+int save_background_then(save_done_fn done);
+
 #endif

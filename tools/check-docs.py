@@ -175,11 +175,11 @@ def check_files():
     except ValueError:
         return ["docs/architecture.md: the file-list markers are missing"]
     layers = layers_module()
-    tree = set(layers.source_files(["host", "persist"]))
+    tree = set(layers.source_files(["host", "persist", "cluster"]))
     problems, seen = [], set()
     for line in inside.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        paths = re.findall(r"`((?:host|persist)/[\w.]+\.[ch])`", cells[0]) if cells else []
+        paths = re.findall(r"`((?:host|persist|cluster)/[\w.]+\.[ch])`", cells[0]) if cells else []
         group = cells[1].strip("`* ") if len(cells) > 1 else ""
         for p in paths:
             if p in seen:

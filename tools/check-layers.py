@@ -87,7 +87,7 @@ GROUPS = {
     "config": {"layer": "subsystem",
                "files": ["host/config", "host/config_host", "host/config_param"],
                "internal": ["host/config_param.h"],
-               "uses": ["acl", "core", "modules", "notify", "persist"]},
+               "uses": ["acl", "core", "modules", "notify", "persist", "repl"]},
     "modules": {"layer": "subsystem",
                 "files": ["host/module", "host/module_rdb", "host/module_upgrade",
                           "host/module_internal"],
@@ -95,14 +95,23 @@ GROUPS = {
                 "uses": ["core", "blocking", "persist"]},
     "info": {"layer": "subsystem", "files": ["host/info"],
              "uses": ["core", "blocking", "config", "modules", "pause", "persist", "pubsub",
-                      "tracking"]},
+                      "repl", "tracking"]},
+    # Replication (cluster/): the ids and offsets, the backlog, the primary
+    # side; its commands are in the top layer.
+    "repl": {"layer": "subsystem",
+             "files": ["cluster/repl", "cluster/repl_state", "cluster/repl_backlog", "cluster/repl_primary",
+                       "cluster/repl_replica", "cluster/repl_fullsync",
+                       "cluster/repl_link", "cluster/repl_wait"],
+             "uses": ["core", "blocking", "persist", "propagate"],
+             "internal": ["cluster/repl_replica.h"]},
     # Layer 3: the SDK implementation, one file per section of modis.h.
     "sdk": {"layer": "sdk", "files": ["host/sdk_*"], "uses": ["*"]},
     # Layer 4: command handlers, the dispatcher, start-up and the wiring.
     "top": {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
-                  "host/hooks", "host/main", "host/crash", "host/redact"],
+                  "host/hooks", "host/main", "host/crash", "host/redact", "host/script",
+                  "host/script_conv", "host/script_lib", "cluster/repl_cmds"],
         "uses": ["*"],
     },
 }
@@ -318,11 +327,11 @@ def check_modules():
 
 
 def main():
-    files = source_files(["host", "persist"])
+    files = source_files(["host", "persist", "cluster"])
     edges = host_edges(files)
     r = Report()
     r.rule("the group table points down", check_table())
-    r.rule("every host/ and persist/ file is in a group", check_membership(files))
+    r.rule("every host/, persist/ and cluster/ file is in a group", check_membership(files))
     r.rule("includes follow the layers", check_direction(edges))
     r.rule("internal headers stay in their group", check_internal(edges))
     r.rule("no include cycles", check_cycles(edges))

@@ -11,7 +11,7 @@ What it does:
  2. starts the local redis-server (Debian's 7.0) the same way and reads its
     COMMAND DOCS, then adds the commands Redis 7.2 and 7.4 introduced
     (REDIS_72_74 below) to get the Redis 7.4 reference list;
- 3. finds each Modis command's handler in the sources (host/*.c,
+ 3. finds each Modis command's handler in the sources (host/*.c, cluster/*.c,
     persist/*.c, modules/*/*.c) to fill the "implemented in" column;
  4. scans tests/integration/*.py (string literals and redis-py client calls)
     and tests/diff/scripts/*.txt (the command word of each line) for each
@@ -123,7 +123,7 @@ def command_docs(binary, conf):
 
 
 def source_files():
-    for d in ["host", "persist"] + ["modules/" + m for m in sorted(os.listdir(os.path.join(REPO, "modules")))]:
+    for d in ["host", "persist", "cluster"] + ["modules/" + m for m in sorted(os.listdir(os.path.join(REPO, "modules")))]:
         full = os.path.join(REPO, d)
         if not os.path.isdir(full):
             continue
@@ -210,7 +210,7 @@ def where(name, info, index):
     def in_scope(f):
         if module:
             return f.startswith("modules/%s/" % module)
-        return f.startswith("host/") or f.startswith("persist/")
+        return f.startswith(("host/", "persist/", "cluster/"))
 
     parts = name.split("|")
     hits = []

@@ -79,12 +79,31 @@ int persist_apply_appendonly(char *err, size_t cap)
     return 0;
 }
 
+/* cluster/repl_primary.c: repl-backlog-size's CONFIG SET hook; no
+ * CONFIG SET runs here. */
+int primary_apply_backlog_size(char *err, size_t cap)
+{
+    (void)err, (void)cap;
+    return 0;
+}
+
 /* config_host.c's hooks into the rest of the server: aof-disable-auto-gc
  * acts through it (no CONFIG SET runs here), the logo through log_raw
  * (discarded). */
 int persist_apply_aof_auto_gc(char *err, size_t cap)
 {
     (void)err, (void)cap;
+    return 0;
+}
+
+/* cluster/repl_link.c: a `replicaof` line; recorded as the primary. */
+int link_config_line(int n, char **w, char *err, size_t cap)
+{
+    if (n != 3) {
+        snprintf(err, cap, "wrong number of arguments");
+        return -1;
+    }
+    srv.repl.masterport = atoi(w[2]);
     return 0;
 }
 void log_raw(int level, const char *text) { (void)level, (void)text; }

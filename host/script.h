@@ -1,0 +1,48 @@
+/*
+ * script.h — the Lua scripting host: one Lua 5.1 VM (Debian's liblua5.1,
+ * with lua-cjson and lua-bitop) running the scripts of EVAL and its
+ * variants, sandboxed as Redis's: the globals and the libraries are
+ * read-only, reading an unknown global is an error, and only the
+ * functions Redis offers are reachable (no os, io, require, dofile...).
+ *
+ * Scripts are cached by the SHA1 of their body (lower-case hex) until
+ * SCRIPT FLUSH, which starts a fresh VM. A script runs atomically; the
+ * commands it calls through redis.call() go through call.c, the path
+ * md_call() takes, so scripts reach every module's commands, and their
+ * effects (not the EVAL) are propagated to the AOF and replicas.
+ */
+#ifndef MODIS_SCRIPT_H
+#define MODIS_SCRIPT_H
+
+#include <stddef.h>
+
+#include "sdk_host.h"
+
+/* Create the VM (start-up; SCRIPT FLUSH makes a new one). */
+void script_init(void);
+/* SCRIPT FLUSH: forget every cached script. */
+void script_flush(void);
+/* Whether the script `sha` (40 hex digits, any case) is cached. */
+int script_exists(const char *sha, size_t len);
+/* Number of cached scripts and the memory they take (INFO). */
+size_t script_count(void);
+/*
+ * Compile `body` and cache it (nothing when already cached); its SHA1 in
+ * lower-case hex goes to sha[0..41). Returns 0, or -1 with Redis's error
+ * text in err ("ERR Error compiling script ...", a bad shebang).
+ */
+int script_load(const char *body, size_t len, char sha[41], char *err, size_t cap);
+/*
+ * Run the cached script `sha` for ctx's client with KEYS = keys[0..nkeys)
+ * and ARGV = args[0..nargs); `ro` for EVAL_RO/EVALSHA_RO. The script's
+ * result (or error) is the reply. Returns -1 without replying when the
+ * script is not cached (the caller sends NOSCRIPT).
+ */
+int script_run(md_ctx_t *ctx, const char *sha, int nkeys, const md_arg_t *keys, int nargs,
+               const md_arg_t *args, int ro);
+
+/* SCRIPT KILL: 0 when the running script will stop, else -1 with Redis's
+ * error text (NOTBUSY, UNKILLABLE) in *err. */
+int script_kill(const char **err);
+
+#endif

@@ -410,3 +410,40 @@ def test_module_list_and_info_fields(start_server):
     assert line.startswith("module:name=zsets,ver=10000,api=1,filters=0,usedby=[geo],"
                            "using=[],options=[],abi=")
     assert ",types=[zset:1],services=[zset.v1@1],memory=" in line
+
+
+def test_replica_keeps_the_data_across_an_upgrade(start_server, tmp_path):
+    from test_replication import dataset, fill, wait_for
+    from test_replication_replica import linked
+    v1 = build_path("layout_v1")
+    prim = start_server(["--repl-diskless-sync-delay", "0", "--loadmodule", v1])
+    rep = start_server(["--loadmodule", v1])
+    pc = prim.client()
+    fill(pc, 40)
+    for i in range(30):
+        pc.execute_command("LAY.SET", "lay%d" % i, "v%d" % i)
+    assert rep.client().execute_command("REPLICAOF", "127.0.0.1", prim.port) == b"OK"
+    wait_for(lambda: linked(prim, rep), what="sync")
+    stop, logs, threads = threading.Event(), [{}, {}], []
+    for w in range(2):
+        t = threading.Thread(target=writer, args=(prim.port, 100, "w%d" % w, logs[w], stop))
+        t.start()
+        threads.append(t)
+    c = prim.resp()
+    assert c.execute("MODULE", "UPGRADE", "lists", copy_build(c, "lists", tmp_path)) == "OK"
+    assert c.execute("MODULE", "UPGRADE", "layout", build_path("layout_v2")) == "OK"
+    stop.set()
+    for t in threads:
+        t.join()
+    c.execute("LAY.SET", "after", "upgrade")
+    wait_for(lambda: linked(prim, rep), what="stream")
+    rc = rep.resp()
+    assert dataset(rep.client()) == dataset(pc)
+    for k in ["lay%d" % i for i in range(30)] + ["after"]:
+        assert rc.execute("LAY.GET", k) == c.execute("LAY.GET", k)
+    # FLUSHTYPE on the primary: its DELs reach the replica
+    assert c.execute("MODULE", "UNLOAD", "layout", "FLUSHTYPE", "layout") == "OK"
+    wait_for(lambda: linked(prim, rep), what="stream")
+    assert rc.execute("KEYS", "lay*") == []
+    assert rc.execute("EXISTS", "after") == 0
+    assert dataset(rep.client()) == dataset(pc)

@@ -826,9 +826,11 @@ void config_stash_owner(const void *owner, int op)
     }
     if (op == CONFIG_STASH_ROLLBACK) {
         config_unregister_owner(owner);
-        extra = mem_realloc(extra, (size_t)(nextra + nparked) * sizeof(param_t));
-        memcpy(extra + nextra, parked, (size_t)nparked * sizeof(param_t));
-        nextra += nparked;
+        if (nparked) {
+            extra = mem_realloc(extra, (size_t)(nextra + nparked) * sizeof(param_t));
+            memcpy(extra + nextra, parked, (size_t)nparked * sizeof(param_t));
+            nextra += nparked;
+        }
     } else {
         for (int i = 0; i < nparked; i++) {
             carry_value(&parked[i]);

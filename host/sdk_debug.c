@@ -66,9 +66,11 @@ void sdk_debug_stash(md_module_t *m, int op)
     }
     if (op == MODULE_ROLLBACK) {
         sdk_debug_forget(m);
-        subs = mem_realloc(subs, (nsubs + nparked + 1) * sizeof(*subs));
-        memcpy(subs + nsubs, parked, nparked * sizeof(*subs));
-        nsubs += nparked;
+        if (nparked) {
+            subs = mem_realloc(subs, (nsubs + nparked) * sizeof(*subs));
+            memcpy(subs + nsubs, parked, nparked * sizeof(*subs));
+            nsubs += nparked;
+        }
     }
     mem_free(parked);
     parked = NULL;

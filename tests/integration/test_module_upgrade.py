@@ -82,16 +82,59 @@ def populate(c):
 
 
 def writer(port, n, prefix, log, stop):
-    """Push to its own lists until stop is set; log[key] = what it pushed."""
+    """Write to keys of its own, of every type, until stop is set (and at
+    least n commands); log[(kind, key)] is what each key must hold."""
     from modis_helpers import RespClient
     c = RespClient(port)
     i = 0
     while not stop.is_set() or i < n:
-        key = "%s:%d" % (prefix, i % 7)
-        c.execute("RPUSH", key, i)
-        log.setdefault(key, []).append(str(i).encode())
+        key = "%s:%d:%d" % (prefix, i % 5, i % 3)
+        kind = i % 5
+        if kind == 0:
+            c.execute("RPUSH", key, i)
+            log.setdefault(("list", key), []).append(str(i).encode())
+        elif kind == 1:
+            c.execute("HSET", key, "f%d" % i, i)
+            log.setdefault(("hash", key), {})[b"f%d" % i] = str(i).encode()
+        elif kind == 2:
+            c.execute("SADD", key, i)
+            log.setdefault(("set", key), set()).add(str(i).encode())
+        elif kind == 3:
+            c.execute("ZADD", key, i, "m%d" % i)
+            log.setdefault(("zset", key), {})[b"m%d" % i] = i
+        else:
+            c.execute("SET", key, i, "EX", 1000)
+            log[("string", key)] = str(i).encode()
         i += 1
     c.close()
+
+
+def wait_written(logs, n=15):
+    """Until every writer has written each of its n (at most 15) keys: the
+    upgrades run under load."""
+    import time
+    deadline = time.monotonic() + 10
+    while any(len(log) < n for log in logs) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert all(len(log) >= n for log in logs)
+
+
+def check_written(c, log):
+    """Each key a writer wrote holds what its log says."""
+    for (kind, key), want in log.items():
+        if kind == "list":
+            assert c.execute("LRANGE", key, 0, -1) == want
+        elif kind == "hash":
+            got = c.execute("HGETALL", key)
+            assert dict(zip(got[0::2], got[1::2])) == want
+        elif kind == "set":
+            assert set(c.execute("SMEMBERS", key)) == want
+        elif kind == "zset":
+            got = c.execute("ZRANGE", key, 0, -1, "WITHSCORES")
+            assert {m: int(sc) for m, sc in zip(got[0::2], got[1::2])} == want
+        else:
+            assert c.execute("GET", key) == want
+            assert c.execute("TTL", key) > 0
 
 
 def test_upgrade_builtin_modules_under_load(start_server, tmp_path):
@@ -117,6 +160,7 @@ def test_upgrade_builtin_modules_under_load(start_server, tmp_path):
         t = threading.Thread(target=writer, args=(srv.port, 200, "w%d" % w, logs[w], stop))
         t.start()
         threads.append(t)
+    wait_written(logs)
     paths = {}
     for name in ("strings", "lists", "hashes", "sets", "zsets", "streams"):
         paths[name] = copy_build(c, name, tmp_path)
@@ -150,8 +194,7 @@ def test_upgrade_builtin_modules_under_load(start_server, tmp_path):
     for key, val in before.items():
         assert after[key] == val, key
     for log in logs:
-        for key, pushed in log.items():
-            assert c.execute("LRANGE", key, 0, -1) == pushed
+        check_written(c, log)
     # the AOF written across the upgrades loads back to the same data set
     digest = c.execute("DEBUG", "DIGEST")
     assert restart(srv).execute("DEBUG", "DIGEST") == digest
@@ -429,6 +472,7 @@ def test_replica_keeps_the_data_across_an_upgrade(start_server, tmp_path):
         t = threading.Thread(target=writer, args=(prim.port, 100, "w%d" % w, logs[w], stop))
         t.start()
         threads.append(t)
+    wait_written(logs, 10)
     c = prim.resp()
     assert c.execute("MODULE", "UPGRADE", "lists", copy_build(c, "lists", tmp_path)) == "OK"
     assert c.execute("MODULE", "UPGRADE", "layout", build_path("layout_v2")) == "OK"

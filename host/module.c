@@ -15,6 +15,7 @@
 #include "types.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
@@ -273,21 +274,40 @@ size_t module_type_keys_in(const md_type_t *t, int dbid)
     return c.n;
 }
 
-/* "module 'x' still has 3 key(s) of type 'list' (db0=2,db5=1)". */
-static void keys_refusal(const module_t *m, const md_type_t *t, char *err, size_t cap)
+/* Append to err at *len (clipped at cap). */
+static void err_append(char *err, size_t cap, int *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void err_append(char *err, size_t cap, int *len, const char *fmt, ...)
 {
-    int len = snprintf(err, cap, "module '%s' still has %zu key(s) of type '%s' (", m->name,
-                       t->nkeys, t->name);
-    const char *sep = "";
-    for (int d = 0; d < srv.databases && len > 0 && (size_t)len < cap; d++) {
-        size_t n = module_type_keys_in(t, d);
-        if (!n) continue;
-        len += snprintf(err + len, cap - (size_t)len, "%sdb%d=%zu", sep, d, n);
-        sep = ",";
+    if (*len < 0 || (size_t)*len >= cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    *len += vsnprintf(err + *len, cap - (size_t)*len, fmt, ap);
+    va_end(ap);
+}
+
+/* "module 'x' still has 3 key(s) of type 'list' (db0=2,db5=1), 1 key(s)
+ * of type 'y' (db2=1); MODULE UNLOAD x FLUSHTYPE x deletes them". */
+static void keys_refusal(const module_t *m, char *err, size_t cap)
+{
+    int len = snprintf(err, cap, "module '%s' still has ", m->name);
+    const char *tsep = "";
+    for (int i = 0; i < m->ntypes; i++) {
+        const md_type_t *t = m->types[i];
+        if (!t->nkeys) continue;
+        err_append(err, cap, &len, "%s%zu key(s) of type '%s' (", tsep, t->nkeys, t->name);
+        const char *sep = "";
+        for (int d = 0; d < srv.databases; d++) {
+            size_t n = module_type_keys_in(t, d);
+            if (!n) continue;
+            err_append(err, cap, &len, "%sdb%d=%zu", sep, d, n);
+            sep = ",";
+        }
+        err_append(err, cap, &len, ")");
+        tsep = ", ";
     }
-    if (len > 0 && (size_t)len < cap)
-        snprintf(err + len, cap - (size_t)len, "); MODULE UNLOAD %s FLUSHTYPE %s deletes them",
-                 m->name, m->name);
+    err_append(err, cap, &len, "; MODULE UNLOAD %s FLUSHTYPE %s deletes them", m->name,
+               m->name);
 }
 
 const module_t *module_user_of(const module_t *m)
@@ -302,7 +322,7 @@ int module_busy(module_t *m, int check_keys, int check_blocked, char *err, size_
 {
     for (int i = 0; check_keys && i < m->ntypes; i++) {
         if (m->types[i]->nkeys) {
-            keys_refusal(m, m->types[i], err, cap);
+            keys_refusal(m, err, cap);
             return -1;
         }
     }

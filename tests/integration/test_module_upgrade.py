@@ -209,6 +209,17 @@ def restart(srv, *extra):
     return srv.resp()
 
 
+def wait_rewrite(c):
+    import time
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        text = c.execute("INFO", "persistence").decode()
+        if "aof_rewrite_in_progress:0" in text and "aof_rewrite_scheduled:0" in text:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the AOF rewrite did not finish")
+
+
 def load_layout(srv, build="layout_v1"):
     c = srv.resp()
     assert c.execute("MODULE", "LOAD", build_path(build)) == "OK"
@@ -253,6 +264,12 @@ def test_upgrade_same_layout_then_converting(start_server):
     # the client blocked before both upgrades is served by the new build
     assert c.execute("LAY.SET", "wq", "served") == "OK"
     assert waiter.read() == b"served"
+    # the new build saves and loads them: DEBUG RELOAD, an AOF rewrite
+    assert c.execute("DEBUG", "RELOAD") == "OK"
+    assert c.execute("LAY.GET", "k42") == b"value-42"
+    assert c.execute("OBJECT", "ENCODING", "k42") == b"layout2"
+    assert c.execute("BGREWRITEAOF") == "Background append only file rewriting started"
+    wait_rewrite(c)
     # the AOF stays valid: a restart with the new build loads it
     c.execute("LAY.SET", "after", "upgrade")
     c = restart(srv, "--loadmodule", build_path("layout_v2"))

@@ -21,8 +21,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define STAGE_MAX_SERVICES 16
-
 /* What the new build registered during its md_init, not installed yet. */
 struct module_stage {
     const md_manifest_t *mf;
@@ -30,11 +28,11 @@ struct module_stage {
     int have[MODULE_MAX_TYPES];
     cmd_t **cmds;
     int ncmds;
-    struct {
+    struct staged_svc {
         const char *name;
         uint32_t version;
         const void *table;
-    } svc[STAGE_MAX_SERVICES];
+    } *svc;
     int nsvc;
 };
 
@@ -76,7 +74,9 @@ int module_stage_service(module_t *m, const char *name, uint32_t version, const 
 {
     stage_t *st = m->stage;
     module_service_t *s = service_find(name);
-    if ((s && s->provider != m) || st->nsvc == STAGE_MAX_SERVICES) {
+    int twice = 0;
+    for (int k = 0; k < st->nsvc; k++) twice |= strcmp(st->svc[k].name, name) == 0;
+    if ((s && s->provider != m) || twice) {
         snprintf(m->err, sizeof(m->err), "service '%s' is already provided", name);
         return MD_ERR;
     }
@@ -85,9 +85,8 @@ int module_stage_service(module_t *m, const char *name, uint32_t version, const 
                  "build's %u", name, version, s->version);
         return MD_ERR;
     }
-    st->svc[st->nsvc].name = name;
-    st->svc[st->nsvc].version = version;
-    st->svc[st->nsvc++].table = table;
+    st->svc = mem_realloc(st->svc, (size_t)(st->nsvc + 1) * sizeof(*st->svc));
+    st->svc[st->nsvc++] = (struct staged_svc){name, version, table};
     return MD_OK;
 }
 
@@ -486,6 +485,7 @@ int module_upgrade(const char *name, const char *path, int argc, char **argv, ch
         m->err[0] = '\0';
         dlclose(dl);
         mem_free(c.v);
+        mem_free(st->svc);
         mem_free(st);
         return -1;
     }
@@ -501,6 +501,7 @@ int module_upgrade(const char *name, const char *path, int argc, char **argv, ch
              "place, %d converted (%zu value(s))", m->name, old_ver, mf->version, path,
              m->ntypes - nconv, nconv, nvalues);
     mem_free(c.v);
+    mem_free(st->svc);
     mem_free(st);
     return 0;
 }

@@ -82,7 +82,7 @@ static int module_loadex_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 /* The keys of one db whose type slot belongs to module m (copied names). */
 typedef struct doomed {
     const module_t *m;
-    char **keys;
+    md_arg_t *keys;             /* copies, binary-safe */
     uint8_t *types;
     size_t n, cap;
 } doomed_t;
@@ -94,10 +94,10 @@ static int doomed_one(void *priv, ks_entry_t *e)
     if (!t || t->owner != d->m) return 0;
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 64;
-        d->keys = mem_realloc(d->keys, d->cap * sizeof(char *));
+        d->keys = mem_realloc(d->keys, d->cap * sizeof(md_arg_t));
         d->types = mem_realloc(d->types, d->cap);
     }
-    d->keys[d->n] = mem_strndup(e->key, e->keylen);
+    d->keys[d->n] = (md_arg_t){mem_strndup(e->key, e->keylen), e->keylen};
     d->types[d->n++] = e->type;
     return 0;
 }
@@ -114,14 +114,14 @@ static void flush_types(module_t *m)
         doomed_t d = {.m = m};
         ks_each(db, doomed_one, &d);
         for (size_t i = 0; i < d.n; i++) {
-            size_t len = strlen(d.keys[i]);
-            ks_entry_t *e = ks_find(db, d.keys[i], len);
+            md_arg_t k = d.keys[i];
+            ks_entry_t *e = ks_find(db, k.ptr, k.len);
             if (e) ks_delete_lazy(db, e);
-            notify_key_modified(dbid, d.keys[i], len);
-            notify_keyspace(NOTIFY_GENERIC, "del", d.keys[i], len, dbid);
-            md_arg_t del[2] = {md_str("DEL"), {d.keys[i], len}};
+            notify_key_modified(dbid, k.ptr, k.len);
+            notify_keyspace(NOTIFY_GENERIC, "del", k.ptr, k.len, dbid);
+            md_arg_t del[2] = {md_str("DEL"), k};
             prop_record_also(dbid, 2, del);
-            mem_free(d.keys[i]);
+            mem_free((char *)k.ptr);
         }
         for (int k = 0; k < m->ntypes && d.n; k++) {
             size_t n = 0;

@@ -362,7 +362,10 @@ int module_unload(const char *name, void (*flush)(module_t *m), char *err, size_
             return -1;
         }
     }
-    if (flush) flush(m);
+    if (flush) {
+        flush(m);
+        if (module_busy(m, 1, 0, err, cap) != 0) return -1; /* none may be left */
+    }
     lazyfree_drain(); /* no free callback of the module may still be queued */
     module_unregister(m);
     module_t **pp = &modules;

@@ -430,7 +430,7 @@ def test_unload_refusals_and_flushtype(start_server):
     for db, n in ((0, 2), (4, 1)):
         c.execute("SELECT", db)
         for i in range(n):
-            c.execute("LAY.SET", "k%d" % i, "v")
+            c.execute("LAY.SET", "k\x00%d" % i, "v")
         c.execute("SET", "other", "kept")
     c.execute("SELECT", 0)
     assert c.execute("MODULE", "UNLOAD", "layout", "FLUSHTYPE", "layout") == "OK"

@@ -58,6 +58,18 @@ size_t blocking_clients_of(const md_module_t *m)
     return n;
 }
 
+size_t blocking_clients_holding(const md_module_t *m)
+{
+    size_t n = 0;
+    for (client_t *c = client_first(); c; c = c->next_all) {
+        const bstate_t *s = c->bstate;
+        if (s && s->cmd->owner == m && s->ops &&
+            (!s->ops->holds_module || s->ops->holds_module(s->priv)))
+            n++;
+    }
+    return n;
+}
+
 /* Copy argv and keys into one buffer owned by the state (replacing what
  * it held). */
 static void state_copy_args(bstate_t *s, int argc, const md_arg_t *argv, int nkeys,

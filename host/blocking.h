@@ -44,6 +44,10 @@ typedef struct blocking_ops {
     /* CLIENT UNBLOCK may unblock it (Redis: not a module's client that has
      * no timeout callback). */
     int unblockable;
+    /* Whether priv keeps code or data of the module that blocked (MODULE
+     * UPGRADE refuses to replace a build something still points into);
+     * NULL: it always does. */
+    int (*holds_module)(const void *priv);
 } blocking_ops_t;
 
 typedef struct blocking_spec {
@@ -96,6 +100,9 @@ int blocking_is_blocked(const struct client *c);
 size_t blocking_clients(void);
 /* Clients blocked in a command of module m (MODULE UNLOAD refuses). */
 size_t blocking_clients_of(const md_module_t *m);
+/* Of those, the ones whose state keeps the module's own callbacks or
+ * private data (blocking_ops_t.holds_module). */
+size_t blocking_clients_holding(const md_module_t *m);
 size_t blocking_keys(void);
 
 #endif

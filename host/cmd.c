@@ -363,6 +363,121 @@ int cmd_register(struct md_module *owner, const md_command_t *decls,
     return 0;
 }
 
+/* ---- MODULE UPGRADE: the new build's table, swapped in place ---- */
+
+int cmd_stage(struct md_module *owner, const md_command_t *decls, size_t stride,
+              const char *group, cmd_t ***staged, int *nstaged, char *errbuf, size_t errcap)
+{
+    if (stride < offsetof(md_command_t, subcommands) + sizeof(void *)) {
+        snprintf(errbuf, errcap, "command table entries are too small (%zu bytes)", stride);
+        return -1;
+    }
+    for (size_t i = 0; decl_at(decls, stride, i)->name; i++) {
+        const md_command_t *d = decl_at(decls, stride, i);
+        cmd_t *held = cmd_lookup(d->name, strlen(d->name));
+        int twice = 0;
+        for (int k = 0; k < *nstaged; k++) twice |= strcasecmp((*staged)[k]->name, d->name) == 0;
+        if ((held && held->owner != owner) || twice) {
+            snprintf(errbuf, errcap, twice ? "command '%s' declared twice"
+                                           : "command '%s' already exists", d->name);
+            return -1;
+        }
+        cmd_t *c = cmd_build(owner, d, stride, NULL, group, errbuf, errcap);
+        if (!c) return -1;
+        *staged = mem_realloc(*staged, (size_t)(*nstaged + 1) * sizeof(cmd_t *));
+        (*staged)[(*nstaged)++] = c;
+    }
+    return 0;
+}
+
+void cmd_staged_free(cmd_t **staged, int n)
+{
+    for (int i = 0; i < n; i++) cmd_free(staged[i]);
+    mem_free(staged);
+}
+
+#define SWAP(a, b) do { __typeof__(a) t_ = (a); (a) = (b); (b) = t_; } while (0)
+
+/*
+ * Give entry o what the new build's entry n declares, keeping o's identity
+ * (its address, which references hold, its id, statistics and latency
+ * histogram); n leaves with o's old declaration and is freed. Subcommands
+ * match by name: matched ones are transplanted, new ones adopted, the
+ * rest retired (tombstones while referenced).
+ */
+static void cmd_transplant(cmd_t *o, cmd_t *n)
+{
+    SWAP(o->handler, n->handler);
+    SWAP(o->arity, n->arity);
+    SWAP(o->flags, n->flags);
+    SWAP(o->first_key, n->first_key);
+    SWAP(o->last_key, n->last_key);
+    SWAP(o->step, n->step);
+    SWAP(o->acl, n->acl);
+    SWAP(o->decl, n->decl);
+    SWAP(o->keyspecs, n->keyspecs);
+    SWAP(o->docs, n->docs);
+    SWAP(o->group, n->group);
+    cmd_t **subs = mem_calloc((size_t)(n->nsubs + 1) * sizeof(cmd_t *));
+    for (int i = 0; i < n->nsubs; i++) {
+        cmd_t *ns = n->subs[i], *os = NULL;
+        for (int k = 0; k < o->nsubs && !os; k++)
+            if (o->subs[k] && strcmp(o->subs[k]->name, ns->name) == 0) {
+                os = o->subs[k];
+                o->subs[k] = NULL;
+            }
+        if (os) {
+            cmd_transplant(os, ns);
+            subs[i] = os;
+        } else {
+            ns->parent = o;
+            subs[i] = ns;
+        }
+    }
+    for (int k = 0; k < o->nsubs; k++)
+        if (o->subs[k]) cmd_retire(o->subs[k]);
+    mem_free(o->subs);
+    o->subs = subs;
+    SWAP(o->nsubs, n->nsubs);
+    mem_free(n->subs);
+    n->subs = NULL;
+    n->nsubs = 0;
+    cmd_free(n);
+}
+
+void cmd_commit_staged(struct md_module *owner, cmd_t **staged, int n)
+{
+    for (int i = 0; i < CMD_BUCKETS; i++) {
+        cmd_t **pp = &table[i];
+        while (*pp) {
+            cmd_t *c = *pp, *match = NULL;
+            for (int k = 0; k < n && !match; k++)
+                if (staged[k] && strcmp(staged[k]->name, c->name) == 0) {
+                    match = staged[k];
+                    staged[k] = NULL;
+                }
+            if (c->owner != owner) {
+                pp = &c->next;
+            } else if (match) {
+                cmd_transplant(c, match);
+                pp = &c->next;
+            } else {
+                *pp = c->next;
+                cmd_retire(c);
+                ncommands--;
+            }
+        }
+    }
+    for (int k = 0; k < n; k++) {
+        if (!staged[k]) continue;
+        uint64_t h = name_hash(staged[k]->name, strlen(staged[k]->name));
+        staged[k]->next = table[h];
+        table[h] = staged[k];
+        ncommands++;
+    }
+    mem_free(staged);
+}
+
 void cmd_unregister_owner(struct md_module *owner)
 {
     for (int i = 0; i < CMD_BUCKETS; i++) {

@@ -90,6 +90,20 @@ int cmd_register(struct md_module *owner, const md_command_t *decls,
                  char *errbuf, size_t errcap);
 /* Remove every command of `owner`; referenced ones become tombstones. */
 void cmd_unregister_owner(struct md_module *owner);
+/*
+ * MODULE UPGRADE. cmd_stage builds the new build's entries (appended to
+ * *staged, *nstaged) without installing them; a name another owner holds
+ * is refused. cmd_commit_staged swaps them in: an entry of `owner` with
+ * the same name keeps its address, id and statistics and takes the new
+ * handler and declaration (so blocked clients, queued MULTI commands and
+ * every other reference run the new code), entries the new build lacks
+ * are retired, new ones are added; it consumes `staged`.
+ * cmd_staged_free drops a staged table (the upgrade failed).
+ */
+int cmd_stage(struct md_module *owner, const md_command_t *decls, size_t stride,
+              const char *group, cmd_t ***staged, int *nstaged, char *errbuf, size_t errcap);
+void cmd_commit_staged(struct md_module *owner, cmd_t **staged, int n);
+void cmd_staged_free(cmd_t **staged, int n);
 /* Whether a handler of `owner` is running now (MODULE UNLOAD refuses). */
 int cmd_owner_running(const struct md_module *owner);
 

@@ -675,6 +675,7 @@ void config_init(void)
 }
 
 static param_t *extra_slot(const void *owner, const char *name);
+static void extra_free(param_t *p);
 
 /* A module parameter of type T_LL (an integer) or T_MEM (with units). */
 static int register_extra(const void *owner, const char *name, int type, long long *var,
@@ -770,18 +771,75 @@ void config_unregister_owner(const void *owner)
     int j = 0;
     for (int i = 0; i < nextra; i++) {
         if (extra[i].owner == owner) {
-            if (extra[i].type == T_STR) {
-                mem_free(*(char **)extra[i].var);
-                *(char **)extra[i].var = NULL;
-            }
-            mem_free((char *)extra[i].name);
-            mem_free((char *)extra[i].alias);
-            mem_free((char *)extra[i].def);
+            extra_free(&extra[i]);
             continue;
         }
         extra[j++] = extra[i];
     }
     nextra = j;
+}
+
+/* Parameters of a module being upgraded (MODULE_PARK .. COMMIT/ROLLBACK). */
+static param_t *parked;
+static int nparked;
+
+/* Free what config_unregister_owner frees of one parameter. */
+static void extra_free(param_t *p)
+{
+    if (p->type == T_STR) {
+        mem_free(*(char **)p->var);
+        *(char **)p->var = NULL;
+    }
+    mem_free((char *)p->name);
+    mem_free((char *)p->alias);
+    mem_free((char *)p->def);
+}
+
+/* The new build's parameter takes the value the old one had (set the way
+ * CONFIG SET does; a value the new build refuses keeps its default). */
+static void carry_value(param_t *old)
+{
+    param_t *p = param_find(old->name);
+    char err[128];
+    if (!p || p->owner != old->owner) return;
+    char *v = param_get(old);
+    if (v && param_set(p, v, err, sizeof(err)) != 0)
+        log_msg(LOG_WARNING, "MODULE UPGRADE: parameter %s keeps its default: %s", p->name,
+                err);
+    mem_free(v);
+}
+
+void config_stash_owner(const void *owner, int op)
+{
+    if (op == CONFIG_STASH_PARK) {
+        int j = 0;
+        for (int i = 0; i < nextra; i++) {
+            if (extra[i].owner != owner) {
+                extra[j++] = extra[i];
+                continue;
+            }
+            parked = mem_realloc(parked, (size_t)(nparked + 1) * sizeof(param_t));
+            parked[nparked++] = extra[i];
+        }
+        nextra = j;
+        return;
+    }
+    if (op == CONFIG_STASH_ROLLBACK) {
+        config_unregister_owner(owner);
+        if (nparked) {
+            extra = mem_realloc(extra, (size_t)(nextra + nparked) * sizeof(param_t));
+            memcpy(extra + nextra, parked, (size_t)nparked * sizeof(param_t));
+            nextra += nparked;
+        }
+    } else {
+        for (int i = 0; i < nparked; i++) {
+            carry_value(&parked[i]);
+            extra_free(&parked[i]);
+        }
+    }
+    mem_free(parked);
+    parked = NULL;
+    nparked = 0;
 }
 
 int config_set_one(const char *name, const char *value, char *err, size_t cap)

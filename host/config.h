@@ -74,6 +74,12 @@ int config_register_bool(const void *owner, const char *name, int *var, int def)
 int config_register_enum(const void *owner, const char *name, int *var,
                          const char *const *names, int def);
 void config_unregister_owner(const void *owner);
+/* MODULE UPGRADE (module.h's stash ops): PARK takes owner's parameters
+ * out of the table; COMMIT gives each value to the new parameter of the
+ * same name (registered meanwhile) and frees the parked ones; ROLLBACK
+ * drops what owner registered meanwhile and puts the parked ones back. */
+enum { CONFIG_STASH_PARK, CONFIG_STASH_COMMIT, CONFIG_STASH_ROLLBACK };
+void config_stash_owner(const void *owner, int op);
 /* A second name for the parameter `name` that `owner` registered: 0, or
  * -1 when it is not owner's, already has an alias, or `alias` is taken. */
 int config_register_alias(const void *owner, const char *alias, const char *name);

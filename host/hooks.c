@@ -159,6 +159,34 @@ static void replay_close(persist_replay_t *r)
 
 static void forget_config(md_module_t *m) { config_unregister_owner(m); }
 
+/* MODULE UPGRADE parks the hooks of the loaded build under this tag, an
+ * address no module has. */
+static char parked_tag;
+#define PARKED ((md_module_t *)(void *)&parked_tag)
+
+static void stash_hooks(md_module_t *m, int op)
+{
+    static const int config_op[] = {CONFIG_STASH_PARK, CONFIG_STASH_COMMIT,
+                                    CONFIG_STASH_ROLLBACK};
+    config_stash_owner(m, config_op[op]);
+    sdk_debug_stash(m, op);
+    if (op == MODULE_ROLLBACK) {
+        sdk_cron_forget(m);
+        info_hook_forget(m);
+        sdk_events_forget(m);
+    }
+    if (op == MODULE_COMMIT) {
+        sdk_cron_forget(PARKED);
+        info_hook_forget(PARKED);
+        sdk_events_forget(PARKED);
+        return;
+    }
+    md_module_t *from = op == MODULE_PARK ? m : PARKED, *to = op == MODULE_PARK ? PARKED : m;
+    sdk_cron_retag(from, to);
+    info_hook_retag(from, to);
+    sdk_events_retag(from, to);
+}
+
 /* persist_hooks.module_name: the name of a type slot's module. */
 static const char *hook_module_name(const struct md_module *m)
 {
@@ -199,4 +227,5 @@ void hooks_install(void)
     module_on_forget(info_hook_forget);
     module_on_forget(sdk_events_forget);
     module_on_forget(sdk_debug_forget);
+    module_on_stash(stash_hooks);
 }

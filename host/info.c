@@ -26,6 +26,7 @@
 #include "lathist.h"
 #include "mem.h"
 #include "module.h"
+#include "types.h"
 #include "pause.h"
 #include "pubsub.h"
 #include "tracking.h"
@@ -669,9 +670,11 @@ static int module_uses(const module_t *m, const module_t *dep)
 
 /*
  * Redis's line, "module:name=x,ver=N,api=1,filters=0,usedby=[a|b],
- * using=[c],options=[]", stays exactly as Redis writes it; the memory the
- * module holds follows on a line of its own, "module_memory_<name>:<bytes>",
- * one key per module so dictionary-style INFO parsers keep every value.
+ * using=[c],options=[]", keeps Redis's fields first; Modis appends
+ * abi=1.2, types=[list:<keys>|...], services=[list.v1@1|...] and
+ * memory=<bytes>. The memory also follows on a line of its own,
+ * "module_memory_<name>:<bytes>", one key per module so dictionary-style
+ * INFO parsers keep every value.
  */
 static void info_modules(ibuf_t *b)
 {
@@ -693,7 +696,20 @@ static void info_modules(ibuf_t *b)
             ib_printf(b, "%s", i ? "|" : "");
             ib_safe(b, m->deps[i]->name);
         }
-        ib_printf(b, "],options=[]\r\nmodule_memory_");
+        ib_printf(b, "],options=[],abi=%u.%u,types=[", (unsigned)m->manifest->abi_major,
+                  (unsigned)m->manifest->abi_minor);
+        for (int i = 0; i < m->ntypes; i++) {
+            ib_printf(b, "%s", i ? "|" : "");
+            ib_safe(b, m->types[i]->name);
+            ib_printf(b, ":%zu", m->types[i]->nkeys);
+        }
+        ib_printf(b, "],services=[");
+        for (const md_service_ref_t *r = m->manifest->provides; r && r->name; r++) {
+            ib_printf(b, "%s", r == m->manifest->provides ? "" : "|");
+            ib_safe(b, r->name);
+            ib_printf(b, "@%u", (unsigned)r->version);
+        }
+        ib_printf(b, "],memory=%zu\r\nmodule_memory_", m->mem_used);
         ib_safe(b, m->name);
         ib_printf(b, ":%zu\r\n", m->mem_used);
     }
@@ -887,6 +903,12 @@ void info_hook_forget(md_module_t *owner)
             pp = &h->next;
         }
     }
+}
+
+void info_hook_retag(md_module_t *from, md_module_t *to)
+{
+    for (info_hook_t *h = hooks; h; h = h->next)
+        if (h->owner == from) h->owner = to;
 }
 
 /* One field a module adds through md_info_field_*(); its name and value

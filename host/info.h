@@ -34,6 +34,8 @@ void info_init(void);
 void info_hook_add(md_module_t *owner, const char *section, void (*fn)(md_info_t *info));
 /* Drop every hook of `owner` (module unload). */
 void info_hook_forget(md_module_t *owner);
+/* Give `from`'s hooks to `to` (MODULE UPGRADE parks them under a tag). */
+void info_hook_retag(md_module_t *from, md_module_t *to);
 /* Inside a hook: one "name:value" line (CR and LF in it become blanks). */
 void info_hook_field(md_info_t *info, const char *name, const char *value);
 

@@ -2,16 +2,20 @@
  * module.c — the module loader. See module.h for the load contract.
  */
 #include "module.h"
+#include "module_internal.h"
 #include "module_rdb.h"
 #include "blocking.h"
 #include "cmd.h"
 #include "events.h"
 #include "lazyfree.h"
 #include "log.h"
+#include "ks.h"
 #include "mem.h"
+#include "server.h"
 #include "types.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +25,8 @@ static module_t *modules;
 static module_service_t *services;
 static module_forget_fn forget[MODULE_MAX_FORGET];
 static int nforget;
+static module_stash_fn stash[MODULE_MAX_FORGET];
+static int nstash;
 
 module_t *module_first(void) { return modules; }
 
@@ -31,7 +37,9 @@ module_t *module_find(const char *name)
     return NULL;
 }
 
-static module_service_t *service_find(const char *name)
+module_service_t *service_first(void) { return services; }
+
+module_service_t *service_find(const char *name)
 {
     for (module_service_t *s = services; s; s = s->next)
         if (strcmp(s->name, name) == 0) return s;
@@ -56,7 +64,7 @@ unsigned module_abi_min(const md_manifest_t *mf)
  * Check a manifest before running any code of its module. Returns 0, or -1
  * with the reason in err.
  */
-static int manifest_check(const md_manifest_t *mf, char *err, size_t cap)
+int manifest_check(const md_manifest_t *mf, char *err, size_t cap)
 {
     if (mf->magic != MD_MANIFEST_MAGIC) {
         snprintf(err, cap, "bad manifest magic (not a Modis module)");
@@ -86,7 +94,7 @@ static int manifest_check(const md_manifest_t *mf, char *err, size_t cap)
 
 /* Record that m depends on `provider` (MODULE UNLOAD of the provider is
  * then refused while m is loaded). */
-static void add_dep(module_t *m, module_t *provider)
+void add_dep(module_t *m, module_t *provider)
 {
     if (provider == m) return;
     for (int i = 0; i < m->ndeps; i++)
@@ -94,7 +102,7 @@ static void add_dep(module_t *m, module_t *provider)
     if (m->ndeps < MODULE_MAX_DEPS) m->deps[m->ndeps++] = provider;
 }
 
-static int requires_met(const md_manifest_t *mf, char *err, size_t cap)
+int requires_met(const md_manifest_t *mf, char *err, size_t cap)
 {
     for (const md_service_ref_t *r = mf->requires; r && r->name; r++) {
         module_service_t *s = service_find(r->name);
@@ -110,6 +118,16 @@ static int requires_met(const md_manifest_t *mf, char *err, size_t cap)
 void module_on_forget(module_forget_fn fn)
 {
     if (nforget < MODULE_MAX_FORGET) forget[nforget++] = fn;
+}
+
+void module_on_stash(module_stash_fn fn)
+{
+    if (nstash < MODULE_MAX_FORGET) stash[nstash++] = fn;
+}
+
+void module_stash_run(module_t *m, int op)
+{
+    for (int i = 0; i < nstash; i++) stash[i](m, op);
 }
 
 /* Remove everything m registered (types must be empty). */
@@ -143,7 +161,7 @@ static void module_free(module_t *m)
 
 /* Why dlopen() failed. A module that references a symbol no library
  * provides — the server exports none — is told which one. */
-static void dlopen_error(char *err, size_t cap)
+void dlopen_error(char *err, size_t cap)
 {
     const char *e = dlerror();
     const char *u = e ? strstr(e, "undefined symbol: ") : NULL;
@@ -180,7 +198,7 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
         dlclose(dl);
         return -1;
     }
-    if (module_rdb_check(mf, err, cap) != 0) {
+    if (module_rdb_check(mf, NULL, err, cap) != 0) {
         dlclose(dl);
         return -1;
     }
@@ -237,22 +255,79 @@ int module_load(const char *path, int argc, char **argv, char *err, size_t cap)
     return 0;
 }
 
-int module_unload(const char *name, char *err, size_t cap)
+typedef struct type_count {
+    uint8_t id;
+    size_t n;
+} type_count_t;
+
+static int count_one(void *priv, ks_entry_t *e)
 {
-    module_t *m = module_find(name);
-    if (!m) {
-        snprintf(err, cap, "no such module with that name");
-        return -1;
-    }
+    type_count_t *c = priv;
+    c->n += e->type == c->id;
+    return 0;
+}
+
+size_t module_type_keys_in(const md_type_t *t, int dbid)
+{
+    type_count_t c = {t->id, 0};
+    ks_each(&srv.db[dbid], count_one, &c);
+    return c.n;
+}
+
+/* Append to err at *len (clipped at cap). */
+static void err_append(char *err, size_t cap, int *len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void err_append(char *err, size_t cap, int *len, const char *fmt, ...)
+{
+    if (*len < 0 || (size_t)*len >= cap) return;
+    va_list ap;
+    va_start(ap, fmt);
+    *len += vsnprintf(err + *len, cap - (size_t)*len, fmt, ap);
+    va_end(ap);
+}
+
+/* "module 'x' still has 3 key(s) of type 'list' (db0=2,db5=1), 1 key(s)
+ * of type 'y' (db2=1); MODULE UNLOAD x FLUSHTYPE x deletes them". */
+static void keys_refusal(const module_t *m, char *err, size_t cap)
+{
+    int len = snprintf(err, cap, "module '%s' still has ", m->name);
+    const char *tsep = "";
     for (int i = 0; i < m->ntypes; i++) {
+        const md_type_t *t = m->types[i];
+        if (!t->nkeys) continue;
+        err_append(err, cap, &len, "%s%zu key(s) of type '%s' (", tsep, t->nkeys, t->name);
+        const char *sep = "";
+        for (int d = 0; d < srv.databases; d++) {
+            size_t n = module_type_keys_in(t, d);
+            if (!n) continue;
+            err_append(err, cap, &len, "%sdb%d=%zu", sep, d, n);
+            sep = ",";
+        }
+        err_append(err, cap, &len, ")");
+        tsep = ", ";
+    }
+    err_append(err, cap, &len, "; MODULE UNLOAD %s FLUSHTYPE %s deletes them", m->name,
+               m->name);
+}
+
+const module_t *module_user_of(const module_t *m)
+{
+    for (module_t *o = modules; o; o = o->next)
+        for (int i = 0; i < o->ndeps; i++)
+            if (o->deps[i] == m) return o;
+    return NULL;
+}
+
+int module_busy(module_t *m, int check_keys, int check_blocked, char *err, size_t cap)
+{
+    for (int i = 0; check_keys && i < m->ntypes; i++) {
         if (m->types[i]->nkeys) {
-            snprintf(err, cap, "module '%s' still has %zu key(s) of type '%s'",
-                     m->name, m->types[i]->nkeys, m->types[i]->name);
+            keys_refusal(m, err, cap);
             return -1;
         }
     }
     size_t blocked = blocking_clients_of(m) + m->detached_blocks;
-    if (blocked) {
+    if (check_blocked && blocked) {
         snprintf(err, cap, "module '%s' has %zu client(s) blocked in its commands", m->name,
                  blocked);
         return -1;
@@ -261,13 +336,21 @@ int module_unload(const char *name, char *err, size_t cap)
         snprintf(err, cap, "module '%s' is running one of its commands", m->name);
         return -1;
     }
-    for (module_t *o = modules; o; o = o->next) {
-        for (int i = 0; i < o->ndeps; i++) {
-            if (o->deps[i] == m) {
-                snprintf(err, cap, "module '%s' is used by module '%s'", m->name, o->name);
-                return -1;
-            }
-        }
+    return 0;
+}
+
+int module_unload(const char *name, void (*flush)(module_t *m), char *err, size_t cap)
+{
+    module_t *m = module_find(name);
+    if (!m) {
+        snprintf(err, cap, "no such module with that name");
+        return -1;
+    }
+    if (module_busy(m, flush == NULL, 1, err, cap) != 0) return -1;
+    const module_t *user = module_user_of(m);
+    if (user) {
+        snprintf(err, cap, "module '%s' is used by module '%s'", m->name, user->name);
+        return -1;
     }
     if (m->on_unload) {
         char why[200] = "";
@@ -279,6 +362,10 @@ int module_unload(const char *name, char *err, size_t cap)
             return -1;
         }
     }
+    if (flush) {
+        flush(m);
+        if (module_busy(m, 1, 0, err, cap) != 0) return -1; /* none may be left */
+    }
     lazyfree_drain(); /* no free callback of the module may still be queued */
     module_unregister(m);
     module_t **pp = &modules;
@@ -286,6 +373,8 @@ int module_unload(const char *name, char *err, size_t cap)
     *pp = m->next;
     md_event_t e = {.name = m->name, .value = m->manifest->version};
     dlclose(m->dl);
+    for (int i = 0; i < m->nretired; i++) dlclose(m->retired[i]);
+    mem_free(m->retired);
     log_msg(LOG_NOTICE, "Module '%s' unloaded", m->name);
     events_fire(MD_EVENT_MODULE, MD_SUB_MODULE_UNLOADED, &e);
     module_free(m);
@@ -373,7 +462,7 @@ int module_print_info(const char *path)
     const md_manifest_t *mf = dlsym(dl, "md_manifest");
     char err[256];
     if (!mf || manifest_check(mf, err, sizeof(err)) != 0 ||
-        module_rdb_check(mf, err, sizeof(err)) != 0) {
+        module_rdb_check(mf, NULL, err, sizeof(err)) != 0) {
         fprintf(stderr, "%s: %s\n", path, mf ? err : "not a Modis module");
         dlclose(dl);
         return 1;
@@ -402,6 +491,7 @@ static md_type_t *api_type_register(md_module_t *m, const char *name,
                                     const md_type_ops_t *ops)
 {
     if (!m || !m->in_init) return NULL;
+    if (m->stage) return module_stage_type(m, name, ops);
     int declared = 0;
     for (const char *const *t = m->manifest->types; t && *t; t++)
         if (strcmp(*t, name) == 0) declared = 1;
@@ -428,6 +518,7 @@ static int api_commands_register(md_module_t *m, const md_command_t *cmds)
     const char *e = NULL;
     char buf[200];
     if (!m || !m->in_init) return MD_ERR;
+    if (m->stage) return module_stage_commands(m, cmds);
     size_t stride = m->manifest->command_size ? m->manifest->command_size
                                               : sizeof(md_command_t);
     if (cmd_register(m, cmds, stride, "module", &e, buf, sizeof(buf)) != 0) {
@@ -441,10 +532,17 @@ static int api_service_export(md_module_t *m, const char *name, uint32_t version
                               const void *table)
 {
     if (!m || !m->in_init) return MD_ERR;
+    if (m->stage) return module_stage_service(m, name, version, table);
     if (service_find(name)) {
         snprintf(m->err, sizeof(m->err), "service '%s' is already provided", name);
         return MD_ERR;
     }
+    service_add(m, name, version, table);
+    return MD_OK;
+}
+
+void service_add(module_t *m, const char *name, uint32_t version, const void *table)
+{
     module_service_t *s = mem_calloc(sizeof(*s));
     s->name = mem_strdup(name);
     s->version = version;
@@ -452,7 +550,6 @@ static int api_service_export(md_module_t *m, const char *name, uint32_t version
     s->provider = m;
     s->next = services;
     services = s;
-    return MD_OK;
 }
 
 static const void *api_service_import(md_module_t *m, const char *name,

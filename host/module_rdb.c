@@ -25,14 +25,15 @@ static int type_listed(const md_manifest_t *mf, const char *name)
 
 /* One claimed byte: a value type, not held by a loaded module, not claimed
  * twice by this manifest (seen[] tracks this manifest's claims). */
-static int byte_ok(uint8_t b, unsigned char seen[256], char *err, size_t cap)
+static int byte_ok(uint8_t b, const struct md_module *replacing, unsigned char seen[256],
+                   char *err, size_t cap)
 {
     if (b >= RDB_OPCODE_SLOT_INFO || b == RDB_TYPE_MODULE_PRE_GA || b == RDB_TYPE_MODULE_2) {
         snprintf(err, cap, "RDB type byte %u cannot be claimed by a module", b);
         return -1;
     }
     md_type_t *t = types_by_rdb(b);
-    if (t) {
+    if (t && t->owner != replacing) {
         snprintf(err, cap, "RDB type byte %u is already claimed by module '%s'", b,
                  t->owner_name);
         return -1;
@@ -45,8 +46,8 @@ static int byte_ok(uint8_t b, unsigned char seen[256], char *err, size_t cap)
 }
 
 /* A Redis module type name: valid, free, not declared twice here. */
-static int module_type_ok(const md_type_rdb_t *d, const md_type_rdb_t *first, char *err,
-                          size_t cap)
+static int module_type_ok(const md_type_rdb_t *d, const md_type_rdb_t *first,
+                          const struct md_module *replacing, char *err, size_t cap)
 {
     if (!rdb_module_name_valid(d->module_type)) {
         snprintf(err, cap, "type '%s': Redis module type name '%s' must be 9 characters "
@@ -58,7 +59,8 @@ static int module_type_ok(const md_type_rdb_t *d, const md_type_rdb_t *first, ch
                  d->encver, RDB_MODULE_ENCVER_MAX);
         return -1;
     }
-    if (types_by_module_type(d->module_type)) {
+    md_type_t *holder = types_by_module_type(d->module_type);
+    if (holder && holder->owner != replacing) {
         const char *who = module_rdb_provider(d->module_type);
         snprintf(err, cap, "Redis module type name '%s' is already used by %s",
                  d->module_type, who ? who : "a loaded module");
@@ -75,8 +77,8 @@ static int module_type_ok(const md_type_rdb_t *d, const md_type_rdb_t *first, ch
 
 /* One type_rdb entry (d, within the array starting at first). */
 static int decl_ok(const md_manifest_t *mf, const md_type_rdb_t *d,
-                   const md_type_rdb_t *first, unsigned char seen[256], char *err,
-                   size_t cap)
+                   const md_type_rdb_t *first, const struct md_module *replacing,
+                   unsigned char seen[256], char *err, size_t cap)
 {
     if (!type_listed(mf, d->type)) {
         snprintf(err, cap, "type_rdb names type '%s', which the manifest's types do not "
@@ -94,11 +96,12 @@ static int decl_ok(const md_manifest_t *mf, const md_type_rdb_t *d,
         return -1;
     }
     for (size_t i = 0; i < d->n_bytes; i++)
-        if (byte_ok(d->bytes[i], seen, err, cap)) return -1;
-    return d->module_type ? module_type_ok(d, first, err, cap) : 0;
+        if (byte_ok(d->bytes[i], replacing, seen, err, cap)) return -1;
+    return d->module_type ? module_type_ok(d, first, replacing, err, cap) : 0;
 }
 
-int module_rdb_check(const md_manifest_t *mf, char *err, size_t cap)
+int module_rdb_check(const md_manifest_t *mf, const struct md_module *replacing, char *err,
+                     size_t cap)
 {
     unsigned char seen[256] = {0};
     const md_type_rdb_t *decls = module_rdb_decls(mf);
@@ -112,9 +115,71 @@ int module_rdb_check(const md_manifest_t *mf, char *err, size_t cap)
         return -1;
     }
     for (size_t i = 0; i < mf->n_rdb_types; i++)
-        if (byte_ok(mf->rdb_types[i], seen, err, cap)) return -1;
+        if (byte_ok(mf->rdb_types[i], replacing, seen, err, cap)) return -1;
     for (const md_type_rdb_t *d = decls; d && d->type; d++)
-        if (decl_ok(mf, d, decls, seen, err, cap)) return -1;
+        if (decl_ok(mf, d, decls, replacing, seen, err, cap)) return -1;
+    return 0;
+}
+
+/* ---- the same identity across an upgrade ---- */
+
+/* What mf says type `type` reads and writes: bytes[b] set per claimed
+ * byte (manifest-wide bytes of modules before 1.2 belong to the first
+ * type), the module type name (or NULL) and its encoding version. */
+static void identity_of(const md_manifest_t *mf, const char *type, unsigned char bytes[256],
+                        const char **mtype, unsigned *encver)
+{
+    memset(bytes, 0, 256);
+    *mtype = NULL;
+    *encver = 0;
+    if (mf->types && mf->types[0] && strcmp(mf->types[0], type) == 0)
+        for (size_t i = 0; i < mf->n_rdb_types; i++) bytes[mf->rdb_types[i]] = 1;
+    for (const md_type_rdb_t *d = module_rdb_decls(mf); d && d->type; d++) {
+        if (strcmp(d->type, type) != 0) continue;
+        for (size_t i = 0; i < d->n_bytes; i++) bytes[d->bytes[i]] = 1;
+        *mtype = d->module_type;
+        *encver = d->encver;
+    }
+}
+
+/* "0 5 12" (or "none") into buf. */
+static void bytes_text(const unsigned char bytes[256], char *buf, size_t cap)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (int b = 0; b < 256 && len + 5 < cap; b++)
+        if (bytes[b]) len += (size_t)snprintf(buf + len, cap - len, "%s%d", len ? " " : "", b);
+    if (!len) snprintf(buf, cap, "none");
+}
+
+int module_rdb_same(const md_manifest_t *old, const md_manifest_t *mf, char *err, size_t cap)
+{
+    for (const char *const *t = old->types; t && *t; t++) {
+        unsigned char ob[256], nb[256];
+        const char *om, *nm;
+        unsigned oe, ne;
+        identity_of(old, *t, ob, &om, &oe);
+        identity_of(mf, *t, nb, &nm, &ne);
+        if (memcmp(ob, nb, sizeof(ob)) != 0) {
+            char a[128], b[128];
+            bytes_text(ob, a, sizeof(a));
+            bytes_text(nb, b, sizeof(b));
+            snprintf(err, cap, "type '%s' has RDB type bytes %s in the loaded build but %s "
+                     "in the new one", *t, a, b);
+            return -1;
+        }
+        if ((om == NULL) != (nm == NULL) || (om && strcmp(om, nm) != 0)) {
+            snprintf(err, cap, "type '%s' is stored as Redis module type '%s' by the loaded "
+                     "build but '%s' by the new one", *t, om ? om : "(none)",
+                     nm ? nm : "(none)");
+            return -1;
+        }
+        if (nm && ne < oe) {
+            snprintf(err, cap, "type '%s': the new build writes encoding version %u, older "
+                     "than the loaded build's %u", *t, ne, oe);
+            return -1;
+        }
+    }
     return 0;
 }
 

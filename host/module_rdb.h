@@ -23,8 +23,16 @@
 const md_type_rdb_t *module_rdb_decls(const md_manifest_t *mf);
 
 /* Check a manifest's RDB declarations against itself and the loaded
- * modules. Returns 0, or -1 with the reason in err. No module code runs. */
-int module_rdb_check(const md_manifest_t *mf, char *err, size_t cap);
+ * modules, ignoring the claims of `replacing` (the module a MODULE
+ * UPGRADE replaces; NULL for a load). Returns 0, or -1 with the reason
+ * in err. No module code runs. */
+int module_rdb_check(const md_manifest_t *mf, const struct md_module *replacing, char *err,
+                     size_t cap);
+/* MODULE UPGRADE: whether the new manifest gives every type of the old
+ * one the same RDB identity (the same type bytes, the same Redis module
+ * type name with an encoding version not lower). 0, or -1 with the
+ * reason in err. */
+int module_rdb_same(const md_manifest_t *old, const md_manifest_t *mf, char *err, size_t cap);
 
 /* After md_init of module `modname` with manifest mf: give its type slots
  * (types[0..ntypes), the manifest's order) their byte claims and module

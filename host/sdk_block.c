@@ -55,9 +55,16 @@ static void kb_release(client_t *c, void *priv, int how)
     mem_free(k);
 }
 
+/* Whether the block keeps callbacks or private data of the module. */
+static int kb_holds(const void *priv)
+{
+    const kblock_t *k = priv;
+    return k->on_timeout || k->free_priv || k->priv;
+}
+
 /* With the module's timeout reply, or the null one. */
-static const blocking_ops_t kb_ops_cb = {kb_timeout, kb_release, 1};
-static const blocking_ops_t kb_ops_null = {NULL, kb_release, 1};
+static const blocking_ops_t kb_ops_cb = {kb_timeout, kb_release, 1, kb_holds};
+static const blocking_ops_t kb_ops_null = {NULL, kb_release, 1, kb_holds};
 
 /* The kblock of c's blocked state, and the ops it was blocked with. */
 static kblock_t *kblock_of(client_t *c, const blocking_ops_t **ops)

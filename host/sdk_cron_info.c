@@ -47,6 +47,12 @@ void sdk_cron_forget(md_module_t *m)
     }
 }
 
+void sdk_cron_retag(md_module_t *from, md_module_t *to)
+{
+    for (cron_hook_t *h = crons; h; h = h->next)
+        if (h->m == from) h->m = to;
+}
+
 static void cron_one(md_ctx_t *ctx, void *arg) { ((cron_hook_t *)arg)->fn(ctx); }
 
 void sdk_cron_run(void)

@@ -13,5 +13,7 @@
 void sdk_cron_run(void);
 /* Forget the cron hooks of a module being unloaded. */
 void sdk_cron_forget(md_module_t *m);
+/* Give `from`'s hooks to `to` (MODULE UPGRADE parks them under a tag). */
+void sdk_cron_retag(md_module_t *from, md_module_t *to);
 
 #endif

@@ -46,6 +46,37 @@ void sdk_debug_forget(md_module_t *m)
     nsubs = k;
 }
 
+static sdk_debug_sub_t *parked;   /* MODULE UPGRADE: the old build's */
+static size_t nparked;
+
+void sdk_debug_stash(md_module_t *m, int op)
+{
+    if (op == MODULE_PARK) {
+        size_t k = 0;
+        for (size_t i = 0; i < nsubs; i++) {
+            if (subs[i].owner != m) {
+                subs[k++] = subs[i];
+                continue;
+            }
+            parked = mem_realloc(parked, (nparked + 1) * sizeof(*parked));
+            parked[nparked++] = subs[i];
+        }
+        nsubs = k;
+        return;
+    }
+    if (op == MODULE_ROLLBACK) {
+        sdk_debug_forget(m);
+        if (nparked) {
+            subs = mem_realloc(subs, (nsubs + nparked) * sizeof(*subs));
+            memcpy(subs + nsubs, parked, nparked * sizeof(*subs));
+            nsubs += nparked;
+        }
+    }
+    mem_free(parked);
+    parked = NULL;
+    nparked = 0;
+}
+
 /*
  * md_debug_register: the whole array or nothing. Names are checked first
  * (against the host's, other modules' and the array's own), then every

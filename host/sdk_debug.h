@@ -29,6 +29,8 @@ typedef void (*sdk_debug_fn)(const sdk_debug_sub_t *sub, void *priv);
 void sdk_debug_foreach(sdk_debug_fn fn, void *priv);
 /* Drop m's subcommands (module_on_forget). */
 void sdk_debug_forget(md_module_t *m);
+/* MODULE UPGRADE: park, drop or restore m's subcommands (module.h). */
+void sdk_debug_stash(md_module_t *m, int op);
 /* Fill the DEBUG section's entries. */
 void sdk_api_fill_debug(md_api_t *a);
 

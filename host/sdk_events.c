@@ -150,6 +150,12 @@ void sdk_events_forget(md_module_t *m)
     sweep();
 }
 
+void sdk_events_retag(md_module_t *from, md_module_t *to)
+{
+    for (sub_t *s = subs; s; s = s->next)
+        if (s->m == from) s->m = to;
+}
+
 static int x_on_unload(md_module_t *m, md_unload_fn fn)
 {
     if (!m || !m->in_init) return MD_ERR;

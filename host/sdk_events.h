@@ -13,5 +13,7 @@
 
 void sdk_events_keyspace(int cls, const char *event, const char *key, size_t klen, int dbid);
 void sdk_events_forget(md_module_t *m);
+/* Give `from`'s subscriptions to `to` (MODULE UPGRADE parks them). */
+void sdk_events_retag(md_module_t *from, md_module_t *to);
 
 #endif

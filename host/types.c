@@ -22,6 +22,14 @@ md_type_t *types_by_name(const char *name, size_t len)
     return NULL;
 }
 
+void types_copy_ops(md_type_ops_t *dst, const md_type_ops_t *ops)
+{
+    size_t sz = ops->size < sizeof(*dst) ? ops->size : sizeof(*dst);
+    memset(dst, 0, sizeof(*dst));
+    memcpy(dst, ops, sz);
+    dst->size = sizeof(*dst);
+}
+
 md_type_t *types_add(struct md_module *owner, const char *name,
                      const md_type_ops_t *ops)
 {
@@ -33,9 +41,7 @@ md_type_t *types_add(struct md_module *owner, const char *name,
         md_type_t *t = mem_calloc(sizeof(*t));
         memcpy(t->name, name, n + 1);
         t->id = (uint8_t)i;
-        size_t sz = ops->size < sizeof(t->ops) ? ops->size : sizeof(t->ops);
-        memcpy(&t->ops, ops, sz);
-        t->ops.size = sizeof(t->ops);
+        types_copy_ops(&t->ops, ops);
         t->owner = owner;
         slots[i] = t;
         return t;

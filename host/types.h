@@ -31,6 +31,9 @@ struct md_type {
 md_type_t *types_by_id(uint8_t id);
 /* Look up a slot by display name (case-insensitive). */
 md_type_t *types_by_name(const char *name, size_t len);
+/* Copy a module's callback table (ops->size bytes of it) into dst, zero
+ * past that size; dst->size becomes the host's size. */
+void types_copy_ops(md_type_ops_t *dst, const md_type_ops_t *ops);
 /* Claim a new slot; NULL when the name is taken or slots ran out. */
 md_type_t *types_add(struct md_module *owner, const char *name,
                      const md_type_ops_t *ops);

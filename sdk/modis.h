@@ -217,8 +217,9 @@ typedef struct md_command {
  */
 typedef struct md_type_ops {
     size_t size;                 /* sizeof(md_type_ops_t) at build time */
-    /* The version of the in-memory layout of values: reserved for MODULE
-     * UPGRADE (not read by hosts of 1.2); bump it when the layout changes. */
+    /* The version of the in-memory layout of values; bump it when the
+     * layout changes. MODULE UPGRADE keeps the values when the new build's
+     * is the same, else converts them through rdb_save/rdb_load. */
     uint32_t layout_version;
     void (*free)(void *value);
     size_t (*free_effort)(const void *value);   /* > 64: freed in background */
@@ -409,7 +410,7 @@ typedef struct md_reply md_reply_t;
 #define MD_EVENT_PERSISTENCE  4  /* an RDB or AOF is written */
 #define MD_EVENT_SHUTDOWN     5  /* the server exits (after its last save) */
 #define MD_EVENT_CLIENT       6  /* a client connects or disconnects */
-#define MD_EVENT_MODULE       7  /* a module was loaded or unloaded */
+#define MD_EVENT_MODULE       7  /* a module was loaded, upgraded or unloaded */
 #define MD_EVENT_CRON         8  /* the server cron, hz times a second */
 #define MD_EVENT_FORK_CHILD   9  /* the background child forked or ended */
 

@@ -94,6 +94,16 @@ static const md_command_t bitmaps_commands[] = {
         .key_specs = "RO access index:1"),
     {.name = NULL}};
 
+/* A module was loaded or upgraded: take string.v1's current table (MODULE
+ * UPGRADE of the strings module replaces it). */
+static void bitmaps_on_module(md_ctx_t *ctx, const md_event_t *e)
+{
+    (void)ctx;
+    const md_string_v1_t *s =
+        e->sub == MD_SUB_MODULE_LOADED ? md_service_import(MD_SERVICE_STRING, 1) : NULL;
+    if (s != NULL) bitmaps_str = s;
+}
+
 /* Import string.v1 (revision 1 has all this module uses), then register
  * the commands. */
 static int bitmaps_on_load(int argc, const md_arg_t *argv)
@@ -103,7 +113,8 @@ static int bitmaps_on_load(int argc, const md_arg_t *argv)
     bitmaps_str = md_service_import(MD_SERVICE_STRING, 1);
     if (bitmaps_str == NULL ||
         bitmaps_str->size < offsetof(md_string_v1_t, writable) +
-                                sizeof(bitmaps_str->writable))
+                                sizeof(bitmaps_str->writable) ||
+        md_event_subscribe(MD_EVENT_MODULE, bitmaps_on_module) != MD_OK)
         return MD_ERR;
     return md_commands_register(bitmaps_commands);
 }

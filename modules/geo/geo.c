@@ -137,6 +137,18 @@ static const md_command_t geo_commands[] = {
         .history = "7.0.0: Added support for uppercase unit names."),
     {.name = NULL}};
 
+/* A module was loaded or upgraded: take zset.v1's current table (MODULE
+ * UPGRADE of the zsets module replaces it; docs/sdk.md, "Services across
+ * an upgrade"). */
+static void geo_on_module(md_ctx_t *ctx, const md_event_t *e)
+{
+    (void)ctx;
+    const md_zset_v1_t *z = e->sub == MD_SUB_MODULE_LOADED
+                                ? md_service_import(MD_SERVICE_ZSET, SERVICE_REVISION)
+                                : NULL;
+    if (z != NULL) geo_z = z;
+}
+
 /* Import zset.v1 and register the commands; any failure aborts the load. */
 static int geo_on_load(int argc, const md_arg_t *argv)
 {
@@ -144,7 +156,8 @@ static int geo_on_load(int argc, const md_arg_t *argv)
     if (argc != 0) md_log(MD_LOG_WARNING, "geo: module arguments are ignored");
     geo_z = md_service_import(MD_SERVICE_ZSET, SERVICE_REVISION);
     if (geo_z == NULL ||
-        geo_z->size < offsetof(md_zset_v1_t, range_rank) + sizeof(geo_z->range_rank))
+        geo_z->size < offsetof(md_zset_v1_t, range_rank) + sizeof(geo_z->range_rank) ||
+        md_event_subscribe(MD_EVENT_MODULE, geo_on_module) != MD_OK)
         return MD_ERR;
     return md_commands_register(geo_commands);
 }

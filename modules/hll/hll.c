@@ -72,6 +72,17 @@ static const md_command_t hll_commands[] = {
         .doc_flags = "syscmd"),
     {.name = NULL}};
 
+/* A module was loaded or upgraded: take string.v1's current table (MODULE
+ * UPGRADE of the strings module replaces it). */
+static void hll_on_module(md_ctx_t *ctx, const md_event_t *e)
+{
+    (void)ctx;
+    const md_string_v1_t *s = e->sub == MD_SUB_MODULE_LOADED
+                                  ? md_service_import(MD_SERVICE_STRING, SERVICE_REVISION)
+                                  : NULL;
+    if (s != NULL) hll_str = s;
+}
+
 /* Import string.v1 at revision 2, register the parameter and the
  * commands; any failure aborts the load. */
 static int hll_on_load(int argc, const md_arg_t *argv)
@@ -80,7 +91,8 @@ static int hll_on_load(int argc, const md_arg_t *argv)
     if (argc != 0) md_log(MD_LOG_WARNING, "hll: module arguments are ignored");
     hll_str = md_service_import(MD_SERVICE_STRING, SERVICE_REVISION);
     if (hll_str == NULL ||
-        hll_str->size < offsetof(md_string_v1_t, resize) + sizeof(hll_str->resize))
+        hll_str->size < offsetof(md_string_v1_t, resize) + sizeof(hll_str->resize) ||
+        md_event_subscribe(MD_EVENT_MODULE, hll_on_module) != MD_OK)
         return MD_ERR;
     if (md_config_register_mem("hll-sparse-max-bytes", &hll_sparse_max_bytes,
                                3000, 0, LONG_MAX) != MD_OK)

@@ -19,29 +19,32 @@
 const md_string_v1_t *sort_strings;
 const md_list_v1_t *sort_lists;
 
-/* An optional service, imported once it is available. */
-static const void *optional(const void **cache, const char *name)
+/* The optional services, imported once available (NULL: not yet). */
+enum { OPT_ZSET, OPT_SET, OPT_HASH, OPT_N };
+static const void *optional_svc[OPT_N];
+
+static const void *optional(int which, const char *name)
 {
-    if (*cache == NULL) *cache = md_service_import(name, 1);
-    return *cache;
+    if (optional_svc[which] == NULL) optional_svc[which] = md_service_import(name, 1);
+    return optional_svc[which];
 }
 
-const md_zset_v1_t *sort_zsets(void)
-{
-    static const void *svc;
-    return optional(&svc, MD_SERVICE_ZSET);
-}
+const md_zset_v1_t *sort_zsets(void) { return optional(OPT_ZSET, MD_SERVICE_ZSET); }
+const md_set_v1_t *sort_sets(void) { return optional(OPT_SET, MD_SERVICE_SET); }
+const md_hash_v1_t *sort_hashes(void) { return optional(OPT_HASH, MD_SERVICE_HASH); }
 
-const md_set_v1_t *sort_sets(void)
+/* A module was loaded or upgraded: take the current tables (MODULE UPGRADE
+ * of a provider replaces its table; docs/sdk.md, "Services across an
+ * upgrade"); the optional ones are imported again when next needed. */
+static void sort_on_module(md_ctx_t *ctx, const md_event_t *e)
 {
-    static const void *svc;
-    return optional(&svc, MD_SERVICE_SET);
-}
-
-const md_hash_v1_t *sort_hashes(void)
-{
-    static const void *svc;
-    return optional(&svc, MD_SERVICE_HASH);
+    (void)ctx;
+    if (e->sub != MD_SUB_MODULE_LOADED) return;
+    const md_string_v1_t *s = md_service_import(MD_SERVICE_STRING, 1);
+    const md_list_v1_t *l = md_service_import(MD_SERVICE_LIST, 1);
+    if (s != NULL) sort_strings = s;
+    if (l != NULL) sort_lists = l;
+    for (int i = 0; i < OPT_N; i++) optional_svc[i] = NULL;
 }
 
 /* key_specs as Redis 7 declares them: the key, then the keys the BY and
@@ -119,7 +122,9 @@ static int sort_on_load(int argc, const md_arg_t *argv)
     if (argc != 0) md_log(MD_LOG_WARNING, "sort: module arguments are ignored");
     sort_strings = md_service_import(MD_SERVICE_STRING, 1);
     sort_lists = md_service_import(MD_SERVICE_LIST, 1);
-    if (sort_strings == NULL || sort_lists == NULL) return MD_ERR;
+    if (sort_strings == NULL || sort_lists == NULL ||
+        md_event_subscribe(MD_EVENT_MODULE, sort_on_module) != MD_OK)
+        return MD_ERR;
     return md_commands_register(sort_commands);
 }
 

@@ -21,6 +21,7 @@
 #include "zsets_rdb.h"
 #include "zsets_service.h"
 #include "zsets_setops.h"
+#include "zsets_source.h"
 
 md_type_t *zsets_type;
 
@@ -274,6 +275,13 @@ static const md_command_t zsets_commands[] = {
         .key_specs = "RO access index:1 keynum:0:1:1"),
     {.name = NULL}};
 
+/* A module was loaded or upgraded: drop the imported set.v1 table. */
+static void zsets_on_module(md_ctx_t *ctx, const md_event_t *e)
+{
+    (void)ctx;
+    if (e->sub == MD_SUB_MODULE_LOADED) zsrc_rebind();
+}
+
 /* Parameters first (so a config file can set them), then the type, the
  * commands and the service. Any failure aborts the load; the host undoes
  * partial registration. */
@@ -293,7 +301,9 @@ static int zsets_on_load(int argc, const md_arg_t *argv)
         return MD_ERR;
     zsets_type = md_type_register("zset", &zsets_type_ops);
     if (zsets_type == NULL) return MD_ERR;
-    if (md_commands_register(zsets_commands) != MD_OK) return MD_ERR;
+    if (md_commands_register(zsets_commands) != MD_OK ||
+        md_event_subscribe(MD_EVENT_MODULE, zsets_on_module) != MD_OK)
+        return MD_ERR;
     return zsets_service_export();
 }
 

@@ -7,12 +7,15 @@
 #include "zsets_source.h"
 #include "zsets.h"
 
+static const md_set_v1_t *set_svc;
+
 static const md_set_v1_t *set_service(void)
 {
-    static const md_set_v1_t *svc;
-    if (svc == NULL) svc = md_service_import(MD_SERVICE_SET, 1);
-    return svc;
+    if (set_svc == NULL) set_svc = md_service_import(MD_SERVICE_SET, 1);
+    return set_svc;
 }
+
+void zsrc_rebind(void) { set_svc = NULL; }
 
 int zsrc_open(md_ctx_t *c, md_arg_t key, zsrc_t *s)
 {

@@ -15,6 +15,10 @@ typedef struct zsrc {
     double weight;          /* WEIGHTS; 1 by default */
 } zsrc_t;
 
+/* Forget the imported set.v1 table: a module was loaded or upgraded (MODULE
+ * UPGRADE of the sets module replaces the table); the next set input
+ * imports it again. */
+void zsrc_rebind(void) MD_HIDDEN;
 /* Open the input at `key` (weight 1): MD_ERR when the key holds a type
  * that cannot be an input (the caller replies WRONGTYPE). */
 int zsrc_open(md_ctx_t *c, md_arg_t key, zsrc_t *s) MD_HIDDEN;

@@ -38,6 +38,7 @@
 #include "util.h"
 #include "persist/aof.h"
 #include "persist/persist_hooks.h"
+#include "function.h"
 #include "cluster/repl.h"
 #include "cluster/repl_link.h"
 
@@ -159,6 +160,13 @@ static void replay_close(persist_replay_t *r)
 
 static void forget_config(md_module_t *m) { config_unregister_owner(m); }
 
+/* persist_hooks.functions_load: one library of an RDB file. */
+static int load_function(const char *code, size_t len, int replace, char *err, size_t cap)
+{
+    md_arg_t one = {code, len};
+    return fn_load_many(&one, 1, replace ? FN_REPLACE : FN_APPEND, err, cap);
+}
+
 /* persist_hooks.module_name: the name of a type slot's module. */
 static const char *hook_module_name(const struct md_module *m)
 {
@@ -191,6 +199,9 @@ void hooks_install(void)
     persist_hooks.replay_close = replay_close;
     persist_hooks.reset_stats = cmd_reset_stats;
     persist_hooks.in_child = net_close_in_child;
+    persist_hooks.functions_each = fn_each_code;
+    persist_hooks.functions_load = load_function;
+    persist_hooks.functions_flush = fn_flush;
     persist_hooks.module_name = hook_module_name;
     persist_hooks.module_type_provider = module_rdb_provider;
     expire_set_subkeys(sdk_subexpire_run);

@@ -108,7 +108,7 @@ GROUPS = {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
                   "host/hooks", "host/main", "host/crash", "host/redact", "host/script",
-                  "host/script_conv", "host/script_lib", "cluster/repl_cmds"],
+                  "host/script_conv", "host/script_lib", "host/function", "cluster/repl_cmds"],
         "uses": ["*"],
     },
 }

@@ -9,6 +9,7 @@
  * RDB string, per library, then the DUMP footer (RDB version + CRC64).
  */
 #include "client.h"
+#include "dispatch.h"
 #include "function.h"
 #include "hostcmds.h"
 #include "mem.h"
@@ -266,9 +267,13 @@ static int function_stats_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
     const client_t *caller;
     int function = 0;
     const char *name = script_running(&ms, &caller, &function);
+    if (name && !function) { /* an EVAL is busy */
+        md_reply_error(c, DISPATCH_ERR_BUSY);
+        return MD_OK;
+    }
     md_reply_map(c, 2);
     reply_cstr(c, "running_script");
-    if (!name || !function) {
+    if (!name) {
         md_reply_null(c);
     } else {
         md_reply_map(c, 3);

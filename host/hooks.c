@@ -39,6 +39,8 @@
 #include "persist/aof.h"
 #include "persist/persist_hooks.h"
 #include "function.h"
+#include "info.h"
+#include "script.h"
 #include "cluster/repl.h"
 #include "cluster/repl_link.h"
 
@@ -160,6 +162,17 @@ static void replay_close(persist_replay_t *r)
 
 static void forget_config(md_module_t *m) { config_unregister_owner(m); }
 
+/* info_scripting: INFO memory's scripting figures. */
+static void scripting_figures(info_scripts_t *s)
+{
+    s->vm_eval = script_vm_memory(&s->scripts_eval);
+    s->cached_scripts = script_count();
+    s->vm_functions = fn_vm_memory();
+    s->functions = fn_memory();
+    s->functions_count = fn_count_functions();
+    s->libraries = fn_count_libraries();
+}
+
 /* persist_hooks.functions_load: one library of an RDB file. */
 static int load_function(const char *code, size_t len, int replace, char *err, size_t cap)
 {
@@ -202,6 +215,7 @@ void hooks_install(void)
     persist_hooks.functions_each = fn_each_code;
     persist_hooks.functions_load = load_function;
     persist_hooks.functions_flush = fn_flush;
+    info_scripting = scripting_figures;
     persist_hooks.module_name = hook_module_name;
     persist_hooks.module_type_provider = module_rdb_provider;
     expire_set_subkeys(sdk_subexpire_run);

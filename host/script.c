@@ -25,6 +25,7 @@
 #include "cluster/repl_wait.h"
 #include "persist/persist.h"
 #include "mem.h"
+#include "net.h"
 #include "reply.h"
 #include "script_conv.h"
 #include "script_lib.h"
@@ -47,6 +48,7 @@
 
 static lua_State *L;
 static size_t nscripts;
+static size_t script_bytes; /* the cached scripts' bodies */
 
 /* The run in progress. */
 static struct {
@@ -232,6 +234,13 @@ void script_init(void)
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, REG_FLAGS);
     nscripts = 0;
+    script_bytes = 0;
+}
+
+size_t script_vm_memory(size_t *cache)
+{
+    *cache = script_bytes;
+    return (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
 }
 
 void script_flush(void)
@@ -372,6 +381,7 @@ int script_load(const char *body, size_t len, char sha[41], char *err, size_t ca
     lua_setfield(L, -2, sha);
     lua_pop(L, 1);
     nscripts++;
+    script_bytes += len + 41;
     return 0;
 }
 
@@ -452,13 +462,15 @@ static void hook(lua_State *l, lua_Debug *ar)
         cur.busy = 1;
         srv.script_busy = cur.function ? 2 : 1;
     }
-    if (cur.busy) client_serve_busy(cur.run->caller);
+    if (cur.busy) {
+        net_accept_pending(); /* new clients get -BUSY too, as in Redis */
+        client_serve_busy(cur.run->caller);
+    }
     if (cur.kill) {
         log_msg(LOG_WARNING, "Lua script killed by user with SCRIPT KILL.");
         /* on every line from now on, so a pcall cannot swallow it for long */
         lua_sethook(l, hook, LUA_MASKLINE, 0);
-        if (cur.function) script_conv_push_error(l, "Script killed by user with FUNCTION KILL...", 43);
-        else script_conv_push_error(l, "Script killed by user with SCRIPT KILL...", 41);
+        script_conv_push_error(l, "Script killed by user with SCRIPT KILL...", 41); /* FCALL too */
         lua_error(l);
     }
 }

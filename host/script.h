@@ -29,6 +29,8 @@ void script_flush(void);
 int script_exists(const char *sha, size_t len);
 /* Number of cached scripts and the memory they take (INFO). */
 size_t script_count(void);
+/* The EVAL VM's memory; *cache gets the cached bodies' (INFO). */
+size_t script_vm_memory(size_t *cache);
 /*
  * Compile `body` and cache it (nothing when already cached); its SHA1 in
  * lower-case hex goes to sha[0..41). Returns 0, or -1 with Redis's error

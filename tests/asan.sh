@@ -23,7 +23,7 @@ mkdir -p "$src" "$obj"
 # operator's toolbox, whose slow log copies arguments, tracking tables and
 # eviction pool copy keys and pause lists hold client ids.
 IT_FILES="test_unload_safety.py test_modules.py test_module_errors.py test_client_limits.py test_debug.py
-test_toolbox.py test_tracking.py test_client_pause.py test_eviction.py test_scripting.py"
+test_toolbox.py test_tracking.py test_client_pause.py test_eviction.py test_scripting.py test_functions.py"
 
 copy_sources() {
     if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then

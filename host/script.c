@@ -29,6 +29,7 @@
 #include "reply.h"
 #include "script_conv.h"
 #include "script_lib.h"
+#include "script_libs.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
@@ -171,7 +172,7 @@ static void sandbox(void)
     static const char *const removed[] = {"dofile", "loadfile", "print", "getfenv", "setfenv",
                                           "newproxy", "module", "require", "package", NULL};
     static const char *const libs[] = {"string", "table", "math", "coroutine", "cjson", "bit",
-                                       NULL};
+                                       "cmsgpack", "struct", NULL};
     for (const char *const *r = removed; *r; r++) {
         lua_pushnil(L);
         lua_setglobal(L, *r);
@@ -220,6 +221,8 @@ lua_State *script_vm_new(void)
     }
     open_lib(luaopen_cjson, "cjson");
     open_lib(luaopen_bit, "bit");
+    open_lib(script_open_cmsgpack, "cmsgpack");
+    open_lib(script_open_struct, "struct");
     sandbox();
     lua_State *made = L;
     L = saved;

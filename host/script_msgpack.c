@@ -276,6 +276,7 @@ static void decode_string(lua_State *L, cursor_t *c, uint64_t len)
 static void decode_array(lua_State *L, cursor_t *c, uint64_t n)
 {
     if (c->err) return;
+    luaL_checkstack(L, 1, "in function mp_decode_to_lua_array");
     lua_newtable(L);
     for (uint64_t i = 1; i <= n; i++) {
         decode(L, c);
@@ -287,6 +288,7 @@ static void decode_array(lua_State *L, cursor_t *c, uint64_t n)
 static void decode_map(lua_State *L, cursor_t *c, uint64_t n)
 {
     if (c->err) return;
+    luaL_checkstack(L, 3, "in function mp_decode_to_lua_hash");
     lua_newtable(L);
     for (uint64_t i = 0; i < n; i++) {
         decode(L, c);
@@ -309,7 +311,6 @@ static lua_Number signed_of(uint64_t v, int n)
  * for it then does not matter). */
 static void decode(lua_State *L, cursor_t *c)
 {
-    luaL_checkstack(L, 3, "in function mp_decode_to_lua_type");
     if (c->left == 0) {
         c->err = CUR_EOF;
         return;
@@ -387,6 +388,8 @@ static int unpack_full(lua_State *L, int limit, int offset)
     cursor_t c = {(const unsigned char *)s + offset, len - (size_t)offset, 0};
     int n = 0;
     for (; c.left > 0 && n < limit; n++) {
+        luaL_checkstack(L, 1, "too many return values at once; use unpack_one or unpack_limit "
+                              "instead.");
         decode(L, &c);
         if (c.err == CUR_EOF) return luaL_error(L, "Missing bytes in input.");
         if (c.err == CUR_BAD) return luaL_error(L, "Bad data format in input.");

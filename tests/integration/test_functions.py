@@ -172,12 +172,13 @@ def test_aof_propagation_and_rewrite(tmp_path):
         # a rewrite without the RDB preamble writes FUNCTION LOAD
         c.execute("CONFIG", "SET", "aof-use-rdb-preamble", "no")
         c.execute("BGREWRITEAOF")
-        wait_for(lambda: c.execute("INFO", "persistence").find(
-            b"aof_rewrite_in_progress:0") >= 0 and len(os.listdir(
-                os.path.join(str(tmp_path), "appendonlydir"))) == 3, what="rewrite")
-        base = [f for f in os.listdir(os.path.join(str(tmp_path), "appendonlydir"))
-                if ".base." in f]
-        data = open(os.path.join(str(tmp_path), "appendonlydir", base[0]), "rb").read()
+        aofdir = os.path.join(str(tmp_path), "appendonlydir")
+        # the new base is an .aof (commands), the first one was an .rdb
+        base = wait_for(lambda: [f for f in os.listdir(aofdir) if f.endswith(".base.aof")],
+                        what="the rewritten base")
+        wait_for(lambda: b"aof_rewrite_in_progress:0" in c.execute("INFO", "persistence"),
+                 what="the rewrite to end")
+        data = open(os.path.join(aofdir, base[0]), "rb").read()
         assert data.startswith(b"*3\r\n$8\r\nFUNCTION\r\n$4\r\nLOAD\r\n")
         c.close()
         srv.stop()

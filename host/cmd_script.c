@@ -100,7 +100,7 @@ static int script_flush_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 static int script_kill_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
     const char *err;
-    if (script_kill(&err) != 0) md_reply_error(c, err);
+    if (script_kill(&err, 0) != 0) md_reply_error(c, err);
     else md_reply_ok(c);
     return MD_OK;
 }

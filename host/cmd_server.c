@@ -298,7 +298,7 @@ static int shutdown_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         return MD_OK;
     }
     if (!(flags & SHUTDOWN_NOSAVE) && srv.script_busy) {
-        md_reply_error(c, DISPATCH_ERR_BUSY); /* only NOSAVE while a script is busy */
+        md_reply_error(c, DISPATCH_BUSY_TEXT()); /* only NOSAVE while a script is busy */
         return MD_OK;
     }
     shutdown_try(flags);

@@ -318,7 +318,7 @@ void dispatch_command(client_t *c)
         goto done;
     }
     if (srv.script_busy && !(cmd->flags & CMD_ALLOW_BUSY)) {
-        reject(c, cmd, DISPATCH_ERR_BUSY, sizeof(DISPATCH_ERR_BUSY) - 1);
+        reject(c, cmd, DISPATCH_BUSY_TEXT(), strlen(DISPATCH_BUSY_TEXT()));
         goto done;
     }
     if (pause_holds(c, cmd)) {

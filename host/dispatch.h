@@ -18,6 +18,11 @@ struct cmd;
 /* The refusal of a command while a script is busy. */
 #define DISPATCH_ERR_BUSY \
     "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE."
+/* The same while a function (FCALL) is busy. */
+#define DISPATCH_ERR_BUSY_FUNCTION \
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE."
+/* The refusal that fits what is busy (srv.script_busy 2: a function). */
+#define DISPATCH_BUSY_TEXT() (srv.script_busy == 2 ? DISPATCH_ERR_BUSY_FUNCTION : DISPATCH_ERR_BUSY)
 
 /* Run the command in client->argv. */
 void dispatch_command(struct client *c);

@@ -38,6 +38,9 @@
 #include "util.h"
 #include "persist/aof.h"
 #include "persist/persist_hooks.h"
+#include "function.h"
+#include "info.h"
+#include "script.h"
 #include "cluster/repl.h"
 #include "cluster/repl_link.h"
 
@@ -187,6 +190,24 @@ static void stash_hooks(md_module_t *m, int op)
     sdk_events_retag(from, to);
 }
 
+/* info_scripting: INFO memory's scripting figures. */
+static void scripting_figures(info_scripts_t *s)
+{
+    s->vm_eval = script_vm_memory(&s->scripts_eval);
+    s->cached_scripts = script_count();
+    s->vm_functions = fn_vm_memory();
+    s->functions = fn_memory();
+    s->functions_count = fn_count_functions();
+    s->libraries = fn_count_libraries();
+}
+
+/* persist_hooks.functions_load: one library of an RDB file. */
+static int load_function(const char *code, size_t len, int replace, char *err, size_t cap)
+{
+    md_arg_t one = {code, len};
+    return fn_load_many(&one, 1, replace ? FN_REPLACE : FN_APPEND, err, cap);
+}
+
 /* persist_hooks.module_name: the name of a type slot's module. */
 static const char *hook_module_name(const struct md_module *m)
 {
@@ -219,6 +240,10 @@ void hooks_install(void)
     persist_hooks.replay_close = replay_close;
     persist_hooks.reset_stats = cmd_reset_stats;
     persist_hooks.in_child = net_close_in_child;
+    persist_hooks.functions_each = fn_each_code;
+    persist_hooks.functions_load = load_function;
+    persist_hooks.functions_flush = fn_flush;
+    info_scripting = scripting_figures;
     persist_hooks.module_name = hook_module_name;
     persist_hooks.module_type_provider = module_rdb_provider;
     expire_set_subkeys(sdk_subexpire_run);

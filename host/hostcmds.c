@@ -14,7 +14,8 @@ void hostcmds_register(void)
         hostcmds_server, hostcmds_admin, hostcmds_debug, hostcmds_client, hostcmds_command,
         hostcmds_keys, hostcmds_info, hostcmds_multi, hostcmds_memory, hostcmds_dump,
         hostcmds_pubsub, hostcmds_persist, hostcmds_acl, hostcmds_toolbox,
-        hostcmds_latency, hostcmds_script, hostcmds_repl, NULL};
+        hostcmds_latency, hostcmds_script, hostcmds_function,
+        hostcmds_repl, NULL};
     for (int i = 0; tables[i]; i++) {
         const char *err = NULL;
         char buf[200];

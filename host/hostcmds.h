@@ -26,6 +26,7 @@ extern const md_command_t hostcmds_repl[];     /* cluster/repl_cmds.c */
 extern const md_command_t hostcmds_toolbox[];  /* cmd_toolbox.c */
 extern const md_command_t hostcmds_latency[];  /* cmd_latency.c */
 extern const md_command_t hostcmds_script[];   /* cmd_script.c */
+extern const md_command_t hostcmds_function[]; /* cmd_function.c */
 
 /* Register every host table; exits on a duplicate (a build bug). */
 void hostcmds_register(void);

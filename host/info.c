@@ -387,6 +387,8 @@ void info_memory_figures(info_mem_t *m)
     m->muzzy = a.muzzy;
 }
 
+void (*info_scripting)(info_scripts_t *s);
+
 static void info_memory(ibuf_t *b)
 {
     info_mem_t m;
@@ -427,22 +429,29 @@ static void info_memory(ibuf_t *b)
         used, h_used, rss, h_rss, peak, h_peak, peak ? (float)used * 100 / peak : 0,
         overhead, startup_memory, dataset, (float)dataset * 100 / net,
         a.allocated, a.active, a.resident, a.muzzy, total_sys, h_sys);
-    /* Scripting (EVAL and functions) is not there yet: Redis's idle values. */
+    info_scripts_t sc = {0};
+    if (info_scripting) info_scripting(&sc);
+    char h_lua[32], h_vm[32], h_scripts[32];
+    human_bytes(h_lua, sizeof(h_lua), sc.vm_eval);
+    human_bytes(h_vm, sizeof(h_vm), sc.vm_eval + sc.vm_functions);
+    human_bytes(h_scripts, sizeof(h_scripts), sc.scripts_eval + sc.functions);
     ib_printf(b,
-        "used_memory_lua:0\r\n"
-        "used_memory_vm_eval:0\r\n"
+        "used_memory_lua:%zu\r\n"
+        "used_memory_vm_eval:%zu\r\n"
         "used_memory_lua_human:%s\r\n"
-        "used_memory_scripts_eval:0\r\n"
-        "number_of_cached_scripts:0\r\n"
-        "number_of_functions:0\r\n"
-        "number_of_libraries:0\r\n"
-        "used_memory_vm_functions:0\r\n"
-        "used_memory_vm_total:0\r\n"
+        "used_memory_scripts_eval:%zu\r\n"
+        "number_of_cached_scripts:%zu\r\n"
+        "number_of_functions:%zu\r\n"
+        "number_of_libraries:%zu\r\n"
+        "used_memory_vm_functions:%zu\r\n"
+        "used_memory_vm_total:%zu\r\n"
         "used_memory_vm_total_human:%s\r\n"
-        "used_memory_functions:0\r\n"
-        "used_memory_scripts:0\r\n"
+        "used_memory_functions:%zu\r\n"
+        "used_memory_scripts:%zu\r\n"
         "used_memory_scripts_human:%s\r\n",
-        h_zero, h_zero, h_zero);
+        sc.vm_eval, sc.vm_eval, h_lua, sc.scripts_eval, sc.cached_scripts, sc.functions_count,
+        sc.libraries, sc.vm_functions, sc.vm_eval + sc.vm_functions, h_vm, sc.functions,
+        sc.scripts_eval + sc.functions, h_scripts);
     ib_printf(b,
         "maxmemory:%lld\r\n"
         "maxmemory_human:%s\r\n"

@@ -52,6 +52,15 @@ void info_memory_figures(info_mem_t *m);
  * its set of keys with a TTL. */
 void info_db_overhead(int dbid, size_t *main, size_t *expires);
 
+/* The scripting figures of INFO memory, filled by the scripting host
+ * (set at start-up by hooks.c; all zero while unset). */
+typedef struct info_scripts {
+    size_t vm_eval, vm_functions;   /* the two Lua VMs */
+    size_t scripts_eval, functions; /* the EVAL cache's and the libraries' own memory */
+    size_t cached_scripts, functions_count, libraries;
+} info_scripts_t;
+extern void (*info_scripting)(info_scripts_t *s);
+
 /* Sample the network counters for instantaneous_*_kbps. Call from cron;
  * it rate-limits itself to one sample per 100 ms, as Redis does. */
 void info_cron(void);

@@ -16,6 +16,7 @@
 #include "expire.h"
 #include "hostcmds.h"
 #include "script.h"
+#include "function.h"
 #include "info.h"
 #include "hooks.h"
 #include "log.h"
@@ -224,6 +225,7 @@ int main(int argc, char **argv)
     pubsub_init();
     tracking_init();
     script_init();
+    fn_init();
     hostcmds_register();
     config_init();
     acl_init(); /* the default user, which requirepass sets */

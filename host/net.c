@@ -20,6 +20,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <event2/event.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -160,6 +161,21 @@ static void on_accept(evutil_socket_t lfd, short what, void *arg)
         }
         admit(conn_plain(fd), &ss, kind == LISTEN_UNIX);
     }
+}
+
+void net_accept_pending(void)
+{
+    struct pollfd fds[MAX_LISTENERS];
+    int idx[MAX_LISTENERS], n = 0;
+    for (int i = 0; i < nlisteners; i++) {
+        if (listen_kinds[i] == LISTEN_TLS) continue; /* its handshake needs the loop */
+        fds[n] = (struct pollfd){.fd = listen_fds[i], .events = POLLIN};
+        idx[n++] = i;
+    }
+    if (n == 0 || poll(fds, (nfds_t)n, 0) <= 0) return;
+    for (int i = 0; i < n; i++)
+        if (fds[i].revents & POLLIN)
+            on_accept(listen_fds[idx[i]], EV_READ, (void *)(intptr_t)listen_kinds[idx[i]]);
 }
 
 static int add_listener(int fd, int kind)

@@ -13,6 +13,9 @@ int net_tls_reconfigure(void);
 /* After CONFIG SET tls-port: listen on the new port (0 = none); 0, or -1
  * with Redis's error text in *err. */
 int net_tls_port_changed(const char **err);
+/* Accept the connections waiting on the plain listeners now, without the
+ * event loop (a busy script serves them; TLS ones wait for the loop). */
+void net_accept_pending(void);
 /* Close the listeners (shutdown), removing the unix socket file. */
 void net_close(void);
 /* In a forked child: close the listening fds only (the unix socket file

@@ -21,10 +21,15 @@
 #include "client.h"
 #include "log.h"
 #include "cmd.h"
+#include "dispatch.h"
+#include "cluster/repl_wait.h"
+#include "persist/persist.h"
 #include "mem.h"
+#include "net.h"
 #include "reply.h"
 #include "script_conv.h"
 #include "script_lib.h"
+#include "script_libs.h"
 #include "sdk_ctx.h"
 #include "server.h"
 #include "util.h"
@@ -44,6 +49,7 @@
 
 static lua_State *L;
 static size_t nscripts;
+static size_t script_bytes; /* the cached scripts' bodies */
 
 /* The run in progress. */
 static struct {
@@ -51,6 +57,7 @@ static struct {
     int64_t start_ms;
     int busy;                /* past busy-reply-threshold: events are served */
     int kill;                /* SCRIPT KILL asked for it */
+    int function;            /* an FCALL: FUNCTION KILL stops it, not SCRIPT KILL */
 } cur;
 
 /* Instructions between two looks at the clock (Redis's count). */
@@ -71,21 +78,21 @@ static int env_index(lua_State *l)
                       name ? name : "?");
 }
 
-/* Push a read-only proxy whose reads go to `index` (a table or a function
- * at stack index idx). */
-static void push_proxy(int idx)
+void script_push_proxy(lua_State *l, int idx)
 {
-    idx = idx < 0 ? lua_gettop(L) + idx + 1 : idx;
-    lua_newtable(L);
-    lua_newtable(L);
-    lua_pushvalue(L, idx);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, ro_newindex);
-    lua_setfield(L, -2, "__newindex");
-    lua_pushboolean(L, 0);
-    lua_setfield(L, -2, "__metatable");
-    lua_setmetatable(L, -2);
+    idx = idx < 0 ? lua_gettop(l) + idx + 1 : idx;
+    lua_newtable(l);
+    lua_newtable(l);
+    lua_pushvalue(l, idx);
+    lua_setfield(l, -2, "__index");
+    lua_pushcfunction(l, ro_newindex);
+    lua_setfield(l, -2, "__newindex");
+    lua_pushboolean(l, 0);
+    lua_setfield(l, -2, "__metatable");
+    lua_setmetatable(l, -2);
 }
+
+static void push_proxy(int idx) { script_push_proxy(L, idx); }
 
 /* G[name] = a read-only proxy of G[name]. */
 static void protect_global(const char *name)
@@ -165,7 +172,7 @@ static void sandbox(void)
     static const char *const removed[] = {"dofile", "loadfile", "print", "getfenv", "setfenv",
                                           "newproxy", "module", "require", "package", NULL};
     static const char *const libs[] = {"string", "table", "math", "coroutine", "cjson", "bit",
-                                       NULL};
+                                       "cmsgpack", "struct", NULL};
     for (const char *const *r = removed; *r; r++) {
         lua_pushnil(L);
         lua_setglobal(L, *r);
@@ -196,8 +203,9 @@ static void sandbox(void)
     lua_pop(L, 2);
 }
 
-void script_init(void)
+lua_State *script_vm_new(void)
 {
+    lua_State *saved = L;
     L = luaL_newstate();
     if (!L) {
         fprintf(stderr, "Failed creating the Lua VM.\n");
@@ -213,12 +221,29 @@ void script_init(void)
     }
     open_lib(luaopen_cjson, "cjson");
     open_lib(luaopen_bit, "bit");
+    open_lib(script_open_cmsgpack, "cmsgpack");
+    open_lib(script_open_struct, "struct");
     sandbox();
+    lua_State *made = L;
+    L = saved;
+    return made;
+}
+
+void script_init(void)
+{
+    L = script_vm_new();
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, REG_SCRIPTS);
     lua_newtable(L);
     lua_setfield(L, LUA_REGISTRYINDEX, REG_FLAGS);
     nscripts = 0;
+    script_bytes = 0;
+}
+
+size_t script_vm_memory(size_t *cache)
+{
+    *cache = script_bytes;
+    return (size_t)lua_gc(L, LUA_GCCOUNT, 0) * 1024 + (size_t)lua_gc(L, LUA_GCCOUNTB, 0);
 }
 
 void script_flush(void)
@@ -268,8 +293,14 @@ static const struct {
                      {"allow-cross-slot-keys", SCRIPT_FLAG_CROSS_SLOT},
                      {NULL, 0}};
 
-/* One flag name of "flags=a,b"; 0 when unknown. */
-static unsigned flag_named(const char *p, size_t n)
+const char *script_flag_name(int i, unsigned *flag)
+{
+    if (i < 0 || i >= (int)(sizeof(shebang_flags) / sizeof(shebang_flags[0])) - 1) return NULL;
+    *flag = shebang_flags[i].flag;
+    return shebang_flags[i].name;
+}
+
+unsigned script_flag_named(const char *p, size_t n)
 {
     for (int i = 0; shebang_flags[i].name; i++)
         if (strlen(shebang_flags[i].name) == n && memcmp(shebang_flags[i].name, p, n) == 0)
@@ -313,7 +344,7 @@ static int parse_shebang(const char *body, size_t len, unsigned *flags, size_t *
                 const char *c = memchr(f, ',', (size_t)(p - f));
                 if (!c) c = p;
                 if (c > f) {
-                    unsigned fl = flag_named(f, (size_t)(c - f));
+                    unsigned fl = script_flag_named(f, (size_t)(c - f));
                     if (!fl) {
                         snprintf(err, cap, "ERR Unexpected flag in script shebang: %.*s",
                                  (int)(c - f), f);
@@ -353,6 +384,7 @@ int script_load(const char *body, size_t len, char sha[41], char *err, size_t ca
     lua_setfield(L, -2, sha);
     lua_pop(L, 1);
     nscripts++;
+    script_bytes += len + 41;
     return 0;
 }
 
@@ -385,10 +417,15 @@ static int error_handler(lua_State *l)
     return 1;
 }
 
-int script_kill(const char **err)
+int script_kill(const char **err, int function)
 {
     if (!cur.run) {
         *err = "NOTBUSY No scripts in execution right now.";
+        return -1;
+    }
+    if (cur.run->caller && (cur.run->caller->flags & CLIENT_MASTER)) {
+        *err = "UNKILLABLE The busy script was sent by a master instance in the context of "
+               "replication and cannot be killed.";
         return -1;
     }
     if (cur.run->wrote) {
@@ -397,8 +434,21 @@ int script_kill(const char **err)
                "hard way using the SHUTDOWN NOSAVE command.";
         return -1;
     }
+    if (function != cur.function) {
+        *err = function ? DISPATCH_ERR_BUSY : DISPATCH_ERR_BUSY_FUNCTION;
+        return -1;
+    }
     cur.kill = 1;
     return 0;
+}
+
+const char *script_running(int64_t *ms, const client_t **caller, int *function)
+{
+    if (!cur.run) return NULL;
+    *function = cur.function;
+    *ms = util_mstime() - cur.start_ms;
+    *caller = cur.run->caller;
+    return cur.run->name;
 }
 
 /* Every HOOK_COUNT instructions: past the threshold, serve the other
@@ -412,14 +462,18 @@ static void hook(lua_State *l, lua_Debug *ar)
         log_msg(LOG_WARNING, "Slow script detected: still in execution after %lld "
                 "milliseconds. You can try killing the script using the SCRIPT KILL command. "
                 "Script name is: %s.", (long long)elapsed, cur.run->name);
-        cur.busy = srv.script_busy = 1;
+        cur.busy = 1;
+        srv.script_busy = cur.function ? 2 : 1;
     }
-    if (cur.busy) client_serve_busy(cur.run->caller);
+    if (cur.busy) {
+        net_accept_pending(); /* new clients get -BUSY too, as in Redis */
+        client_serve_busy(cur.run->caller);
+    }
     if (cur.kill) {
         log_msg(LOG_WARNING, "Lua script killed by user with SCRIPT KILL.");
         /* on every line from now on, so a pcall cannot swallow it for long */
         lua_sethook(l, hook, LUA_MASKLINE, 0);
-        script_conv_push_error(l, "Script killed by user with SCRIPT KILL...", 41);
+        script_conv_push_error(l, "Script killed by user with SCRIPT KILL...", 41); /* FCALL too */
         lua_error(l);
     }
 }
@@ -436,7 +490,7 @@ static void set_array(const char *name, int n, const md_arg_t *p)
 }
 
 /* Send the error on top of the stack (a failed run) to ctx. */
-static void reply_run_error(md_ctx_t *ctx, const char *sha)
+static void reply_run_error(lua_State *L, md_ctx_t *ctx, const char *sha)
 {
     const char *source;
     int line;
@@ -465,6 +519,67 @@ static void reply_run_error(md_ctx_t *ctx, const char *sha)
     mem_free(text);
 }
 
+int script_precheck(md_ctx_t *ctx, unsigned flags, int ro)
+{
+    client_t *c = ctx->client;
+    if (flags & SCRIPT_FLAG_EVAL_COMPAT) return 0;
+    int obey = c->flags & CLIENT_MASTER;
+    if (srv.repl.masterhost && !srv.repl.link_up && !srv.repl.serve_stale &&
+        !(flags & SCRIPT_FLAG_ALLOW_STALE)) {
+        md_reply_error(ctx, "MASTERDOWN Link with MASTER is down, replica-serve-stale-data is "
+                            "set to 'no' and 'allow-stale' flag is not set on the script.");
+        return -1;
+    }
+    if (flags & SCRIPT_FLAG_NO_WRITES) return 0;
+    const char *why = NULL;
+    if (srv.repl.masterhost && srv.repl.read_only && !obey)
+        why = "READONLY You can't write against a read only replica.";
+    else if (!obey && wait_too_few_replicas())
+        why = "NOREPLICAS Not enough good replicas to write.";
+    else if (!obey)
+        why = persist_write_error();
+    if (!why && ro) why = "ERR Can not execute a script with write flag using *_ro command.";
+    /* no-writes implies allow-oom, so this comes after its checks */
+    if (!why && !(flags & SCRIPT_FLAG_ALLOW_OOM) && srv.maxmemory && !obey &&
+        mem_used() > (size_t)srv.maxmemory)
+        why = DISPATCH_ERR_OOM;
+    if (!why) return 0;
+    md_reply_error(ctx, why);
+    return -1;
+}
+
+void script_exec(md_ctx_t *ctx, lua_State *l, int nargs, const char *name, unsigned flags,
+                 int ro, int function)
+{
+    client_t *c = ctx->client;
+    script_run_t run = {.caller = c, .name = name, .flags = flags,
+                        .ro = ro || (flags & SCRIPT_FLAG_NO_WRITES), .resp = 2,
+                        .repl = SCRIPT_REPL_ALL};
+    int base = lua_gettop(l) - nargs; /* the function's index */
+    lua_pushcfunction(l, error_handler);
+    lua_insert(l, base);
+    script_lib_begin(&run);
+    cur.run = &run;
+    cur.function = function;
+    cur.start_ms = util_mstime();
+    cur.busy = cur.kill = 0;
+    lua_sethook(l, hook, LUA_MASKCOUNT, HOOK_COUNT);
+    int rc = lua_pcall(l, nargs, 1, base);
+    lua_sethook(l, NULL, 0, 0);
+    cur.run = NULL;
+    cur.busy = cur.kill = srv.script_busy = 0;
+    script_lib_end();
+    if (rc) reply_run_error(l, ctx, name);
+    else script_conv_to_reply(l, c->out, c->resp, run.resp);
+    lua_settop(l, 0);
+    /* Redis's pace: a collection step of 50 every 50 runs */
+    static int runs;
+    if (++runs == 50) {
+        lua_gc(l, LUA_GCSTEP, 50);
+        runs = 0;
+    }
+}
+
 int script_run(md_ctx_t *ctx, const char *sha, int nkeys, const md_arg_t *keys, int nargs,
                const md_arg_t *args, int ro)
 {
@@ -477,41 +592,10 @@ int script_run(md_ctx_t *ctx, const char *sha, int nkeys, const md_arg_t *keys, 
     }
     unsigned flags = (unsigned)lua_tonumber(L, -1);
     lua_pop(L, 1);
-    client_t *c = ctx->client;
-    if (ro && !(flags & (SCRIPT_FLAG_NO_WRITES | SCRIPT_FLAG_EVAL_COMPAT))) {
-        md_reply_error(ctx, "ERR Can not execute a script with write flag using *_ro command.");
-        return 0;
-    }
-    if (!(flags & (SCRIPT_FLAG_EVAL_COMPAT | SCRIPT_FLAG_NO_WRITES | SCRIPT_FLAG_ALLOW_OOM)) &&
-        srv.maxmemory && mem_used() > (size_t)srv.maxmemory) {
-        md_reply_error(ctx, "OOM command not allowed when used memory > 'maxmemory'.");
-        return 0;
-    }
+    if (script_precheck(ctx, flags, ro) != 0) return 0;
     set_array("KEYS", nkeys, keys);
     set_array("ARGV", nargs, args);
-    script_run_t run = {.caller = c, .name = s, .flags = flags,
-                        .ro = ro || (flags & SCRIPT_FLAG_NO_WRITES), .resp = 2,
-                        .repl = SCRIPT_REPL_ALL};
-    lua_pushcfunction(L, error_handler);
     cache_get(REG_SCRIPTS, s);
-    script_lib_begin(&run);
-    cur.run = &run;
-    cur.start_ms = util_mstime();
-    cur.busy = cur.kill = 0;
-    lua_sethook(L, hook, LUA_MASKCOUNT, HOOK_COUNT);
-    int rc = lua_pcall(L, 0, 1, -2);
-    lua_sethook(L, NULL, 0, 0);
-    cur.run = NULL;
-    cur.busy = cur.kill = srv.script_busy = 0;
-    script_lib_end();
-    if (rc) reply_run_error(ctx, s);
-    else script_conv_to_reply(L, c->out, c->resp, run.resp);
-    lua_settop(L, 0);
-    /* Redis's pace: a collection step of 50 every 50 runs */
-    static int runs;
-    if (++runs == 50) {
-        lua_gc(L, LUA_GCSTEP, 50);
-        runs = 0;
-    }
+    script_exec(ctx, L, 0, s, flags, ro, 0);
     return 0;
 }

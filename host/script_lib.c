@@ -13,6 +13,7 @@
 #include "call.h"
 #include "client.h"
 #include "cmd.h"
+#include "cluster/repl_wait.h"
 #include "log.h"
 #include "mem.h"
 #include "reply.h"
@@ -78,6 +79,13 @@ static const char *check_command(cmd_t **found, int argc, const md_arg_t *argv, 
         return "The user executing the script can't run this command or subcommand";
     if ((cmd->flags & CMD_WRITE) && run->ro)
         return "Write commands are not allowed from read-only scripts.";
+    /* the server's state, until the script's first write (then it must go on) */
+    int obey = run->caller && (run->caller->flags & CLIENT_MASTER);
+    if ((cmd->flags & CMD_WRITE) && !run->wrote && !obey) {
+        if (srv.repl.masterhost && srv.repl.read_only)
+            return "-READONLY You can't write against a read only replica.";
+        if (wait_too_few_replicas()) return "-NOREPLICAS Not enough good replicas to write.";
+    }
     *found = cmd;
     return NULL;
 }

@@ -13,6 +13,7 @@
 #include "host/util.h"
 #include "persist/aof_internal.h"
 #include "persist/child.h"
+#include "persist/persist_hooks.h"
 #include "persist/rdb.h"
 
 #include <errno.h>
@@ -66,7 +67,14 @@ static int rewrite_entry(void *priv, ks_entry_t *e)
     return 0;
 }
 
-/* Every db as commands (aof-use-rdb-preamble no). */
+/* One function library as FUNCTION LOAD. */
+static int rewrite_function(void *priv, const char *code, size_t len)
+{
+    md_arg_t argv[3] = {{"FUNCTION", 8}, {"LOAD", 4}, {code, len}};
+    return aof_rewrite_emit(priv, 3, argv) != MD_OK ? -1 : 0;
+}
+
+/* The function libraries and every db as commands (aof-use-rdb-preamble no). */
 static int write_commands(rdb_io_t *io)
 {
     md_aof_t a = {.io = io};
@@ -75,6 +83,7 @@ static int write_commands(rdb_io_t *io)
         aof_buf_timestamp(&a.scratch, now_sec());
         rc = rdb_save_raw(io, a.scratch.p, a.scratch.len);
     }
+    if (!rc && persist_hooks.functions_each) rc = persist_hooks.functions_each(rewrite_function, &a);
     for (int i = 0; i < srv.databases && !rc; i++) {
         if (ks_size(&srv.db[i]) == 0) continue;
         char n[24];

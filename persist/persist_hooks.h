@@ -45,6 +45,15 @@ typedef struct persist_hooks {
      * remedy of a file holding values no loaded module reads; NULL when
      * unknown. */
     const char *(*module_type_provider)(const char *name);
+    /* Functions (FUNCTION2 opcode, FUNCTION LOAD in the AOF): call cb
+     * with each library's code, in load order (stops at a non-zero
+     * return, which it returns); load one library's code (`replace`: it
+     * may take the place of one of the same name), 0 or -1 with the error
+     * text in err; forget every library (a load that replaces the
+     * dataset). */
+    int (*functions_each)(int (*cb)(void *priv, const char *code, size_t len), void *priv);
+    int (*functions_load)(const char *code, size_t len, int replace, char *err, size_t cap);
+    void (*functions_flush)(void);
 } persist_hooks_t;
 
 extern persist_hooks_t persist_hooks;

@@ -14,6 +14,7 @@
 #include "host/log.h"
 #include "host/mem.h"
 #include "persist/rdb_handle.h"
+#include "persist/persist_hooks.h"
 #include "host/server.h"
 #include "host/types.h"
 #include "host/util.h"
@@ -148,6 +149,14 @@ static int save_entry(void *priv, ks_entry_t *e)
     return rdb_save_object(io, t, e->value) ? -1 : 0;
 }
 
+/* One function library: FUNCTION2 and its code (Redis 7's layout). */
+static int save_function(void *priv, const char *code, size_t len)
+{
+    rdb_io_t *io = priv;
+    rdb_save_type(io, RDB_OPCODE_FUNCTION2);
+    return rdb_save_string(io, code, len) || rdb_io_error(io) ? -1 : 0;
+}
+
 int rdb_save_dataset(rdb_io_t *io, int flags)
 {
     save_walk_t w = {.io = io, .version = RDB_WRITE_VERSION_MIN};
@@ -163,6 +172,8 @@ int rdb_save_dataset(rdb_io_t *io, int flags)
     rdb_save_aux_ll(io, "used-mem", (long long)mem_used());
     rdb_save_aux_ll(io, "aof-base", (flags & RDB_SAVE_AOF_PREAMBLE) ? 1 : 0);
     if (rdb_module_save_aux(io, MD_AUX_BEFORE_RDB)) return -1;
+    if (persist_hooks.functions_each && persist_hooks.functions_each(save_function, io))
+        return -1;
     for (int i = 0; i < srv.databases; i++) {
         ks_db_t *db = &srv.db[i];
         if (ks_size(db) == 0) continue;
@@ -254,6 +265,21 @@ static int load_aux(load_ctx_t *lc)
     return 0;
 }
 
+/* A FUNCTION2 record: one library's code, loaded at once (a library that
+ * exists is an error unless duplicates are allowed: DEBUG RELOAD MERGE). */
+static int load_function(load_ctx_t *lc)
+{
+    size_t len;
+    char *code = rdb_load_string(lc->io, &len, NULL);
+    if (!code) return -1;
+    char err[1024] = "functions are not available";
+    int rc = !persist_hooks.functions_load ? -1 : persist_hooks.functions_load(code, len, (lc->flags & RDB_LOAD_ALLOW_DUP) != 0, err,
+                                          sizeof(err));
+    free(code);
+    if (rc) rdb_io_fail(lc->io, "failed loading a function library: %s", err);
+    return rc;
+}
+
 /* Opcodes other than a key. Returns 1 when `type` was one (handled), 0
  * when it is a value type, -1 on error. *db and *m may be updated. */
 static int load_opcode(load_ctx_t *lc, uint8_t type, ks_db_t **db, key_meta_t *m)
@@ -299,10 +325,11 @@ static int load_opcode(load_ctx_t *lc, uint8_t type, ks_db_t **db, key_meta_t *m
     case RDB_OPCODE_MODULE_AUX:
         return rdb_module_load_aux(io) ? -1 : 1;
     case RDB_OPCODE_FUNCTION2:
+        return load_function(lc) ? -1 : 1;
     case RDB_OPCODE_FUNCTION_PRE_GA:
-        rdb_io_fail(io, "the file holds Redis function libraries, which this "
-                    "server cannot load (remove them with FUNCTION FLUSH on "
-                    "the source server)");
+        rdb_io_fail(io, "the file holds function libraries in the format of Redis 7.0's "
+                    "release candidates, which no release reads (save them again with "
+                    "Redis 7.0 or later)");
         return -1;
     default:
         return 0;
@@ -315,6 +342,9 @@ static int load_stream(rdb_io_t *io, int flags, rdb_load_stats_t *st)
     memset(st, 0, sizeof(*st));
     load_ctx_t lc = {.io = io, .flags = flags, .now = util_mstime(), .st = st};
     if (rdb_load_header(io, &st->version)) return -1;
+    /* the file's libraries replace ours, as its keys replace the dataset */
+    if (!(flags & RDB_LOAD_ALLOW_DUP) && persist_hooks.functions_flush)
+        persist_hooks.functions_flush();
     ks_db_t *db = &srv.db[0];
     key_meta_t m = {-1, -1, -1};
     for (;;) {

@@ -25,7 +25,7 @@ mkdir -p "$src" "$obj"
 # UPGRADE, which swaps callbacks and commands under references to them.
 IT_FILES="test_unload_safety.py test_modules.py test_module_errors.py test_client_limits.py test_debug.py
 test_toolbox.py test_tracking.py test_client_pause.py test_eviction.py test_scripting.py
-test_module_upgrade.py"
+test_module_upgrade.py test_functions.py"
 
 copy_sources() {
     if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then

@@ -111,7 +111,8 @@ GROUPS = {
         "layer": "top",
         "files": ["host/cmd_*", "host/hostcmds", "host/dispatch", "host/call", "host/shutdown",
                   "host/hooks", "host/main", "host/crash", "host/redact", "host/script",
-                  "host/script_conv", "host/script_lib", "cluster/repl_cmds"],
+                  "host/script_conv", "host/script_lib", "host/function", "host/script_libs", "host/script_msgpack",
+                  "host/script_struct", "cluster/repl_cmds"],
         "uses": ["*"],
     },
 }

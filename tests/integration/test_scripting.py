@@ -338,3 +338,74 @@ def test_busy_writing_script_is_unkillable(start_server):
         pass
     srv.proc.wait(10)
     assert srv.proc.returncode == 0
+
+
+# ---- limits: memory under maxmemory, deep recursion, huge values
+
+def test_scripts_under_maxmemory(start_server):
+    srv = start_server(["--maxmemory-policy", "noeviction"])
+    c = srv.resp()
+    c.execute("DEBUG", "POPULATE", "30000", "k", "100")
+    c.execute("CONFIG", "SET", "maxmemory", "1mb")
+    oom = "OOM command not allowed when used memory > 'maxmemory'."
+    body = "return redis.call('set','a','b')"
+    assert err(c, "EVAL", body, "0") == "%s script: %s, on @user_script:1." % (oom, sha1(body))
+    assert err(c, "EVAL", "return redis.pcall('set','a','b')", "0") == oom
+    assert err(c, "EVAL", "#!lua\nreturn redis.call('set','a','b')", "0") == oom
+    assert c.execute("EVAL", "#!lua flags=allow-oom\nreturn redis.call('set','a','b')",
+                     "0") == "OK"
+    assert c.execute("EVAL", "#!lua flags=no-writes\nreturn redis.call('get','a')", "0") == b"b"
+    # the script's own memory (a big table, a big string) is not refused
+    assert c.execute("EVAL", "local t = {} for i=1,300000 do t[i] = tostring(i) .. "
+                     "'xxxxxxxxxxxxxxxxxxxx' end return #t", "0") == 300000
+    assert c.execute("EVAL", "return #string.rep('x', 20*1024*1024)", "0") == 20 * 1024 * 1024
+    # deletes still run (not denyoom), and the server is fine
+    assert c.execute("EVAL", "return redis.call('del', 'a')", "0") == 1
+    c.execute("CONFIG", "SET", "maxmemory", "0")
+    assert c.execute("PING") == "PONG"
+    c.close()
+
+
+def read_all(server, expected_len, *cmd):
+    """The first expected_len bytes answering cmd on a fresh connection."""
+    import socket
+    from modis_helpers import encode_command
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=20)
+    s.sendall(encode_command(*cmd))
+    parts, n = [], 0
+    while n < expected_len:
+        chunk = s.recv(1 << 20)
+        assert chunk, "connection closed after %d bytes" % n
+        parts.append(chunk)
+        n += len(chunk)
+    s.close()
+    return b"".join(parts)
+
+
+def test_deep_recursion_and_huge_values(server, raw):
+    # a table nested deeper than Lua's C stack: arrays down to the limit,
+    # then Redis's error in their place
+    import socket
+    from modis_helpers import encode_command
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    s.sendall(encode_command("EVAL", "local t = {} local c = t for i=1,100000 do c[1] = {} "
+                             "c = c[1] end return t", "0"))
+    data = b""
+    while not data.endswith(b"-ERR reached lua stack limit\r\n"):
+        chunk = s.recv(65536)
+        assert chunk, data[-100:]
+        data += chunk
+    s.close()
+    depth = (len(data) - len(b"-ERR reached lua stack limit\r\n")) // 4
+    assert depth > 100 and data == b"*1\r\n" * depth + b"-ERR reached lua stack limit\r\n"
+    body = "local function f(n) if n == 0 then return 0 end return 1 + f(n-1) end return f(1000000)"
+    assert raw.call("EVAL", body, "0") == (
+        "-ERR user_script:1: stack overflow script: %s, on @user_script:1.\r\n"
+        % sha1(body)).encode()
+    expected = b"*1000000\r\n" + b"".join(b":%d\r\n" % i for i in range(1, 1000001))
+    assert read_all(server, len(expected), "EVAL",
+                    "local t = {} for i=1,1000000 do t[i]=i end return t", "0") == expected
+    big = read_all(server, 50 * 1024 * 1024 + 13, "EVAL", "return string.rep('x', 50*1024*1024)",
+                   "0")
+    assert big[:14] == b"$52428800\r\nxxx" and big[-3:] == b"x\r\n"
+    assert raw.call("PING") == b"+PONG\r\n"

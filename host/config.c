@@ -843,7 +843,7 @@ static char *save_line_value(char *v, int *save_reset)
     return joined;
 }
 
-static int include_config(const char *pattern, char *err, size_t errcap);
+static int include_config(const char *pattern, int *save_reset, char *err, size_t errcap);
 
 /* Apply one config line split into w[0..n) (n > 0). 0, or -1 with the
  * reason in err. */
@@ -855,7 +855,8 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return 0;
     }
     if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
-    if (!strcasecmp(w[0], "include") && n == 2) return include_config(w[1], err, errcap);
+    if (!strcasecmp(w[0], "include") && n == 2)
+        return include_config(w[1], save_reset, err, errcap);
     param_t *pp = param_find(w[0]);
     if (!pp && config_host_ignored(w[0])) return 0; /* Redis 7 accepts and ignores these */
     if (!pp && n >= 2 && defer_unknown) {
@@ -887,10 +888,12 @@ static char *trim(char *s)
     return s;
 }
 
-int config_load_text(const char *text, int *errline, char *err, size_t errcap,
-                     char *badline, size_t badcap)
+/* config_load_text() with the "first save line resets the save points"
+ * flag shared by a file and the files it includes (as Redis's). */
+static int load_text(const char *text, int *save_reset, int *errline, char *err,
+                     size_t errcap, char *badline, size_t badcap)
 {
-    int lineno = 0, save_reset = 0;
+    int lineno = 0;
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -907,7 +910,7 @@ int config_load_text(const char *text, int *errline, char *err, size_t errcap,
                 snprintf(err, errcap, "Unbalanced quotes in configuration line");
                 rc = -1;
             } else if (n > 0) {
-                rc = load_words(w, n, lineno, t, &save_reset, err, errcap);
+                rc = load_words(w, n, lineno, t, save_reset, err, errcap);
                 words_free(w, n);
             }
         }
@@ -919,6 +922,13 @@ int config_load_text(const char *text, int *errline, char *err, size_t errcap,
         if (rc != 0) return -1;
     }
     return 0;
+}
+
+int config_load_text(const char *text, int *errline, char *err, size_t errcap,
+                     char *badline, size_t badcap)
+{
+    int save_reset = 0;
+    return load_text(text, &save_reset, errline, err, errcap, badline, badcap);
 }
 
 /* Append s[0, n) to the growing string *out (length *len, capacity *cap). */
@@ -1019,7 +1029,7 @@ static char *read_config_or_die(const char *path, size_t *len)
  * included file. Nesting stops at INCLUDE_DEPTH_MAX (an include loop).
  */
 #define INCLUDE_DEPTH_MAX 16
-static int include_config(const char *pattern, char *err, size_t errcap)
+static int include_config(const char *pattern, int *save_reset, char *err, size_t errcap)
 {
     static int depth;
     if (depth >= INCLUDE_DEPTH_MAX) {
@@ -1040,7 +1050,7 @@ static int include_config(const char *pattern, char *err, size_t errcap)
         char *text = read_config_or_die(g.gl_pathc ? g.gl_pathv[i] : pattern, &len);
         int line;
         char inner[512], bad[512];
-        if (config_load_text(text, &line, inner, sizeof(inner), bad, sizeof(bad)) != 0)
+        if (load_text(text, save_reset, &line, inner, sizeof(inner), bad, sizeof(bad)) != 0)
             config_fatal(line, bad, inner);
         mem_free(text);
     }

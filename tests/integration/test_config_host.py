@@ -645,6 +645,14 @@ def test_include_glob_without_match_is_ignored(tmp_path):
             b"*2\r\n$9\r\nmaxmemory\r\n$7\r\n1048576\r\n"
 
 
+def test_include_save_lines_as_redis(tmp_path):
+    """The first save line of the file and its includes replaces the
+    default save points; later ones add to them."""
+    inc = tmp_path / "inc.conf"
+    inc.write_text("save 200 2\nmaxmemory 3mb\n")
+    compare_config_get("save 100 1\ninclude %s\nsave 300 3\n" % inc, ["save", "maxmemory"])
+
+
 def run_refused(binary, path):
     p = subprocess.run([binary, path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                        stdin=subprocess.DEVNULL, timeout=20)

@@ -87,7 +87,9 @@ else
     finish
 fi
 tar tzf "$tmp/$tarball" | sed -n "s|^modis-$version/||p" | grep -v '/$' | sort > "$tmp/in-tarball"
-if git -C "$top" rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+# (Only when $top is the top of a clone: `make distcheck` unpacks the
+# tarball inside the clone it was made from.)
+if [ "$(git -C "$top" rev-parse --show-toplevel 2>/dev/null)" = "$(cd "$top" && pwd -P)" ]; then
     git -C "$top" ls-files | grep -v -E '^\.ci/|(^|/)\.gitignore$' | sort > "$tmp/in-git"
     comm -23 "$tmp/in-git" "$tmp/in-tarball" > "$tmp/missing"
     if [ -s "$tmp/missing" ]; then

@@ -186,7 +186,7 @@ def cmd_debs(debdir, version, abi_major, abi_minor, names):
     report("/usr/bin/modis-server" in files and "/etc/modis/modis.conf" in files and
            not any(f.endswith(".so") for f in files),
            "modis-server holds the server and modis.conf, no module", " ".join(files))
-    sdk = deb_files(debs.get("modis-sdk-dev", debs["modis-server"]))
+    sdk = deb_files(debs["modis-sdk-dev"]) if "modis-sdk-dev" in debs else []
     report("/usr/include/modis/modis.h" in sdk and
            any(f.endswith("/pkgconfig/modis-sdk.pc") for f in sdk) and
            any(f.endswith("/examples/counterset/Makefile") for f in sdk),
@@ -238,12 +238,14 @@ def cmd_debs(debdir, version, abi_major, abi_minor, names):
 
 # ----------------------------------------------------------------------
 def cmd_installed(root, conf, moddir, counterset, hll_deb, strings_deb):
+    def so(name):
+        return os.path.join(moddir, name + ".so")
+
     server = start(os.path.join(root, "usr/bin/modis-server"), conf)
     if not server:
         return
     try:
         c = RawConn(server.port)
-        so = lambda n: os.path.join(moddir, n + ".so")  # noqa: E731
         got = module_list(c)
         report(got == [("zsets", so("zsets")), ("geo", so("geo"))],
                "the installed modis.conf loads the installed modules, providers first",

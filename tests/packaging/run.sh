@@ -166,6 +166,12 @@ else
 fi
 check "the example compiled with -I<root>/usr/include/modis" \
     grep -q -- "-I$root/usr/include/modis" "$tmp/cs.log"
+# (pkgconf prefixes variables with the sysroot, pkg-config 0.29 does not.)
+mcd=$(PKG_CONFIG_PATH= PKG_CONFIG_LIBDIR="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$root" \
+      pkg-config --variable=moduleconfdir modis-sdk)
+mcd=$root${mcd#"$root"}
+check "pkg-config --variable=moduleconfdir modis-sdk names the fragments' directory ($mcd)" \
+    test "$mcd" = "$fragdir"
 info=$("$root/usr/bin/modis-server" --module-info "$moddir/geo.so" 2>&1)
 check "the installed server prints the installed geo's manifest (requires zset.v1)" \
     test "$(printf '%s\n' "$info" | sed -n 's/^requires: //p')" = "zset.v1@1"

@@ -27,6 +27,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -926,6 +927,8 @@ static char *save_line_value(char *v, int *save_reset)
     return joined;
 }
 
+static int include_config(const char *pattern, int *save_reset, char *err, size_t errcap);
+
 /* Apply one config line split into w[0..n) (n > 0). 0, or -1 with the
  * reason in err. */
 static int load_words(char **w, int n, int lineno, const char *line, int *save_reset,
@@ -938,10 +941,8 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
     if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
     if (!strcasecmp(w[0], "replicaof") || !strcasecmp(w[0], "slaveof"))
         return link_config_line(n, w, err, errcap);
-    if (!strcasecmp(w[0], "include") && n == 2) {
-        snprintf(err, errcap, "include is not supported");
-        return -1;
-    }
+    if (!strcasecmp(w[0], "include") && n == 2)
+        return include_config(w[1], save_reset, err, errcap);
     param_t *pp = param_find(w[0]);
     if (!pp && config_host_ignored(w[0])) return 0; /* Redis 7 accepts and ignores these */
     if (!pp && n >= 2 && defer_unknown) {
@@ -973,10 +974,12 @@ static char *trim(char *s)
     return s;
 }
 
-int config_load_text(const char *text, int *errline, char *err, size_t errcap,
-                     char *badline, size_t badcap)
+/* config_load_text() with the "first save line resets the save points"
+ * flag shared by a file and the files it includes (as Redis's). */
+static int load_text(const char *text, int *save_reset, int *errline, char *err,
+                     size_t errcap, char *badline, size_t badcap)
 {
-    int lineno = 0, save_reset = 0;
+    int lineno = 0;
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -993,7 +996,7 @@ int config_load_text(const char *text, int *errline, char *err, size_t errcap,
                 snprintf(err, errcap, "Unbalanced quotes in configuration line");
                 rc = -1;
             } else if (n > 0) {
-                rc = load_words(w, n, lineno, t, &save_reset, err, errcap);
+                rc = load_words(w, n, lineno, t, save_reset, err, errcap);
                 words_free(w, n);
             }
         }
@@ -1005,6 +1008,13 @@ int config_load_text(const char *text, int *errline, char *err, size_t errcap,
         if (rc != 0) return -1;
     }
     return 0;
+}
+
+int config_load_text(const char *text, int *errline, char *err, size_t errcap,
+                     char *badline, size_t badcap)
+{
+    int save_reset = 0;
+    return load_text(text, &save_reset, errline, err, errcap, badline, badcap);
 }
 
 /* Append s[0, n) to the growing string *out (length *len, capacity *cap). */
@@ -1073,26 +1083,73 @@ static void config_fatal(int line, const char *bad, const char *err)
     exit(1);
 }
 
+/* The whole of config file `path` ("-": standard input), NUL-terminated,
+ * its length in *len; as redis-server, exit(1) when it cannot be opened. */
+static char *read_config_or_die(const char *path, size_t *len)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f) {
+        fprintf(stderr, "Fatal error, can't open config file '%s': %s\n", path,
+                strerror(errno));
+        exit(1);
+    }
+    char *text = mem_alloc(1), buf[4096];
+    size_t n;
+    *len = 0;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        text = mem_realloc(text, *len + n + 1);
+        memcpy(text + *len, buf, n);
+        *len += n;
+    }
+    text[*len] = '\0';
+    if (f != stdin) fclose(f);
+    return text;
+}
+
+/*
+ * `include PATH` (Redis 7): the lines of PATH apply where the include
+ * stands. A path with a wildcard includes every match in alphabetical
+ * order and none when nothing matches (so an empty conf.d directory is
+ * fine); a plain path that cannot be opened is fatal, and so is a bad line
+ * inside, reported as redis-server does, with its line number in the
+ * included file. Nesting stops at INCLUDE_DEPTH_MAX (an include loop).
+ */
+#define INCLUDE_DEPTH_MAX 16
+static int include_config(const char *pattern, int *save_reset, char *err, size_t errcap)
+{
+    static int depth;
+    if (depth >= INCLUDE_DEPTH_MAX) {
+        snprintf(err, errcap, "include nesting deeper than %d (an include loop?)",
+                 INCLUDE_DEPTH_MAX);
+        return -1;
+    }
+    glob_t g;
+    memset(&g, 0, sizeof(g));
+    if (strpbrk(pattern, "*?[") && glob(pattern, 0, NULL, &g) != 0) {
+        globfree(&g);
+        return 0;
+    }
+    size_t count = g.gl_pathc ? g.gl_pathc : 1;
+    depth++;
+    for (size_t i = 0; i < count; i++) {
+        size_t len;
+        char *text = read_config_or_die(g.gl_pathc ? g.gl_pathv[i] : pattern, &len);
+        int line;
+        char inner[512], bad[512];
+        if (load_text(text, save_reset, &line, inner, sizeof(inner), bad, sizeof(bad)) != 0)
+            config_fatal(line, bad, inner);
+        mem_free(text);
+    }
+    depth--;
+    globfree(&g);
+    return 0;
+}
+
 void config_load_or_die(const char *path, const char *overrides)
 {
     char *text = NULL;
     size_t len = 0;
-    if (path) {
-        FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-        if (!f) {
-            fprintf(stderr, "Fatal error, can't open config file '%s': %s\n", path,
-                    strerror(errno));
-            exit(1);
-        }
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-            text = mem_realloc(text, len + n + 1);
-            memcpy(text + len, buf, n);
-            len += n;
-        }
-        if (f != stdin) fclose(f);
-    }
+    if (path) text = read_config_or_die(path, &len);
     size_t ol = overrides ? strlen(overrides) : 0;
     text = mem_realloc(text, len + ol + 2);
     text[len] = '\n';

@@ -616,3 +616,70 @@ def test_bio_cpulist():
             time.sleep(0.05)
         assert cpus_allowed(pid) != "1"
         assert any(cpus_allowed(pid, int(t)) == "1" for t in os.listdir("/proc/%d/task" % pid))
+
+
+# -- include (the Debian packages' modis.conf includes one loadmodule
+#    fragment per installed module package: debian/, tests/packaging/)
+def test_include_glob_applies_fragments_in_order(tmp_path):
+    d = tmp_path / "conf.d"
+    d.mkdir()
+    strings = os.path.join(os.path.dirname(Server().binary), "..", "modules", "strings",
+                           ".libs", "strings.so")
+    (d / "20-b.conf").write_text("maxmemory 2mb\n")
+    (d / "10-a.conf").write_text("maxmemory 1mb\nloadmodule %s\n" % os.path.abspath(strings))
+    (d / "30-c.txt").write_text("maxmemory 3mb\n")  # not matched
+    conf = tmp_path / "modis.conf"
+    conf.write_text("maxmemory 5mb\ninclude %s/*.conf\n" % d)
+    with Server(conf=str(conf)).start() as s:
+        c = s.raw()
+        assert c.call("CONFIG", "GET", "maxmemory") == \
+            b"*2\r\n$9\r\nmaxmemory\r\n$7\r\n2097152\r\n"
+        assert c.call("SET", "k", "v") == b"+OK\r\n"
+
+
+def test_include_glob_without_match_is_ignored(tmp_path):
+    conf = tmp_path / "modis.conf"
+    conf.write_text("include %s/none.d/*.conf\nmaxmemory 1mb\n" % tmp_path)
+    with Server(conf=str(conf)).start() as s:
+        assert s.raw().call("CONFIG", "GET", "maxmemory") == \
+            b"*2\r\n$9\r\nmaxmemory\r\n$7\r\n1048576\r\n"
+
+
+def test_include_save_lines_as_redis(tmp_path):
+    """The first save line of the file and its includes replaces the
+    default save points; later ones add to them."""
+    inc = tmp_path / "inc.conf"
+    inc.write_text("save 200 2\nmaxmemory 3mb\n")
+    compare_config_get("save 100 1\ninclude %s\nsave 300 3\n" % inc, ["save", "maxmemory"])
+
+
+def run_refused(binary, path):
+    p = subprocess.run([binary, path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       stdin=subprocess.DEVNULL, timeout=20)
+    assert p.returncode == 1
+    # redis-server logs the open failure ("pid:C date # Fatal error...").
+    return [re.sub(r"^\d+:[A-Z] .*? [#*] ", "", l) for l in p.stdout.decode().splitlines()
+            if l.strip() and "FATAL CONFIG" not in l]
+
+
+@pytest.mark.parametrize("included", [None, "maxmemory 1mb\nmaxmemory 10xb\n"])
+def test_include_errors_as_redis(tmp_path, included):
+    """A missing plain file, and a bad line inside an included file: the
+    same report as redis-server (the line number is the included file's)."""
+    need_reference()
+    inc = tmp_path / "inc.conf"
+    if included is not None:
+        inc.write_text(included)
+    conf = tmp_path / "modis.conf"
+    conf.write_text("port %d\ninclude %s\n" % (free_port(), inc))
+    mine = run_refused(Server().binary, str(conf))
+    assert mine == run_refused(REDIS_BIN, str(conf))
+    assert mine[0] == ("Fatal error, can't open config file '%s': No such file or directory" % inc
+                       if included is None else "Reading the configuration file, at line 2")
+
+
+def test_include_loop_is_refused(tmp_path):
+    conf = tmp_path / "modis.conf"
+    conf.write_text("include %s\n" % conf)
+    out = run_refused(Server().binary, str(conf))
+    assert out[-1] == "include nesting deeper than 16 (an include loop?)"

@@ -185,7 +185,8 @@ def test_propagation(start_server):
 # --------------------------------------------------------------------------
 
 def module_path(name):
-    return os.path.join(REPO, "modules", name, ".libs", name + ".so")
+    return os.path.join(os.environ.get("MODIS_BUILDDIR") or REPO, "modules", name, ".libs",
+                        name + ".so")
 
 
 @pytest.mark.modis_only

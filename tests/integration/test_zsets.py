@@ -504,7 +504,8 @@ def test_set_input_pins_the_sets_module(start_server):
     assert c.execute("MODULE", "UNLOAD", "sets") == "OK"   # no one uses it yet
     c.execute("SET", "str", "x")
     assert error_of(c, "ZUNION", "1", "str") == WRONGTYPE
-    path = os.path.join(REPO_DIR, "modules", "sets", ".libs", "sets.so")
+    path = os.path.join(os.environ.get("MODIS_BUILDDIR") or REPO_DIR, "modules", "sets", ".libs",
+                        "sets.so")
     assert c.execute("MODULE", "LOAD", path) == "OK"
     c.execute("SADD", "s", "a")
     assert c.execute("ZUNION", "1", "s") == [b"a"]

@@ -11,6 +11,7 @@
 #include "host/propagate.h"
 #include "host/server.h"
 #include "host/util.h"
+#include "persist/aof.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@
  * start-up). */
 static int64_t last_ping;
 
+static long long stream_offset(void) { return repl.master_repl_offset; }
+
 void repl_init(void)
 {
     last_ping = util_mstime();
@@ -27,6 +30,7 @@ void repl_init(void)
     repl_clear_replid2();
     prop_add_sink(primary_feed);
     primary_ack_hook = wait_check;
+    aof_set_position_source(stream_offset);
 }
 
 void repl_cron(void)
@@ -35,6 +39,7 @@ void repl_cron(void)
     int64_t now = util_mstime();
     link_cron();
     primary_cron_tick();
+    wait_cron();
     if (now - last_second < 1000) return;
     last_second = now;
     primary_cron_second();
@@ -104,7 +109,8 @@ static void info_link(tbuf_t *b)
                   v.last_io_secs);
     if (!srv.repl.link_up)
         tb_printf(b, "master_link_down_since_seconds:%lld\r\n", v.down_since_secs);
-    tb_printf(b, "slave_read_only:%d\r\n", srv.repl.read_only);
+    tb_printf(b, "slave_priority:%d\r\nslave_read_only:%d\r\nreplica_announced:%d\r\n",
+              srv.repl.priority, srv.repl.read_only, srv.repl.announced);
 }
 
 static const char *state_name(int s)

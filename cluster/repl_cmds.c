@@ -123,10 +123,45 @@ static int wait_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         return md_reply_error(c, "ERR timeout is not an integer or out of range");
     if (timeout < 0) return md_reply_error(c, "ERR timeout is negative");
     client_t *cl = c->client;
-    int acked = cl ? wait_acked(cl->woff) : 0;
-    if (!cl || acked >= num || wait_block(cl, c->cmd, (int)(num > 1000000 ? 1000000 : num),
-                                          timeout) != 0)
+    int acked = cl ? wait_acked(cl->woff, 0) : 0;
+    if (!cl || acked >= num ||
+        wait_block(cl, c->cmd, 0, 0, (int)(num > 1000000 ? 1000000 : num), timeout) != 0)
         md_reply_int(c, acked);
+    return MD_OK;
+}
+
+/* WAITAOF numlocal numreplicas timeout (Redis 7.2): the reply is whether
+ * the local AOF and how many replicas' AOFs hold the client's writes. */
+static int waitaof_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
+{
+    long long numlocal, num, timeout;
+    if (util_str2ll(argv[1].ptr, argv[1].len, &numlocal) != 0)
+        return md_reply_error(c, "ERR value is not an integer or out of range");
+    if (numlocal < 0 || numlocal > 1)
+        return md_reply_error(c, "ERR value is out of range, value must between 0 and 1");
+    if (util_str2ll(argv[2].ptr, argv[2].len, &num) != 0)
+        return md_reply_error(c, "ERR value is not an integer or out of range");
+    if (num < 0) return md_reply_error(c, "ERR value is out of range, must be positive");
+    if (util_str2ll(argv[3].ptr, argv[3].len, &timeout) != 0)
+        return md_reply_error(c, "ERR timeout is not an integer or out of range");
+    if (timeout < 0) return md_reply_error(c, "ERR timeout is negative");
+    if (srv.repl.masterhost)
+        return md_reply_error(c, "ERR WAITAOF cannot be used with replica instances. Please "
+                              "also note that writes to replicas are just local and are not "
+                              "propagated.");
+    if (numlocal && !srv.appendonly)
+        return md_reply_error(c, "ERR WAITAOF cannot be used when numlocal is set but "
+                              "appendonly is disabled.");
+    client_t *cl = c->client;
+    long long woff = cl ? cl->woff : 0;
+    int local = wait_local_fsynced(woff), acked = wait_acked(woff, 1);
+    if (cl && (acked < num || local < numlocal) &&
+        wait_block(cl, c->cmd, 1, (int)numlocal, (int)(num > 1000000 ? 1000000 : num),
+                   timeout) == 0)
+        return MD_OK;
+    md_reply_array(c, 2);
+    md_reply_int(c, local);
+    md_reply_int(c, acked);
     return MD_OK;
 }
 
@@ -136,6 +171,12 @@ const md_command_t hostcmds_repl[] = {
      .summary = "Blocks until the asynchronous replication of all preceding write commands "
                 "sent by the connection is completed.",
      .since = "3.0.0", .complexity = "O(1)", .group = "generic",
+     .tips = "request_policy:all_shards response_policy:agg_min"},
+    {.name = "waitaof", .syntax = "numlocal numreplicas timeout", .handler = waitaof_cmd,
+     .arity = 4, .flags = "blocking", .acl = "@slow @connection",
+     .summary = "Blocks until all of the preceding write commands sent by the connection are "
+                "written to the append-only file of the master and/or replicas.",
+     .since = "7.2.0", .complexity = "O(1)", .group = "generic",
      .tips = "request_policy:all_shards response_policy:agg_min"},
     {.name = "replconf", .handler = replconf_cmd, .arity = -1,
      .flags = "admin noscript loading stale allow_busy", .acl = "@admin @slow @dangerous",

@@ -22,6 +22,7 @@
 #include "host/reply.h"
 #include "host/server.h"
 #include "host/util.h"
+#include "persist/aof.h"
 #include "persist/rdb.h"
 
 #include <errno.h>
@@ -131,13 +132,23 @@ void link_applied(client_t *c, const char *p, size_t n)
     if (c == L.master) primary_feed_raw(p, n);
 }
 
+/* The fsynced offset the last ACK reported (an ACK follows a change). */
+static long long last_fack = -1;
+
 void link_send_ack(client_t *c)
 {
     if (c != L.master) return;
-    char buf[96], num[32];
+    char buf[160], num[32], fnum[32];
     int k = snprintf(num, sizeof(num), "%lld", repl.master_repl_offset);
-    int n = snprintf(buf, sizeof(buf), "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n", k,
-                     num);
+    long long fsynced = aof_fsynced_position();
+    int fk = snprintf(fnum, sizeof(fnum), "%lld", fsynced);
+    /* With the AOF on, Redis 7.2's form: "... FACK <fsynced offset>". */
+    int n = fsynced < 0
+        ? snprintf(buf, sizeof(buf), "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n",
+                   k, num)
+        : snprintf(buf, sizeof(buf), "*5\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n"
+                   "$4\r\nFACK\r\n$%d\r\n%s\r\n", k, num, fk, fnum);
+    last_fack = fsynced;
     /* client_push: the real buffer even while the master's replies are off */
     reply_append(client_push(c), buf, (size_t)n);
     client_want_write(c);
@@ -180,7 +191,7 @@ static void load_memory(const char *extra, size_t n)
             ks_swap(&srv.db[i], &old[i]);
         }
     } else {
-        for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], 0);
+        for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], srv.repl.lazy_flush);
     }
     log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
     rdb_io_t io;
@@ -232,7 +243,7 @@ static void load_transfer(const char *extra, size_t n)
         return;
     }
     log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
-    for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], 0);
+    for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], srv.repl.lazy_flush);
     log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
     rdb_load_stats_t st;
     srv.loading = 1;
@@ -434,10 +445,14 @@ static void handshake_line(const char *line)
             return;
         }
         {
+            /* replica-announce-port / -ip: what the primary shows of us. */
             char port[16];
-            snprintf(port, sizeof(port), "%d", srv.port);
-            const char *argv[] = {"REPLCONF", "listening-port", port};
-            send_command(3, argv);
+            snprintf(port, sizeof(port), "%d",
+                     srv.repl.announce_port ? srv.repl.announce_port : srv.port);
+            const char *argv[] = {"REPLCONF", "listening-port", port, "ip-address",
+                                  srv.repl.announce_ip};
+            int ip = srv.repl.announce_ip && srv.repl.announce_ip[0];
+            send_command(ip ? 5 : 3, argv);
             L.state = L_PORT;
         }
         return;
@@ -646,7 +661,7 @@ void link_cron(void)
         client_close(L.master);
     }
     static int64_t last_ack;
-    if (L.master && now - last_ack >= 1000) {
+    if (L.master && (now - last_ack >= 1000 || aof_fsynced_position() != last_fack)) {
         last_ack = now;
         link_send_ack(L.master);
     }

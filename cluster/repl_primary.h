@@ -31,6 +31,7 @@ typedef struct repl_replica_view {
     int port;                /* its listening port (REPLCONF listening-port) */
     int state;
     long long ack_off;       /* the offset it acknowledged */
+    long long aof_off;       /* the offset it acknowledged as in its AOF */
     long long lag;           /* seconds since its last ACK */
 } repl_replica_view_t;
 

@@ -1,7 +1,8 @@
 /*
  * repl_link.h — the replica side of replication: the link to our primary
- * (REPLICAOF / `replicaof`), its handshake (PING, AUTH with masteruser /
- * masterauth, REPLCONF listening-port and capa, PSYNC), the RDB of a full
+ * (REPLICAOF / `replicaof`; over TLS with tls-replication), its handshake
+ * (PING, AUTH with masteruser / masterauth, REPLCONF listening-port
+ * (and ip-address) and capa, PSYNC), the RDB of a full
  * resync (received into a temp file, renamed over `dbfilename`, loaded),
  * and the stream afterwards, run by a client flagged CLIENT_MASTER whose
  * replies are dropped. The stream's bytes are passed on unchanged to our

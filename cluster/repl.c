@@ -4,6 +4,7 @@
  */
 #include "cluster/repl.h"
 #include "cluster/repl_backlog.h"
+#include "cluster/repl_failover.h"
 #include "cluster/repl_link.h"
 #include "cluster/repl_primary.h"
 #include "cluster/repl_wait.h"
@@ -40,6 +41,7 @@ void repl_cron(void)
     link_cron();
     primary_cron_tick();
     wait_cron();
+    failover_cron();
     if (now - last_second < 1000) return;
     last_second = now;
     primary_cron_second();
@@ -137,7 +139,7 @@ char *repl_info_text(void)
                   v.port, state_name(v.state), v.ack_off, v.lag);
     }
     tb_printf(&b,
-              "master_failover_state:no-failover\r\n"
+              "master_failover_state:%s\r\n"
               "master_replid:%s\r\n"
               "master_replid2:%s\r\n"
               "master_repl_offset:%lld\r\n"
@@ -146,7 +148,8 @@ char *repl_info_text(void)
               "repl_backlog_size:%lld\r\n"
               "repl_backlog_first_byte_offset:%lld\r\n"
               "repl_backlog_histlen:%lld\r\n",
-              repl.replid, repl.replid2, repl.master_repl_offset, repl.second_repl_offset,
+              failover_state_name(), repl.replid, repl.replid2, repl.master_repl_offset,
+              repl.second_repl_offset,
               backlog_active(), srv.repl.backlog_size, backlog_first_offset(),
               backlog_histlen());
     return b.p;

@@ -70,6 +70,9 @@ static struct {
     client_t *master;
 } L = {.fd = -1, .tmpfd = -1};
 
+int link_psync_failover;
+void (*link_psync_hook)(int ok);
+
 /* ---- sending and failing ---- */
 
 static void send_command(int argc, const char **argv)
@@ -115,6 +118,7 @@ static void fail(const char *why)
     log_msg(LOG_WARNING, "%s", why);
     drop_socket();
     L.state = L_CONNECT;
+    if (link_psync_failover && link_psync_hook) link_psync_hook(0);
 }
 
 /* ---- the master client ---- */
@@ -387,8 +391,8 @@ static void send_psync(void)
     char off[32];
     if (backlog_active()) {
         snprintf(off, sizeof(off), "%lld", repl.master_repl_offset + 1);
-        const char *argv[] = {"PSYNC", repl.replid, off};
-        send_command(3, argv);
+        const char *argv[] = {"PSYNC", repl.replid, off, "FAILOVER"};
+        send_command(link_psync_failover ? 4 : 3, argv);
     } else {
         const char *argv[] = {"PSYNC", "?", "-1"};
         send_command(3, argv);
@@ -412,6 +416,7 @@ static void psync_reply(const char *line)
         backlog_free();
         L.state = L_TRANSFER;
         L.have_header = 0;
+        if (link_psync_failover && link_psync_hook) link_psync_hook(1);
         return;
     }
     if (strncmp(line, "+CONTINUE", 9) == 0) {
@@ -426,6 +431,7 @@ static void psync_reply(const char *line)
             primary_disconnect_all();
         }
         become_connected(NULL, 0);
+        if (link_psync_failover && link_psync_hook) link_psync_hook(1);
         return;
     }
     char why[1200];

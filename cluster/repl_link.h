@@ -18,6 +18,12 @@
 
 struct client;
 
+/* FAILOVER (repl_failover.c): while set, PSYNC goes out with FAILOVER;
+ * the hook learns whether PSYNC was accepted (1) or the link failed
+ * before (0). */
+extern int link_psync_failover;
+extern void (*link_psync_hook)(int ok);
+
 /* REPLICAOF host port (host NULL: NO ONE). Returns the status line to
  * reply ("OK", "OK Already connected to specified master"). */
 const char *link_replicaof(const char *host, int port);

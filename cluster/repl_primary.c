@@ -117,12 +117,15 @@ void primary_disconnect_all(void)
 }
 
 static int acks_requested;
+static int quiet;
+
+void primary_set_quiet(int on) { quiet = on; }
 
 static void send_getack(evutil_socket_t fd, short what, void *arg)
 {
     static const md_arg_t getack[3] = {{"REPLCONF", 8}, {"GETACK", 6}, {"*", 1}};
     acks_requested = 0;
-    if (repl_replicas) primary_feed(-1, 3, getack);
+    if (repl_replicas && !quiet) primary_feed(-1, 3, getack);
 }
 
 /* Sent once the current event is done (Redis: before sleeping), so the
@@ -138,7 +141,7 @@ void primary_request_acks(void)
 void primary_ping(void)
 {
     static const md_arg_t ping = {"ping", 4}; /* Redis sends it in lower case */
-    primary_feed(-1, 1, &ping);
+    if (!quiet) primary_feed(-1, 1, &ping);
 }
 
 /* ---- replicas ---- */

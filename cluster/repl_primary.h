@@ -48,6 +48,9 @@ void primary_request_acks(void);
 extern void (*primary_ack_hook)(void);
 /* Send PING to the replicas (repl-ping-replica-period). */
 void primary_ping(void);
+/* While on (a FAILOVER waits for its replica to catch up), neither PINGs
+ * nor GETACKs move the offset. */
+void primary_set_quiet(int on);
 
 /*
  * REPLCONF's option/value pairs from client c. Returns NULL when they

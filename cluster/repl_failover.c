@@ -18,9 +18,6 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The pause lasts until the failover ends (about 30 years). */
-#define PAUSE_FOREVER_MS (1000LL * 1000 * 1000 * 1000)
-
 static struct {
     int state;               /* FAILOVER_* */
     char *host;              /* the target, once known */
@@ -47,7 +44,7 @@ static void clear_state(void)
     F.force = 0;
     link_psync_failover = 0;
     primary_set_quiet(0);
-    pause_stop();
+    pause_release();
 }
 
 /* Give up: back to (or still) a primary, writes resume. */
@@ -105,7 +102,7 @@ const char *failover_start(const char *host, int port, int force, long long time
     F.state = FAILOVER_WAIT_SYNC;
     link_psync_hook = psync_done;
     primary_set_quiet(1);
-    pause_start(PAUSE_WRITE, util_mstime() + PAUSE_FOREVER_MS);
+    pause_hold(PAUSE_WRITE);
     return NULL;
 }
 

@@ -125,6 +125,10 @@ def test_failover_timeout_abort_and_force(closing):
         t.start()
         time.sleep(0.3)
         assert not done and pc.get("unacked") == b"1"
+        # CLIENT UNPAUSE ends CLIENT PAUSE's pause, not the failover's.
+        assert pc.execute_command("CLIENT", "UNPAUSE") == b"OK"
+        time.sleep(0.2)
+        assert not done
         wait_for(lambda: state(prim) == "no-failover", what="timeout abort")
         t.join(10)
         assert done == [True]

@@ -4,6 +4,7 @@
  */
 #include "cluster/repl.h"
 #include "cluster/repl_backlog.h"
+#include "cluster/repl_failover.h"
 #include "cluster/repl_link.h"
 #include "cluster/repl_primary.h"
 #include "cluster/repl_wait.h"
@@ -11,6 +12,7 @@
 #include "host/propagate.h"
 #include "host/server.h"
 #include "host/util.h"
+#include "persist/aof.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -20,6 +22,8 @@
  * start-up). */
 static int64_t last_ping;
 
+static long long stream_offset(void) { return repl.master_repl_offset; }
+
 void repl_init(void)
 {
     last_ping = util_mstime();
@@ -27,6 +31,7 @@ void repl_init(void)
     repl_clear_replid2();
     prop_add_sink(primary_feed);
     primary_ack_hook = wait_check;
+    aof_set_position_source(stream_offset);
 }
 
 void repl_cron(void)
@@ -35,6 +40,8 @@ void repl_cron(void)
     int64_t now = util_mstime();
     link_cron();
     primary_cron_tick();
+    wait_cron();
+    failover_cron();
     if (now - last_second < 1000) return;
     last_second = now;
     primary_cron_second();
@@ -104,7 +111,8 @@ static void info_link(tbuf_t *b)
                   v.last_io_secs);
     if (!srv.repl.link_up)
         tb_printf(b, "master_link_down_since_seconds:%lld\r\n", v.down_since_secs);
-    tb_printf(b, "slave_read_only:%d\r\n", srv.repl.read_only);
+    tb_printf(b, "slave_priority:%d\r\nslave_read_only:%d\r\nreplica_announced:%d\r\n",
+              srv.repl.priority, srv.repl.read_only, srv.repl.announced);
 }
 
 static const char *state_name(int s)
@@ -131,7 +139,7 @@ char *repl_info_text(void)
                   v.port, state_name(v.state), v.ack_off, v.lag);
     }
     tb_printf(&b,
-              "master_failover_state:no-failover\r\n"
+              "master_failover_state:%s\r\n"
               "master_replid:%s\r\n"
               "master_replid2:%s\r\n"
               "master_repl_offset:%lld\r\n"
@@ -140,7 +148,8 @@ char *repl_info_text(void)
               "repl_backlog_size:%lld\r\n"
               "repl_backlog_first_byte_offset:%lld\r\n"
               "repl_backlog_histlen:%lld\r\n",
-              repl.replid, repl.replid2, repl.master_repl_offset, repl.second_repl_offset,
+              failover_state_name(), repl.replid, repl.replid2, repl.master_repl_offset,
+              repl.second_repl_offset,
               backlog_active(), srv.repl.backlog_size, backlog_first_offset(),
               backlog_histlen());
     return b.p;

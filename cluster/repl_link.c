@@ -17,11 +17,13 @@
 #include "cluster/repl_state.h"
 #include "host/client.h"
 #include "host/conn.h"
+#include "host/conn_tls.h"
 #include "host/log.h"
 #include "host/mem.h"
 #include "host/reply.h"
 #include "host/server.h"
 #include "host/util.h"
+#include "persist/aof.h"
 #include "persist/rdb.h"
 
 #include <errno.h>
@@ -35,6 +37,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #define MARK_LEN 40
@@ -44,7 +47,9 @@ enum { L_NONE, L_CONNECT, L_CONNECTING, L_PONG, L_AUTH, L_PORT, L_CAPA, L_PSYNC,
 
 static struct {
     int state;
-    int fd;                  /* the socket until the master client owns it */
+    int fd;                  /* the socket while it connects */
+    conn_t *conn;            /* then its transport, until the master client owns it */
+    conn_tls_handshake_t *tls; /* tls-replication: the TLS handshake under way */
     struct event *ev;
     char line[1024];
     size_t linelen;
@@ -65,6 +70,9 @@ static struct {
     client_t *master;
 } L = {.fd = -1, .tmpfd = -1};
 
+int link_psync_failover;
+void (*link_psync_hook)(int ok);
+
 /* ---- sending and failing ---- */
 
 static void send_command(int argc, const char **argv)
@@ -74,7 +82,8 @@ static void send_command(int argc, const char **argv)
     for (int i = 0; i < argc && n < sizeof(buf); i++)
         n += (size_t)snprintf(buf + n, sizeof(buf) - n, "$%zu\r\n%s\r\n", strlen(argv[i]),
                               argv[i]);
-    if (n < sizeof(buf) && write(L.fd, buf, n) != (ssize_t)n)
+    struct iovec iov = {buf, n};
+    if (n < sizeof(buf) && conn_writev(L.conn, &iov, 1) != (ssize_t)n)
         log_msg(LOG_WARNING, "Error writing to MASTER: %s", strerror(errno));
 }
 
@@ -94,7 +103,11 @@ static void drop_socket(void)
 {
     if (L.ev) event_free(L.ev);
     L.ev = NULL;
-    if (L.fd >= 0) close(L.fd);
+    if (L.tls) conn_tls_abort(L.tls); /* it owns the socket */
+    else if (L.conn) conn_close(L.conn);
+    else if (L.fd >= 0) close(L.fd);
+    L.tls = NULL;
+    L.conn = NULL;
     L.fd = -1;
     close_transfer_file();
 }
@@ -105,6 +118,7 @@ static void fail(const char *why)
     log_msg(LOG_WARNING, "%s", why);
     drop_socket();
     L.state = L_CONNECT;
+    if (link_psync_failover && link_psync_hook) link_psync_hook(0);
 }
 
 /* ---- the master client ---- */
@@ -113,7 +127,9 @@ static void become_connected(const char *extra, size_t n)
 {
     event_free(L.ev);
     L.ev = NULL;
-    client_t *c = client_create(conn_plain(L.fd), 0);
+    conn_t *conn = L.conn;
+    client_t *c = client_create(conn, 0);
+    L.conn = NULL;
     L.fd = -1;
     c->flags |= CLIENT_MASTER | CLIENT_REPLY_OFF;
     c->authenticated = 1;
@@ -124,6 +140,13 @@ static void become_connected(const char *extra, size_t n)
     log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: Finished with success");
     link_send_ack(c); /* a diskless transfer's primary waits for it */
     if (n) client_inject_input(c, extra, n);
+    /* Stream bytes TLS already decrypted: no socket event announces them. */
+    for (size_t more; (more = conn_pending(conn)) > 0;) {
+        char buf[16 * 1024];
+        ssize_t k = conn_read(conn, buf, more < sizeof(buf) ? more : sizeof(buf));
+        if (k <= 0) break;
+        client_inject_input(c, buf, (size_t)k);
+    }
 }
 
 void link_applied(client_t *c, const char *p, size_t n)
@@ -131,13 +154,23 @@ void link_applied(client_t *c, const char *p, size_t n)
     if (c == L.master) primary_feed_raw(p, n);
 }
 
+/* The fsynced offset the last ACK reported (an ACK follows a change). */
+static long long last_fack = -1;
+
 void link_send_ack(client_t *c)
 {
     if (c != L.master) return;
-    char buf[96], num[32];
+    char buf[160], num[32], fnum[32];
     int k = snprintf(num, sizeof(num), "%lld", repl.master_repl_offset);
-    int n = snprintf(buf, sizeof(buf), "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n", k,
-                     num);
+    long long fsynced = aof_fsynced_position();
+    int fk = snprintf(fnum, sizeof(fnum), "%lld", fsynced);
+    /* With the AOF on, Redis 7.2's form: "... FACK <fsynced offset>". */
+    int n = fsynced < 0
+        ? snprintf(buf, sizeof(buf), "*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n",
+                   k, num)
+        : snprintf(buf, sizeof(buf), "*5\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$%d\r\n%s\r\n"
+                   "$4\r\nFACK\r\n$%d\r\n%s\r\n", k, num, fk, fnum);
+    last_fack = fsynced;
     /* client_push: the real buffer even while the master's replies are off */
     reply_append(client_push(c), buf, (size_t)n);
     client_want_write(c);
@@ -180,7 +213,7 @@ static void load_memory(const char *extra, size_t n)
             ks_swap(&srv.db[i], &old[i]);
         }
     } else {
-        for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], 0);
+        for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], srv.repl.lazy_flush);
     }
     log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
     rdb_io_t io;
@@ -232,7 +265,7 @@ static void load_transfer(const char *extra, size_t n)
         return;
     }
     log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: Flushing old data");
-    for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], 0);
+    for (int i = 0; i < srv.databases; i++) ks_flush(&srv.db[i], srv.repl.lazy_flush);
     log_msg(LOG_NOTICE, "MASTER <-> REPLICA sync: Loading DB in memory");
     rdb_load_stats_t st;
     srv.loading = 1;
@@ -292,7 +325,7 @@ static void read_payload(void)
     char buf[64 * 1024];
     size_t want = sizeof(buf);
     if (!L.eof_mode && (long long)want > L.total - L.got) want = (size_t)(L.total - L.got);
-    ssize_t n = read(L.fd, buf, want);
+    ssize_t n = conn_read(L.conn, buf, want);
     if (n <= 0) {
         if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
         fail("I/O error trying to sync with MASTER: connection lost");
@@ -358,8 +391,8 @@ static void send_psync(void)
     char off[32];
     if (backlog_active()) {
         snprintf(off, sizeof(off), "%lld", repl.master_repl_offset + 1);
-        const char *argv[] = {"PSYNC", repl.replid, off};
-        send_command(3, argv);
+        const char *argv[] = {"PSYNC", repl.replid, off, "FAILOVER"};
+        send_command(link_psync_failover ? 4 : 3, argv);
     } else {
         const char *argv[] = {"PSYNC", "?", "-1"};
         send_command(3, argv);
@@ -383,6 +416,7 @@ static void psync_reply(const char *line)
         backlog_free();
         L.state = L_TRANSFER;
         L.have_header = 0;
+        if (link_psync_failover && link_psync_hook) link_psync_hook(1);
         return;
     }
     if (strncmp(line, "+CONTINUE", 9) == 0) {
@@ -397,6 +431,7 @@ static void psync_reply(const char *line)
             primary_disconnect_all();
         }
         become_connected(NULL, 0);
+        if (link_psync_failover && link_psync_hook) link_psync_hook(1);
         return;
     }
     char why[1200];
@@ -434,10 +469,15 @@ static void handshake_line(const char *line)
             return;
         }
         {
+            /* replica-announce-port / -ip: what the primary shows of us. */
             char port[16];
-            snprintf(port, sizeof(port), "%d", srv.port);
-            const char *argv[] = {"REPLCONF", "listening-port", port};
-            send_command(3, argv);
+            snprintf(port, sizeof(port), "%d",
+                     srv.repl.announce_port ? srv.repl.announce_port
+                     : srv.tls.replication && srv.tls.port ? srv.tls.port : srv.port);
+            const char *argv[] = {"REPLCONF", "listening-port", port, "ip-address",
+                                  srv.repl.announce_ip};
+            int ip = srv.repl.announce_ip && srv.repl.announce_ip[0];
+            send_command(ip ? 5 : 3, argv);
             L.state = L_PORT;
         }
         return;
@@ -470,7 +510,7 @@ static int read_line(void)
 {
     for (;;) {
         char ch;
-        ssize_t n = read(L.fd, &ch, 1);
+        ssize_t n = conn_read(L.conn, &ch, 1);
         if (n <= 0) {
             if (n < 0 && (errno == EAGAIN || errno == EINTR)) return 0;
             fail("Master closed the connection during the handshake");
@@ -489,15 +529,41 @@ static int read_line(void)
 static void on_readable(evutil_socket_t fd, short what, void *arg)
 {
     L.last_io_ms = util_mstime();
-    while (L.fd >= 0 && L.state >= L_PONG && L.state <= L_TRANSFER) {
+    while (L.conn && L.state >= L_PONG && L.state <= L_TRANSFER) {
         if (L.state == L_TRANSFER && L.have_header) {
-            read_payload();
+            /* Again while TLS holds decrypted bytes no event announces. */
+            do read_payload();
+            while (L.conn && L.state == L_TRANSFER && L.have_header && conn_pending(L.conn));
             return;
         }
         if (!read_line()) return;
         if (!L.line[0]) continue; /* a keep-alive newline */
         handshake_line(L.line);
     }
+}
+
+/* The transport is ready (plain, or TLS after its handshake): PING. */
+static void start_handshake(void)
+{
+    L.ev = event_new(srv.base, conn_fd(L.conn), EV_READ | EV_PERSIST, on_readable, NULL);
+    event_add(L.ev, NULL);
+    const char *argv[] = {"PING"};
+    send_command(1, argv);
+    L.state = L_PONG;
+    L.last_io_ms = util_mstime();
+}
+
+static void tls_ready(conn_t *conn, void *arg)
+{
+    (void)arg;
+    L.tls = NULL;
+    if (!conn) {
+        L.fd = -1; /* closed by the failed handshake */
+        fail("TLS handshake with MASTER failed");
+        return;
+    }
+    L.conn = conn;
+    start_handshake();
 }
 
 static void on_connected(evutil_socket_t fd, short what, void *arg)
@@ -513,11 +579,15 @@ static void on_connected(evutil_socket_t fd, short what, void *arg)
     }
     log_msg(LOG_NOTICE, "Non blocking connect for SYNC fired the event.");
     event_free(L.ev);
-    L.ev = event_new(srv.base, L.fd, EV_READ | EV_PERSIST, on_readable, NULL);
-    event_add(L.ev, NULL);
-    const char *argv[] = {"PING"};
-    send_command(1, argv);
-    L.state = L_PONG;
+    L.ev = NULL;
+    if (!srv.tls.replication) {
+        L.conn = conn_plain(L.fd);
+        start_handshake();
+        return;
+    }
+    /* tls-replication: the TLS handshake first (it owns the socket). */
+    L.tls = conn_tls_connect(srv.base, L.fd, tls_ready, NULL);
+    if (!L.tls) fail("Unable to connect to MASTER over TLS: TLS is not configured");
     L.last_io_ms = util_mstime();
 }
 
@@ -646,7 +716,7 @@ void link_cron(void)
         client_close(L.master);
     }
     static int64_t last_ack;
-    if (L.master && now - last_ack >= 1000) {
+    if (L.master && (now - last_ack >= 1000 || aof_fsynced_position() != last_fack)) {
         last_ack = now;
         link_send_ack(L.master);
     }

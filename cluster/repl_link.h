@@ -1,7 +1,8 @@
 /*
  * repl_link.h — the replica side of replication: the link to our primary
- * (REPLICAOF / `replicaof`), its handshake (PING, AUTH with masteruser /
- * masterauth, REPLCONF listening-port and capa, PSYNC), the RDB of a full
+ * (REPLICAOF / `replicaof`; over TLS with tls-replication), its handshake
+ * (PING, AUTH with masteruser / masterauth, REPLCONF listening-port
+ * (and ip-address) and capa, PSYNC), the RDB of a full
  * resync (received into a temp file, renamed over `dbfilename`, loaded),
  * and the stream afterwards, run by a client flagged CLIENT_MASTER whose
  * replies are dropped. The stream's bytes are passed on unchanged to our
@@ -16,6 +17,12 @@
 #include <stddef.h>
 
 struct client;
+
+/* FAILOVER (repl_failover.c): while set, PSYNC goes out with FAILOVER;
+ * the hook learns whether PSYNC was accepted (1) or the link failed
+ * before (0). */
+extern int link_psync_failover;
+extern void (*link_psync_hook)(int ok);
 
 /* REPLICAOF host port (host NULL: NO ONE). Returns the status line to
  * reply ("OK", "OK Already connected to specified master"). */

@@ -24,9 +24,12 @@
 
 #include <event2/event.h>
 #include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 repl_replica_t *repl_replicas;
@@ -88,7 +91,13 @@ void primary_feed_raw(const char *p, size_t n) { feed_bytes(p, n); }
 void primary_feed(int dbid, int argc, const md_arg_t *argv)
 {
     /* A replica passes its primary's stream on instead (primary_feed_raw). */
-    if (srv.repl.masterhost || (!backlog_active() && !repl_replicas)) return;
+    if (srv.repl.masterhost) return;
+    if (!backlog_active() && !repl_replicas) {
+        /* No stream, but WAITAOF counts in offsets: a step per command
+         * the AOF receives (as Redis 7.2). */
+        if (srv.appendonly) repl.master_repl_offset++;
+        return;
+    }
     slen = 0;
     if (dbid >= 0 && dbid != seldb) {
         char num[16];
@@ -108,12 +117,15 @@ void primary_disconnect_all(void)
 }
 
 static int acks_requested;
+static int quiet;
+
+void primary_set_quiet(int on) { quiet = on; }
 
 static void send_getack(evutil_socket_t fd, short what, void *arg)
 {
     static const md_arg_t getack[3] = {{"REPLCONF", 8}, {"GETACK", 6}, {"*", 1}};
     acks_requested = 0;
-    if (repl_replicas) primary_feed(-1, 3, getack);
+    if (repl_replicas && !quiet) primary_feed(-1, 3, getack);
 }
 
 /* Sent once the current event is done (Redis: before sleeping), so the
@@ -129,7 +141,7 @@ void primary_request_acks(void)
 void primary_ping(void)
 {
     static const md_arg_t ping = {"ping", 4}; /* Redis sends it in lower case */
-    primary_feed(-1, 1, &ping);
+    if (!quiet) primary_feed(-1, 1, &ping);
 }
 
 /* ---- replicas ---- */
@@ -229,6 +241,7 @@ static int arg_is(const md_arg_t *a, const char *w) { return util_eq_nocase(a->p
 const char *primary_replconf(client_t *c, int argc, const md_arg_t *argv, int *silent)
 {
     static char err[160];
+    int acked = 0;
     *silent = 0;
     if (argc % 2 == 0) return "ERR syntax error";
     for (int i = 1; i < argc; i += 2) {
@@ -258,11 +271,14 @@ const char *primary_replconf(client_t *c, int argc, const md_arg_t *argv, int *s
                 r->online_on_ack = 0;
                 primary_set_online(r);
             }
-            if (primary_ack_hook) primary_ack_hook();
+            acked = 1;
         } else if (arg_is(o, "fack")) {
-            /* A Redis 7.2+ replica's fsynced AOF offset, after ACK: kept
-             * by WAITAOF, which Modis lacks; never answered. */
+            /* After ACK: the offset the replica fsynced to its AOF
+             * (WAITAOF); never answered either. */
+            repl_replica_t *r = c->replica;
             *silent = 1;
+            if (!r || !(c->flags & CLIENT_REPLICA)) return NULL;
+            if (util_str2ll(v->ptr, v->len, &n) == 0 && n > r->aof_off) r->aof_off = n;
         } else if (arg_is(o, "getack")) {
             *silent = 1; /* only a primary asks it of its replica */
         } else {
@@ -271,6 +287,7 @@ const char *primary_replconf(client_t *c, int argc, const md_arg_t *argv, int *s
             return err;
         }
     }
+    if (acked && primary_ack_hook) primary_ack_hook();
     return NULL;
 }
 
@@ -311,6 +328,11 @@ const char *primary_sync(client_t *c, int psync, const md_arg_t *replid, long lo
     if (reply_pending(client_reply(c))) return "ERR SYNC and PSYNC are invalid with pending output";
     repl_replica_t *r = replica_of(c, 1);
     if (!r->ip[0]) peer_ip(c, r->ip, sizeof(r->ip));
+    if (srv.repl.disable_tcp_nodelay && c->fd >= 0) {
+        /* Fewer, bigger packets to the replica (not critical if it fails). */
+        int zero = 0;
+        setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &zero, sizeof(zero));
+    }
     r->presync = !psync;
     c->flags |= CLIENT_REPLICA;
     r->next = repl_replicas;
@@ -351,6 +373,7 @@ void primary_view(int i, repl_replica_view_t *v)
     v->port = r->port;
     v->state = r->state;
     v->ack_off = r->ack_off;
+    v->aof_off = r->aof_off;
     v->lag = (util_mstime() - r->ack_ms) / 1000;
 }
 

@@ -31,6 +31,7 @@ typedef struct repl_replica_view {
     int port;                /* its listening port (REPLCONF listening-port) */
     int state;
     long long ack_off;       /* the offset it acknowledged */
+    long long aof_off;       /* the offset it acknowledged as in its AOF */
     long long lag;           /* seconds since its last ACK */
 } repl_replica_view_t;
 
@@ -47,6 +48,9 @@ void primary_request_acks(void);
 extern void (*primary_ack_hook)(void);
 /* Send PING to the replicas (repl-ping-replica-period). */
 void primary_ping(void);
+/* While on (a FAILOVER waits for its replica to catch up), neither PINGs
+ * nor GETACKs move the offset. */
+void primary_set_quiet(int on);
 
 /*
  * REPLCONF's option/value pairs from client c. Returns NULL when they

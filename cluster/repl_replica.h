@@ -20,6 +20,7 @@ typedef struct repl_replica {
     int capa_psync2;         /* understands +CONTINUE <replid> */
     int presync;             /* came with SYNC: no +FULLRESYNC line */
     long long ack_off;       /* REPLCONF ACK offset */
+    long long aof_off;       /* REPLCONF ACK ... FACK: fsynced to its AOF */
     int64_t ack_ms;          /* when the last ACK came (or the sync began) */
     int64_t wait_since_ms;   /* when it began to wait for a snapshot */
     long long initial_offset;/* the stream offset its snapshot stands for */

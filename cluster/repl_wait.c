@@ -9,6 +9,7 @@
 #include "cluster/repl_wait.h"
 #include "cluster/repl_primary.h"
 #include "host/blocking.h"
+#include "persist/aof.h"
 #include "host/client.h"
 #include "host/mem.h"
 #include "host/resp.h"
@@ -18,21 +19,28 @@
 typedef struct waiter {
     client_t *c;
     long long off;           /* the stream offset to be acknowledged */
-    int numreplicas;
+    int aof;                 /* WAITAOF */
+    int numlocal, numreplicas;
     struct waiter *prev, *next;
 } waiter_t;
 
 static waiter_t *head, *tail;
 
-int wait_acked(long long off)
+int wait_acked(long long off, int aof)
 {
     int n = primary_count(), acked = 0;
     for (int i = 0; i < n; i++) {
         repl_replica_view_t v;
         primary_view(i, &v);
-        acked += v.state == REPLICA_ONLINE && v.ack_off >= off;
+        acked += v.state == REPLICA_ONLINE && (aof ? v.aof_off : v.ack_off) >= off;
     }
     return acked;
+}
+
+int wait_local_fsynced(long long off)
+{
+    long long synced = aof_fsynced_position();
+    return synced >= 0 && synced >= off;
 }
 
 static void unlink_waiter(waiter_t *w)
@@ -43,11 +51,17 @@ static void unlink_waiter(waiter_t *w)
     else tail = w->prev;
 }
 
-/* The reply, on timeout as when served: how many replicas acknowledged. */
+/* The reply, on timeout as when served: how many replicas acknowledged
+ * (WAITAOF: whether the local AOF did, then how many replicas). */
 static void wait_timeout(client_t *c, void *priv)
 {
     waiter_t *w = priv;
-    resp_add_int(client_reply(c), wait_acked(w->off));
+    reply_t *out = client_reply(c);
+    if (w->aof) {
+        resp_add_agg(out, 2, '*', 2);
+        resp_add_int(out, wait_local_fsynced(w->off));
+    }
+    resp_add_int(out, wait_acked(w->off, w->aof));
 }
 
 static void wait_release(client_t *c, void *priv, int how)
@@ -64,11 +78,14 @@ static void wait_reply(client_t *c, void *priv, void *arg)
     wait_timeout(c, priv);
 }
 
-int wait_block(client_t *c, struct cmd *cmd, int numreplicas, long long timeout_ms)
+int wait_block(client_t *c, struct cmd *cmd, int aof, int numlocal, int numreplicas,
+               long long timeout_ms)
 {
     waiter_t *w = mem_calloc(sizeof(*w));
     w->c = c;
     w->off = c->woff;
+    w->aof = aof;
+    w->numlocal = numlocal;
     w->numreplicas = numreplicas;
     blocking_spec_t sp = {.timeout_ms = timeout_ms, .ops = &wait_ops, .priv = w};
     if (blocking_block(c, cmd, &sp) != 0) {
@@ -87,8 +104,19 @@ void wait_check(void)
 {
     for (waiter_t *w = head, *next; w; w = next) {
         next = w->next;
-        if (wait_acked(w->off) >= w->numreplicas) blocking_wake(w->c, wait_reply, NULL);
+        if (wait_acked(w->off, w->aof) >= w->numreplicas &&
+            (!w->numlocal || wait_local_fsynced(w->off)))
+            blocking_wake(w->c, wait_reply, NULL);
     }
+}
+
+void wait_cron(void)
+{
+    static long long last;
+    long long now = aof_fsynced_position();
+    if (now == last) return;
+    last = now;
+    if (head) wait_check();
 }
 
 int wait_too_few_replicas(void)

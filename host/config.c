@@ -480,6 +480,15 @@ static param_t params[] = {
     {"repl-diskless-sync-delay", NULL, T_INT, 0, &srv.repl.diskless_sync_delay, 0, INT_MAX, "5"},
     {"repl-diskless-sync-max-replicas", NULL, T_INT, 0, &srv.repl.diskless_sync_max_replicas, 0,
      INT_MAX, "0"},
+    {"replica-priority", "slave-priority", T_INT, 0, &srv.repl.priority, 0, INT_MAX, "100"},
+    {"replica-announced", NULL, T_BOOL, 0, &srv.repl.announced, 0, 1, "yes"},
+    {"replica-announce-ip", "slave-announce-ip", T_STR, 0, &srv.repl.announce_ip, 0, 0, ""},
+    {"replica-announce-port", "slave-announce-port", T_INT, 0, &srv.repl.announce_port, 0, 65535,
+     "0"},
+    {"repl-disable-tcp-nodelay", NULL, T_BOOL, 0, &srv.repl.disable_tcp_nodelay, 0, 1, "no"},
+    {"replica-lazy-flush", "slave-lazy-flush", T_BOOL, 0, &srv.repl.lazy_flush, 0, 1, "no"},
+    {"replica-ignore-maxmemory", "slave-ignore-maxmemory", T_BOOL, 0, &srv.repl.ignore_maxmemory,
+     0, 1, "yes"},
 #define TLS_STR(n, v, f) \
     {.name = n, .type = T_STR, .flags = f, .var = &srv.tls.v, .def = "", .apply = apply_tls}
 #define TLS_INT(n, t, v, mx, d) \

@@ -1,9 +1,11 @@
 /*
  * conn_tls.c — TLS with OpenSSL: the server context (certificate, key,
  * CA, protocols, ciphers, session cache, client authentication) built
- * from the tls-* parameters, the non-blocking handshake of an accepted
- * socket (with its own events, before any client exists), and the TLS
- * transport of conn.h once the handshake is done.
+ * from the tls-* parameters, with the client context of outgoing
+ * connections (tls-client-cert-file, else the server's identity), the
+ * non-blocking handshake of an accepted or connected socket (with its own
+ * events, before any client exists), and the TLS transport of conn.h
+ * once the handshake is done.
  *
  * A failed handshake (a plain client, garbage, a certificate the CA does
  * not vouch for) closes that socket only. Log lines are Redis's.
@@ -28,6 +30,7 @@
 #define PROTO_TLSv1_3 (1 << 3)
 
 static SSL_CTX *server_ctx;    /* the context new connections get */
+static SSL_CTX *client_ctx;    /* the context of our outgoing connections */
 
 static const char *set(const char *s) { return s && s[0] ? s : NULL; }
 
@@ -84,19 +87,17 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
 }
 
 /* Certificate chain and private key. */
-static int load_identity(SSL_CTX *ctx, const conn_tls_config_t *cfg)
+static int load_identity(SSL_CTX *ctx, const char *cert, const char *key, const char *pass)
 {
     char e[256];
     SSL_CTX_set_default_passwd_cb(ctx, pass_cb);
-    SSL_CTX_set_default_passwd_cb_userdata(ctx, (void *)set(cfg->key_file_pass));
+    SSL_CTX_set_default_passwd_cb_userdata(ctx, (void *)set(pass));
     int ok = 1;
-    if (SSL_CTX_use_certificate_chain_file(ctx, cfg->cert_file) <= 0) {
-        log_msg(LOG_WARNING, "Failed to load certificate: %s: %s", cfg->cert_file,
-                ssl_err(e, sizeof(e)));
+    if (SSL_CTX_use_certificate_chain_file(ctx, cert) <= 0) {
+        log_msg(LOG_WARNING, "Failed to load certificate: %s: %s", cert, ssl_err(e, sizeof(e)));
         ok = 0;
-    } else if (SSL_CTX_use_PrivateKey_file(ctx, cfg->key_file, SSL_FILETYPE_PEM) <= 0) {
-        log_msg(LOG_WARNING, "Failed to load private key: %s: %s", cfg->key_file,
-                ssl_err(e, sizeof(e)));
+    } else if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) <= 0) {
+        log_msg(LOG_WARNING, "Failed to load private key: %s: %s", key, ssl_err(e, sizeof(e)));
         ok = 0;
     }
     SSL_CTX_set_default_passwd_cb_userdata(ctx, NULL); /* cfg's string goes away */
@@ -152,6 +153,27 @@ static void set_session_cache(SSL_CTX *ctx, const conn_tls_config_t *cfg)
     SSL_CTX_set_session_id_context(ctx, (const unsigned char *)"modis", 5);
 }
 
+/* The context of outgoing connections (the replication link): the
+ * tls-client-* identity when set, else the server's; the peer must show a
+ * certificate the CA vouches for. NULL after logging. */
+static SSL_CTX *client_context(const conn_tls_config_t *cfg, int protos)
+{
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    if (!ctx) return NULL;
+    set_protocols(ctx, protos);
+    SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    int own = set(cfg->client_cert_file) && set(cfg->client_key_file);
+    if (load_identity(ctx, own ? cfg->client_cert_file : cfg->cert_file,
+                      own ? cfg->client_key_file : cfg->key_file,
+                      own ? cfg->client_key_file_pass : cfg->key_file_pass) != 0 ||
+        load_trust(ctx, cfg) != 0) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
 int conn_tls_configure(const conn_tls_config_t *cfg)
 {
     if (!set(cfg->cert_file)) {
@@ -177,12 +199,17 @@ int conn_tls_configure(const conn_tls_config_t *cfg)
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
     if (cfg->prefer_server_ciphers) SSL_CTX_set_options(ctx, SSL_OP_CIPHER_SERVER_PREFERENCE);
     set_session_cache(ctx, cfg);
-    if (load_identity(ctx, cfg) != 0 || load_trust(ctx, cfg) != 0) {
+    SSL_CTX *cctx = client_context(cfg, protos);
+    if (!cctx || load_identity(ctx, cfg->cert_file, cfg->key_file, cfg->key_file_pass) != 0 ||
+        load_trust(ctx, cfg) != 0) {
         SSL_CTX_free(ctx);
+        SSL_CTX_free(cctx);
         return -1;
     }
     SSL_CTX_free(server_ctx);
     server_ctx = ctx;
+    SSL_CTX_free(client_ctx);
+    client_ctx = cctx;
     return 0;
 }
 
@@ -269,14 +296,15 @@ static const conn_type_t tls_type = {tls_read, tls_writev, tls_pending, tls_read
 
 /* ---- the handshake ---- */
 
-typedef struct handshake {
+struct conn_tls_handshake {
     SSL *ssl;
     int fd;
     struct event_base *base;
     struct event *ev;
     conn_tls_done_fn done;
     void *arg;
-} handshake_t;
+};
+typedef struct conn_tls_handshake handshake_t;
 
 static void handshake_step(evutil_socket_t fd, short what, void *arg);
 
@@ -298,7 +326,7 @@ static void handshake_step(evutil_socket_t fd, short what, void *arg)
 {
     handshake_t *h = arg;
     ERR_clear_error();
-    int r = SSL_accept(h->ssl);
+    int r = SSL_do_handshake(h->ssl);
     if (r == 1) {
         tls_conn_t *t = mem_calloc(sizeof(*t));
         t->base.type = &tls_type;
@@ -313,11 +341,26 @@ static void handshake_step(evutil_socket_t fd, short what, void *arg)
         return;
     }
     char buf[256];
-    log_msg(LOG_VERBOSE, "Error accepting a client connection: %s",
+    log_msg(SSL_is_server(h->ssl) ? LOG_VERBOSE : LOG_WARNING, "%s: %s",
+            SSL_is_server(h->ssl) ? "Error accepting a client connection"
+                                  : "TLS handshake with the server failed",
             e == SSL_ERROR_SSL ? ssl_err(buf, sizeof(buf)) : "connection closed");
     SSL_free(h->ssl);
     close(h->fd);
     handshake_end(h, NULL);
+}
+
+static handshake_t *handshake_start(struct event_base *base, SSL *ssl, int fd,
+                                    conn_tls_done_fn done, void *arg, short first)
+{
+    handshake_t *h = mem_calloc(sizeof(*h));
+    h->ssl = ssl;
+    h->fd = fd;
+    h->base = base;
+    h->done = done;
+    h->arg = arg;
+    handshake_wait(h, first);
+    return h;
 }
 
 void conn_tls_accept(struct event_base *base, int fd, int auth, conn_tls_done_fn done,
@@ -336,11 +379,23 @@ void conn_tls_accept(struct event_base *base, int fd, int auth, conn_tls_done_fn
     SSL_set_verify(ssl, verify, NULL);
     SSL_set_fd(ssl, fd);
     SSL_set_accept_state(ssl);
-    handshake_t *h = mem_calloc(sizeof(*h));
-    h->ssl = ssl;
-    h->fd = fd;
-    h->base = base;
-    h->done = done;
-    h->arg = arg;
-    handshake_wait(h, EV_READ);
+    handshake_start(base, ssl, fd, done, arg, EV_READ);
+}
+
+conn_tls_handshake_t *conn_tls_connect(struct event_base *base, int fd, conn_tls_done_fn done,
+                                       void *arg)
+{
+    SSL *ssl = client_ctx ? SSL_new(client_ctx) : NULL;
+    if (!ssl) return NULL;
+    SSL_set_fd(ssl, fd);
+    SSL_set_connect_state(ssl);
+    return handshake_start(base, ssl, fd, done, arg, EV_WRITE);
+}
+
+void conn_tls_abort(conn_tls_handshake_t *h)
+{
+    if (h->ev) event_free(h->ev);
+    SSL_free(h->ssl);
+    close(h->fd);
+    mem_free(h);
 }

@@ -163,8 +163,11 @@ static uint64_t time_limit_us(void)
 
 int evict_perform(void)
 {
-    /* CLIENT PAUSE holds eviction (and so refuses nothing), as Redis */
-    if (!srv.maxmemory || srv.clients_paused || mem_used() <= (size_t)srv.maxmemory) {
+    /* CLIENT PAUSE holds eviction (and so refuses nothing), as Redis; a
+     * replica keeps what its primary sends unless told otherwise */
+    if (!srv.maxmemory || srv.clients_paused ||
+        (srv.repl.masterhost && srv.repl.ignore_maxmemory) ||
+        mem_used() <= (size_t)srv.maxmemory) {
         pending = 0;
         return 0;
     }

@@ -294,7 +294,10 @@ static int tls_configure(void)
 {
     conn_tls_config_t cfg = {
         .cert_file = srv.tls.cert_file, .key_file = srv.tls.key_file,
-        .key_file_pass = srv.tls.key_file_pass, .ca_cert_file = srv.tls.ca_cert_file,
+        .key_file_pass = srv.tls.key_file_pass, .client_cert_file = srv.tls.client_cert_file,
+        .client_key_file = srv.tls.client_key_file,
+        .client_key_file_pass = srv.tls.client_key_file_pass,
+        .ca_cert_file = srv.tls.ca_cert_file,
         .ca_cert_dir = srv.tls.ca_cert_dir, .dh_params_file = srv.tls.dh_params_file,
         .protocols = srv.tls.protocols, .ciphers = srv.tls.ciphers,
         .ciphersuites = srv.tls.ciphersuites, .auth_clients = srv.tls.auth_clients,
@@ -308,12 +311,12 @@ static int tls_configure(void)
 int net_listen(void)
 {
     if (srv.port != 0 && listen_all(srv.port, LISTEN_TCP) != 0) return -1;
-    if (srv.tls.port != 0) {
+    if (srv.tls.port || srv.tls.replication || srv.tls.cluster) {
         if (tls_configure() != 0) {
             log_msg(LOG_WARNING, "Failed to configure TLS. Check logs for more info.");
             return -1;
         }
-        if (listen_all(srv.tls.port, LISTEN_TLS) != 0) return -1;
+        if (srv.tls.port && listen_all(srv.tls.port, LISTEN_TLS) != 0) return -1;
     }
     if (srv.unixsocket && srv.unixsocket[0] && listen_unix() != 0) return -1;
     if (nlisteners == 0) {

@@ -1,8 +1,11 @@
 /*
- * pause.c — see pause.h. The pause has one mode and one end time; a timer
- * on the event loop ends it. Postponed clients are kept by id (a client
- * may be freed while others resume), resumed from a zero-delay event so
- * that CLIENT UNPAUSE never runs other clients' commands inside itself.
+ * pause.c — see pause.h. CLIENT PAUSE has one mode and one end time; a
+ * timer on the event loop ends it. A hold (FAILOVER) has a mode and no
+ * end; srv.clients_paused is the stronger of the two. Postponed clients
+ * are kept by id (a client may be freed while others resume), resumed
+ * from a zero-delay event so that CLIENT UNPAUSE never runs other
+ * clients' commands inside itself; under a WRITE pause they run again and
+ * those that write are postponed anew.
  */
 #include "pause.h"
 #include "client.h"
@@ -14,6 +17,7 @@
 #include <string.h>
 
 static int64_t end_time;
+static int client_mode, held_mode; /* PAUSE_*: CLIENT PAUSE's, the hold's */
 static struct event *timer, *resumer;
 static uint64_t *postponed;
 static int npostponed, cappostponed;
@@ -24,7 +28,7 @@ static void on_end(evutil_socket_t fd, short what, void *arg);
  * that began meanwhile). */
 static void on_resume(evutil_socket_t fd, short what, void *arg)
 {
-    if (srv.clients_paused) return;
+    if (srv.clients_paused == PAUSE_ALL) return;
     int n = npostponed;
     uint64_t *ids = postponed;
     postponed = NULL;
@@ -48,16 +52,23 @@ static void arm(struct event **ev, event_callback_fn fn, int64_t delay_ms)
 static void on_end(evutil_socket_t fd, short what, void *arg)
 {
     int64_t left = end_time - util_mstime();
-    if (srv.clients_paused && left > 0) {
+    if (client_mode && left > 0) {
         arm(&timer, on_end, left); /* the clock went back: not yet */
         return;
     }
     pause_stop();
 }
 
+static void set_mode(void)
+{
+    srv.clients_paused = client_mode > held_mode ? client_mode : held_mode;
+    if (srv.clients_paused != PAUSE_ALL && npostponed) arm(&resumer, on_resume, 0);
+}
+
 void pause_start(int mode, int64_t end_ms)
 {
-    if (mode > srv.clients_paused) srv.clients_paused = mode;
+    if (mode > client_mode) client_mode = mode;
+    set_mode();
     if (end_ms > end_time) end_time = end_ms;
     int64_t left = end_time - util_mstime();
     arm(&timer, on_end, left > 0 ? left : 0);
@@ -65,10 +76,22 @@ void pause_start(int mode, int64_t end_ms)
 
 void pause_stop(void)
 {
-    srv.clients_paused = PAUSE_NONE;
+    client_mode = PAUSE_NONE;
     end_time = 0;
     if (timer) evtimer_del(timer);
-    if (npostponed) arm(&resumer, on_resume, 0);
+    set_mode();
+}
+
+void pause_hold(int mode)
+{
+    held_mode = mode;
+    set_mode();
+}
+
+void pause_release(void)
+{
+    held_mode = PAUSE_NONE;
+    set_mode();
 }
 
 int pause_must_wait(const client_t *c, int writes)

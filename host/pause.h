@@ -23,6 +23,10 @@ enum { PAUSE_NONE = 0, PAUSE_WRITE = 1, PAUSE_ALL = 2 };
 void pause_start(int mode, int64_t end_ms);
 /* End the pause now (CLIENT UNPAUSE). */
 void pause_stop(void);
+/* A pause of the server's own (FAILOVER) in `mode`, without an end:
+ * it lasts until pause_release(), whatever CLIENT PAUSE / UNPAUSE do. */
+void pause_hold(int mode);
+void pause_release(void);
 /* Must c's command wait? `writes` says whether it writes or may
  * replicate (EXEC: whether its queue does). */
 int pause_must_wait(const struct client *c, int writes);

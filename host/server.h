@@ -117,6 +117,13 @@ typedef struct server {
         int applying;        /* running a command of our primary's stream */
         int min_replicas_to_write, min_replicas_max_lag;
         int diskless_load;   /* REPL_LOAD_* */
+        int priority;        /* replica-priority (INFO slave_priority) */
+        int announced;       /* replica-announced */
+        char *announce_ip;   /* replica-announce-ip ("" none: REPLCONF ip-address) */
+        int announce_port;   /* replica-announce-port (0: our port) */
+        int disable_tcp_nodelay; /* repl-disable-tcp-nodelay: on replica sockets */
+        int lazy_flush;      /* replica-lazy-flush: free the old data in background */
+        int ignore_maxmemory;/* replica-ignore-maxmemory: a replica never evicts */
     } repl;
     struct {                 /* process-level directives (config_host.c, proc.c) */
         int always_show_logo, set_proc_title;

@@ -226,6 +226,23 @@ static void write_failed(ssize_t written, int err, long long now)
     }
 }
 
+/* ---- WAITAOF's position ---------------------------------------------------- */
+
+static long long (*position_source)(void);
+static long long synced_position = -1; /* fsynced by the event loop itself */
+static long long written_position;     /* the source's value at the last write */
+
+void aof_set_position_source(long long (*fn)(void)) { position_source = fn; }
+
+static long long position_now(void) { return position_source ? position_source() : 0; }
+
+long long aof_fsynced_position(void)
+{
+    if (aof.state != AOF_ON) return -1;
+    long long bio = aof_bio_synced_mark();
+    return bio > synced_position ? bio : synced_position;
+}
+
 void aof_flush(int force)
 {
     if (aof.fd < 0) return;
@@ -237,6 +254,11 @@ void aof_flush(int force)
         if (everysec && aof.fsync_offset != aof.current_size && now > aof.last_fsync &&
             aof_bio_pending() == 0)
             goto try_fsync;
+        /* Everything written is durable: so is the whole stream so far
+         * (what moved the position since went to replicas only). */
+        if (aof.fsync_offset == aof.current_size && srv.aof_fsync != AOF_FSYNC_NO &&
+            aof_bio_pending() == 0)
+            synced_position = position_now();
         return;
     }
     if (everysec) syncing = aof_bio_pending() != 0;
@@ -253,6 +275,7 @@ void aof_flush(int force)
                 "down Modis.");
     }
     if (srv.aof_flush_sleep_us) usleep((useconds_t)srv.aof_flush_sleep_us); /* DEBUG */
+    written_position = position_now();
     ssize_t w = write_all(aof.fd, aof.buf.p, aof.buf.len);
     aof.flush_postponed = 0;
     if (w != (ssize_t)aof.buf.len) {
@@ -280,9 +303,10 @@ try_fsync:
         }
         aof.fsync_offset = aof.current_size;
         aof.last_fsync = now;
+        synced_position = written_position;
     } else if (everysec && now > aof.last_fsync) {
         if (!syncing) {
-            aof_bio_fsync(aof.fd);
+            aof_bio_fsync(aof.fd, written_position);
             aof.fsync_offset = aof.current_size;
         }
         aof.last_fsync = now;

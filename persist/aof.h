@@ -36,4 +36,13 @@ void aof_info_get(aof_info_t *out);
  * before replies are written to clients. */
 void aof_flush_before_reply(void);
 
+/*
+ * WAITAOF: the caller's position (the replication offset) that every
+ * write to the AOF stands for. fn is read when buffered commands are
+ * written; aof_fsynced_position() is the highest value whose writes are
+ * fsynced, or -1 while the AOF is not on.
+ */
+void aof_set_position_source(long long (*fn)(void));
+long long aof_fsynced_position(void);
+
 #endif

@@ -20,6 +20,7 @@ typedef struct job {
     int fd;
     int close;               /* close after the (optional) fsync */
     int sync;
+    long long mark;          /* fsync jobs: the position it makes durable */
 } job_t;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -28,6 +29,7 @@ static job_t *head, *tail;
 static unsigned long pending;  /* fsync jobs not finished, under lock */
 static int started;
 static int last_errno;         /* under lock */
+static long long synced_mark = -1; /* under lock */
 
 static void *worker(void *arg)
 {
@@ -50,6 +52,7 @@ static void *worker(void *arg)
         pthread_mutex_lock(&lock);
         if (!j->close) {
             last_errno = err;
+            if (!err && j->mark > synced_mark) synced_mark = j->mark;
             pending--;
         }
         pthread_mutex_unlock(&lock);
@@ -58,10 +61,11 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static void submit(int fd, int close_it, int sync)
+static void submit(int fd, int close_it, int sync, long long mark)
 {
     job_t *j = mem_calloc(sizeof(*j));
     j->fd = fd;
+    j->mark = mark;
     j->close = close_it;
     j->sync = sync;
     pthread_mutex_lock(&lock);
@@ -76,6 +80,8 @@ static void submit(int fd, int close_it, int sync)
             /* No thread: do the work here rather than lose it. */
             if (sync && fdatasync(fd) == -1)
                 log_msg(LOG_WARNING, "Fail to fsync the AOF file: %s", strerror(errno));
+            else if (!close_it && mark > synced_mark)
+                synced_mark = mark; /* no thread runs: the lock is not needed */
             if (close_it) close(fd);
             mem_free(j);
             return;
@@ -91,8 +97,16 @@ static void submit(int fd, int close_it, int sync)
     pthread_mutex_unlock(&lock);
 }
 
-void aof_bio_fsync(int fd) { submit(fd, 0, 1); }
-void aof_bio_close(int fd, int sync) { submit(fd, 1, sync); }
+void aof_bio_fsync(int fd, long long mark) { submit(fd, 0, 1, mark); }
+void aof_bio_close(int fd, int sync) { submit(fd, 1, sync, -1); }
+
+long long aof_bio_synced_mark(void)
+{
+    pthread_mutex_lock(&lock);
+    long long m = synced_mark;
+    pthread_mutex_unlock(&lock);
+    return m;
+}
 
 unsigned long aof_bio_pending(void)
 {

@@ -11,8 +11,12 @@
 #ifndef PERSIST_AOF_BIO_H
 #define PERSIST_AOF_BIO_H
 
-/* Queue an fdatasync of fd (the caller keeps fd open until a close job). */
-void aof_bio_fsync(int fd);
+/* Queue an fdatasync of fd (the caller keeps fd open until a close job);
+ * once it is done, aof_bio_synced_mark() returns `mark` (WAITAOF: the
+ * position the written bytes stand for). */
+void aof_bio_fsync(int fd, long long mark);
+/* The mark of the last finished fsync job (-1: none yet). */
+long long aof_bio_synced_mark(void);
 /* Queue closing fd, after an fdatasync when `sync`. The thread owns fd. */
 void aof_bio_close(int fd, int sync);
 /* fsync jobs queued or running (INFO aof_pending_bio_fsync; a write waits

@@ -101,8 +101,8 @@ GROUPS = {
     "repl": {"layer": "subsystem",
              "files": ["cluster/repl", "cluster/repl_state", "cluster/repl_backlog", "cluster/repl_primary",
                        "cluster/repl_replica", "cluster/repl_fullsync",
-                       "cluster/repl_link", "cluster/repl_wait"],
-             "uses": ["core", "blocking", "persist", "propagate"],
+                       "cluster/repl_link", "cluster/repl_wait", "cluster/repl_failover"],
+             "uses": ["core", "blocking", "pause", "persist", "propagate"],
              "internal": ["cluster/repl_replica.h"]},
     # Layer 3: the SDK implementation, one file per section of modis.h.
     "sdk": {"layer": "sdk", "files": ["host/sdk_*"], "uses": ["*"]},

@@ -398,7 +398,9 @@ class Server:
         args += BASE_ARGS + self.extra_args
         return args
 
-    def start(self, timeout=15.0):
+    def start(self, timeout=15.0, port=None):
+        """Start on a free port, or on `port` (a restart where its replicas
+        expect it)."""
         if not os.path.exists(self.binary):
             raise RuntimeError("server binary %s not found (set MODIS_SERVER)" % self.binary)
         if self.own_dir:
@@ -406,7 +408,7 @@ class Server:
         self.log_path = os.path.join(self.dir, "server.log")
         last_err = None
         for _attempt in range(5):
-            self.port = free_port()
+            self.port = port or free_port()
             self.expected_exit = False
             with open(self.log_path, "ab") as log:
                 log.write(("--- %s\n" % " ".join(shlex.quote(a) for a in self.command_line())).encode())

@@ -62,6 +62,8 @@ def dataset(client, dbs=(0, 1)):
                 v = client.zrange(k, 0, -1, withscores=True)
             elif t == b"hash":
                 v = sorted(client.hgetall(k).items())
+            elif t == b"stream":
+                v = client.xrange(k)
             else:
                 v = None
             out[(db, k)] = (t, v, client.ttl(k) > 0)

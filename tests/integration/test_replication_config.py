@@ -1,0 +1,119 @@
+"""Replication directives beyond the link itself: replica-priority and
+replica-announced (INFO), replica-announce-ip/-port (what the primary
+shows of its replica), replica-ignore-maxmemory, replica-lazy-flush,
+repl-disable-tcp-nodelay.
+
+Every test starts its own servers on loopback ports; waits are bounded.
+"""
+
+import pytest
+
+from modis_helpers import Server, start_reference
+from test_replication import dataset, fill, wait_for
+from test_replication_replica import linked
+
+
+@pytest.fixture
+def closing():
+    servers = []
+    yield servers.append
+    for s in servers:
+        s.stop()
+
+
+def target(*args):
+    return Server(["--repl-diskless-sync-delay", "0"] + list(args)).start()
+
+
+def replica_lines(prim):
+    info = prim.client().info("replication")
+    return [v for k, v in sorted(info.items()) if k.startswith("slave") and isinstance(v, dict)]
+
+
+def test_priority_and_announced_in_info(closing):
+    prim = target()
+    closing(prim)
+    rep = target("--replica-priority", "7", "--replica-announced", "no")
+    closing(rep)
+    rc = rep.client()
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    info = rc.info("replication")
+    assert (info["slave_priority"], info["slave_read_only"], info["replica_announced"]) == (
+        7, 1, 0)
+    rr = rep.raw()
+    rr.send_command("INFO", "replication")
+    raw = rr.read_reply()
+    assert b"slave_priority:7\r\nslave_read_only:1\r\nreplica_announced:0\r\n" in raw
+    assert rc.config_set("slave-priority", 0)
+    assert rc.config_set("replica-announced", "yes")
+    info = rc.info("replication")
+    assert (info["slave_priority"], info["replica_announced"]) == (0, 1)
+    assert rc.config_get("replica-priority") == {"replica-priority": "0"}
+    # A primary shows none of these lines.
+    assert "slave_priority" not in prim.client().info("replication")
+
+
+@pytest.mark.parametrize("primary_kind", ["modis", "redis"])
+def test_announce_ip_and_port(closing, primary_kind):
+    if primary_kind == "redis":
+        prim = start_reference(["--repl-diskless-sync-delay", "0"])
+    else:
+        prim = target()
+    closing(prim)
+    rep = target("--replica-announce-ip", "10.1.2.3", "--replica-announce-port", "16379")
+    closing(rep)
+    rep.client().execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: any(x["state"] == "online" for x in replica_lines(prim)), what="online")
+    (line,) = replica_lines(prim)
+    assert (line["ip"], line["port"]) == ("10.1.2.3", 16379)
+    role = prim.client().execute_command("ROLE")
+    assert role[2][0][:2] == [b"10.1.2.3", b"16379"]
+    assert rep.client().config_get("slave-announce-ip") == {"slave-announce-ip": "10.1.2.3"}
+
+
+def test_replica_ignore_maxmemory(closing):
+    prim = target()
+    closing(prim)
+    pc = prim.client()
+    p = pc.pipeline(transaction=False)
+    for i in range(2000):
+        p.set("key:%d" % i, "x" * 500)
+    p.execute()
+    used = pc.info("memory")["used_memory"]
+    limit = str(used // 2)
+    rep = target("--maxmemory", limit, "--maxmemory-policy", "allkeys-random")
+    closing(rep)
+    rc = rep.client()
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), timeout=30, what="sync")
+    for _ in range(5):
+        rc.get("key:1")  # commands run eviction when it is due
+    assert rc.dbsize() == 2000  # the default: a replica does not evict
+    assert rc.config_get("slave-ignore-maxmemory") == {"slave-ignore-maxmemory": "yes"}
+    assert rc.config_set("replica-ignore-maxmemory", "no")
+    rc.get("key:1")
+    assert rc.dbsize() < 2000
+
+
+@pytest.mark.parametrize("diskless_load", ["disabled", "on-empty-db"])
+def test_lazy_flush_and_no_tcp_nodelay(closing, diskless_load):
+    prim = target("--repl-disable-tcp-nodelay", "yes")
+    closing(prim)
+    pc = prim.client()
+    fill(pc, 30)
+    rep = target("--replica-lazy-flush", "yes", "--repl-diskless-load", diskless_load)
+    closing(rep)
+    rc = rep.client()
+    p = rc.pipeline(transaction=False)
+    for i in range(300):
+        p.rpush("old:%d" % (i % 3), "y" * 100)
+    p.execute()
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), timeout=30, what="sync")
+    assert rc.exists("old:0") == 0
+    fill(pc, 10, prefix="later")
+    wait_for(lambda: linked(prim, rep), what="stream")
+    assert dataset(rc) == dataset(pc)
+    assert pc.config_get("repl-disable-tcp-nodelay") == {"repl-disable-tcp-nodelay": "yes"}
+    assert rc.config_get("slave-lazy-flush") == {"slave-lazy-flush": "yes"}

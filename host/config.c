@@ -91,6 +91,33 @@ static int check_dbfilename(const char *v, char *err, size_t cap)
     return 0;
 }
 
+/* replicaof (alias slaveof): "<host> <port>" or "no one", as a config
+ * line gives it; CONFIG GET shows "<host> <port>" or "" on a primary. */
+static int set_replicaof(const char *v, char *err, size_t cap)
+{
+    char **w, **line;
+    int n = words_split(v, &w);
+    if (n < 0) {
+        snprintf(err, cap, "wrong number of arguments");
+        return -1;
+    }
+    line = mem_alloc((size_t)(n + 1) * sizeof(char *));
+    line[0] = (char *)"replicaof";
+    memcpy(line + 1, w, (size_t)n * sizeof(char *));
+    int rc = link_config_line(n + 1, line, err, cap);
+    mem_free(line);
+    words_free(w, n);
+    return rc;
+}
+
+static char *get_replicaof(void)
+{
+    char buf[1100] = "";
+    if (srv.repl.masterhost)
+        snprintf(buf, sizeof(buf), "%s %d", srv.repl.masterhost, srv.repl.masterport);
+    return mem_strdup(buf);
+}
+
 /* repl-diskless-load, in REPL_LOAD_* order. */
 static const char *const diskless_load_names[] = {"disabled", "on-empty-db", "swapdb", NULL};
 
@@ -460,6 +487,8 @@ static param_t params[] = {
     {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
     {.name = "repl-backlog-size", .type = T_MEM, .var = &srv.repl.backlog_size, .min = 1,
      .max = LLONG_MAX, .def = "1mb", .apply = primary_apply_backlog_size},
+    {"replicaof", "slaveof", T_SPECIAL, IMMUTABLE | MULTI_ARG, NULL, 0, 0, "", NULL,
+     set_replicaof, get_replicaof},
     {"repl-backlog-ttl", NULL, T_INT, 0, &srv.repl.backlog_ttl, 0, INT_MAX, "3600"},
     {"repl-ping-replica-period", "repl-ping-slave-period", T_INT, 0, &srv.repl.ping_period, 1,
      INT_MAX, "10"},
@@ -878,8 +907,6 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return 0;
     }
     if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
-    if (!strcasecmp(w[0], "replicaof") || !strcasecmp(w[0], "slaveof"))
-        return link_config_line(n, w, err, errcap);
     if (!strcasecmp(w[0], "include") && n == 2) {
         snprintf(err, errcap, "include is not supported");
         return -1;

@@ -101,6 +101,13 @@ static int set_replicaof(const char *v, char *err, size_t cap)
         snprintf(err, cap, "wrong number of arguments");
         return -1;
     }
+    if (n == 2 && !strcasecmp(w[0], "no") && !strcasecmp(w[1], "one")) {
+        /* Immutable: only a load gets here, before the link starts. */
+        mem_free(srv.repl.masterhost);
+        srv.repl.masterhost = NULL;
+        words_free(w, n);
+        return 0;
+    }
     line = mem_alloc((size_t)(n + 1) * sizeof(char *));
     line[0] = (char *)"replicaof";
     memcpy(line + 1, w, (size_t)n * sizeof(char *));
@@ -477,7 +484,7 @@ static param_t params[] = {
     {"latency-monitor-threshold", NULL, T_LL, 0, &srv.latency_monitor_threshold, 0, LLONG_MAX,
      "0"},
     {"latency-tracking", NULL, T_BOOL, 0, &srv.latency_tracking, 0, 0, "yes"},
-    {"latency-tracking-info-percentiles", NULL, T_SPECIAL, 0, NULL, 0, 0, "50 99 99.9", NULL,
+    {"latency-tracking-info-percentiles", NULL, T_SPECIAL, MULTI_ARG, NULL, 0, 0, "50 99 99.9", NULL,
      set_latency_percentiles, get_latency_percentiles},
     {"tracking-table-max-keys", NULL, T_LL, 0, &srv.tracking_table_max_keys, 0, LONG_MAX,
      "1000000"},

@@ -27,6 +27,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -572,14 +573,6 @@ static param_t *param_at(size_t i)
     return &extra[i - NBASE - config_host_nparams];
 }
 
-static size_t param_index(const param_t *p)
-{
-    if (p >= params && p < params + NBASE) return (size_t)(p - params);
-    if (p >= config_host_params && p < config_host_params + config_host_nparams)
-        return NBASE + (size_t)(p - config_host_params);
-    return NBASE + config_host_nparams + (size_t)(p - extra);
-}
-
 static param_t *param_find(const char *name)
 {
     for (size_t i = 0; i < param_total(); i++) {
@@ -914,10 +907,6 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return 0;
     }
     if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
-    if (!strcasecmp(w[0], "include") && n == 2) {
-        snprintf(err, errcap, "include is not supported");
-        return -1;
-    }
     param_t *pp = param_find(w[0]);
     if (!pp && config_host_ignored(w[0])) return 0; /* Redis 7 accepts and ignores these */
     if (!pp && n >= 2 && defer_unknown) {
@@ -949,10 +938,73 @@ static char *trim(char *s)
     return s;
 }
 
-int config_load_text(const char *text, int *errline, char *err, size_t errcap,
-                     char *badline, size_t badcap)
+/* One load: the text of the file (and its includes) and the overrides. */
+typedef struct load_ctx {
+    int save_reset, depth;
+    int *errline;
+    char *err, *badline;
+    size_t errcap, badcap;
+} load_ctx_t;
+
+static int load_text(const char *text, load_ctx_t *lc);
+
+/* Append the contents of `path` to *text (length *len); a file that
+ * cannot be opened ends the process with Redis's message. */
+static void read_whole(const char *path, char **text, size_t *len)
 {
-    int lineno = 0, save_reset = 0;
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "Fatal error, can't open config file '%s': %s\n", path,
+                strerror(errno));
+        exit(1);
+    }
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+        *text = mem_realloc(*text, *len + n + 1);
+        memcpy(*text + *len, buf, n);
+        *len += n;
+        (*text)[*len] = '\0';
+    }
+    fclose(f);
+}
+
+/*
+ * `include <path>`: as Redis, the file is loaded where the line stands (its
+ * lines numbered from 1 in error reports); a path with wildcards loads
+ * every match in alphabetical order, one text, and none is no error.
+ */
+static int load_include(const char *path, load_ctx_t *lc)
+{
+    char *text = mem_strdup("");
+    size_t len = 0;
+    if (strpbrk(path, "*?[")) {
+        glob_t g;
+        if (glob(path, 0, NULL, &g) == 0) {
+            for (size_t i = 0; i < g.gl_pathc; i++) read_whole(g.gl_pathv[i], &text, &len);
+            globfree(&g);
+        }
+    } else {
+        read_whole(path, &text, &len);
+    }
+    int rc;
+    if (lc->depth >= 16) { /* a file that includes itself would never end */
+        snprintf(lc->err, lc->errcap, "include nesting too deep");
+        rc = 1;
+    } else {
+        lc->depth++;
+        rc = load_text(text, lc);
+        lc->depth--;
+    }
+    mem_free(text);
+    return rc;
+}
+
+/* 0; -1 when a line of `text` fails (its number and text reported);
+ * 1 when an include line itself fails (reported by the caller). */
+static int load_text(const char *text, load_ctx_t *lc)
+{
+    int lineno = 0;
     const char *p = text;
     while (*p) {
         const char *nl = strchr(p, '\n');
@@ -966,21 +1018,37 @@ int config_load_text(const char *text, int *errline, char *err, size_t errcap,
             char **w;
             int n = words_split(t, &w);
             if (n < 0) {
-                snprintf(err, errcap, "Unbalanced quotes in configuration line");
+                snprintf(lc->err, lc->errcap, "Unbalanced quotes in configuration line");
                 rc = -1;
+            } else if (n == 2 && !strcasecmp(w[0], "include")) {
+                rc = load_include(w[1], lc);
+                words_free(w, n);
+                if (rc < 0) { /* reported at the included file's line */
+                    mem_free(line);
+                    return -1;
+                }
+                rc = -rc;
             } else if (n > 0) {
-                rc = load_words(w, n, lineno, t, &save_reset, err, errcap);
+                rc = load_words(w, n, lineno, t, &lc->save_reset, lc->err, lc->errcap);
                 words_free(w, n);
             }
         }
         if (rc != 0) {
-            *errline = lineno;
-            snprintf(badline, badcap, "%s", t);
+            *lc->errline = lineno;
+            snprintf(lc->badline, lc->badcap, "%s", t);
         }
         mem_free(line);
         if (rc != 0) return -1;
     }
     return 0;
+}
+
+int config_load_text(const char *text, int *errline, char *err, size_t errcap,
+                     char *badline, size_t badcap)
+{
+    load_ctx_t lc = {.errline = errline, .err = err, .errcap = errcap, .badline = badline,
+                     .badcap = badcap};
+    return load_text(text, &lc);
 }
 
 /* Append s[0, n) to the growing string *out (length *len, capacity *cap). */
@@ -1247,21 +1315,8 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-/* Is `line` a directive for parameter p (ignoring case and leading blanks)? */
-static param_t *line_param(const char *line)
-{
-    while (isspace((unsigned char)*line)) line++;
-    if (*line == '#' || !*line) return NULL;
-    size_t n = strcspn(line, " \t");
-    char name[128];
-    if (n >= sizeof(name)) return NULL;
-    memcpy(name, line, n);
-    name[n] = '\0';
-    return param_find(name);
-}
-
 /* Memory values as CONFIG REWRITE writes them: 5mb, 1gb, 100kb, 123. */
-static void format_mem(long long v, char *out, size_t cap)
+void config_format_mem(long long v, char *out, size_t cap)
 {
     static const struct { long long unit; const char *sfx; } units[] = {
         {1024LL * 1024 * 1024, "gb"}, {1024 * 1024, "mb"}, {1024, "kb"}};
@@ -1274,199 +1329,13 @@ static void format_mem(long long v, char *out, size_t cap)
     snprintf(out, cap, "%lld", v);
 }
 
-/* Make room for `need` more bytes (and a NUL) in the rewrite buffer. */
-static void out_reserve(char **out, size_t *len, size_t *cap, size_t need)
-{
-    if (*len + need >= *cap) {
-        while (*len + need >= *cap) *cap *= 2;
-        *out = mem_realloc(*out, *cap);
-    }
-}
+/* ---- the table, for config_rewrite.c ---- */
 
-/* Append "name value\n" as CONFIG REWRITE writes it: strings (and dir,
- * notify-keyspace-events, an empty save) quoted as sdscatrepr() does,
- * memory values with their unit. */
-static void append_directive(char **out, size_t *len, size_t *cap, param_t *p)
-{
-    char *v = param_get(p);
-    char mem[64];
-    int quote = p->type == T_STR || p->set == set_dir || p->set == set_notify;
-    if (p->var == &srv.bind) quote = 0;
-    if (p->type == T_MEM) {
-        format_mem(*(long long *)p->var, mem, sizeof(mem));
-        mem_free(v);
-        v = mem_strdup(mem);
-    }
-    if (p->set == set_save && v[0] == '\0') quote = 1;
-    out_reserve(out, len, cap, strlen(p->name) + strlen(v) * 4 + 8);
-    if (!quote) {
-        *len += (size_t)sprintf(*out + *len, "%s %s\n", p->name, v);
-    } else {
-        *len += (size_t)sprintf(*out + *len, "%s ", p->name);
-        *len += words_repr(*out + *len, v, strlen(v));
-        *len += (size_t)sprintf(*out + *len, "\n");
-    }
-    mem_free(v);
-}
-
-/* "loadmodule <path> "arg" ...\n" for a loaded module, as Redis's CONFIG
- * REWRITE writes one line per loaded module. */
-static void append_loadmodule(char **out, size_t *len, size_t *cap, const module_t *m)
-{
-    out_reserve(out, len, cap, strlen(m->path) + 16);
-    *len += (size_t)sprintf(*out + *len, "loadmodule %s", m->path);
-    for (int i = 0; i < m->argc; i++) {
-        out_reserve(out, len, cap, strlen(m->argv[i]) * 4 + 4);
-        (*out)[(*len)++] = ' ';
-        *len += words_repr(*out + *len, m->argv[i], strlen(m->argv[i]));
-    }
-    out_reserve(out, len, cap, 2);
-    *len += (size_t)sprintf(*out + *len, "\n");
-}
-
-/* "# Generated by CONFIG REWRITE" before the first appended line. */
-static void append_header(char **out, size_t *len, size_t *cap, int *header)
-{
-    static const char h[] = "# Generated by CONFIG REWRITE\n";
-    if (*header) return;
-    out_reserve(out, len, cap, sizeof(h));
-    *len += (size_t)sprintf(*out + *len, "%s", h);
-    *header = 1;
-}
-
-static int is_directive_line(const char *line, const char *word)
-{
-    size_t n = strlen(word);
-    while (isspace((unsigned char)*line)) line++;
-    return strncasecmp(line, word, n) == 0 && isspace((unsigned char)line[n]);
-}
-
-static int is_loadmodule_line(const char *line) { return is_directive_line(line, "loadmodule"); }
-
-/* The `user` lines CONFIG REWRITE writes (acl.c), collected in order. */
-typedef struct user_lines {
-    char **v;
-    int n, next;
-} user_lines_t;
-
-static void collect_user_line(const char *line, void *priv)
-{
-    user_lines_t *u = priv;
-    u->v = mem_realloc(u->v, (size_t)(u->n + 1) * sizeof(*u->v));
-    u->v[u->n++] = mem_strdup(line);
-}
-
-/* Append the next collected user line, if any is left. */
-static void append_user_line(char **out, size_t *len, size_t *cap, user_lines_t *u)
-{
-    if (u->next >= u->n) return;
-    const char *l = u->v[u->next++];
-    out_reserve(out, len, cap, strlen(l) + 2);
-    *len += (size_t)sprintf(*out + *len, "%s\n", l);
-}
-
-/* Append the lines of parameters (module ones included) not in the file:
- * those that differ from their default, or, with force_all, every one. */
-static void append_missing(char **out, size_t *len, size_t *cap, const char *done,
-                           int force_all, int *header)
-{
-    for (size_t i = 0; i < param_total(); i++) {
-        param_t *p = param_at(i);
-        if (done[i] || (!force_all && p->flags & IMMUTABLE)) continue;
-        char *v = param_get(p);
-        int differs = p->type == T_SPECIAL && !p->def
-                          ? p->set != set_dir && !(p->set == set_save &&
-                            !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
-                          : strcmp(v, p->def) != 0;
-        if (p->type == T_MEM || p->type == T_LL || p->type == T_INT) {
-            long long a, b;
-            if (parse_mem(p->def, &a) == 0 && util_str2ll(v, strlen(v), &b) == 0) differs = a != b;
-        }
-        mem_free(v);
-        if (!differs && !force_all) continue;
-        append_header(out, len, cap, header);
-        append_directive(out, len, cap, p);
-    }
-}
-
-/* Write `out` over the config file atomically; 0, or -1 with errno set. */
-static int replace_file(const char *out, size_t len)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", srv.configfile, (int)getpid());
-    FILE *w = fopen(tmp, "w");
-    int ok = w && fwrite(out, 1, len, w) == len;
-    if (w) ok = (fflush(w) == 0 && fsync(fileno(w)) == 0 && fclose(w) == 0) && ok;
-    if (ok) ok = rename(tmp, srv.configfile) == 0;
-    if (!ok) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-    }
-    return ok ? 0 : -1;
-}
-
-int config_rewrite(int force_all)
-{
-    if (!srv.configfile) {
-        errno = ENOENT;
-        return -1;
-    }
-    FILE *f = fopen(srv.configfile, "r");
-    size_t cap = 4096, len = 0;
-    char *out = mem_alloc(cap);
-    out[0] = '\0';
-    char *done = mem_calloc(param_total() + 1);
-    char line[8192];
-    /* The loaded modules take the places of the file's loadmodule lines,
-     * in load order (Redis's rewrite); surplus old lines go. */
-    const module_t *mod = module_first();
-    user_lines_t users = {NULL, 0, 0};
-    acl_config_lines(collect_user_line, &users);
-    while (f && fgets(line, sizeof(line), f)) {
-        param_t *p = line_param(line);
-        if (p) {
-            size_t i = param_index(p);
-            if (done[i]) continue; /* later duplicates collapse */
-            done[i] = 1;
-            append_directive(&out, &len, &cap, p);
-            continue;
-        }
-        if (is_loadmodule_line(line)) {
-            if (mod) append_loadmodule(&out, &len, &cap, mod);
-            if (mod) mod = mod->next;
-            continue;
-        }
-        if (is_directive_line(line, "user")) {
-            append_user_line(&out, &len, &cap, &users); /* Redis rewrites users in place */
-            continue;
-        }
-        if (strstr(line, "# Generated by CONFIG REWRITE")) continue;
-        size_t l = strlen(line);
-        out_reserve(&out, &len, &cap, l + 1);
-        memcpy(out + len, line, l);
-        len += l;
-        out[len] = '\0';
-    }
-    if (f) fclose(f);
-    /* Modules loaded at run time, then the parameters not in the file. */
-    int header = 0;
-    for (; mod; mod = mod->next) {
-        append_header(&out, &len, &cap, &header);
-        append_loadmodule(&out, &len, &cap, mod);
-    }
-    while (users.next < users.n) {
-        append_header(&out, &len, &cap, &header);
-        append_user_line(&out, &len, &cap, &users);
-    }
-    for (int i = 0; i < users.n; i++) mem_free(users.v[i]);
-    mem_free(users.v);
-    append_missing(&out, &len, &cap, done, force_all, &header);
-    mem_free(done);
-    int rc = replace_file(out, len);
-    mem_free(out);
-    return rc;
-}
+size_t config_param_count(void) { return param_total(); }
+param_t *config_param_at(size_t i) { return param_at(i); }
+param_t *config_param_find(const char *name) { return param_find(name); }
+char *config_param_value(param_t *p) { return param_get(p); }
+int config_parse_mem(const char *v, long long *out) { return parse_mem(v, out); }
 
 int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
 {

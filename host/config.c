@@ -907,6 +907,21 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return 0;
     }
     if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
+    if (!strcasecmp(w[0], "rename-command") && n != 3) {
+        snprintf(err, errcap, "Bad directive or wrong number of arguments");
+        return -1;
+    }
+    if (!strcasecmp(w[0], "rename-command")) {
+        /* A module's command exists once the modules load: later. */
+        if (defer_unknown && !cmd_lookup(w[1], strlen(w[1]))) {
+            defer_line(lineno, w, n, line);
+            return 0;
+        }
+        const char *why;
+        if (cmd_rename(w[1], w[2], &why) == 0) return 0;
+        snprintf(err, errcap, "%s", why);
+        return -1;
+    }
     param_t *pp = param_find(w[0]);
     if (!pp && config_host_ignored(w[0])) return 0; /* Redis 7 accepts and ignores these */
     if (!pp && n >= 2 && defer_unknown) {
@@ -1151,12 +1166,41 @@ void config_load_or_die(const char *path, const char *overrides)
     mem_free(text);
 }
 
+static void deferred_free(deferred_t *d)
+{
+    mem_free(d->name);
+    mem_free(d->value);
+    mem_free(d->line);
+    mem_free(d);
+}
+
+/* A deferred `rename-command <old> <new>` (a module's command), applied
+ * or reported as a config error. Frees it. */
+static void apply_deferred_rename(deferred_t *d)
+{
+    char **w;
+    const char *why = NULL;
+    int n = words_split(d->line, &w);
+    if (n == 3 && cmd_rename(w[1], w[2], &why) != 0) {
+        log_msg(LOG_WARNING, "Fatal config file error at line %d: '%s': %s", d->lineno,
+                d->line, why);
+        config_fatal(d->lineno, d->line, why);
+    }
+    if (n > 0) words_free(w, n);
+    deferred = d->next;
+    deferred_free(d);
+}
+
 void config_apply_deferred_or_die(void)
 {
     while (deferred) {
         deferred_t *d = deferred;
         param_t *p = param_find(d->name);
         char err[512];
+        if (!strcasecmp(d->name, "rename-command")) {
+            apply_deferred_rename(d);
+            continue;
+        }
         if (!p) config_host_unknown(d->name, err, sizeof(err));
         else if (!arity_ok(p, d->nwords)) snprintf(err, sizeof(err), "wrong number of arguments");
         if (!p || !arity_ok(p, d->nwords) || param_set(p, d->value, err, sizeof(err)) != 0) {
@@ -1166,10 +1210,7 @@ void config_apply_deferred_or_die(void)
             config_fatal(d->lineno, d->line, err);
         }
         deferred = d->next;
-        mem_free(d->name);
-        mem_free(d->value);
-        mem_free(d->line);
-        mem_free(d);
+        deferred_free(d);
     }
     deferred_tail = &deferred;
 }

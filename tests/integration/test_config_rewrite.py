@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 
-from modis_helpers import REDIS_BIN, Server, default_conf, free_port
+from modis_helpers import REDIS_BIN, ReplyError, RespClient, Server, default_conf, free_port
 
 pytestmark = pytest.mark.modis_only  # each test runs both servers itself
 
@@ -177,3 +177,47 @@ def test_include_wildcards_and_missing_file(tmp_path):
         assert p.returncode == 1
         assert ("Fatal error, can't open config file '%s/nothere.conf': No such file or "
                 "directory" % tmp_path) in p.stdout.decode()
+
+
+RENAMES = 'rename-command DEBUG ""\nrename-command FLUSHDB myflush\nrename-command GET fetch\n'
+
+
+def test_rename_command_as_redis(tmp_path):
+    """rename-command removes or renames a command (a module's too: applied
+    once the modules load); the rewrite keeps its lines."""
+    need_reference()
+    mine, theirs = rewritten(tmp_path, "hz 10\n" + RENAMES, [])
+    assert_same_rewrite(mine, theirs)
+    assert RENAMES in mine
+    for binary in (None, REDIS_BIN):
+        conf = tmp_path / "ren.conf"
+        conf.write_text((modules() if binary is None else "") + RENAMES)
+        kw = {"binary": binary} if binary else {}
+        with Server(conf=str(conf), **kw).start() as s:
+            c = RespClient(s.port)
+            replies = []
+            for cmd in (("SET", "k", "v"), ("FETCH", "k"), ("GET", "k"), ("FLUSHDB",),
+                        ("MYFLUSH",), ("DBSIZE",), ("DEBUG", "SLEEP", "0")):
+                try:
+                    replies.append(c.execute(*cmd))
+                except ReplyError as e:
+                    replies.append(e.text)
+            c.close()
+        if binary is None:
+            mine_replies = replies
+    assert mine_replies == replies
+    assert replies[1] == b"v" and replies[5] == 0
+
+
+@pytest.mark.parametrize("line", ["rename-command NOSUCH x", "rename-command GET SET",
+                                  "rename-command DEBUG PING", "rename-command GET"])
+def test_rename_command_errors_as_redis(tmp_path, line):
+    need_reference()
+    conf = tmp_path / "bad.conf"
+    conf.write_text("port %d\nhz 10\n%s\n" % (free_port(), line))
+    mine = tmp_path / "mine.conf"
+    mine.write_text(modules() + conf.read_text())
+    n = modules().count("\n")
+    out = start_failure(Server().binary, str(mine))
+    out[0] = out[0].replace("line %d" % (3 + n), "line 3")
+    assert out == start_failure(REDIS_BIN, str(conf))

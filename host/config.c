@@ -454,7 +454,7 @@ static param_t params[] = {
     {"rdbchecksum", NULL, T_BOOL, IMMUTABLE, &srv.rdbchecksum, 0, 1, "yes"},
     {"save", NULL, T_SPECIAL, MULTI_ARG, NULL, 0, 0, NULL, NULL, set_save, get_save},
     {"stop-writes-on-bgsave-error", NULL, T_BOOL, 0, &srv.stop_writes_on_bgsave_err, 0, 1, "yes"},
-    {"rdb-key-save-delay", NULL, T_INT, 0, &srv.rdb_key_save_delay, INT_MIN, INT_MAX, "0"},
+    {"rdb-key-save-delay", NULL, T_INT, HIDDEN, &srv.rdb_key_save_delay, INT_MIN, INT_MAX, "0"},
     {.name = "appendonly", .type = T_BOOL, .var = &srv.appendonly, .max = 1, .def = "no",
      .apply = persist_apply_appendonly},
     {"appendfsync", NULL, T_ENUM, 0, &srv.aof_fsync, 0, 0, "everysec", fsyncs},
@@ -471,7 +471,7 @@ static param_t params[] = {
     {"auto-aof-rewrite-percentage", NULL, T_INT, 0, &srv.aof_rewrite_perc, 0, INT_MAX, "100"},
     {"auto-aof-rewrite-min-size", NULL, T_MEM, 0, &srv.aof_rewrite_min_size, 0, LLONG_MAX,
      "64mb"},
-    {"active-expire-enabled", NULL, T_BOOL, 0, &srv.active_expire_enabled, 0, 1, "yes"},
+    {"active-expire-enabled", NULL, T_BOOL, HIDDEN, &srv.active_expire_enabled, 0, 1, "yes"},
     {"active-expire-effort", NULL, T_INT, 0, &srv.active_expire_effort, 1, 10, "1"},
     {"lazyfree-lazy-user-del", NULL, T_BOOL, 0, &srv.lazyfree_lazy_user_del, 0, 1, "no"},
     {"lazyfree-lazy-user-flush", NULL, T_BOOL, 0, &srv.lazyfree_lazy_user_flush, 0, 1, "no"},
@@ -1239,6 +1239,7 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
         for (int k = 0; k < 2; k++) {
             const char *nm = k ? p->alias : p->name;
             for (int a = 2; nm && a < argc; a++) {
+                if ((p->flags & HIDDEN) && strpbrk_n(argv[a], "*?[\\")) continue;
                 if (!util_glob(argv[a].ptr, argv[a].len, nm, strlen(nm), 1)) continue;
                 hits[nh] = p;
                 /* A plain name (no glob characters) is echoed as typed. */

@@ -14,6 +14,7 @@ enum { T_BOOL, T_INT, T_LL, T_MEM, T_STR, T_ENUM, T_SPECIAL };
 #define IMMUTABLE 1
 #define SENSITIVE 2
 #define MULTI_ARG 4   /* a config line may give several words (joined by spaces) */
+#define HIDDEN 8      /* a debugging knob: CONFIG GET lists it only when named exactly */
 
 typedef struct param {
     const char *name;

@@ -354,13 +354,13 @@ static int check_hostname(const char *v, char *err, size_t cap)
     return 0;
 }
 
-/* cluster-announce-human-nodename (Redis 7.2). */
+/* cluster-announce-human-nodename (Redis 7.2): Redis's aux-field check,
+ * which refuses only a set of punctuation. */
 static int check_nodename(const char *v, char *err, size_t cap)
 {
     for (const char *p = v; *p; p++) {
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_') {
-            snprintf(err, cap, "Human Nodenames may only contain alphanumeric characters, "
-                     "hyphens, dots or underscores");
+        if (!isalnum((unsigned char)*p) && strchr("!#$%&()*+:;<>?@[]^{|}~", *p)) {
+            snprintf(err, cap, "Announced human node name contained invalid character");
             return -1;
         }
     }

@@ -4,7 +4,10 @@
  * Each parameter has a type (bool, integer with optional memory units,
  * enum, string, or special with its own parse/format) and a pointer into
  * `srv`. Immutable parameters can only be set from the file or command
- * line. Error texts follow Redis 7.
+ * line. The file may `include` others and `rename-command`; lines naming
+ * what only exists once the modules load (their parameters, their
+ * commands) are applied then. CONFIG REWRITE is config_rewrite.c's.
+ * Error texts follow Redis 7.
  */
 #include "autoconfig.h"
 #include "config.h"

@@ -2,9 +2,12 @@
  * config_host.c — the process-level redis.conf directives: process title,
  * oom score, THP, CPU lists, syslog, the start-up logo, signal shutdown
  * options, crash log, keyspace rehashing and cron frequency, incremental
- * fsync, jemalloc's background thread, lazy eviction, AOF history GC, and
- * the active-defrag family (which, as in a Redis built without its
- * patched jemalloc, refuses to be enabled).
+ * fsync, jemalloc's background thread, lazy eviction, AOF history GC, the
+ * active-defrag family (which, as in a Redis built without its patched
+ * jemalloc, refuses to be enabled), the accept rate per event, the log's
+ * user-data redaction, LC_COLLATE, and the directives of features Modis
+ * lacks (cluster-*, kept with `cluster-enabled yes` refused; replication
+ * knobs whose only accepted value is Modis's behaviour).
  *
  * config.c walks config_host_params[] after its own table (parsing,
  * CONFIG GET/SET/REWRITE, defaults); names, types, limits, defaults and

@@ -114,7 +114,7 @@ static int set_replicaof(const char *v, char *err, size_t cap)
     }
     line = mem_alloc((size_t)(n + 1) * sizeof(char *));
     line[0] = (char *)"replicaof";
-    memcpy(line + 1, w, (size_t)n * sizeof(char *));
+    for (int i = 0; i < n; i++) line[i + 1] = w[i];
     int rc = link_config_line(n + 1, line, err, cap);
     mem_free(line);
     words_free(w, n);
@@ -498,7 +498,7 @@ static param_t params[] = {
     {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
     {.name = "repl-backlog-size", .type = T_MEM, .var = &srv.repl.backlog_size, .min = 1,
      .max = LLONG_MAX, .def = "1mb", .apply = primary_apply_backlog_size},
-    {"replicaof", "slaveof", T_SPECIAL, IMMUTABLE | MULTI_ARG, NULL, 0, 0, "", NULL,
+    {"replicaof", "slaveof", T_SPECIAL, IMMUTABLE | MULTI_ARG, NULL, 0, 0, NULL, NULL,
      set_replicaof, get_replicaof},
     {"repl-backlog-ttl", NULL, T_INT, 0, &srv.repl.backlog_ttl, 0, INT_MAX, "3600"},
     {"repl-ping-replica-period", "repl-ping-slave-period", T_INT, 0, &srv.repl.ping_period, 1,

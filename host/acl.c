@@ -168,7 +168,7 @@ void acl_user_copy(acl_user_t *dst, const acl_user_t *src)
     dst->flags = src->flags;
     dst->npass = src->npass;
     dst->pass = mem_alloc((size_t)(src->npass ? src->npass : 1) * sizeof(*dst->pass));
-    memcpy(dst->pass, src->pass, (size_t)src->npass * sizeof(*dst->pass));
+    if (src->npass) memcpy(dst->pass, src->pass, (size_t)src->npass * sizeof(*dst->pass));
     dst->nsel = src->nsel;
     dst->sel = mem_alloc((size_t)src->nsel * sizeof(*dst->sel));
     for (int i = 0; i < src->nsel; i++) dst->sel[i] = sel_copy(src->sel[i]);

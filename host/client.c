@@ -422,9 +422,14 @@ static void client_on_read(evutil_socket_t fd, short what, void *arg)
     if (c->qlen > c->qpeak) c->qpeak = c->qlen;
     if (srv.client_query_buffer_limit > 0 &&
         (long long)(c->qlen - c->qpos) > srv.client_query_buffer_limit) {
-        log_msg(LOG_WARNING, "Closing client that reached max query buffer length: "
-                "id=%llu addr=%s (qbuf initial bytes: \"%.32s\")",
-                (unsigned long long)c->id, c->addr, c->qbuf + c->qpos);
+        if (srv.hostconf.hide_user_data_from_log) /* the query's bytes are user data */
+            log_msg(LOG_WARNING, "Closing client that reached max query buffer length: "
+                    "id=%llu addr=%s (qbuf initial bytes: *redacted*)",
+                    (unsigned long long)c->id, c->addr);
+        else
+            log_msg(LOG_WARNING, "Closing client that reached max query buffer length: "
+                    "id=%llu addr=%s (qbuf initial bytes: \"%.32s\")",
+                    (unsigned long long)c->id, c->addr, c->qbuf + c->qpos);
         srv.stat_client_qbuf_limit_disconnections++;
         client_close(c);
         return;

@@ -478,6 +478,33 @@ void cmd_commit_staged(struct md_module *owner, cmd_t **staged, int n)
     mem_free(staged);
 }
 
+int cmd_rename(const char *name, const char *to, const char **err)
+{
+    cmd_t *c = cmd_lookup(name, strlen(name));
+    if (!c) {
+        *err = "No such command in rename-command";
+        return -1;
+    }
+    if (*to && cmd_lookup(to, strlen(to)) && strcasecmp(name, to) != 0) {
+        *err = "Target command name already exists";
+        return -1;
+    }
+    cmd_t **pp = &table[name_hash(c->name, strlen(c->name))];
+    while (*pp != c) pp = &(*pp)->next;
+    *pp = c->next;
+    if (!*to) {
+        cmd_retire(c);
+        ncommands--;
+        return 0;
+    }
+    mem_free(c->name);
+    c->name = lower_dup(to);
+    uint64_t h = name_hash(c->name, strlen(c->name));
+    c->next = table[h];
+    table[h] = c;
+    return 0;
+}
+
 void cmd_unregister_owner(struct md_module *owner)
 {
     for (int i = 0; i < CMD_BUCKETS; i++) {

@@ -89,6 +89,10 @@ int cmd_register(struct md_module *owner, const md_command_t *decls,
                  size_t stride, const char *group, const char **err,
                  char *errbuf, size_t errcap);
 /* Remove every command of `owner`; referenced ones become tombstones. */
+/* rename-command: the command `name` is called `to` from now on (its full
+ * name, ACL identity and statistics stay), or, with `to` "", removed.
+ * 0, or -1 with Redis's reason (no such command, target taken). */
+int cmd_rename(const char *name, const char *to, const char **err);
 void cmd_unregister_owner(struct md_module *owner);
 /*
  * MODULE UPGRADE. cmd_stage builds the new build's entries (appended to

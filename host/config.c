@@ -4,7 +4,10 @@
  * Each parameter has a type (bool, integer with optional memory units,
  * enum, string, or special with its own parse/format) and a pointer into
  * `srv`. Immutable parameters can only be set from the file or command
- * line. Error texts follow Redis 7.
+ * line. The file may `include` others and `rename-command`; lines naming
+ * what only exists once the modules load (their parameters, their
+ * commands) are applied then. CONFIG REWRITE is config_rewrite.c's.
+ * Error texts follow Redis 7.
  */
 #include "autoconfig.h"
 #include "config.h"
@@ -90,6 +93,40 @@ static int check_dbfilename(const char *v, char *err, size_t cap)
         return -1;
     }
     return 0;
+}
+
+/* replicaof (alias slaveof): "<host> <port>" or "no one", as a config
+ * line gives it; CONFIG GET shows "<host> <port>" or "" on a primary. */
+static int set_replicaof(const char *v, char *err, size_t cap)
+{
+    char **w, **line;
+    int n = words_split(v, &w);
+    if (n < 0) {
+        snprintf(err, cap, "wrong number of arguments");
+        return -1;
+    }
+    if (n == 2 && !strcasecmp(w[0], "no") && !strcasecmp(w[1], "one")) {
+        /* Immutable: only a load gets here, before the link starts. */
+        mem_free(srv.repl.masterhost);
+        srv.repl.masterhost = NULL;
+        words_free(w, n);
+        return 0;
+    }
+    line = mem_alloc((size_t)(n + 1) * sizeof(char *));
+    line[0] = (char *)"replicaof";
+    for (int i = 0; i < n; i++) line[i + 1] = w[i];
+    int rc = link_config_line(n + 1, line, err, cap);
+    mem_free(line);
+    words_free(w, n);
+    return rc;
+}
+
+static char *get_replicaof(void)
+{
+    char buf[1100] = "";
+    if (srv.repl.masterhost)
+        snprintf(buf, sizeof(buf), "%s %d", srv.repl.masterhost, srv.repl.masterport);
+    return mem_strdup(buf);
 }
 
 /* repl-diskless-load, in REPL_LOAD_* order. */
@@ -420,7 +457,7 @@ static param_t params[] = {
     {"rdbchecksum", NULL, T_BOOL, IMMUTABLE, &srv.rdbchecksum, 0, 1, "yes"},
     {"save", NULL, T_SPECIAL, MULTI_ARG, NULL, 0, 0, NULL, NULL, set_save, get_save},
     {"stop-writes-on-bgsave-error", NULL, T_BOOL, 0, &srv.stop_writes_on_bgsave_err, 0, 1, "yes"},
-    {"rdb-key-save-delay", NULL, T_INT, 0, &srv.rdb_key_save_delay, INT_MIN, INT_MAX, "0"},
+    {"rdb-key-save-delay", NULL, T_INT, HIDDEN, &srv.rdb_key_save_delay, INT_MIN, INT_MAX, "0"},
     {.name = "appendonly", .type = T_BOOL, .var = &srv.appendonly, .max = 1, .def = "no",
      .apply = persist_apply_appendonly},
     {"appendfsync", NULL, T_ENUM, 0, &srv.aof_fsync, 0, 0, "everysec", fsyncs},
@@ -437,7 +474,7 @@ static param_t params[] = {
     {"auto-aof-rewrite-percentage", NULL, T_INT, 0, &srv.aof_rewrite_perc, 0, INT_MAX, "100"},
     {"auto-aof-rewrite-min-size", NULL, T_MEM, 0, &srv.aof_rewrite_min_size, 0, LLONG_MAX,
      "64mb"},
-    {"active-expire-enabled", NULL, T_BOOL, 0, &srv.active_expire_enabled, 0, 1, "yes"},
+    {"active-expire-enabled", NULL, T_BOOL, HIDDEN, &srv.active_expire_enabled, 0, 1, "yes"},
     {"active-expire-effort", NULL, T_INT, 0, &srv.active_expire_effort, 1, 10, "1"},
     {"lazyfree-lazy-user-del", NULL, T_BOOL, 0, &srv.lazyfree_lazy_user_del, 0, 1, "no"},
     {"lazyfree-lazy-user-flush", NULL, T_BOOL, 0, &srv.lazyfree_lazy_user_flush, 0, 1, "no"},
@@ -451,7 +488,7 @@ static param_t params[] = {
     {"latency-monitor-threshold", NULL, T_LL, 0, &srv.latency_monitor_threshold, 0, LLONG_MAX,
      "0"},
     {"latency-tracking", NULL, T_BOOL, 0, &srv.latency_tracking, 0, 0, "yes"},
-    {"latency-tracking-info-percentiles", NULL, T_SPECIAL, 0, NULL, 0, 0, "50 99 99.9", NULL,
+    {"latency-tracking-info-percentiles", NULL, T_SPECIAL, MULTI_ARG, NULL, 0, 0, "50 99 99.9", NULL,
      set_latency_percentiles, get_latency_percentiles},
     {"tracking-table-max-keys", NULL, T_LL, 0, &srv.tracking_table_max_keys, 0, LONG_MAX,
      "1000000"},
@@ -461,6 +498,8 @@ static param_t params[] = {
     {"enable-module-command", NULL, T_ENUM, IMMUTABLE, &enable_module_v, 0, 0, "no", protected_names},
     {.name = "repl-backlog-size", .type = T_MEM, .var = &srv.repl.backlog_size, .min = 1,
      .max = LLONG_MAX, .def = "1mb", .apply = primary_apply_backlog_size},
+    {"replicaof", "slaveof", T_SPECIAL, IMMUTABLE | MULTI_ARG, NULL, 0, 0, NULL, NULL,
+     set_replicaof, get_replicaof},
     {"repl-backlog-ttl", NULL, T_INT, 0, &srv.repl.backlog_ttl, 0, INT_MAX, "3600"},
     {"repl-ping-replica-period", "repl-ping-slave-period", T_INT, 0, &srv.repl.ping_period, 1,
      INT_MAX, "10"},
@@ -544,14 +583,6 @@ static param_t *param_at(size_t i)
     if (i < NBASE) return &params[i];
     if (i < NBASE + config_host_nparams) return &config_host_params[i - NBASE];
     return &extra[i - NBASE - config_host_nparams];
-}
-
-static size_t param_index(const param_t *p)
-{
-    if (p >= params && p < params + NBASE) return (size_t)(p - params);
-    if (p >= config_host_params && p < config_host_params + config_host_nparams)
-        return NBASE + (size_t)(p - config_host_params);
-    return NBASE + config_host_nparams + (size_t)(p - extra);
 }
 
 static param_t *param_find(const char *name)
@@ -936,7 +967,6 @@ static char *save_line_value(char *v, int *save_reset)
     return joined;
 }
 
-static int include_config(const char *pattern, int *save_reset, char *err, size_t errcap);
 
 /* Apply one config line split into w[0..n) (n > 0). 0, or -1 with the
  * reason in err. */
@@ -948,10 +978,21 @@ static int load_words(char **w, int n, int lineno, const char *line, int *save_r
         return 0;
     }
     if (!strcasecmp(w[0], "user") && n >= 2) return acl_config_user_line(n, w, err, errcap);
-    if (!strcasecmp(w[0], "replicaof") || !strcasecmp(w[0], "slaveof"))
-        return link_config_line(n, w, err, errcap);
-    if (!strcasecmp(w[0], "include") && n == 2)
-        return include_config(w[1], save_reset, err, errcap);
+    if (!strcasecmp(w[0], "rename-command") && n != 3) {
+        snprintf(err, errcap, "Bad directive or wrong number of arguments");
+        return -1;
+    }
+    if (!strcasecmp(w[0], "rename-command")) {
+        /* A module's command exists once the modules load: later. */
+        if (defer_unknown && !cmd_lookup(w[1], strlen(w[1]))) {
+            defer_line(lineno, w, n, line);
+            return 0;
+        }
+        const char *why;
+        if (cmd_rename(w[1], w[2], &why) == 0) return 0;
+        snprintf(err, errcap, "%s", why);
+        return -1;
+    }
     param_t *pp = param_find(w[0]);
     if (!pp && config_host_ignored(w[0])) return 0; /* Redis 7 accepts and ignores these */
     if (!pp && n >= 2 && defer_unknown) {
@@ -983,10 +1024,60 @@ static char *trim(char *s)
     return s;
 }
 
-/* config_load_text() with the "first save line resets the save points"
- * flag shared by a file and the files it includes (as Redis's). */
-static int load_text(const char *text, int *save_reset, int *errline, char *err,
-                     size_t errcap, char *badline, size_t badcap)
+/* One load: the text of the file (and its includes) and the overrides. */
+typedef struct load_ctx {
+    int save_reset, depth;
+    int *errline;
+    char *err, *badline;
+    size_t errcap, badcap;
+} load_ctx_t;
+
+static int load_text(const char *text, load_ctx_t *lc);
+
+static char *read_config_or_die(const char *path, size_t *len);
+
+/*
+ * `include PATH` (Redis 7): the lines of PATH apply where the include
+ * stands, numbered from 1 in error reports. A path with a wildcard
+ * includes every match in alphabetical order as one text (as redis-server:
+ * line numbers run on from one file to the next) and nothing when nothing
+ * matches (so an empty conf.d directory is fine); a plain path that cannot
+ * be opened is fatal, as in redis-server. Nesting stops at
+ * INCLUDE_DEPTH_MAX (an include loop). Returns as load_text().
+ */
+#define INCLUDE_DEPTH_MAX 16
+static int load_include(const char *path, load_ctx_t *lc)
+{
+    if (lc->depth >= INCLUDE_DEPTH_MAX) {
+        snprintf(lc->err, lc->errcap, "include nesting deeper than %d (an include loop?)",
+                 INCLUDE_DEPTH_MAX);
+        return 1;
+    }
+    glob_t g;
+    memset(&g, 0, sizeof(g));
+    if (strpbrk(path, "*?[") && glob(path, 0, NULL, &g) != 0) {
+        globfree(&g);
+        return 0;
+    }
+    size_t count = g.gl_pathc ? g.gl_pathc : 1, len = 0;
+    char *text = mem_strdup("");
+    for (size_t i = 0; i < count; i++) {
+        size_t n;
+        char *one = read_config_or_die(g.gl_pathc ? g.gl_pathv[i] : path, &n);
+        text = mem_realloc(text, len + n + 1);
+        memcpy(text + len, one, n + 1);
+        len += n;
+        mem_free(one);
+    }
+    globfree(&g);
+    lc->depth++;
+    int rc = load_text(text, lc);
+    lc->depth--;
+    mem_free(text);
+    return rc;
+}
+
+static int load_text(const char *text, load_ctx_t *lc)
 {
     int lineno = 0;
     const char *p = text;
@@ -1002,16 +1093,24 @@ static int load_text(const char *text, int *save_reset, int *errline, char *err,
             char **w;
             int n = words_split(t, &w);
             if (n < 0) {
-                snprintf(err, errcap, "Unbalanced quotes in configuration line");
+                snprintf(lc->err, lc->errcap, "Unbalanced quotes in configuration line");
                 rc = -1;
+            } else if (n == 2 && !strcasecmp(w[0], "include")) {
+                rc = load_include(w[1], lc);
+                words_free(w, n);
+                if (rc < 0) { /* reported at the included file's line */
+                    mem_free(line);
+                    return -1;
+                }
+                rc = -rc;
             } else if (n > 0) {
-                rc = load_words(w, n, lineno, t, save_reset, err, errcap);
+                rc = load_words(w, n, lineno, t, &lc->save_reset, lc->err, lc->errcap);
                 words_free(w, n);
             }
         }
         if (rc != 0) {
-            *errline = lineno;
-            snprintf(badline, badcap, "%s", t);
+            *lc->errline = lineno;
+            snprintf(lc->badline, lc->badcap, "%s", t);
         }
         mem_free(line);
         if (rc != 0) return -1;
@@ -1022,8 +1121,9 @@ static int load_text(const char *text, int *save_reset, int *errline, char *err,
 int config_load_text(const char *text, int *errline, char *err, size_t errcap,
                      char *badline, size_t badcap)
 {
-    int save_reset = 0;
-    return load_text(text, &save_reset, errline, err, errcap, badline, badcap);
+    load_ctx_t lc = {.errline = errline, .err = err, .errcap = errcap, .badline = badline,
+                     .badcap = badcap};
+    return load_text(text, &lc);
 }
 
 /* Append s[0, n) to the growing string *out (length *len, capacity *cap). */
@@ -1115,45 +1215,6 @@ static char *read_config_or_die(const char *path, size_t *len)
     return text;
 }
 
-/*
- * `include PATH` (Redis 7): the lines of PATH apply where the include
- * stands. A path with a wildcard includes every match in alphabetical
- * order and none when nothing matches (so an empty conf.d directory is
- * fine); a plain path that cannot be opened is fatal, and so is a bad line
- * inside, reported as redis-server does, with its line number in the
- * included file. Nesting stops at INCLUDE_DEPTH_MAX (an include loop).
- */
-#define INCLUDE_DEPTH_MAX 16
-static int include_config(const char *pattern, int *save_reset, char *err, size_t errcap)
-{
-    static int depth;
-    if (depth >= INCLUDE_DEPTH_MAX) {
-        snprintf(err, errcap, "include nesting deeper than %d (an include loop?)",
-                 INCLUDE_DEPTH_MAX);
-        return -1;
-    }
-    glob_t g;
-    memset(&g, 0, sizeof(g));
-    if (strpbrk(pattern, "*?[") && glob(pattern, 0, NULL, &g) != 0) {
-        globfree(&g);
-        return 0;
-    }
-    size_t count = g.gl_pathc ? g.gl_pathc : 1;
-    depth++;
-    for (size_t i = 0; i < count; i++) {
-        size_t len;
-        char *text = read_config_or_die(g.gl_pathc ? g.gl_pathv[i] : pattern, &len);
-        int line;
-        char inner[512], bad[512];
-        if (load_text(text, save_reset, &line, inner, sizeof(inner), bad, sizeof(bad)) != 0)
-            config_fatal(line, bad, inner);
-        mem_free(text);
-    }
-    depth--;
-    globfree(&g);
-    return 0;
-}
-
 void config_load_or_die(const char *path, const char *overrides)
 {
     char *text = NULL;
@@ -1173,12 +1234,41 @@ void config_load_or_die(const char *path, const char *overrides)
     mem_free(text);
 }
 
+static void deferred_free(deferred_t *d)
+{
+    mem_free(d->name);
+    mem_free(d->value);
+    mem_free(d->line);
+    mem_free(d);
+}
+
+/* A deferred `rename-command <old> <new>` (a module's command), applied
+ * or reported as a config error. Frees it. */
+static void apply_deferred_rename(deferred_t *d)
+{
+    char **w;
+    const char *why = NULL;
+    int n = words_split(d->line, &w);
+    if (n == 3 && cmd_rename(w[1], w[2], &why) != 0) {
+        log_msg(LOG_WARNING, "Fatal config file error at line %d: '%s': %s", d->lineno,
+                d->line, why);
+        config_fatal(d->lineno, d->line, why);
+    }
+    if (n > 0) words_free(w, n);
+    deferred = d->next;
+    deferred_free(d);
+}
+
 void config_apply_deferred_or_die(void)
 {
     while (deferred) {
         deferred_t *d = deferred;
         param_t *p = param_find(d->name);
         char err[512];
+        if (!strcasecmp(d->name, "rename-command")) {
+            apply_deferred_rename(d);
+            continue;
+        }
         if (!p) config_host_unknown(d->name, err, sizeof(err));
         else if (!arity_ok(p, d->nwords)) snprintf(err, sizeof(err), "wrong number of arguments");
         if (!p || !arity_ok(p, d->nwords) || param_set(p, d->value, err, sizeof(err)) != 0) {
@@ -1188,10 +1278,7 @@ void config_apply_deferred_or_die(void)
             config_fatal(d->lineno, d->line, err);
         }
         deferred = d->next;
-        mem_free(d->name);
-        mem_free(d->value);
-        mem_free(d->line);
-        mem_free(d);
+        deferred_free(d);
     }
     deferred_tail = &deferred;
 }
@@ -1220,6 +1307,7 @@ int config_cmd_get(md_ctx_t *c, int argc, const md_arg_t *argv)
         for (int k = 0; k < 2; k++) {
             const char *nm = k ? p->alias : p->name;
             for (int a = 2; nm && a < argc; a++) {
+                if ((p->flags & HIDDEN) && strpbrk_n(argv[a], "*?[\\")) continue;
                 if (!util_glob(argv[a].ptr, argv[a].len, nm, strlen(nm), 1)) continue;
                 hits[nh] = p;
                 /* A plain name (no glob characters) is echoed as typed. */
@@ -1337,21 +1425,8 @@ int config_cmd_resetstat(md_ctx_t *c, int argc, const md_arg_t *argv)
     return MD_OK;
 }
 
-/* Is `line` a directive for parameter p (ignoring case and leading blanks)? */
-static param_t *line_param(const char *line)
-{
-    while (isspace((unsigned char)*line)) line++;
-    if (*line == '#' || !*line) return NULL;
-    size_t n = strcspn(line, " \t");
-    char name[128];
-    if (n >= sizeof(name)) return NULL;
-    memcpy(name, line, n);
-    name[n] = '\0';
-    return param_find(name);
-}
-
 /* Memory values as CONFIG REWRITE writes them: 5mb, 1gb, 100kb, 123. */
-static void format_mem(long long v, char *out, size_t cap)
+void config_format_mem(long long v, char *out, size_t cap)
 {
     static const struct { long long unit; const char *sfx; } units[] = {
         {1024LL * 1024 * 1024, "gb"}, {1024 * 1024, "mb"}, {1024, "kb"}};
@@ -1364,199 +1439,13 @@ static void format_mem(long long v, char *out, size_t cap)
     snprintf(out, cap, "%lld", v);
 }
 
-/* Make room for `need` more bytes (and a NUL) in the rewrite buffer. */
-static void out_reserve(char **out, size_t *len, size_t *cap, size_t need)
-{
-    if (*len + need >= *cap) {
-        while (*len + need >= *cap) *cap *= 2;
-        *out = mem_realloc(*out, *cap);
-    }
-}
+/* ---- the table, for config_rewrite.c ---- */
 
-/* Append "name value\n" as CONFIG REWRITE writes it: strings (and dir,
- * notify-keyspace-events, an empty save) quoted as sdscatrepr() does,
- * memory values with their unit. */
-static void append_directive(char **out, size_t *len, size_t *cap, param_t *p)
-{
-    char *v = param_get(p);
-    char mem[64];
-    int quote = p->type == T_STR || p->set == set_dir || p->set == set_notify;
-    if (p->var == &srv.bind) quote = 0;
-    if (p->type == T_MEM) {
-        format_mem(*(long long *)p->var, mem, sizeof(mem));
-        mem_free(v);
-        v = mem_strdup(mem);
-    }
-    if (p->set == set_save && v[0] == '\0') quote = 1;
-    out_reserve(out, len, cap, strlen(p->name) + strlen(v) * 4 + 8);
-    if (!quote) {
-        *len += (size_t)sprintf(*out + *len, "%s %s\n", p->name, v);
-    } else {
-        *len += (size_t)sprintf(*out + *len, "%s ", p->name);
-        *len += words_repr(*out + *len, v, strlen(v));
-        *len += (size_t)sprintf(*out + *len, "\n");
-    }
-    mem_free(v);
-}
-
-/* "loadmodule <path> "arg" ...\n" for a loaded module, as Redis's CONFIG
- * REWRITE writes one line per loaded module. */
-static void append_loadmodule(char **out, size_t *len, size_t *cap, const module_t *m)
-{
-    out_reserve(out, len, cap, strlen(m->path) + 16);
-    *len += (size_t)sprintf(*out + *len, "loadmodule %s", m->path);
-    for (int i = 0; i < m->argc; i++) {
-        out_reserve(out, len, cap, strlen(m->argv[i]) * 4 + 4);
-        (*out)[(*len)++] = ' ';
-        *len += words_repr(*out + *len, m->argv[i], strlen(m->argv[i]));
-    }
-    out_reserve(out, len, cap, 2);
-    *len += (size_t)sprintf(*out + *len, "\n");
-}
-
-/* "# Generated by CONFIG REWRITE" before the first appended line. */
-static void append_header(char **out, size_t *len, size_t *cap, int *header)
-{
-    static const char h[] = "# Generated by CONFIG REWRITE\n";
-    if (*header) return;
-    out_reserve(out, len, cap, sizeof(h));
-    *len += (size_t)sprintf(*out + *len, "%s", h);
-    *header = 1;
-}
-
-static int is_directive_line(const char *line, const char *word)
-{
-    size_t n = strlen(word);
-    while (isspace((unsigned char)*line)) line++;
-    return strncasecmp(line, word, n) == 0 && isspace((unsigned char)line[n]);
-}
-
-static int is_loadmodule_line(const char *line) { return is_directive_line(line, "loadmodule"); }
-
-/* The `user` lines CONFIG REWRITE writes (acl.c), collected in order. */
-typedef struct user_lines {
-    char **v;
-    int n, next;
-} user_lines_t;
-
-static void collect_user_line(const char *line, void *priv)
-{
-    user_lines_t *u = priv;
-    u->v = mem_realloc(u->v, (size_t)(u->n + 1) * sizeof(*u->v));
-    u->v[u->n++] = mem_strdup(line);
-}
-
-/* Append the next collected user line, if any is left. */
-static void append_user_line(char **out, size_t *len, size_t *cap, user_lines_t *u)
-{
-    if (u->next >= u->n) return;
-    const char *l = u->v[u->next++];
-    out_reserve(out, len, cap, strlen(l) + 2);
-    *len += (size_t)sprintf(*out + *len, "%s\n", l);
-}
-
-/* Append the lines of parameters (module ones included) not in the file:
- * those that differ from their default, or, with force_all, every one. */
-static void append_missing(char **out, size_t *len, size_t *cap, const char *done,
-                           int force_all, int *header)
-{
-    for (size_t i = 0; i < param_total(); i++) {
-        param_t *p = param_at(i);
-        if (done[i] || (!force_all && p->flags & IMMUTABLE)) continue;
-        char *v = param_get(p);
-        int differs = p->type == T_SPECIAL && !p->def
-                          ? p->set != set_dir && !(p->set == set_save &&
-                            !strcmp(v, "3600 1 300 100 60 10000")) && !(p->set == set_notify && !v[0])
-                          : strcmp(v, p->def) != 0;
-        if (p->type == T_MEM || p->type == T_LL || p->type == T_INT) {
-            long long a, b;
-            if (parse_mem(p->def, &a) == 0 && util_str2ll(v, strlen(v), &b) == 0) differs = a != b;
-        }
-        mem_free(v);
-        if (!differs && !force_all) continue;
-        append_header(out, len, cap, header);
-        append_directive(out, len, cap, p);
-    }
-}
-
-/* Write `out` over the config file atomically; 0, or -1 with errno set. */
-static int replace_file(const char *out, size_t len)
-{
-    char tmp[4200];
-    snprintf(tmp, sizeof(tmp), "%s.tmp-%d", srv.configfile, (int)getpid());
-    FILE *w = fopen(tmp, "w");
-    int ok = w && fwrite(out, 1, len, w) == len;
-    if (w) ok = (fflush(w) == 0 && fsync(fileno(w)) == 0 && fclose(w) == 0) && ok;
-    if (ok) ok = rename(tmp, srv.configfile) == 0;
-    if (!ok) {
-        int e = errno;
-        unlink(tmp);
-        errno = e;
-    }
-    return ok ? 0 : -1;
-}
-
-int config_rewrite(int force_all)
-{
-    if (!srv.configfile) {
-        errno = ENOENT;
-        return -1;
-    }
-    FILE *f = fopen(srv.configfile, "r");
-    size_t cap = 4096, len = 0;
-    char *out = mem_alloc(cap);
-    out[0] = '\0';
-    char *done = mem_calloc(param_total() + 1);
-    char line[8192];
-    /* The loaded modules take the places of the file's loadmodule lines,
-     * in load order (Redis's rewrite); surplus old lines go. */
-    const module_t *mod = module_first();
-    user_lines_t users = {NULL, 0, 0};
-    acl_config_lines(collect_user_line, &users);
-    while (f && fgets(line, sizeof(line), f)) {
-        param_t *p = line_param(line);
-        if (p) {
-            size_t i = param_index(p);
-            if (done[i]) continue; /* later duplicates collapse */
-            done[i] = 1;
-            append_directive(&out, &len, &cap, p);
-            continue;
-        }
-        if (is_loadmodule_line(line)) {
-            if (mod) append_loadmodule(&out, &len, &cap, mod);
-            if (mod) mod = mod->next;
-            continue;
-        }
-        if (is_directive_line(line, "user")) {
-            append_user_line(&out, &len, &cap, &users); /* Redis rewrites users in place */
-            continue;
-        }
-        if (strstr(line, "# Generated by CONFIG REWRITE")) continue;
-        size_t l = strlen(line);
-        out_reserve(&out, &len, &cap, l + 1);
-        memcpy(out + len, line, l);
-        len += l;
-        out[len] = '\0';
-    }
-    if (f) fclose(f);
-    /* Modules loaded at run time, then the parameters not in the file. */
-    int header = 0;
-    for (; mod; mod = mod->next) {
-        append_header(&out, &len, &cap, &header);
-        append_loadmodule(&out, &len, &cap, mod);
-    }
-    while (users.next < users.n) {
-        append_header(&out, &len, &cap, &header);
-        append_user_line(&out, &len, &cap, &users);
-    }
-    for (int i = 0; i < users.n; i++) mem_free(users.v[i]);
-    mem_free(users.v);
-    append_missing(&out, &len, &cap, done, force_all, &header);
-    mem_free(done);
-    int rc = replace_file(out, len);
-    mem_free(out);
-    return rc;
-}
+size_t config_param_count(void) { return param_total(); }
+param_t *config_param_at(size_t i) { return param_at(i); }
+param_t *config_param_find(const char *name) { return param_find(name); }
+char *config_param_value(param_t *p) { return param_get(p); }
+int config_parse_mem(const char *v, long long *out) { return parse_mem(v, out); }
 
 int config_cmd_rewrite(md_ctx_t *c, int argc, const md_arg_t *argv)
 {

@@ -2,9 +2,12 @@
  * config_host.c — the process-level redis.conf directives: process title,
  * oom score, THP, CPU lists, syslog, the start-up logo, signal shutdown
  * options, crash log, keyspace rehashing and cron frequency, incremental
- * fsync, jemalloc's background thread, lazy eviction, AOF history GC, and
- * the active-defrag family (which, as in a Redis built without its
- * patched jemalloc, refuses to be enabled).
+ * fsync, jemalloc's background thread, lazy eviction, AOF history GC, the
+ * active-defrag family (which, as in a Redis built without its patched
+ * jemalloc, refuses to be enabled), the accept rate per event, the log's
+ * user-data redaction, LC_COLLATE, and the directives of features Modis
+ * lacks (cluster-*, kept with `cluster-enabled yes` refused; replication
+ * knobs whose only accepted value is Modis's behaviour).
  *
  * config.c walks config_host_params[] after its own table (parsing,
  * CONFIG GET/SET/REWRITE, defaults); names, types, limits, defaults and
@@ -22,7 +25,9 @@
 #include "proc.h"
 #include "server.h"
 
+#include <ctype.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,6 +276,123 @@ static int apply_jemalloc_bg(char *err, size_t cap)
 static int io_threads_do_reads_v;
 static char *ignore_warnings_v;
 
+/* ---- directives of features Modis does not have ---- */
+
+/*
+ * Redis Cluster: Modis has no cluster mode, so `cluster-enabled yes` is
+ * refused (as `activedefrag yes`); the cluster-* tuning directives keep
+ * their values with Redis's ranges and, as in a Redis started with
+ * cluster-enabled no, act on nothing. bind-source-addr (the replica's
+ * outgoing address), propagation-error-behavior, replica-ignore-disk-
+ * write-errors and rdb-del-sync-files govern replication paths that do not
+ * implement them yet: their defaults are what Modis does, and any other
+ * value is refused rather than accepted and ignored.
+ */
+static int refuse(const char *v, const char *def, const char *why, char *err, size_t cap)
+{
+    if (!strcasecmp(v, def)) return 0;
+    snprintf(err, cap, "%s", why);
+    return -1;
+}
+
+/* A yes/no directive only "no" is accepted for (Redis's bool texts). */
+static int refuse_yes(const char *v, const char *why, char *err, size_t cap)
+{
+    if (strcasecmp(v, "yes") != 0 && strcasecmp(v, "no") != 0) {
+        snprintf(err, cap, "argument must be 'yes' or 'no'");
+        return -1;
+    }
+    return refuse(v, "no", why, err, cap);
+}
+
+static int set_cluster_enabled(const char *v, char *err, size_t cap)
+{
+    return refuse_yes(v, "Modis has no cluster mode (cluster-enabled must be no)", err, cap);
+}
+
+static int set_rdb_del_sync(const char *v, char *err, size_t cap)
+{
+    return refuse_yes(v, "rdb-del-sync-files yes is not supported by Modis", err, cap);
+}
+
+static int set_ignore_disk_errors(const char *v, char *err, size_t cap)
+{
+    return refuse_yes(v, "replica-ignore-disk-write-errors yes is not supported by Modis", err,
+                      cap);
+}
+
+static const char *const prop_err_names[] = {"ignore", "panic", "panic-on-replicas", NULL};
+
+static int set_prop_err(const char *v, char *err, size_t cap)
+{
+    if (name_index(prop_err_names, v) < 0) {
+        enum_error(prop_err_names, err, cap);
+        return -1;
+    }
+    return refuse(v, "ignore", "propagation-error-behavior must be ignore in Modis", err, cap);
+}
+
+static int check_bind_source(const char *v, char *err, size_t cap)
+{
+    return refuse(v, "", "bind-source-addr is not supported by Modis", err, cap);
+}
+
+static char *get_no(void) { return mem_strdup("no"); }
+static char *get_ignore(void) { return mem_strdup("ignore"); }
+
+/* cluster-announce-hostname: Redis's check of an announced hostname. */
+static int check_hostname(const char *v, char *err, size_t cap)
+{
+    if (strlen(v) >= 256) {
+        snprintf(err, cap, "Hostnames must be less than 256 characters");
+        return -1;
+    }
+    for (const char *p = v; *p; p++) {
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.') {
+            snprintf(err, cap, "Hostnames may only contain alphanumeric characters, hyphens or "
+                     "dots");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* cluster-announce-human-nodename (Redis 7.2): Redis's aux-field check,
+ * which refuses only a set of punctuation. */
+static int check_nodename(const char *v, char *err, size_t cap)
+{
+    for (const char *p = v; *p; p++) {
+        if (!isalnum((unsigned char)*p) && strchr("!#$%&()*+:;<>?@[]^{|}~", *p)) {
+            snprintf(err, cap, "Announced human node name contained invalid character");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static const char *const endpoint_names[] = {"ip", "hostname", "unknown-endpoint", NULL};
+
+static int cluster_port_v, cluster_announce_port_v;
+static int cluster_announce_bus_port_v, cluster_announce_tls_port_v;
+static int cluster_validity_v, cluster_barrier_v, cluster_replica_migration_v;
+static int cluster_full_coverage_v, cluster_no_failover_v, cluster_reads_down_v;
+static int cluster_pubsubshard_down_v, cluster_endpoint_v;
+static long long cluster_node_timeout_v, cluster_sendbuf_v;
+static char *cluster_config_file_v, *cluster_announce_ip_v, *cluster_hostname_v;
+static char *cluster_nodename_v, *bind_source_addr_v;
+static int shutdown_timeout_v;
+
+/* locale-collate (Redis 7.2): LC_COLLATE of the process; "" is the
+ * environment's. Setting it applies it, so a refused name changes nothing. */
+static char *locale_collate_v;
+
+static int check_locale(const char *v, char *err, size_t cap)
+{
+    if (setlocale(LC_COLLATE, v)) return 0;
+    snprintf(err, cap, "Invalid locale name");
+    return -1;
+}
+
 #define HBOOL(n, v, f, d, a) \
     {.name = n, .type = T_BOOL, .flags = f, .var = &srv.hostconf.v, .max = 1, .def = d, \
      .apply = a}
@@ -316,6 +438,51 @@ param_t config_host_params[] = {
     {.name = "socket-mark-id", .type = T_LL, .flags = IMMUTABLE,
      .var = &srv.hostconf.socket_mark_id, .max = UINT_MAX, .def = "0"},
     HSPECIAL("activedefrag", 0, "no", set_activedefrag, get_activedefrag, NULL),
+    HBOOL("hide-user-data-from-log", hide_user_data_from_log, 0, "no", NULL),
+    {.name = "max-new-connections-per-cycle", .type = T_INT, .var = &srv.hostconf.max_new_conns,
+     .min = 1, .max = 1000, .def = "10"},
+    {.name = "max-new-tls-connections-per-cycle", .type = T_INT,
+     .var = &srv.hostconf.max_new_tls_conns, .min = 1, .max = 1000, .def = "1"},
+    {.name = "locale-collate", .type = T_STR, .var = &locale_collate_v, .def = "",
+     .check = check_locale},
+    HINT("shutdown-timeout", shutdown_timeout_v, 0, INT_MAX, "10"),
+    HSPECIAL("cluster-enabled", IMMUTABLE, "no", set_cluster_enabled, get_no, NULL),
+    {.name = "cluster-config-file", .type = T_STR, .flags = IMMUTABLE,
+     .var = &cluster_config_file_v, .def = "nodes.conf"},
+    {.name = "cluster-node-timeout", .type = T_LL, .var = &cluster_node_timeout_v,
+     .max = LLONG_MAX, .def = "15000"},
+    {.name = "cluster-port", .type = T_INT, .flags = IMMUTABLE, .var = &cluster_port_v,
+     .max = 65535, .def = "0"},
+    {.name = "cluster-announce-ip", .type = T_STR, .var = &cluster_announce_ip_v, .def = ""},
+    HINT("cluster-announce-port", cluster_announce_port_v, 0, 65535, "0"),
+    HINT("cluster-announce-bus-port", cluster_announce_bus_port_v, 0, 65535, "0"),
+    HINT("cluster-announce-tls-port", cluster_announce_tls_port_v, 0, 65535, "0"),
+    {.name = "cluster-announce-hostname", .type = T_STR, .var = &cluster_hostname_v, .def = "",
+     .check = check_hostname},
+    {.name = "cluster-announce-human-nodename", .type = T_STR, .var = &cluster_nodename_v,
+     .def = "", .check = check_nodename},
+    {.name = "cluster-replica-validity-factor", .alias = "cluster-slave-validity-factor",
+     .type = T_INT, .var = &cluster_validity_v, .max = INT_MAX, .def = "10"},
+    HINT("cluster-migration-barrier", cluster_barrier_v, 0, INT_MAX, "1"),
+    {.name = "cluster-allow-replica-migration", .type = T_BOOL,
+     .var = &cluster_replica_migration_v, .max = 1, .def = "yes"},
+    {.name = "cluster-require-full-coverage", .type = T_BOOL, .var = &cluster_full_coverage_v,
+     .max = 1, .def = "yes"},
+    {.name = "cluster-replica-no-failover", .alias = "cluster-slave-no-failover",
+     .type = T_BOOL, .var = &cluster_no_failover_v, .max = 1, .def = "no"},
+    {.name = "cluster-allow-reads-when-down", .type = T_BOOL, .var = &cluster_reads_down_v,
+     .max = 1, .def = "no"},
+    {.name = "cluster-allow-pubsubshard-when-down", .type = T_BOOL,
+     .var = &cluster_pubsubshard_down_v, .max = 1, .def = "yes"},
+    {.name = "cluster-link-sendbuf-limit", .type = T_MEM, .var = &cluster_sendbuf_v,
+     .max = LONG_MAX, .def = "0"},
+    {.name = "cluster-preferred-endpoint-type", .type = T_ENUM, .var = &cluster_endpoint_v,
+     .def = "ip", .enums = endpoint_names},
+    {.name = "bind-source-addr", .type = T_STR, .var = &bind_source_addr_v, .def = "",
+     .check = check_bind_source},
+    HSPECIAL("rdb-del-sync-files", 0, "no", set_rdb_del_sync, get_no, NULL),
+    HSPECIAL("replica-ignore-disk-write-errors", 0, "no", set_ignore_disk_errors, get_no, NULL),
+    HSPECIAL("propagation-error-behavior", 0, "ignore", set_prop_err, get_ignore, NULL),
     {.name = "active-defrag-ignore-bytes", .type = T_MEM, .var = &defrag_ignore_bytes,
      .min = 1, .max = LLONG_MAX, .def = "100mb"},
     {.name = "active-defrag-max-scan-fields", .type = T_LL, .var = &defrag_max_scan_fields,
@@ -386,6 +553,7 @@ static void show_logo(void)
 
 void config_host_start(void)
 {
+    setlocale(LC_COLLATE, locale_collate_v ? locale_collate_v : "");
     proc_thp_apply();
     proc_cpulist_apply(srv.hostconf.server_cpulist);
     log_syslog_open();

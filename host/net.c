@@ -128,7 +128,10 @@ static void tls_handshake_done(conn_t *conn, void *arg)
 static void on_accept(evutil_socket_t lfd, short what, void *arg)
 {
     int kind = (int)(intptr_t)arg;
-    for (int i = 0; i < 1000; i++) {
+    /* max-new-(tls-)connections-per-cycle: the rest wait for the next turn
+     * of the event loop, so a burst of connects does not starve clients. */
+    int max = kind == LISTEN_TLS ? srv.hostconf.max_new_tls_conns : srv.hostconf.max_new_conns;
+    for (int i = 0; i < max; i++) {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);
         int fd = accept(lfd, (struct sockaddr *)&ss, &sl);

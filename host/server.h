@@ -140,6 +140,8 @@ typedef struct server {
         char *syslog_ident;
         int shutdown_on_sigint, shutdown_on_sigterm; /* SHUTDOWN_* flags (shutdown.h) */
         int hz;              /* the cron's frequency now (hz, raised by dynamic-hz) */
+        int max_new_conns, max_new_tls_conns; /* accepted per listener event (net.c) */
+        int hide_user_data_from_log; /* no query bytes in the log (client.c) */
     } hostconf;
 
     /* runtime */

@@ -85,7 +85,7 @@ GROUPS = {
             "uses": ["core", "multi", "pubsub"],
             "internal": ["host/acl_internal.h"]},
     "config": {"layer": "subsystem",
-               "files": ["host/config", "host/config_host", "host/config_param"],
+               "files": ["host/config", "host/config_host", "host/config_param", "host/config_rewrite"],
                "internal": ["host/config_param.h"],
                "uses": ["acl", "core", "modules", "notify", "persist", "repl"]},
     "modules": {"layer": "subsystem",

@@ -16,8 +16,8 @@
  *    bytes; a BY key that does not exist scores 0 (and sorts first with
  *    ALPHA);
  *  - ALPHA compares bytes: STORE and BY-less sorts binary-safe, the others
- *    as strcoll() in the C locale (up to a NUL byte), as Redis does with
- *    the C locale;
+ *    with strcoll() (up to a NUL byte) in the server's LC_COLLATE
+ *    (locale-collate), as Redis does;
  *  - STORE writes a list (its encoding as RPUSH would give it), replies
  *    its length, sends "sortstore" (class l), or deletes the destination
  *    when the result is empty ("del").
@@ -203,11 +203,11 @@ static int item_cmp(const void *pa, const void *pb)
         else if (s->store.ptr)
             c = bin_cmp(ar + a->cmp_off, a->cmp_len, ar + b->cmp_off, b->cmp_len);
         else
-            c = strcmp(ar + a->cmp_off, ar + b->cmp_off);
+            c = strcoll(ar + a->cmp_off, ar + b->cmp_off);
     } else if (s->store.ptr) {
         c = bin_cmp(ar + a->off, a->len, ar + b->off, b->len);
     } else {
-        c = strcmp(ar + a->off, ar + b->off);
+        c = strcoll(ar + a->off, ar + b->off);
     }
     return s->desc ? -c : c;
 }

@@ -251,3 +251,13 @@ def clients(server):
     yield make
     for c in made:
         c.close()
+
+
+@pytest.fixture
+def closing():
+    """closing(server): stop that server at the end of the test (tests that
+    start their own servers, such as the replication ones)."""
+    servers = []
+    yield servers.append
+    for s in servers:
+        s.stop()

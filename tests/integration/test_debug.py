@@ -418,8 +418,9 @@ def test_config_rewrite_force_all(start_server, tmp_path):
         assert c.execute("DEBUG", "CONFIG-REWRITE-FORCE-ALL") == "OK"
         text = open(conf).read()
         for line in ("\nhz 10\n", "\nmaxmemory-samples 5\n", "\ndatabases 16\n",
-                     "\nclient-output-buffer-limit normal 0 0 0 slave 268435456 67108864 60 "
-                     "pubsub 33554432 8388608 60\n"):
+                     "\nclient-output-buffer-limit normal 0 0 0\n"
+                     "client-output-buffer-limit replica 256mb 64mb 60\n"
+                     "client-output-buffer-limit pubsub 32mb 8mb 60\n"):
             assert line in text, line
     finally:
         c.close()

@@ -253,9 +253,10 @@ def test_rewrite_module_params(tmp_path, start_server):
 
 @pytest.mark.modis_only
 def test_rewrite_lists_loaded_modules(tmp_path, start_server):
-    """A module loaded with MODULE LOAD gets its loadmodule line, so the
-    rewritten file (with the module's parameters) starts again; the file's
-    own loadmodule lines stay."""
+    """A module loaded with MODULE LOAD gets its loadmodule line (after the
+    parameters, where Redis appends them: the module's parameters before it
+    are applied once it loads), so the rewritten file starts again; the
+    file's own loadmodule lines stay."""
     base = default_conf()
     if not base or "lists.so" not in open(base).read():
         pytest.skip("the default config does not load the lists module")
@@ -274,7 +275,7 @@ def test_rewrite_lists_loaded_modules(tmp_path, start_server):
         c.close()
     lines = conf.read_text().splitlines()
     assert 'loadmodule %s "x y"' % lists_path in lines
-    assert lines.index('loadmodule %s "x y"' % lists_path) < lines.index("list-compress-depth 2")
+    assert lines.index('loadmodule %s "x y"' % lists_path) > lines.index("list-compress-depth 2")
     for line in open(base).read().splitlines():
         if line.startswith("loadmodule") and "lists.so" not in line and "sort.so" not in line:
             assert line in lines

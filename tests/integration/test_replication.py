@@ -83,14 +83,6 @@ def fill(client, n=50, prefix="k"):
     p.execute()
 
 
-@pytest.fixture
-def closing():
-    servers = []
-    yield servers.append
-    for s in servers:
-        s.stop()
-
-
 @pytest.mark.parametrize("diskless", ["no", "yes"])
 def test_redis_replica_full_sync_and_stream(closing, diskless):
     prim = primary("--repl-diskless-sync", diskless)

@@ -13,14 +13,6 @@ from test_replication import dataset, fill, wait_for
 from test_replication_replica import linked
 
 
-@pytest.fixture
-def closing():
-    servers = []
-    yield servers.append
-    for s in servers:
-        s.stop()
-
-
 def target(*args):
     return Server(["--repl-diskless-sync-delay", "0"] + list(args)).start()
 

@@ -16,14 +16,6 @@ from test_replication import dataset, fill, wait_for
 from test_replication_replica import linked
 
 
-@pytest.fixture
-def closing():
-    servers = []
-    yield servers.append
-    for s in servers:
-        s.stop()
-
-
 def make(kind, *args):
     args = ["--repl-diskless-sync-delay", "0"] + list(args)
     return start_reference(args) if kind == "redis" else Server(args).start()

@@ -16,14 +16,6 @@ from test_replication import dataset, fill, wait_for
 from test_replication_replica import linked
 
 
-@pytest.fixture
-def closing():
-    servers = []
-    yield servers.append
-    for s in servers:
-        s.stop()
-
-
 def writer(server, stop, prefix):
     """Write numbered keys until `stop`; returns the list of acknowledged ones."""
     done = []

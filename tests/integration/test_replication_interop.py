@@ -23,14 +23,6 @@ from modis_helpers import REDIS_BIN, Server, start_reference
 from test_replication import dataset, wait_for
 
 
-@pytest.fixture
-def closing():
-    servers = []
-    yield servers.append
-    for s in servers:
-        s.stop()
-
-
 def every_type(c, tag, streams, n=20):
     """Keys of every type, in db 0 and db 1."""
     p = c.pipeline(transaction=False)

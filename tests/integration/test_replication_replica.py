@@ -37,14 +37,6 @@ def replicate(rep, prim):
     assert rep.client().execute_command("REPLICAOF", "127.0.0.1", prim.port) == b"OK"
 
 
-@pytest.fixture
-def closing():
-    servers = []
-    yield servers.append
-    for s in servers:
-        s.stop()
-
-
 @pytest.mark.parametrize("diskless", ["no", "yes"])
 @pytest.mark.parametrize("primary_kind", ["redis", "modis"])
 def test_sync_from_primary_and_stream(closing, primary_kind, diskless):

@@ -28,14 +28,6 @@ def pki():
     shutil.rmtree(d, ignore_errors=True)
 
 
-@pytest.fixture
-def closing():
-    servers = []
-    yield servers.append
-    for s in servers:
-        s.stop()
-
-
 def tls_server(kind, pki, *args, ca="ca"):
     """A server with a plain port and a TLS port (s.tls_port) that
     replicates over TLS."""

@@ -19,14 +19,6 @@ ON_REPLICA = (b"-ERR WAITAOF cannot be used with replica instances. Please also 
               b"writes to replicas are just local and are not propagated.\r\n")
 
 
-@pytest.fixture
-def closing():
-    servers = []
-    yield servers.append
-    for s in servers:
-        s.stop()
-
-
 def aof_server(fsync="always", *args):
     return Server(["--appendonly", "yes", "--appendfsync", fsync,
                    "--repl-diskless-sync-delay", "0"] + list(args)).start()

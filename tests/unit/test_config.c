@@ -69,6 +69,24 @@ void module_queue(const char *path, int argc, char **argv)
     nqueued++;
 }
 
+/* cmd.c: rename-command; a command table with one command, "ping". */
+static char ping_name[32] = "ping";
+cmd_t *cmd_lookup(const char *name, size_t len)
+{
+    static cmd_t ping;
+    return ping_name[0] && strlen(ping_name) == len && !strncasecmp(name, ping_name, len)
+               ? &ping : NULL;
+}
+int cmd_rename(const char *name, const char *to, const char **why)
+{
+    if (!cmd_lookup(name, strlen(name))) {
+        *why = "No such command in rename-command";
+        return -1;
+    }
+    snprintf(ping_name, sizeof(ping_name), "%s", to);
+    return 0;
+}
+
 /* module.c: CONFIG REWRITE lists the loaded modules; none here. */
 module_t *module_first(void) { return NULL; }
 
@@ -746,6 +764,21 @@ END_TEST
 
 /* ---- enable-debug-command / enable-module-command ---- */
 
+START_TEST(test_rename_command_lines)
+{
+    ck_assert_int_eq(load("rename-command PING pong"), 0);
+    ck_assert_str_eq(ping_name, "pong");
+    ck_assert_int_eq(load("hz 10\nrename-command nosuch x"), -1);
+    ck_assert_int_eq(errline, 2);
+    ck_assert_str_eq(err, "No such command in rename-command");
+    ck_assert_int_eq(load("rename-command pong"), -1);
+    ck_assert_str_eq(err, "Bad directive or wrong number of arguments");
+    ck_assert_int_eq(load("rename-command pong \"\""), 0);
+    ck_assert_str_eq(ping_name, "");
+    snprintf(ping_name, sizeof(ping_name), "ping");
+}
+END_TEST
+
 START_TEST(test_protected_commands)
 {
     client_t local, remote, unixc;
@@ -795,6 +828,7 @@ static Suite *config_suite(void)
     tcase_add_test(tc, test_dir);
     tcase_add_test(tc, test_module_parameters);
     tcase_add_test(tc, test_protected_commands);
+    tcase_add_test(tc, test_rename_command_lines);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("load_or_die");

@@ -591,6 +591,49 @@ static void on_connected(evutil_socket_t fd, short what, void *arg)
     L.last_io_ms = util_mstime();
 }
 
+/*
+ * A non-blocking socket connecting to `to`, bound first to bind-source-addr
+ * when one is set; as Redis's best-effort binding, a source address that
+ * cannot be resolved or bound is logged and the connection made without it.
+ * Returns the fd, or -1 with errno set.
+ */
+static int new_link_socket(int family)
+{
+    int fd = socket(family, SOCK_STREAM, 0), one = 1;
+    if (fd < 0) return -1;
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+static int open_link_socket(const struct addrinfo *to)
+{
+    const char *src = srv.repl.bind_source_addr;
+    int fd = new_link_socket(to->ai_family);
+    if (fd < 0) return -1;
+    if (src && src[0]) {
+        struct addrinfo hints = {.ai_family = to->ai_family, .ai_socktype = SOCK_STREAM}, *b;
+        int bound = 0;
+        if (getaddrinfo(src, NULL, &hints, &b) == 0) {
+            bound = bind(fd, b->ai_addr, b->ai_addrlen) == 0;
+            freeaddrinfo(b);
+        }
+        if (!bound) {
+            log_msg(LOG_WARNING, "Unable to bind the MASTER link to bind-source-addr %s: "
+                    "connecting from any address", src);
+            close(fd);
+            if ((fd = new_link_socket(to->ai_family)) < 0) return -1;
+        }
+    }
+    if (connect(fd, to->ai_addr, to->ai_addrlen) != 0 && errno != EINPROGRESS) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
 static void connect_master(void)
 {
     char port[16];
@@ -603,16 +646,7 @@ static void connect_master(void)
                 srv.repl.masterhost);
         return;
     }
-    L.fd = socket(res->ai_family, SOCK_STREAM, 0);
-    if (L.fd >= 0) {
-        fcntl(L.fd, F_SETFL, fcntl(L.fd, F_GETFL) | O_NONBLOCK);
-        int one = 1;
-        setsockopt(L.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        if (connect(L.fd, res->ai_addr, res->ai_addrlen) != 0 && errno != EINPROGRESS) {
-            close(L.fd);
-            L.fd = -1;
-        }
-    }
+    L.fd = open_link_socket(res);
     freeaddrinfo(res);
     if (L.fd < 0) {
         log_msg(LOG_WARNING, "Unable to connect to MASTER: %s", strerror(errno));

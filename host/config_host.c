@@ -282,11 +282,11 @@ static char *ignore_warnings_v;
  * Redis Cluster: Modis has no cluster mode, so `cluster-enabled yes` is
  * refused (as `activedefrag yes`); the cluster-* tuning directives keep
  * their values with Redis's ranges and, as in a Redis started with
- * cluster-enabled no, act on nothing. bind-source-addr (the replica's
- * outgoing address), propagation-error-behavior, replica-ignore-disk-
- * write-errors and rdb-del-sync-files govern replication paths that do not
- * implement them yet: their defaults are what Modis does, and any other
- * value is refused rather than accepted and ignored.
+ * cluster-enabled no, act on nothing. propagation-error-behavior,
+ * replica-ignore-disk-write-errors and rdb-del-sync-files govern
+ * replication paths that do not implement them yet: their defaults are
+ * what Modis does, and any other value is refused rather than accepted and
+ * ignored. bind-source-addr is the replica link's (repl_link.c).
  */
 static int refuse(const char *v, const char *def, const char *why, char *err, size_t cap)
 {
@@ -332,11 +332,6 @@ static int set_prop_err(const char *v, char *err, size_t cap)
     return refuse(v, "ignore", "propagation-error-behavior must be ignore in Modis", err, cap);
 }
 
-static int check_bind_source(const char *v, char *err, size_t cap)
-{
-    return refuse(v, "", "bind-source-addr is not supported by Modis", err, cap);
-}
-
 static char *get_no(void) { return mem_strdup("no"); }
 static char *get_ignore(void) { return mem_strdup("ignore"); }
 
@@ -379,7 +374,7 @@ static int cluster_full_coverage_v, cluster_no_failover_v, cluster_reads_down_v;
 static int cluster_pubsubshard_down_v, cluster_endpoint_v;
 static long long cluster_node_timeout_v, cluster_sendbuf_v;
 static char *cluster_config_file_v, *cluster_announce_ip_v, *cluster_hostname_v;
-static char *cluster_nodename_v, *bind_source_addr_v;
+static char *cluster_nodename_v;
 static int shutdown_timeout_v;
 
 /* locale-collate (Redis 7.2): LC_COLLATE of the process; "" is the
@@ -478,8 +473,7 @@ param_t config_host_params[] = {
      .max = LONG_MAX, .def = "0"},
     {.name = "cluster-preferred-endpoint-type", .type = T_ENUM, .var = &cluster_endpoint_v,
      .def = "ip", .enums = endpoint_names},
-    {.name = "bind-source-addr", .type = T_STR, .var = &bind_source_addr_v, .def = "",
-     .check = check_bind_source},
+    {.name = "bind-source-addr", .type = T_STR, .var = &srv.repl.bind_source_addr, .def = ""},
     HSPECIAL("rdb-del-sync-files", 0, "no", set_rdb_del_sync, get_no, NULL),
     HSPECIAL("replica-ignore-disk-write-errors", 0, "no", set_ignore_disk_errors, get_no, NULL),
     HSPECIAL("propagation-error-behavior", 0, "ignore", set_prop_err, get_ignore, NULL),

@@ -124,6 +124,7 @@ typedef struct server {
         int disable_tcp_nodelay; /* repl-disable-tcp-nodelay: on replica sockets */
         int lazy_flush;      /* replica-lazy-flush: free the old data in background */
         int ignore_maxmemory;/* replica-ignore-maxmemory: a replica never evicts */
+        char *bind_source_addr; /* bind-source-addr: the link's local address ("" any) */
     } repl;
     struct {                 /* process-level directives (config_host.c, proc.c) */
         int always_show_logo, set_proc_title;

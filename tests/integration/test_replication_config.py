@@ -109,3 +109,40 @@ def test_lazy_flush_and_no_tcp_nodelay(closing, diskless_load):
     assert dataset(rc) == dataset(pc)
     assert pc.config_get("repl-disable-tcp-nodelay") == {"repl-disable-tcp-nodelay": "yes"}
     assert rc.config_get("slave-lazy-flush") == {"slave-lazy-flush": "yes"}
+
+
+def replica_client_addr(prim):
+    """The addr field of the primary's replica connection (CLIENT LIST)."""
+    (line,) = [c for c in prim.client().client_list() if "S" in c["flags"]]
+    return line["addr"].rsplit(":", 1)[0]
+
+
+@pytest.mark.parametrize("source", ["127.0.0.1", "127.0.0.2"])
+def test_bind_source_addr(closing, source):
+    prim = target()
+    closing(prim)
+    rep = target("--bind-source-addr", source)
+    closing(rep)
+    rc = rep.client()
+    assert rc.config_get("bind-source-addr") == {"bind-source-addr": source}
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    assert replica_client_addr(prim) == source
+
+
+def test_bind_source_addr_config_set_and_best_effort(closing):
+    prim = target()
+    closing(prim)
+    rep = target()
+    closing(rep)
+    rc = rep.client()
+    assert rc.config_set("bind-source-addr", "127.0.0.2")
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    assert replica_client_addr(prim) == "127.0.0.2"
+    # An address the host does not have: as Redis, the link is made anyway.
+    rc.execute_command("REPLICAOF", "NO", "ONE")
+    assert rc.config_set("bind-source-addr", "192.0.2.1")
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    assert replica_client_addr(prim) == "127.0.0.1"

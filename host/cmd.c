@@ -556,9 +556,15 @@ typedef struct errstat {
 
 static errstat_t *errstats;
 static int nerrstats;
+static char last_error[256];
+
+const char *cmd_last_error(void) { return last_error; }
 
 void cmd_count_error(const char *err, size_t len)
 {
+    size_t keep = len < sizeof(last_error) - 1 ? len : sizeof(last_error) - 1;
+    memcpy(last_error, err, keep);
+    last_error[keep] = '\0';
     size_t n = 0;
     while (n < len && err[n] != ' ') n++;
     srv.stat_total_error_replies++;

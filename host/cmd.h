@@ -134,6 +134,8 @@ int cmd_acl_categories(const cmd_t *c, const char **out, int cap);
 
 /* Error statistics: count an error reply by its first word. */
 void cmd_count_error(const char *err, size_t len);
+/* The text of the last error counted (cut at 255 bytes; "" before any). */
+const char *cmd_last_error(void);
 typedef void (*cmd_errstat_fn)(void *priv, const char *name, long long count);
 void cmd_errstats_foreach(cmd_errstat_fn fn, void *priv);
 void cmd_reset_stats(void);

@@ -62,11 +62,8 @@ static int debug_segfault(md_ctx_t *c, int argc, const md_arg_t *argv)
 
 static int debug_panic(md_ctx_t *c, int argc, const md_arg_t *argv)
 {
-    log_msg(LOG_WARNING, "------------------------------------------------");
-    log_msg(LOG_WARNING, "!!! Software Failure. Press left mouse button to continue");
-    log_msg(LOG_WARNING, "Guru Meditation: DEBUG PANIC called at Unix time %lld #%s:%d",
-            (long long)time(NULL), __FILE__, __LINE__);
-    abort();
+    log_panic(__FILE__, __LINE__, "DEBUG PANIC called at Unix time %lld",
+              (long long)time(NULL));
 }
 
 static int debug_assert(md_ctx_t *c, int argc, const md_arg_t *argv)

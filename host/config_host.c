@@ -282,11 +282,12 @@ static char *ignore_warnings_v;
  * Redis Cluster: Modis has no cluster mode, so `cluster-enabled yes` is
  * refused (as `activedefrag yes`); the cluster-* tuning directives keep
  * their values with Redis's ranges and, as in a Redis started with
- * cluster-enabled no, act on nothing. propagation-error-behavior,
- * replica-ignore-disk-write-errors and rdb-del-sync-files govern
+ * cluster-enabled no, act on nothing. replica-ignore-disk-write-errors
+ * and rdb-del-sync-files govern
  * replication paths that do not implement them yet: their defaults are
  * what Modis does, and any other value is refused rather than accepted and
- * ignored. bind-source-addr is the replica link's (repl_link.c).
+ * ignored. bind-source-addr is the replica link's (repl_link.c),
+ * propagation-error-behavior dispatch.c's and the AOF loader's.
  */
 static int refuse(const char *v, const char *def, const char *why, char *err, size_t cap)
 {
@@ -323,17 +324,8 @@ static int set_ignore_disk_errors(const char *v, char *err, size_t cap)
 
 static const char *const prop_err_names[] = {"ignore", "panic", "panic-on-replicas", NULL};
 
-static int set_prop_err(const char *v, char *err, size_t cap)
-{
-    if (name_index(prop_err_names, v) < 0) {
-        enum_error(prop_err_names, err, cap);
-        return -1;
-    }
-    return refuse(v, "ignore", "propagation-error-behavior must be ignore in Modis", err, cap);
-}
 
 static char *get_no(void) { return mem_strdup("no"); }
-static char *get_ignore(void) { return mem_strdup("ignore"); }
 
 /* cluster-announce-hostname: Redis's check of an announced hostname. */
 static int check_hostname(const char *v, char *err, size_t cap)
@@ -476,7 +468,8 @@ param_t config_host_params[] = {
     {.name = "bind-source-addr", .type = T_STR, .var = &srv.repl.bind_source_addr, .def = ""},
     HSPECIAL("rdb-del-sync-files", 0, "no", set_rdb_del_sync, get_no, NULL),
     HSPECIAL("replica-ignore-disk-write-errors", 0, "no", set_ignore_disk_errors, get_no, NULL),
-    HSPECIAL("propagation-error-behavior", 0, "ignore", set_prop_err, get_ignore, NULL),
+    {.name = "propagation-error-behavior", .type = T_ENUM, .var = &srv.repl.prop_err,
+     .def = "ignore", .enums = prop_err_names},
     {.name = "active-defrag-ignore-bytes", .type = T_MEM, .var = &defrag_ignore_bytes,
      .min = 1, .max = LLONG_MAX, .def = "100mb"},
     {.name = "active-defrag-max-scan-fields", .type = T_LL, .var = &defrag_max_scan_fields,

@@ -23,6 +23,7 @@
 #include "pause.h"
 #include "redact.h"
 #include "slowlog.h"
+#include "log.h"
 #include "tracking.h"
 #include "pubsub.h"
 #include "propagate.h"
@@ -244,9 +245,26 @@ static int replica_refuses(client_t *c, cmd_t *cmd)
     return 0;
 }
 
+/*
+ * A command from our primary's stream replied an error (Redis's
+ * afterErrorReply for a master client): logged as Redis does, counted in
+ * unexpected_error_replies, and with propagation-error-behavior panic or
+ * panic-on-replicas on a read-only replica, the process panics.
+ */
+static void master_error(const char *name)
+{
+    log_msg(LOG_WARNING, "== CRITICAL == This replica is sending an error to its master: "
+            "'%s' after processing the command '%s'", cmd_last_error(), name);
+    srv.stat_unexpected_error_replies++;
+    if (srv.repl.read_only && srv.repl.prop_err != PROP_ERR_IGNORE)
+        log_panic(__FILE__, __LINE__, "This replica panicked sending an error to its master "
+                  "after processing the command '%s'", name);
+}
+
 void dispatch_command(client_t *c)
 {
     cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
+    long long errors_before = srv.stat_total_error_replies;
     /* CLIENT CACHING's effect lasts over CLIENT subcommands, as Redis */
     int client_cmd = cmd && !strcmp(cmd->name, "client");
     tracking_command_begin(c);
@@ -352,5 +370,7 @@ done:
         c->push_out = NULL;
     }
     if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
+    if ((c->flags & CLIENT_MASTER) && srv.stat_total_error_replies != errors_before)
+        master_error(cmd ? cmd->name : "<unknown>");
     tracking_command_done(c, client_cmd || multi_active(c) || (c->flags & CLIENT_POSTPONED));
 }

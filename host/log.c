@@ -8,6 +8,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,6 +48,19 @@ void log_raw(int level, const char *text)
     if (level < srv.verbosity || level >= LOG_NOTHING) return;
     log_write(text);
     log_syslog(level, text);
+}
+
+void log_panic(const char *file, int line, const char *fmt, ...)
+{
+    char what[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    log_msg(LOG_WARNING, "------------------------------------------------");
+    log_msg(LOG_WARNING, "!!! Software Failure. Press left mouse button to continue");
+    log_msg(LOG_WARNING, "Guru Meditation: %s #%s:%d", what, file, line);
+    abort();
 }
 
 void log_msg(int level, const char *fmt, ...)

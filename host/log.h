@@ -14,6 +14,10 @@ void log_vmsg(int level, const char *fmt, va_list ap);
 /* Write `text` as it is (no line prefix) when `level` passes loglevel:
  * the start-up logo. */
 void log_raw(int level, const char *text);
+/* Redis's serverPanic: the "Software Failure" lines with `what` (the
+ * Guru Meditation text) and where, then abort() (the crash report). */
+void log_panic(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4), noreturn));
 
 /* log_syslog.c: openlog() with syslog-ident and syslog-facility when
  * syslog-enabled; then every logged line also goes to syslog. */

@@ -112,6 +112,7 @@ typedef struct server {
         int masterport;
         char *masterauth, *masteruser;
         int read_only;       /* replica-read-only */
+        int prop_err;        /* propagation-error-behavior: PROP_ERR_* */
         int serve_stale;     /* replica-serve-stale-data */
         int link_up;         /* the link to our primary is up */
         int applying;        /* running a command of our primary's stream */
@@ -209,6 +210,9 @@ enum { REPL_LOAD_DISABLED, REPL_LOAD_ON_EMPTY_DB, REPL_LOAD_SWAPDB };
 #define SHUTDOWN_SAVE 2
 #define SHUTDOWN_NOW 4
 #define SHUTDOWN_FORCE 8
+
+/* propagation-error-behavior values, in Redis's order */
+enum { PROP_ERR_IGNORE, PROP_ERR_PANIC, PROP_ERR_PANIC_ON_REPLICAS };
 
 /* maxmemory-policy values, in Redis's listing order (its error text) */
 enum {

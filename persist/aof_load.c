@@ -203,11 +203,16 @@ static int load_preamble(loader_t *L, long long *valid)
  * A replayed command replied an error. Only commands that worked are
  * propagated, so this means the file and the server disagree (a module
  * missing a feature, a db out of range): say so, as Redis would not,
- * without stopping (Redis replays on). The first few are logged.
+ * without stopping (Redis replays on) unless propagation-error-behavior
+ * is panic (then the process panics, as Redis). The first few are logged.
  */
 static void report_error_reply(loader_t *L, const char *name, const char *e, size_t n,
                                long long off)
 {
+    if (srv.repl.prop_err == PROP_ERR_PANIC)
+        log_panic(__FILE__, __LINE__, "This server panicked sending an error to its "
+                  "AOF-loading-client after processing the command '%s': %.*s", name,
+                  (int)(n > 200 ? 200 : n), e);
     if (++L->errors > MAX_ERRORS_LOGGED) return;
     log_msg(LOG_WARNING, "Replaying '%s' at offset %lld of the append only file %s failed: "
             "%.*s%s", name, off, L->name, (int)(n > 200 ? 200 : n), e,

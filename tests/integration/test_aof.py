@@ -597,6 +597,24 @@ def test_error_replies_while_replaying_are_logged(tmp_path):
     srv.stop()
 
 
+@pytest.mark.parametrize("behavior", ["panic-on-replicas", "panic"])
+def test_propagation_error_behavior_on_replay(tmp_path, behavior):
+    # Only panic stops the load at a failing command (panic-on-replicas is
+    # for the replication stream).
+    path = prepared(tmp_path)
+    with open(path, "ab") as f:
+        f.write(b"*2\r\n$4\r\nINCR\r\n$1\r\nl\r\n")
+    if behavior == "panic":
+        code, log = start_fails(tmp_path, "--propagation-error-behavior", behavior)
+        assert code == -6
+        assert ("Guru Meditation: This server panicked sending an error to its "
+                "AOF-loading-client after processing the command 'incr': WRONGTYPE") in log
+        return
+    srv = start(tmp_path, "--propagation-error-behavior", behavior)
+    assert "Replaying 'incr' at offset" in srv.log() and srv.client().ping()
+    srv.stop()
+
+
 def test_incomplete_multi_block_is_reverted(tmp_path):
     path = prepared(tmp_path)
     good = os.path.getsize(path)

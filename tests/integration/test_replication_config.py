@@ -146,3 +146,59 @@ def test_bind_source_addr_config_set_and_best_effort(closing):
     rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
     wait_for(lambda: linked(prim, rep), what="sync")
     assert replica_client_addr(prim) == "127.0.0.1"
+
+
+def replica_missing_hll(closing, behavior, *args):
+    """A primary and a replica with propagation-error-behavior `behavior`
+    (and `args`) that unloaded the hll module: the primary's PFADD fails
+    on it."""
+    prim = target()
+    closing(prim)
+    rep = target("--propagation-error-behavior", behavior, *args)
+    closing(rep)
+    rc = rep.client()
+    assert rc.config_get("propagation-error-behavior") == {
+        "propagation-error-behavior": behavior}
+    assert rc.execute_command("MODULE", "UNLOAD", "hll") == b"OK"
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    pc = prim.client()
+    pc.pfadd("h", "a")
+    pc.set("after", "1")
+    return prim, rep
+
+
+CRITICAL = ("== CRITICAL == This replica is sending an error to its master: "
+            "'ERR unknown command 'PFADD', with args beginning with: 'h' 'a' ' after "
+            "processing the command '<unknown>'")
+
+
+@pytest.mark.parametrize("behavior", ["ignore", "panic"])
+def test_propagation_error_logged_and_ignored(closing, behavior):
+    # Only a read-only replica panics: with panic, this one accepts writes.
+    prim, rep = replica_missing_hll(closing, behavior, "--replica-read-only",
+                                    "no" if behavior == "panic" else "yes")
+    rc = rep.client()
+    wait_for(lambda: rc.get("after") == b"1", what="the stream after the error")
+    assert CRITICAL in rep.log()
+    assert rc.info("stats")["unexpected_error_replies"] == 1
+    assert rep.alive()
+
+
+def test_propagation_error_panic_on_replicas(closing):
+    prim, rep = replica_missing_hll(closing, "panic-on-replicas")
+    rep.expected_exit = True
+    assert rep.proc.wait(10) == -6  # SIGABRT, after the crash report
+    log = rep.log()
+    assert CRITICAL in log
+    assert ("Guru Meditation: This replica panicked sending an error to its master after "
+            "processing the command '<unknown>'") in log
+
+
+def test_propagation_error_behavior_config():
+    with Server().start() as s:
+        c = s.client()
+        for v in ("panic", "panic-on-replicas", "ignore"):
+            assert c.config_set("propagation-error-behavior", v)
+            assert c.config_get("propagation-error-behavior") == {
+                "propagation-error-behavior": v}

@@ -144,9 +144,35 @@ static void disk_send(repl_replica_t *r)
     watch_writable(r, disk_write);
 }
 
+/* The dump a disk transfer sends (rdb-del-sync-files deletes it once no
+ * replica needs it): its inode, as a later save replaces the file with
+ * another (a user's dump, kept); `sync_dump` says there is one. */
+static int sync_dump;
+static ino_t sync_dump_ino;
+
+/* Redis's removeRDBUsedToSyncReplicas: no transfer from disk pending. */
+static void maybe_remove_sync_dump(void)
+{
+    if (!sync_dump) return;
+    for (repl_replica_t *r = repl_replicas; r; r = r->next)
+        if (r->state == REPLICA_WAIT_START || r->state == REPLICA_WAIT_END ||
+            (r->state == REPLICA_SEND_BULK && !r->socket_sync))
+            return;
+    struct stat st;
+    if (repl_del_sync_files() && stat(srv.dbfilename, &st) == 0 && st.st_ino == sync_dump_ino) {
+        log_msg(LOG_NOTICE, "Removing the RDB file used to feed replicas in a "
+                "persistence-less instance");
+        unlink(srv.dbfilename);
+    }
+    sync_dump = 0;
+}
+
 static void disk_done(int ok)
 {
     running = SNAP_NONE;
+    struct stat st;
+    sync_dump = ok && stat(srv.dbfilename, &st) == 0;
+    if (sync_dump) sync_dump_ino = st.st_ino;
     if (ok) log_msg(LOG_NOTICE, "Background RDB transfer started");
     for (repl_replica_t *r = repl_replicas; r; r = r->next) {
         if (r->state != REPLICA_WAIT_END || r->socket_sync) continue;
@@ -384,6 +410,7 @@ void fullsync_request(repl_replica_t *r)
 void fullsync_cron(void)
 {
     if (running != SNAP_NONE || child_kind() != CHILD_NONE) return;
+    maybe_remove_sync_dump();
     int waiting = 0, eof_all = 1;
     int64_t oldest = 0;
     for (repl_replica_t *r = repl_replicas; r; r = r->next) {

@@ -276,6 +276,11 @@ static void load_transfer(const char *extra, size_t n)
         fail(rc > 0 ? "Failed trying to load the MASTER synchronization DB from disk" : err);
         return;
     }
+    if (repl_del_sync_files()) {
+        log_msg(LOG_NOTICE, "Removing the RDB file obtained from the master. This replica has "
+                "persistence disabled");
+        unlink(srv.dbfilename);
+    }
     loaded(extra, n);
 }
 

@@ -9,6 +9,12 @@
 #include <stdio.h>
 #include <string.h>
 
+int repl_del_sync_files(void)
+{
+    return srv.repl.del_sync_files && !(srv.save_params && srv.save_params[0]) &&
+           !srv.appendonly;
+}
+
 repl_state_t repl;
 
 static void random_hex(char *out, int n)

@@ -30,5 +30,8 @@ extern repl_state_t repl;
 void repl_change_replid(void);
 /* Forget replid2 (second_repl_offset -1). */
 void repl_clear_replid2(void);
+/* rdb-del-sync-files applies: it is set and the server persists nothing
+ * (no save point, appendonly no), Redis's allPersistenceDisabled(). */
+int repl_del_sync_files(void);
 
 #endif

@@ -283,10 +283,9 @@ static char *ignore_warnings_v;
  * refused (as `activedefrag yes`); the cluster-* tuning directives keep
  * their values with Redis's ranges and, as in a Redis started with
  * cluster-enabled no, act on nothing. replica-ignore-disk-write-errors
- * and rdb-del-sync-files govern
- * replication paths that do not implement them yet: their defaults are
- * what Modis does, and any other value is refused rather than accepted and
- * ignored. bind-source-addr is the replica link's (repl_link.c),
+ * governs a replication path that does not implement it yet: its default
+ * is what Modis does, and "yes" is refused rather than accepted and
+ * ignored. rdb-del-sync-files is repl_link.c's and repl_fullsync.c's. bind-source-addr is the replica link's (repl_link.c),
  * propagation-error-behavior dispatch.c's and the AOF loader's.
  */
 static int refuse(const char *v, const char *def, const char *why, char *err, size_t cap)
@@ -309,11 +308,6 @@ static int refuse_yes(const char *v, const char *why, char *err, size_t cap)
 static int set_cluster_enabled(const char *v, char *err, size_t cap)
 {
     return refuse_yes(v, "Modis has no cluster mode (cluster-enabled must be no)", err, cap);
-}
-
-static int set_rdb_del_sync(const char *v, char *err, size_t cap)
-{
-    return refuse_yes(v, "rdb-del-sync-files yes is not supported by Modis", err, cap);
 }
 
 static int set_ignore_disk_errors(const char *v, char *err, size_t cap)
@@ -466,7 +460,8 @@ param_t config_host_params[] = {
     {.name = "cluster-preferred-endpoint-type", .type = T_ENUM, .var = &cluster_endpoint_v,
      .def = "ip", .enums = endpoint_names},
     {.name = "bind-source-addr", .type = T_STR, .var = &srv.repl.bind_source_addr, .def = ""},
-    HSPECIAL("rdb-del-sync-files", 0, "no", set_rdb_del_sync, get_no, NULL),
+    {.name = "rdb-del-sync-files", .type = T_BOOL, .var = &srv.repl.del_sync_files, .max = 1,
+     .def = "no"},
     HSPECIAL("replica-ignore-disk-write-errors", 0, "no", set_ignore_disk_errors, get_no, NULL),
     {.name = "propagation-error-behavior", .type = T_ENUM, .var = &srv.repl.prop_err,
      .def = "ignore", .enums = prop_err_names},

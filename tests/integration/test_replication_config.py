@@ -6,6 +6,9 @@ repl-disable-tcp-nodelay.
 Every test starts its own servers on loopback ports; waits are bounded.
 """
 
+import os
+import time
+
 import pytest
 
 from modis_helpers import Server, start_reference
@@ -202,3 +205,40 @@ def test_propagation_error_behavior_config():
             assert c.config_set("propagation-error-behavior", v)
             assert c.config_get("propagation-error-behavior") == {
                 "propagation-error-behavior": v}
+
+
+@pytest.mark.parametrize("delete", ["yes", "no"])
+def test_rdb_del_sync_files(closing, delete):
+    # Both without persistence (the test servers' save "" and appendonly no).
+    prim = target("--repl-diskless-sync", "no", "--rdb-del-sync-files", delete)
+    closing(prim)
+    prim.client().set("k", "v")
+    rep = target("--rdb-del-sync-files", delete)
+    closing(rep)
+    rc = rep.client()
+    assert rc.config_get("rdb-del-sync-files") == {"rdb-del-sync-files": delete}
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    assert rc.get("k") == b"v"
+    dumps = [os.path.join(s.dir, "dump.rdb") for s in (prim, rep)]
+    if delete == "yes":
+        wait_for(lambda: not any(os.path.exists(d) for d in dumps), what="dumps removed")
+        assert ("Removing the RDB file used to feed replicas in a persistence-less instance"
+                in prim.log())
+        assert ("Removing the RDB file obtained from the master. This replica has persistence "
+                "disabled") in rep.log()
+    else:
+        time.sleep(0.3)  # three cron ticks: nothing removes them
+        assert all(os.path.exists(d) for d in dumps)
+
+
+def test_rdb_del_sync_files_keeps_dumps_of_persistent_servers(closing):
+    prim = target("--repl-diskless-sync", "no", "--rdb-del-sync-files", "yes",
+                  "--save", "3600 1")
+    closing(prim)
+    rep = target("--rdb-del-sync-files", "yes", "--appendonly", "yes")
+    closing(rep)
+    rep.client().execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    time.sleep(0.3)
+    assert all(os.path.exists(os.path.join(s.dir, "dump.rdb")) for s in (prim, rep))

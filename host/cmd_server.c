@@ -293,15 +293,15 @@ static int shutdown_cmd(md_ctx_t *c, int argc, const md_arg_t *argv)
         return MD_OK;
     }
     if (abort) {
-        /* Shutdowns never wait (no replicas to catch up): none to abort. */
-        md_reply_error(c, "ERR No shutdown in progress.");
+        if (shutdown_abort() == 0) md_reply_ok(c);
+        else md_reply_error(c, "ERR No shutdown in progress.");
         return MD_OK;
     }
     if (!(flags & SHUTDOWN_NOSAVE) && srv.script_busy) {
         md_reply_error(c, DISPATCH_BUSY_TEXT()); /* only NOSAVE while a script is busy */
         return MD_OK;
     }
-    shutdown_try(flags);
+    if (shutdown_try(flags, c->client, c->cmd) == 1) return MD_OK; /* blocked till its end */
     md_reply_error(c, "ERR Errors trying to SHUTDOWN. Check logs.");
     return MD_OK;
 }

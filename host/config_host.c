@@ -361,7 +361,6 @@ static int cluster_pubsubshard_down_v, cluster_endpoint_v;
 static long long cluster_node_timeout_v, cluster_sendbuf_v;
 static char *cluster_config_file_v, *cluster_announce_ip_v, *cluster_hostname_v;
 static char *cluster_nodename_v;
-static int shutdown_timeout_v;
 
 /* locale-collate (Redis 7.2): LC_COLLATE of the process; "" is the
  * environment's. Setting it applies it, so a refused name changes nothing. */
@@ -426,7 +425,7 @@ param_t config_host_params[] = {
      .var = &srv.hostconf.max_new_tls_conns, .min = 1, .max = 1000, .def = "1"},
     {.name = "locale-collate", .type = T_STR, .var = &locale_collate_v, .def = "",
      .check = check_locale},
-    HINT("shutdown-timeout", shutdown_timeout_v, 0, INT_MAX, "10"),
+    HINT("shutdown-timeout", srv.hostconf.shutdown_timeout, 0, INT_MAX, "10"),
     HSPECIAL("cluster-enabled", IMMUTABLE, "no", set_cluster_enabled, get_no, NULL),
     {.name = "cluster-config-file", .type = T_STR, .flags = IMMUTABLE,
      .var = &cluster_config_file_v, .def = "nodes.conf"},

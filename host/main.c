@@ -118,9 +118,12 @@ static void cron(evutil_socket_t fd, short what, void *arg)
     client_free_closed();
     int flags = last_signal == SIGINT ? srv.hostconf.shutdown_on_sigint
                                       : srv.hostconf.shutdown_on_sigterm;
-    if (srv.shutdown_asap && shutdown_try(flags) != 0) {
-        log_msg(LOG_WARNING, "%s received but errors trying to shut down the server, check "
-                "the logs for more information", last_signal == SIGINT ? "SIGINT" : "SIGTERM");
+    if ((srv.shutdown_asap && !shutdown_waiting() && shutdown_try(flags, NULL, NULL) < 0) ||
+        shutdown_cron() < 0) {
+        if (srv.shutdown_asap)
+            log_msg(LOG_WARNING, "%s received but errors trying to shut down the server, "
+                    "check the logs for more information",
+                    last_signal == SIGINT ? "SIGINT" : "SIGTERM");
         srv.shutdown_asap = 0;
     }
 rearm:

@@ -145,6 +145,7 @@ typedef struct server {
         int hz;              /* the cron's frequency now (hz, raised by dynamic-hz) */
         int max_new_conns, max_new_tls_conns; /* accepted per listener event (net.c) */
         int hide_user_data_from_log; /* no query bytes in the log (client.c) */
+        int shutdown_timeout; /* seconds a shutdown waits for replicas (shutdown.c) */
     } hostconf;
 
     /* runtime */

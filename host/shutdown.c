@@ -2,9 +2,23 @@
  * shutdown.c — the orderly exit path shared by SHUTDOWN and signals, and
  * DEBUG RESTART / CRASH-AND-RECOVER (the same process image started
  * again with the original command line).
+ *
+ * A waiting shutdown (shutdown-timeout, see shutdown.h): `deadline_ms` is
+ * set and writes are held paused; the SHUTDOWN clients waiting for its end
+ * are blocked (blocking.h), listed in `waiters`, each removed when its
+ * blocked state ends, however it ends.
  */
 #include "shutdown.h"
+#include "blocking.h"
+#include "client.h"
+#include "cluster/repl_primary.h"
+#include "cluster/repl_state.h"
 #include "events.h"
+#include "mem.h"
+#include "pause.h"
+#include "cmd.h"
+#include "resp.h"
+#include "util.h"
 #include "config.h"
 #include "log.h"
 #include "net.h"
@@ -36,9 +50,80 @@ static int prepare(int flags)
     return 0;
 }
 
-int shutdown_try(int flags)
+static int64_t deadline_ms;  /* 0: no shutdown waiting */
+static int waiting_flags;     /* the flags of the waiting shutdown */
+static struct client **waiters;
+static int nwaiters, capwaiters;
+
+/* Have all replicas acknowledged our offset (Redis's isReadyToShutdown)? */
+static int replicas_synced(int log_lagging)
 {
-    log_msg(LOG_WARNING, "User requested shutdown...");
+    int n = primary_count(), synced = 0;
+    for (int i = 0; i < n; i++) {
+        repl_replica_view_t v;
+        primary_view(i, &v);
+        if (v.ack_off == repl.master_repl_offset) {
+            synced++;
+        } else if (log_lagging) {
+            log_msg(LOG_WARNING, "Lagging replica %s:%d reported offset %lld behind master, "
+                    "lag=%lld.", v.ip, v.port, repl.master_repl_offset - v.ack_off, v.lag);
+        }
+    }
+    if (log_lagging && n)
+        log_msg(LOG_NOTICE, "%d of %d replicas are synced when shutting down.", synced, n);
+    return synced == n;
+}
+
+static void waiter_release(struct client *c, void *priv, int how)
+{
+    (void)c;
+    (void)how;
+    for (int i = 0; i < nwaiters; i++) {
+        if (waiters[i] == priv) {
+            waiters[i] = waiters[--nwaiters];
+            return;
+        }
+    }
+}
+
+static const blocking_ops_t waiter_ops = {NULL, waiter_release, 0, NULL};
+
+/* Block c until the waiting shutdown ends; -1 when c cannot block. */
+static int add_waiter(struct client *c, struct cmd *cmd)
+{
+    blocking_spec_t sp = {.ops = &waiter_ops, .priv = c};
+    if (blocking_block(c, cmd, &sp) != 0) return -1;
+    if (nwaiters == capwaiters) {
+        capwaiters = capwaiters ? capwaiters * 2 : 4;
+        waiters = mem_realloc(waiters, (size_t)capwaiters * sizeof(*waiters));
+    }
+    waiters[nwaiters++] = c;
+    return 0;
+}
+
+static void reply_failed(struct client *c, void *priv, void *arg)
+{
+    (void)priv;
+    (void)arg;
+    static const char msg[] = "ERR Errors trying to SHUTDOWN. Check logs.";
+    resp_add_error(client_reply(c), msg, sizeof(msg) - 1);
+    cmd_count_error(msg, sizeof(msg) - 1);
+}
+
+/* The waiting shutdown is over without an exit: writes resume, its
+ * clients get their error. */
+static void cancel_waiting(void)
+{
+    deadline_ms = 0;
+    pause_release();
+    while (nwaiters) blocking_wake(waiters[nwaiters - 1], reply_failed, NULL);
+}
+
+/* Save, close and exit; -1 (logged) when that failed. `may_wait`: the
+ * replicas' state is logged (as Redis does unless NOW or no timeout). */
+static int finish(int flags, int may_wait)
+{
+    if (may_wait) replicas_synced(1);
     if (prepare(flags) != 0) {
         log_msg(LOG_WARNING, "Errors trying to shut down the server. Check the logs for "
                              "more information.");
@@ -46,6 +131,44 @@ int shutdown_try(int flags)
     }
     log_msg(LOG_WARNING, "Modis is now ready to exit, bye bye...");
     exit(0);
+}
+
+int shutdown_try(int flags, struct client *c, struct cmd *cmd)
+{
+    if (deadline_ms) {
+        if (c && add_waiter(c, cmd) == 0) return 1;
+        flags |= SHUTDOWN_NOW; /* a client that cannot wait */
+    }
+    log_msg(LOG_WARNING, "User requested shutdown...");
+    int may_wait = !(flags & SHUTDOWN_NOW) && srv.hostconf.shutdown_timeout > 0;
+    if (may_wait && !replicas_synced(0) && (!c || add_waiter(c, cmd) == 0)) {
+        deadline_ms = util_mstime() + (int64_t)srv.hostconf.shutdown_timeout * 1000;
+        waiting_flags = flags;
+        pause_hold(PAUSE_WRITE);
+        primary_request_acks();
+        log_msg(LOG_NOTICE, "Waiting for replicas before shutting down.");
+        return 1;
+    }
+    return finish(flags, may_wait);
+}
+
+int shutdown_waiting(void) { return deadline_ms != 0; }
+
+int shutdown_cron(void)
+{
+    if (!deadline_ms || (util_mstime() < deadline_ms && !replicas_synced(0))) return 0;
+    if (finish(waiting_flags, 1) == 0) return 0; /* not reached */
+    cancel_waiting();
+    return -1;
+}
+
+int shutdown_abort(void)
+{
+    if (deadline_ms) cancel_waiting();
+    else if (!srv.shutdown_asap) return -1;
+    srv.shutdown_asap = 0;
+    log_msg(LOG_NOTICE, "Shutdown manually aborted.");
+    return 0;
 }
 
 int shutdown_restart(int graceful, long long delay_ms)

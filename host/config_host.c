@@ -282,11 +282,11 @@ static char *ignore_warnings_v;
  * Redis Cluster: Modis has no cluster mode, so `cluster-enabled yes` is
  * refused (as `activedefrag yes`); the cluster-* tuning directives keep
  * their values with Redis's ranges and, as in a Redis started with
- * cluster-enabled no, act on nothing. replica-ignore-disk-write-errors
- * governs a replication path that does not implement it yet: its default
- * is what Modis does, and "yes" is refused rather than accepted and
- * ignored. rdb-del-sync-files is repl_link.c's and repl_fullsync.c's. bind-source-addr is the replica link's (repl_link.c),
- * propagation-error-behavior dispatch.c's and the AOF loader's.
+ * cluster-enabled no, act on nothing. The replication directives kept
+ * here act elsewhere: bind-source-addr in the replica link (repl_link.c),
+ * rdb-del-sync-files there and in repl_fullsync.c, propagation-error-
+ * behavior and replica-ignore-disk-write-errors in dispatch.c (and the
+ * AOF loader).
  */
 static int refuse(const char *v, const char *def, const char *why, char *err, size_t cap)
 {
@@ -295,7 +295,8 @@ static int refuse(const char *v, const char *def, const char *why, char *err, si
     return -1;
 }
 
-/* A yes/no directive only "no" is accepted for (Redis's bool texts). */
+/* A yes/no directive only "no" is accepted for (Redis's bool texts):
+ * cluster-enabled. */
 static int refuse_yes(const char *v, const char *why, char *err, size_t cap)
 {
     if (strcasecmp(v, "yes") != 0 && strcasecmp(v, "no") != 0) {
@@ -310,11 +311,6 @@ static int set_cluster_enabled(const char *v, char *err, size_t cap)
     return refuse_yes(v, "Modis has no cluster mode (cluster-enabled must be no)", err, cap);
 }
 
-static int set_ignore_disk_errors(const char *v, char *err, size_t cap)
-{
-    return refuse_yes(v, "replica-ignore-disk-write-errors yes is not supported by Modis", err,
-                      cap);
-}
 
 static const char *const prop_err_names[] = {"ignore", "panic", "panic-on-replicas", NULL};
 
@@ -461,7 +457,8 @@ param_t config_host_params[] = {
     {.name = "bind-source-addr", .type = T_STR, .var = &srv.repl.bind_source_addr, .def = ""},
     {.name = "rdb-del-sync-files", .type = T_BOOL, .var = &srv.repl.del_sync_files, .max = 1,
      .def = "no"},
-    HSPECIAL("replica-ignore-disk-write-errors", 0, "no", set_ignore_disk_errors, get_no, NULL),
+    {.name = "replica-ignore-disk-write-errors", .type = T_BOOL,
+     .var = &srv.repl.ignore_disk_errors, .max = 1, .def = "no"},
     {.name = "propagation-error-behavior", .type = T_ENUM, .var = &srv.repl.prop_err,
      .def = "ignore", .enums = prop_err_names},
     {.name = "active-defrag-ignore-bytes", .type = T_MEM, .var = &defrag_ignore_bytes,

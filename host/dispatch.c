@@ -261,6 +261,24 @@ static void master_error(const char *name)
                   "after processing the command '%s'", name);
 }
 
+/*
+ * A write from our primary while this server cannot write to disk (the
+ * MISCONF state): Redis panics unless replica-ignore-disk-write-errors is
+ * yes; then the write is applied, logged at most every 10 seconds.
+ */
+static void master_disk_error(void)
+{
+    static int64_t last_log_ms;
+    if (!srv.repl.ignore_disk_errors)
+        log_panic(__FILE__, __LINE__, "Replica was unable to write command to disk.");
+    int64_t now = util_mstime();
+    if (now > last_log_ms + 10000) {
+        last_log_ms = now;
+        log_msg(LOG_WARNING, "Replica is applying a command even though it is unable to "
+                "write to disk.");
+    }
+}
+
 void dispatch_command(client_t *c)
 {
     cmd_t *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
@@ -322,8 +340,11 @@ void dispatch_command(client_t *c)
     }
     /* No writes (nor PING, as in Redis) while persisting to disk fails. */
     const char *derr = persist_write_error();
-    if (derr && !(c->flags & (CLIENT_FAKE | CLIENT_MASTER)) &&
-        ((cmd->flags & CMD_WRITE) || (!cmd->parent && strcmp(cmd->name, "ping") == 0))) {
+    int is_ping = !cmd->parent && strcmp(cmd->name, "ping") == 0;
+    if (derr && (c->flags & CLIENT_MASTER) && (cmd->flags & CMD_WRITE)) {
+        master_disk_error();
+    } else if (derr && !(c->flags & (CLIENT_FAKE | CLIENT_MASTER)) &&
+               ((cmd->flags & CMD_WRITE) || is_ping)) {
         reject(c, cmd, derr, strlen(derr));
         goto done;
     }

@@ -114,6 +114,7 @@ typedef struct server {
         int read_only;       /* replica-read-only */
         int prop_err;        /* propagation-error-behavior: PROP_ERR_* */
         int del_sync_files;  /* rdb-del-sync-files (repl_del_sync_files()) */
+        int ignore_disk_errors; /* replica-ignore-disk-write-errors (dispatch.c) */
         int serve_stale;     /* replica-serve-stale-data */
         int link_up;         /* the link to our primary is up */
         int applying;        /* running a command of our primary's stream */

@@ -177,8 +177,6 @@ def test_max_new_connections_per_cycle(r, restore_config):
 
 def test_modis_refuses_what_it_does_not_do(r2):
     for name, value, why in (
-            ("replica-ignore-disk-write-errors", "yes",
-             "replica-ignore-disk-write-errors yes is not supported by Modis"),
-            ("locale-collate", "no_such_locale", "Invalid locale name")):
+            ("locale-collate", "no_such_locale", "Invalid locale name"),):
         assert error_of(r2, "CONFIG", "SET", name, value) == \
             "ERR CONFIG SET failed (possibly related to argument '%s') - %s" % (name, why)

@@ -242,3 +242,44 @@ def test_rdb_del_sync_files_keeps_dumps_of_persistent_servers(closing):
     wait_for(lambda: linked(prim, rep), what="sync")
     time.sleep(0.3)
     assert all(os.path.exists(os.path.join(s.dir, "dump.rdb")) for s in (prim, rep))
+
+
+def replica_that_cannot_save(closing, tmp_path, ignore):
+    """A linked replica with save points whose last BGSAVE failed (its dir
+    vanished), so it refuses writes with MISCONF."""
+    prim = target()
+    closing(prim)
+    rep = target("--save", "3600 1", "--enable-protected-configs", "yes",
+                 "--replica-ignore-disk-write-errors", ignore)
+    closing(rep)
+    rc = rep.client()
+    rc.execute_command("REPLICAOF", "127.0.0.1", prim.port)
+    wait_for(lambda: linked(prim, rep), what="sync")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    rc.config_set("dir", str(gone))
+    gone.rmdir()
+    rc.bgsave()
+    wait_for(lambda: rc.info("persistence")["rdb_last_bgsave_status"] == "err", what="failure")
+    assert rep.raw().call("PING").startswith(b"-MISCONF ")
+    return prim, rep
+
+
+def test_replica_ignore_disk_write_errors_yes(closing, tmp_path):
+    prim, rep = replica_that_cannot_save(closing, tmp_path, "yes")
+    rc = rep.client()
+    assert rc.config_get("replica-ignore-disk-write-errors") == {
+        "replica-ignore-disk-write-errors": "yes"}
+    prim.client().set("k", "v")
+    wait_for(lambda: rc.get("k") == b"v", what="the write applied")
+    assert ("Replica is applying a command even though it is unable to write to disk."
+            in rep.log())
+    assert rep.alive()
+
+
+def test_replica_disk_write_errors_panic_by_default(closing, tmp_path):
+    prim, rep = replica_that_cannot_save(closing, tmp_path, "no")
+    rep.expected_exit = True
+    prim.client().set("k", "v")
+    assert rep.proc.wait(10) == -6
+    assert "Guru Meditation: Replica was unable to write command to disk." in rep.log()

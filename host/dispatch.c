@@ -380,7 +380,13 @@ void dispatch_command(client_t *c)
     dispatch_call(c, cmd);
     c->cmd = NULL;
     if (!srv.script_busy) blocking_serve(); /* not in the middle of a script */
-done:
+done:;
+    /* An error the master's command replied itself, or EXEC's (not one a
+     * script caught): Redis's afterErrorReply on the master client. */
+    int master_err = (c->flags & CLIENT_MASTER) &&
+                     srv.stat_total_error_replies != errors_before &&
+                     ((saved && scratch.pos && scratch.buf[0] == '-') ||
+                      (cmd && !strcmp(cmd->name, "exec")));
     if (saved) {
         /* Drop what this command wrote (CLIENT REPLY OFF/SKIP), except
          * the reply of the CLIENT REPLY ON that ended the silence. */
@@ -391,7 +397,6 @@ done:
         c->push_out = NULL;
     }
     if (!(c->flags & CLIENT_REPLY_SKIP_NEXT)) c->flags &= ~CLIENT_REPLY_SKIP;
-    if ((c->flags & CLIENT_MASTER) && srv.stat_total_error_replies != errors_before)
-        master_error(cmd ? cmd->name : "<unknown>");
+    if (master_err) master_error(cmd ? cmd->name : "<unknown>");
     tracking_command_done(c, client_cmd || multi_active(c) || (c->flags & CLIENT_POSTPONED));
 }

@@ -556,3 +556,24 @@ def block(r, c, *cmd, expect=None):
     before = blocked_count(r) if expect is None else expect - 1
     c.conn.send_command(*cmd)
     wait_blocked(r, before + 1)
+
+
+def start_busy_call(srv, killer, *command):
+    """Send `command` (an EVAL or FCALL that runs past busy-reply-threshold)
+    on a new raw connection; returns (that connection, another client
+    connected before it started) once the other gets Redis's -BUSY text
+    naming `killer` (SCRIPT or FUNCTION)."""
+    other = srv.resp()
+    other.execute("PING")
+    c = RawConn(srv.port)
+    c.send_command(*command)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            other.execute("PING")
+        except ReplyError as e:
+            assert e.text == ("BUSY Redis is busy running a script. You can only call "
+                              "%s KILL or SHUTDOWN NOSAVE." % killer)
+            return c, other
+        time.sleep(0.02)
+    raise AssertionError("%r never became busy" % (command,))

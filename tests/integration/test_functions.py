@@ -7,12 +7,11 @@ compares the error texts and replies with redis-server line by line."""
 
 import os
 import shutil
-import time
 
 import pytest
 
 from rdb_bytes import make_payload
-from modis_helpers import RawConn, ReplyError, Server, start_reference
+from modis_helpers import ReplyError, Server, start_busy_call, start_reference
 from test_replication import wait_for
 
 pytestmark = pytest.mark.modis_only
@@ -193,20 +192,7 @@ def test_aof_propagation_and_rewrite(tmp_path):
 # ---- busy functions
 
 def start_busy_fcall(srv, fn):
-    other = srv.resp()
-    other.execute("PING")
-    c = RawConn(srv.port)
-    c.send_command("FCALL", fn, "0")
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            other.execute("PING")
-        except ReplyError as e:
-            assert e.text == ("BUSY Redis is busy running a script. You can only call "
-                              "FUNCTION KILL or SHUTDOWN NOSAVE.")
-            return c, other
-        time.sleep(0.02)
-    raise AssertionError("the function never became busy")
+    return start_busy_call(srv, "FUNCTION", "FCALL", fn, "0")
 
 
 def test_busy_function_kill_and_stats(start_server):

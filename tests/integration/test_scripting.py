@@ -8,11 +8,10 @@ redis-server line by line; here are the cases that need a server of their
 own, raw bytes or several clients."""
 
 import os
-import time
 
 import pytest
 
-from modis_helpers import RawConn, RespClient, ReplyError, Server
+from modis_helpers import RespClient, ReplyError, Server, start_busy_call
 
 pytestmark = pytest.mark.modis_only
 
@@ -284,20 +283,7 @@ def test_rate_limiter(r2):
 
 def start_busy(srv, body, *args):
     """A client running `body` past busy-reply-threshold (100 ms)."""
-    other = srv.resp()
-    other.execute("PING")  # connected before the script starts
-    c = RawConn(srv.port)
-    c.send_command("EVAL", body, "0", *args)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            other.execute("PING")
-        except ReplyError as e:
-            assert e.text == ("BUSY Redis is busy running a script. You can only call "
-                              "SCRIPT KILL or SHUTDOWN NOSAVE.")
-            return c, other
-        time.sleep(0.02)
-    raise AssertionError("the script never became busy")
+    return start_busy_call(srv, "SCRIPT", "EVAL", body, "0", *args)
 
 
 def test_busy_script_and_kill(start_server):

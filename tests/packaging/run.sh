@@ -43,23 +43,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/modis-packaging-test.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 1' INT TERM HUP
 
-results=$tmp/results
-: > "$results"
-ok() { echo "ok - $*" | tee -a "$results"; }
-fail() { echo "FAIL - $*" | tee -a "$results"; }
-check() {
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else fail "$d"; fi
-}
-finish() {
-    p=$(grep -c '^ok - ' "$results")
-    f=$(grep -c '^FAIL - ' "$results")
-    echo "$p passed, $f failed"
-    [ "$f" -eq 0 ] && [ "$p" -gt 0 ]
-    exit $?
-}
-show() { sed 's/^/    | /' "$1" | tail -n 30; }
+. "$top/tests/checks.sh"
 # run_checks LOG ARGS...: packages.py ARGS, its lines into the results.
 run_checks() {
     log=$1

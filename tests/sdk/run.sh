@@ -30,25 +30,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 
-results=$tmp/results
-: > "$results"
-ok() { echo "ok - $*" | tee -a "$results"; }
-fail() { echo "FAIL - $*" | tee -a "$results"; }
-# check DESCRIPTION COMMAND...: run COMMAND, ok when it succeeds.
-check() {
-    d=$1
-    shift
-    if "$@"; then ok "$d"; else fail "$d"; fi
-}
-finish() {
-    p=$(grep -c '^ok - ' "$results")
-    f=$(grep -c '^FAIL - ' "$results")
-    echo "$p passed, $f failed"
-    [ "$f" -eq 0 ] && [ "$p" -gt 0 ]
-    exit $?
-}
-# Show a log after a failed step.
-show() { sed 's/^/    | /' "$1" | tail -n 30; }
+. "$top/tests/checks.sh"
 
 # 1. Stage the install. The parent `make check` may have passed its
 #    jobserver and command-line variables down: start a clean make.

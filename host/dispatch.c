@@ -235,8 +235,7 @@ static int replica_refuses(client_t *c, cmd_t *cmd)
         reject(c, cmd, msg, sizeof(msg) - 1);
         return 1;
     }
-    if (!srv.repl.link_up && !srv.repl.serve_stale && !(cmd->flags & CMD_STALE) &&
-        srv.repl.masterhost) {
+    if (!srv.repl.link_up && !srv.repl.serve_stale && !(cmd->flags & CMD_STALE)) {
         static const char msg[] = "MASTERDOWN Link with MASTER is down and "
                                   "replica-serve-stale-data is set to 'no'.";
         reject(c, cmd, msg, sizeof(msg) - 1);
@@ -340,11 +339,10 @@ void dispatch_command(client_t *c)
     }
     /* No writes (nor PING, as in Redis) while persisting to disk fails. */
     const char *derr = persist_write_error();
-    int is_ping = !cmd->parent && strcmp(cmd->name, "ping") == 0;
     if (derr && (c->flags & CLIENT_MASTER) && (cmd->flags & CMD_WRITE)) {
         master_disk_error();
     } else if (derr && !(c->flags & (CLIENT_FAKE | CLIENT_MASTER)) &&
-               ((cmd->flags & CMD_WRITE) || is_ping)) {
+               ((cmd->flags & CMD_WRITE) || (!cmd->parent && strcmp(cmd->name, "ping") == 0))) {
         reject(c, cmd, derr, strlen(derr));
         goto done;
     }
